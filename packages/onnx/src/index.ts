@@ -1,0 +1,3 @@
+export * from './types';
+export * from './codec';
+export { PareError } from '@pare/errors';

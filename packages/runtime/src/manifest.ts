@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { PareError } from '@pare/errors';
+
+// The variant manifest: everything needed to serve a variant and to judge it (DESIGN.md, "The variant").
+// It is stored next to the model bytes as manifest.json; the sha256 ties the two together.
+
+const tensorSpec = z.object({
+  name: z.string().min(1),
+  /** ONNX element type name as onnxruntime spells it: float32, int64, int32, uint8, int8, bool, float16, string. */
+  dtype: z.string().min(1),
+  /** Dimensions; a string or -1 marks a dynamic dimension. */
+  shape: z.array(z.union([z.number().int(), z.string()])),
+});
+
+const tokenizerSpec = z.object({
+  /** wordpiece or bpe; the vocabulary travels inside the manifest so the edge needs no second object. */
+  kind: z.enum(['wordpiece', 'bpe']),
+  vocab: z.array(z.string()).min(1),
+  /** BPE merges as "a b" pairs, in rank order (bpe only). */
+  merges: z.array(z.string()).optional(),
+  lowercase: z.boolean().default(true),
+  maxLength: z.number().int().positive(),
+  unkToken: z.string().default('[UNK]'),
+  padToken: z.string().default('[PAD]'),
+  clsToken: z.string().optional(),
+  /** Continuation prefix for wordpiece pieces (usually "##"). */
+  continuingPrefix: z.string().default('##'),
+});
+
+export const manifestSchema = z.object({
+  /** Schema version of this manifest format. */
+  format: z.literal(1).default(1),
+  model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+  variant: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+  /** Lower-case hex sha256 of model.onnx. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().positive(),
+  gzipBytes: z.number().int().positive().optional(),
+  parameters: z.number().int().nonnegative().optional(),
+  inputs: z.array(tensorSpec).min(1),
+  outputs: z.array(tensorSpec).min(1),
+  task: z.enum(['text-classification', 'tensor']).default('tensor'),
+  preprocess: z
+    .object({
+      tokenizer: tokenizerSpec,
+      /** Names of the model inputs that receive token ids and the attention mask. */
+      idsInput: z.string(),
+      maskInput: z.string().optional(),
+    })
+    .optional(),
+  postprocess: z
+    .object({
+      labels: z.array(z.string()).min(1),
+      /** Apply softmax to the logits before reporting scores. */
+      softmax: z.boolean().default(true),
+      output: z.string().optional(),
+    })
+    .optional(),
+  provenance: z
+    .object({
+      source: z.string().optional(),
+      sourceSha256: z.string().optional(),
+      passes: z.array(z.object({ name: z.string(), options: z.record(z.string(), z.unknown()).default({}) })).default([]),
+      tool: z.string().optional(),
+      createdAt: z.string().optional(),
+      seed: z.number().optional(),
+      datasetChecksum: z.string().optional(),
+    })
+    .default({ passes: [] }),
+  metrics: z
+    .object({
+      accuracy: z.number().min(0).max(1).optional(),
+      /** Mean cosine similarity of outputs against the source variant. */
+      fidelity: z.number().optional(),
+      top1Agreement: z.number().optional(),
+      wasmLatencyMs: z.number().optional(),
+      nodeLatencyMs: z.number().optional(),
+    })
+    .catchall(z.number())
+    .default({}),
+});
+
+export type Manifest = z.infer<typeof manifestSchema>;
+export type ManifestInput = z.input<typeof manifestSchema>;
+export type TensorSpec = z.infer<typeof tensorSpec>;
+export type TokenizerSpec = z.infer<typeof tokenizerSpec>;
+
+/** Validate untrusted manifest JSON; the error names the field at fault. */
+export function parseManifest(value: unknown): Manifest {
+  const result = manifestSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = issue.path.join('.') || '(root)';
+    throw new PareError('manifest_invalid', `Invalid manifest: ${field}: ${issue.message}`, { status: 400, details: { field } });
+  }
+  return result.data;
+}
