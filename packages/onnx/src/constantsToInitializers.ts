@@ -1,0 +1,53 @@
+import type { Model, Node, Tensor } from './types';
+import { makeTensor } from './tensorData';
+import { DataType } from './dataType';
+
+export interface ConstantsToInitializersReport {
+  /** Names of the values that moved from Constant nodes to initializers. */
+  moved: string[];
+  /** Constant nodes left in place, with the reason (sparse value, string data…). */
+  kept: Array<{ name: string; reason: string }>;
+}
+
+/**
+ * Turn `Constant` nodes of the main graph into initializers, so passes see weights in one place.
+ * Pure: returns a new model. Constants inside subgraphs are left alone (their scope is the subgraph).
+ */
+export function constantsToInitializers(model: Model): { model: Model; report: ConstantsToInitializersReport } {
+  const out = structuredClone(model);
+  const report: ConstantsToInitializersReport = { moved: [], kept: [] };
+  const graph = out.graph;
+  if (!graph) return { model: out, report };
+  const remaining: Node[] = [];
+  for (const node of graph.node) {
+    if (node.op_type !== 'Constant' || (node.domain && node.domain !== 'ai.onnx') || node.output.length !== 1) {
+      remaining.push(node);
+      continue;
+    }
+    const name = node.output[0]!;
+    const tensor = constantValue(node);
+    if (typeof tensor === 'string') {
+      report.kept.push({ name, reason: tensor });
+      remaining.push(node);
+      continue;
+    }
+    graph.initializer.push({ ...tensor, name });
+    report.moved.push(name);
+  }
+  graph.node = remaining;
+  return { model: out, report };
+}
+
+/** The tensor a Constant node yields, or why it cannot be an initializer. */
+function constantValue(node: Node): Tensor | string {
+  const attr = node.attribute[0];
+  if (!attr || node.attribute.length !== 1) return 'Constant without exactly one value attribute';
+  switch (attr.name) {
+    case 'value': return attr.t ?? 'empty value';
+    case 'value_float': return makeTensor('', DataType.FLOAT, [], [attr.f ?? 0]);
+    case 'value_floats': return makeTensor('', DataType.FLOAT, [attr.floats.length], attr.floats);
+    case 'value_int': return makeTensor('', DataType.INT64, [], [attr.i ?? 0]);
+    case 'value_ints': return makeTensor('', DataType.INT64, [attr.ints.length], attr.ints);
+    default: return `Constant with ${attr.name} is kept as a node`;
+  }
+}
