@@ -1,0 +1,66 @@
+// Versioned traffic weights. The current deployment of a model is its newest version not rolled back.
+import { and, desc, eq } from 'drizzle-orm';
+import { deployments } from './schema';
+import type { PareDb } from './client';
+
+/** Variant name → integer weight; the weights of a deployment sum to 100. */
+export type TrafficWeights = Record<string, number>;
+
+export interface Deployment {
+  model: string;
+  version: number;
+  weights: TrafficWeights;
+  reason: string;
+  createdAt: number;
+}
+
+function toDeployment(row: typeof deployments.$inferSelect): Deployment {
+  return { model: row.model, version: row.version, weights: JSON.parse(row.weights) as TrafficWeights, reason: row.reason, createdAt: row.createdAt };
+}
+
+export async function currentDeployment(db: PareDb, model: string): Promise<Deployment | undefined> {
+  const row = await db
+    .select()
+    .from(deployments)
+    .where(and(eq(deployments.model, model), eq(deployments.rolledBack, false)))
+    .orderBy(desc(deployments.version))
+    .limit(1)
+    .get();
+  return row ? toDeployment(row) : undefined;
+}
+
+/** All versions, newest first (rolled back ones included, flagged). */
+export async function deploymentHistory(db: PareDb, model: string): Promise<Array<Deployment & { rolledBack: boolean }>> {
+  const rows = await db.select().from(deployments).where(eq(deployments.model, model)).orderBy(desc(deployments.version)).all();
+  return rows.map((r) => ({ ...toDeployment(r), rolledBack: r.rolledBack }));
+}
+
+/** Append a new version with these weights; it becomes current. */
+export async function setWeights(db: PareDb, model: string, weights: TrafficWeights, reason: string, now = Date.now()): Promise<Deployment> {
+  const last = await db.select({ version: deployments.version }).from(deployments).where(eq(deployments.model, model)).orderBy(desc(deployments.version)).limit(1).get();
+  const version = (last?.version ?? 0) + 1;
+  await db.insert(deployments).values({ model, version, weights: JSON.stringify(weights), reason, createdAt: now });
+  return { model, version, weights, reason, createdAt: now };
+}
+
+/**
+ * Roll back: the current version is marked rolled back, so the previous live version is current again.
+ * Returns the restored deployment, or undefined when there is no earlier version to restore.
+ */
+export async function rollbackDeployment(db: PareDb, model: string): Promise<{ from: Deployment; to: Deployment } | undefined> {
+  const live = await db
+    .select()
+    .from(deployments)
+    .where(and(eq(deployments.model, model), eq(deployments.rolledBack, false)))
+    .orderBy(desc(deployments.version))
+    .limit(2)
+    .all();
+  if (live.length < 2) return undefined;
+  const [current, previous] = live as [typeof deployments.$inferSelect, typeof deployments.$inferSelect];
+  await db.update(deployments).set({ rolledBack: true }).where(eq(deployments.id, current.id));
+  return { from: toDeployment(current), to: toDeployment(previous) };
+}
+
+export async function deleteDeployments(db: PareDb, model: string): Promise<void> {
+  await db.delete(deployments).where(eq(deployments.model, model));
+}

@@ -1,0 +1,72 @@
+// Writing inference events and folding them into the per-minute histograms, in one D1 batch
+// (a transaction): a redelivered event is ignored by its unique id, so nothing is counted twice.
+import { sql } from 'drizzle-orm';
+import { inferenceEvents } from './schema';
+import { bucketSqlCase } from './histogramBuckets';
+import type { PareDb } from './client';
+
+export interface InferenceEvent {
+  eventId: string;
+  ts: number;
+  model: string;
+  variant: string;
+  status: number;
+  errorCode: string | null;
+  latencyMs: number;
+  inputBytes: number;
+  unitBucket: number;
+}
+
+/** D1 allows 100 bound parameters per statement; an event row binds 11. */
+const ROWS_PER_INSERT = Math.floor(100 / 11);
+
+/** Insert events (duplicates ignored) and fold every not-yet-folded event into the 'isolate' histograms. */
+export async function recordInferenceEvents(db: PareDb, events: readonly InferenceEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const inserts = [];
+  for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+    const chunk = events.slice(i, i + ROWS_PER_INSERT).map((e) => ({ ...e, folded: 0 }));
+    inserts.push(db.insert(inferenceEvents).values(chunk).onConflictDoNothing());
+  }
+  const fold = db.run(
+    sql.raw(`INSERT INTO latency_histograms (minute, model, variant, source, bucket, count, errors)
+      SELECT ts / 60000, model, variant, 'isolate', ${bucketSqlCase('latency_ms')}, COUNT(*), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)
+      FROM inference_events WHERE folded = 0 GROUP BY 1, 2, 3, 4, 5
+      ON CONFLICT (minute, model, variant, source, bucket) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors`),
+  );
+  const markFolded = db.run(sql`UPDATE inference_events SET folded = 1 WHERE folded = 0`);
+  await db.batch([inserts[0]!, ...inserts.slice(1), fold, markFolded]);
+}
+
+export interface TailLatency {
+  ts: number;
+  model: string;
+  variant: string;
+  ok: boolean;
+  cpuMs: number;
+  wallMs: number;
+}
+
+/** Fold CPU and wall times reported by the Tail Worker handler into the 'tail_cpu' / 'tail_wall' histograms. */
+export async function recordTailLatencies(db: PareDb, items: readonly TailLatency[]): Promise<void> {
+  if (items.length === 0) return;
+  const statements = items.flatMap((item) =>
+    (['tail_cpu', 'tail_wall'] as const).map((source) => {
+      const ms = source === 'tail_cpu' ? item.cpuMs : item.wallMs;
+      return db.run(sql`INSERT INTO latency_histograms (minute, model, variant, source, bucket, count, errors)
+        VALUES (${Math.floor(item.ts / 60000)}, ${item.model}, ${item.variant}, ${source}, ${sql.raw(bucketSqlCase(String(Number(ms))))}, 1, ${item.ok ? 0 : 1})
+        ON CONFLICT (minute, model, variant, source, bucket) DO UPDATE SET count = count + 1, errors = errors + excluded.errors`);
+    }),
+  );
+  await db.batch([statements[0]!, ...statements.slice(1)]);
+}
+
+/** Count of stored events for a model (tests and the load benchmark compare it with requests sent). */
+export async function countInferenceEvents(db: PareDb, model?: string): Promise<number> {
+  const row = await db
+    .select({ n: sql<number>`count(*)` })
+    .from(inferenceEvents)
+    .where(model === undefined ? undefined : sql`${inferenceEvents.model} = ${model}`)
+    .get();
+  return row?.n ?? 0;
+}

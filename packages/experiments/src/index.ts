@@ -1,0 +1,2 @@
+export * from './stableHash';
+export * from './assignVariant';
