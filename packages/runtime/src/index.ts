@@ -1,1 +1,6 @@
 export * from './manifest';
+export * from './backend/inferenceBackend';
+export * from './inputs/seededRandom';
+export * from './inputs/hostTensor';
+export * from './inputs/generateInputs';
+export * from './inputs/inputsFile';

@@ -1,0 +1,67 @@
+import { PareError } from '@pare/errors';
+import type { Feeds, ValueInfo } from '../backend/inferenceBackend';
+import { hostTensor } from './hostTensor';
+import { seededRandom, type SeededRandom } from './seededRandom';
+
+export interface GenerateInputsOptions {
+  /** How many samples (feed sets). Default 4. */
+  count?: number;
+  /** Seed of the generator; the same seed gives the same inputs everywhere. Default 42. */
+  seed?: number;
+  /** Sizes for symbolic dimensions, by their name ("batch", "p2o.DynamicDimension.1"…). */
+  dims?: Record<string, number>;
+  /** Whole shapes by input name; wins over `dims`. */
+  shapes?: Record<string, number[]>;
+  /** Range of float inputs. Default [-1, 1]: what normalised images and features look like. */
+  floatRange?: [number, number];
+  /** Range [low, high) of integer inputs (token ids, indices). Default [0, 100). */
+  intRange?: [number, number];
+}
+
+/** Size given to a dynamic dimension nobody named: the leading one is the batch (1); others get 64, a
+ * size that conv stacks with several stride-2 stages still accept and that keeps runs quick. */
+export const DEFAULT_BATCH = 1;
+export const DEFAULT_DYNAMIC_DIM = 64;
+
+/** Concrete shape of an input: fixed dims kept, dynamic ones from options or the defaults above. */
+export function resolveShape(input: ValueInfo, options: GenerateInputsOptions = {}): number[] {
+  const given = options.shapes?.[input.name];
+  if (given) return [...given];
+  return input.shape.map((d, axis) => {
+    if (typeof d === 'number' && d > 0) return d;
+    if (typeof d === 'string' && options.dims?.[d] !== undefined) return options.dims[d]!;
+    return axis === 0 ? DEFAULT_BATCH : DEFAULT_DYNAMIC_DIM;
+  });
+}
+
+/** Inputs made from a model's input metadata with a fixed seed, dtype-aware. */
+export function generateInputs(inputs: readonly ValueInfo[], options: GenerateInputsOptions = {}): Feeds[] {
+  const random = seededRandom(options.seed ?? 42);
+  const count = options.count ?? 4;
+  const samples: Feeds[] = [];
+  for (let s = 0; s < count; s++) {
+    const feeds: Feeds = {};
+    for (const input of inputs) {
+      if (!input.type) throw new PareError('inputs_unsupported_type', `Input "${input.name}" is not a tensor; give an inputs file instead.`);
+      const dims = resolveShape(input, options);
+      const n = dims.reduce((a, b) => a * b, 1);
+      feeds[input.name] = hostTensor(input.type, dims, valuesFor(input.type, n, random, options));
+    }
+    samples.push(feeds);
+  }
+  return samples;
+}
+
+function valuesFor(type: string, n: number, random: SeededRandom, options: GenerateInputsOptions): Float64Array {
+  const out = new Float64Array(n);
+  if (type === 'bool') {
+    for (let i = 0; i < n; i++) out[i] = random.next() < 0.5 ? 0 : 1;
+  } else if (type.startsWith('float')) {
+    const [lo, hi] = options.floatRange ?? [-1, 1];
+    for (let i = 0; i < n; i++) out[i] = lo + (hi - lo) * random.next();
+  } else {
+    const [lo, hi] = options.intRange ?? [0, 100];
+    for (let i = 0; i < n; i++) out[i] = lo + Math.floor((hi - lo) * random.next());
+  }
+  return out;
+}

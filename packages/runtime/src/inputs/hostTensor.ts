@@ -1,0 +1,36 @@
+import { PareError } from '@pare/errors';
+import type { ElementType, HostTensor, TensorData } from '../backend/inferenceBackend';
+
+/** Make a host tensor of the given type from plain numbers (int64 values become bigint). */
+export function hostTensor(type: ElementType, dims: readonly number[], values: ArrayLike<number>): HostTensor {
+  const count = dims.reduce((a, b) => a * b, 1);
+  if (values.length !== count) {
+    throw new PareError('inputs_invalid', `${values.length} values for dims [${dims.join(', ')}], which hold ${count}.`);
+  }
+  return { type, dims: [...dims], data: typedArrayFrom(type, values) };
+}
+
+function typedArrayFrom(type: ElementType, values: ArrayLike<number>): TensorData {
+  switch (type) {
+    case 'float32': return Float32Array.from(values);
+    case 'float64': return Float64Array.from(values);
+    case 'int8': return Int8Array.from(values);
+    case 'uint8': case 'bool': return Uint8Array.from(values);
+    case 'int16': return Int16Array.from(values);
+    case 'uint16': return Uint16Array.from(values);
+    case 'int32': return Int32Array.from(values);
+    case 'uint32': return Uint32Array.from(values);
+    case 'int64': return BigInt64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v))));
+    case 'uint64': return BigUint64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v))));
+    case 'float16':
+      throw new PareError('inputs_unsupported_type', 'float16 inputs are not supported yet: give the model float32 inputs.');
+  }
+}
+
+/** A tensor's values as plain numbers (for metrics and JSON). */
+export function toNumbers(tensor: HostTensor): Float64Array {
+  const out = new Float64Array(tensor.data.length);
+  const data = tensor.data;
+  for (let i = 0; i < out.length; i++) out[i] = Number(data[i]);
+  return out;
+}
