@@ -7,3 +7,4 @@ export * from './graphWalk';
 export * from './constantsToInitializers';
 export * from './graphBuilder';
 export { PareError } from '@pare/errors';
+export * from './fileFormat';

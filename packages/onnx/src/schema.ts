@@ -1,4 +1,5 @@
-// The ONNX protobuf schema (IR version 11), written out from the published field numbers.
+// The ONNX protobuf schema (IR version 11, onnx 1.18+: device configurations included), written out from the
+// published field numbers.
 // Kept as text so the codec needs no file system and no generated code.
 export const ONNX_PROTO = `
 syntax = "proto2";
@@ -46,6 +47,38 @@ message NodeProto {
   repeated AttributeProto attribute = 5;
   optional string doc_string = 6;
   repeated StringStringEntryProto metadata_props = 9;
+  repeated NodeDeviceConfigurationProto device_configurations = 10;
+}
+
+message IntIntListEntryProto {
+  optional int64 key = 1;
+  repeated int64 value = 2;
+}
+
+message NodeDeviceConfigurationProto {
+  optional string configuration_id = 1;
+  repeated ShardingSpecProto sharding_spec = 2;
+  optional int32 pipeline_stage = 3;
+}
+
+message ShardingSpecProto {
+  optional string tensor_name = 1;
+  repeated int64 device = 2;
+  repeated IntIntListEntryProto index_to_device_group_map = 3;
+  repeated ShardedDimProto sharded_dim = 4;
+}
+
+message ShardedDimProto {
+  optional int64 axis = 1;
+  repeated SimpleShardedDimProto simple_sharding = 2;
+}
+
+message SimpleShardedDimProto {
+  oneof dim {
+    int64 dim_value = 1;
+    string dim_param = 2;
+  }
+  optional int64 num_shards = 3;
 }
 
 message TrainingInfoProto {
@@ -67,6 +100,13 @@ message ModelProto {
   repeated StringStringEntryProto metadata_props = 14;
   repeated TrainingInfoProto training_info = 20;
   repeated FunctionProto functions = 25;
+  repeated DeviceConfigurationProto configuration = 26;
+}
+
+message DeviceConfigurationProto {
+  optional string name = 1;
+  optional int32 num_devices = 2;
+  repeated string device = 3;
 }
 
 message StringStringEntryProto {

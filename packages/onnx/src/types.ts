@@ -75,7 +75,22 @@ export interface Node {
   attribute: Attribute[];
   doc_string?: string;
   metadata_props: StringStringEntry[];
+  /** Multi-device sharding (IR 11); optional here so builders need not write it; the codec always fills it. */
+  device_configurations?: NodeDeviceConfiguration[];
 }
+
+export interface NodeDeviceConfiguration {
+  configuration_id?: string;
+  sharding_spec: Array<{
+    tensor_name?: string;
+    device: number[];
+    index_to_device_group_map: Array<{ key?: number; value: number[] }>;
+    sharded_dim: Array<{ axis?: number; simple_sharding: Array<{ dim_value?: number; dim_param?: string; num_shards?: number }> }>;
+  }>;
+  pipeline_stage?: number;
+}
+
+export interface DeviceConfiguration { name?: string; num_devices?: number; device: string[] }
 
 export interface TensorAnnotation { tensor_name?: string; quant_parameter_tensor_names: StringStringEntry[] }
 
@@ -126,7 +141,15 @@ export interface Model {
   metadata_props: StringStringEntry[];
   training_info: TrainingInfo[];
   functions: FunctionProto[];
+  /** Devices a multi-device model is sharded over (IR 11); optional here, always filled by the codec. */
+  configuration?: DeviceConfiguration[];
 }
 
-/** A field found in the bytes that this schema does not define; the codec reports these rather than dropping them silently. */
+/**
+ * A field found in the bytes that this schema does not define; the codec reports these rather than dropping
+ * them silently. `path` names the message holding it, e.g. "model.graph.node[3]".
+ */
 export interface UnknownField { path: string; fieldNumber: number; wireType: number }
+
+/** An int64/uint64 value (as a decimal string) that a JavaScript number cannot hold exactly, at "path.field[i]". */
+export interface InexactInteger { path: string; value: string }
