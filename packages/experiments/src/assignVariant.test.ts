@@ -60,3 +60,15 @@ describe('validateWeights', () => {
     expect(() => validateWeights({})).toThrow(/at least one/);
   });
 });
+
+describe('withVariantWeight', () => {
+  it('scales the other variants to fill the rest, summing to 100', async () => {
+    const { withVariantWeight } = await import('./withVariantWeight');
+    expect(withVariantWeight({ fp32: 100 }, 'int8', 10)).toEqual({ fp32: 90, int8: 10 });
+    const w = withVariantWeight({ a: 50, b: 25, c: 25 }, 'd', 33);
+    expect(Object.values(w).reduce((s, x) => s + x, 0)).toBe(100);
+    expect(w.d).toBe(33);
+    expect(withVariantWeight({}, 'only', 100)).toEqual({ only: 100 });
+    expect(() => withVariantWeight({}, 'only', 50)).toThrow(/must be 100/);
+  });
+});

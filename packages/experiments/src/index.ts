@@ -1,2 +1,4 @@
 export * from './stableHash';
 export * from './assignVariant';
+export * from './withVariantWeight';
+export * from './abStats';

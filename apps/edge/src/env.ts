@@ -1,0 +1,16 @@
+// The bindings of the edge worker (root wrangler.toml); ADMIN_TOKEN is a secret (.dev.vars locally).
+import type { MetricMessage } from './metrics/metricMessage';
+
+export interface Env {
+  MODELS: R2Bucket;
+  DB: D1Database;
+  METRICS: Queue<MetricMessage>;
+  ADMIN_TOKEN?: string;
+  MAX_BODY_BYTES?: string;
+  DEPLOYMENT_CACHE_MS?: string;
+}
+
+export interface AppContext {
+  Bindings: Env;
+  Variables: { servedVariant?: string };
+}

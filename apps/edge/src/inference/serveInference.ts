@@ -1,0 +1,63 @@
+// The frame around every inference route: pick and load the variant, run the route's work, answer with
+// x-pare-variant and server-timing, and send one metric event whatever happened.
+import type { Context } from 'hono';
+import { PareError } from '@pare/errors';
+import { unitBucket } from '@pare/experiments';
+import type { AppContext } from '../env';
+import { sendMetricEvent } from '../metrics/sendMetricEvent';
+import { resolveServingVariant, type ServingVariant } from './servingVariant';
+import { VariantLoadError } from './sessionCache';
+
+export interface InferenceResult {
+  body: unknown;
+  inputBytes: number;
+  inferMs: number;
+}
+
+/** The A/B unit: `x-pare-unit`, else the API key, else a random id (such a request is not sticky). */
+export function unitOf(c: Context<AppContext>): string {
+  return c.req.header('x-pare-unit') ?? c.req.header('x-api-key') ?? crypto.randomUUID();
+}
+
+export async function serveInference(
+  c: Context<AppContext>,
+  target: { model: string; pinnedVariant?: string },
+  run: (serving: ServingVariant) => Promise<InferenceResult>,
+): Promise<Response> {
+  const started = performance.now();
+  const unit = unitOf(c);
+  const bucket = unitBucket(target.model, unit);
+  let serving: ServingVariant | undefined;
+  let inputBytes = Number(c.req.header('content-length') ?? 0) || 0;
+  const record = (variant: string, status: number, errorCode: string | null): void =>
+    sendMetricEvent(c.env, c.executionCtx, { model: target.model, variant, status, errorCode, latencyMs: performance.now() - started, inputBytes, unitBucket: bucket });
+  try {
+    serving = await resolveServingVariant(c.env, {
+      ...target,
+      unit,
+      onUnhealthy: (variant, error) => record(variant, error.status, error.code),
+    });
+    const assignedMs = performance.now() - started;
+    const result = await run(serving);
+    inputBytes = result.inputBytes;
+    const totalMs = performance.now() - started;
+    record(serving.variant, 200, null);
+    const response = c.json(result.body as object, 200);
+    response.headers.set('x-pare-variant', serving.variant);
+    if (serving.fallback) response.headers.set('x-pare-fallback-from', serving.assigned);
+    response.headers.set(
+      'server-timing',
+      [`load;dur=${serving.loadMs.toFixed(3)}`, `assign;dur=${(assignedMs - serving.loadMs).toFixed(3)}`, `infer;dur=${result.inferMs.toFixed(3)}`, `total;dur=${totalMs.toFixed(3)}`].join(', '),
+    );
+    return response;
+  } catch (e) {
+    const known = e instanceof PareError;
+    const modelExists = !(known && e.code === 'model_not_found');
+    // A VariantLoadError escapes only for a pinned variant, and onUnhealthy has recorded it already.
+    if (modelExists && !(e instanceof VariantLoadError)) {
+      record(serving?.variant ?? target.pinnedVariant ?? '-', known ? e.status : 500, known ? e.code : 'internal');
+    }
+    if (serving) c.set('servedVariant', serving.variant);
+    throw e;
+  }
+}

@@ -1,0 +1,85 @@
+// Which variant serves a request: sticky weighted assignment, then the session; a variant that fails to
+// load is marked unhealthy (D1 + this isolate), the failure is recorded, and a healthy variant takes over.
+import { PareError } from '@pare/errors';
+import { createDb, setVariantStatus, type VariantRow } from '@pare/db';
+import { assignVariant } from '@pare/experiments';
+import { parseManifest, type Manifest } from '@pare/runtime';
+import type { Env } from '../env';
+import { getModelState, invalidateModelState, markUnhealthyInIsolate } from '../registry/modelState';
+import { getSession, VariantLoadError } from './sessionCache';
+import type { OrtSession } from '../ort/ortWeb';
+
+export interface ServingVariant {
+  model: string;
+  variant: string;
+  row: VariantRow;
+  manifest: Manifest;
+  session: OrtSession;
+  loadMs: number;
+  /** The variant the weights picked, when a fallback served instead. */
+  assigned: string;
+  fallback: boolean;
+}
+
+export interface ResolveOptions {
+  model: string;
+  unit: string;
+  /** Address one variant directly (OIP `/versions/:variant`): no assignment, no fallback. */
+  pinnedVariant?: string;
+  /** Called once per variant found unhealthy on the way (to record the event). */
+  onUnhealthy?: (variant: string, error: VariantLoadError) => void;
+}
+
+const manifests = new Map<string, Manifest>();
+
+export function manifestOf(row: VariantRow): Manifest {
+  let manifest = manifests.get(row.sha256);
+  if (!manifest) {
+    manifest = parseManifest(JSON.parse(row.manifest));
+    manifests.set(row.sha256, manifest);
+  }
+  return manifest;
+}
+
+export function variantNotFound(model: string, variant: string): PareError {
+  return new PareError('variant_not_found', `Model "${model}" has no variant "${variant}".`, { status: 404 });
+}
+
+async function markUnhealthy(env: Env, row: VariantRow, reason: string): Promise<void> {
+  await markUnhealthyInIsolate(row.model, row.name);
+  await setVariantStatus(createDb(env.DB), row.model, row.name, 'unhealthy', reason);
+  invalidateModelState(row.model);
+}
+
+export async function resolveServingVariant(env: Env, options: ResolveOptions): Promise<ServingVariant> {
+  const { model, unit, pinnedVariant } = options;
+  const failed = new Set<string>();
+  for (;;) {
+    const state = await getModelState(env, model);
+    let variant: string;
+    let assigned: string;
+    let fallback = false;
+    if (pinnedVariant !== undefined) {
+      if (!state.variants.has(pinnedVariant)) throw variantNotFound(model, pinnedVariant);
+      if (!state.healthy.has(pinnedVariant)) {
+        const reason = state.variants.get(pinnedVariant)!.statusReason ?? 'marked unhealthy';
+        throw new PareError('variant_unhealthy', `Variant "${model}/${pinnedVariant}" is unhealthy: ${reason}.`, { status: 503 });
+      }
+      variant = assigned = pinnedVariant;
+    } else {
+      const healthy = new Set([...state.healthy].filter((v) => !failed.has(v)));
+      ({ variant, assigned, fallback } = assignVariant({ model, unit, weights: state.weights, healthy, candidates: [...state.variants.keys()] }));
+    }
+    const row = state.variants.get(variant)!;
+    try {
+      const { session, loadMs } = await getSession(env.MODELS, { model, variant, sha256: row.sha256, r2Key: row.r2Key });
+      return { model, variant, row, manifest: manifestOf(row), session, loadMs, assigned, fallback: fallback || failed.size > 0 };
+    } catch (e) {
+      if (!(e instanceof VariantLoadError)) throw e;
+      await markUnhealthy(env, row, e.reason);
+      options.onUnhealthy?.(variant, e);
+      if (pinnedVariant !== undefined) throw e;
+      failed.add(variant);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// Per-isolate cache of ORT sessions keyed by the variant's content hash. A miss reads the bytes from R2,
+// checks them against the manifest's sha256 and creates the session; any failure is a VariantLoadError.
+import { PareError } from '@pare/errors';
+import { createOrtSession, type OrtSession } from '../ort/ortWeb';
+import { sha256Hex } from '../http/sha256';
+
+/** How many sessions an isolate keeps (128 MB per isolate: evict the least recently used). */
+const MAX_SESSIONS = 8;
+
+export interface SessionSource {
+  model: string;
+  variant: string;
+  sha256: string;
+  r2Key: string;
+}
+
+export interface CachedSession {
+  session: OrtSession;
+  /** Milliseconds spent reading R2, hashing and creating the session (0 on a cache hit). */
+  loadMs: number;
+  cached: boolean;
+}
+
+/** The bytes are missing, fail the hash check, or do not load: the variant is unhealthy. */
+export class VariantLoadError extends PareError {
+  constructor(source: SessionSource, readonly reason: string, cause?: unknown) {
+    super('variant_unavailable', `Variant "${source.model}/${source.variant}" cannot be served: ${reason}.`, { status: 503, cause });
+  }
+}
+
+const sessions = new Map<string, Promise<OrtSession>>();
+
+async function load(bucket: R2Bucket, source: SessionSource): Promise<OrtSession> {
+  const object = await bucket.get(source.r2Key);
+  if (!object) throw new VariantLoadError(source, `model bytes missing from R2 (${source.r2Key})`);
+  const bytes = new Uint8Array(await object.arrayBuffer());
+  const actual = await sha256Hex(bytes);
+  if (actual !== source.sha256) throw new VariantLoadError(source, `sha256 of the stored bytes is ${actual}, the manifest says ${source.sha256}`);
+  try {
+    return await createOrtSession(bytes);
+  } catch (cause) {
+    throw new VariantLoadError(source, `onnxruntime-web could not load it (${cause instanceof Error ? cause.message : String(cause)})`, cause);
+  }
+}
+
+export async function getSession(bucket: R2Bucket, source: SessionSource): Promise<CachedSession> {
+  const hit = sessions.get(source.sha256);
+  if (hit) {
+    sessions.delete(source.sha256);
+    sessions.set(source.sha256, hit);
+    return { session: await hit, loadMs: 0, cached: true };
+  }
+  const started = performance.now();
+  const pending = load(bucket, source);
+  sessions.set(source.sha256, pending);
+  try {
+    const session = await pending;
+    evictBeyondLimit();
+    return { session, loadMs: performance.now() - started, cached: false };
+  } catch (e) {
+    if (sessions.get(source.sha256) === pending) sessions.delete(source.sha256);
+    throw e;
+  }
+}
+
+/** Create a session from bytes without caching it (the admin route's "must load in ORT" check). */
+export async function tryLoad(bytes: Uint8Array): Promise<OrtSession> {
+  return createOrtSession(bytes);
+}
+
+export function forgetSession(sha256: string): void {
+  const entry = sessions.get(sha256);
+  sessions.delete(sha256);
+  void entry?.then((s) => s.release()).catch(() => undefined);
+}
+
+function evictBeyondLimit(): void {
+  while (sessions.size > MAX_SESSIONS) {
+    const oldest = sessions.keys().next().value as string;
+    forgetSession(oldest);
+  }
+}

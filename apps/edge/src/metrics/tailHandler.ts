@@ -1,0 +1,42 @@
+// Tail Worker handler: production Workers do not advance timers during computation, so in-isolate latency of
+// pure CPU work reads near zero there. The trace of each invocation carries its real cpuTime and wallTime;
+// the inference log line (sendMetricEvent) says which model and variant it was. Folded into the
+// 'tail_cpu' / 'tail_wall' histograms. Wire it with `tail_consumers` (see wrangler.toml).
+import { createDb, recordTailLatencies, type TailLatency } from '@pare/db';
+import type { Env } from '../env';
+import { TAIL_LOG_MARKER } from './sendMetricEvent';
+
+interface InferenceLog {
+  model: string;
+  variant: string;
+  status: number;
+}
+
+function inferenceLogOf(item: TraceItem): InferenceLog | undefined {
+  for (const log of item.logs) {
+    for (const part of log.message as unknown[]) {
+      if (typeof part !== 'string' || !part.includes(TAIL_LOG_MARKER)) continue;
+      try {
+        const parsed = (JSON.parse(part) as Record<string, InferenceLog | undefined>)[TAIL_LOG_MARKER];
+        if (parsed && typeof parsed.model === 'string' && typeof parsed.variant === 'string') return parsed;
+      } catch {
+        // not ours
+      }
+    }
+  }
+  return undefined;
+}
+
+export function tailLatenciesOf(items: readonly TraceItem[]): TailLatency[] {
+  const out: TailLatency[] = [];
+  for (const item of items) {
+    const log = inferenceLogOf(item);
+    if (!log) continue;
+    out.push({ ts: item.eventTimestamp ?? Date.now(), model: log.model, variant: log.variant, ok: log.status < 400 && item.outcome === 'ok', cpuMs: item.cpuTime ?? 0, wallMs: item.wallTime ?? 0 });
+  }
+  return out;
+}
+
+export async function handleTail(items: TraceItem[], env: Env): Promise<void> {
+  await recordTailLatencies(createDb(env.DB), tailLatenciesOf(items));
+}

@@ -1,0 +1,46 @@
+// The one module of the edge that imports onnxruntime-web (FACTS.md, "onnxruntime-web inside workerd").
+// workerd forbids compiling wasm from bytes at run time, so the wasm arrives as a precompiled module
+// (wrangler `CompiledWasm` rule) and is handed to ORT's loader by briefly swapping WebAssembly.instantiate.
+import * as ort from 'onnxruntime-web/wasm';
+import ortWasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
+
+export type OrtTensor = ort.Tensor;
+export type OrtTensorType = ort.Tensor.Type;
+export type OrtSession = ort.InferenceSession;
+
+let initialised: Promise<void> | undefined;
+
+/** Create an ORT tensor; the one place edge code constructs them. */
+export function createTensor(type: OrtTensorType, data: ort.Tensor.DataType, dims: readonly number[]): OrtTensor {
+  return new ort.Tensor(type, data as never, dims);
+}
+
+/** Create an inference session from model bytes. The first call initialises ORT's wasm (lazily, never at module start). */
+export async function createOrtSession(bytes: Uint8Array): Promise<OrtSession> {
+  if (!initialised) {
+    ort.env.wasm.numThreads = 1;
+    ort.env.wasm.proxy = false;
+    // A placeholder so ORT does not try to fetch the binary; the precompiled module is used instead.
+    ort.env.wasm.wasmBinary = new Uint8Array(8).buffer;
+    ort.env.logLevel = 'error';
+  }
+  const original = WebAssembly.instantiate;
+  const first = !initialised;
+  if (first) {
+    const patched = (async (_source: unknown, imports?: WebAssembly.Imports) => {
+      const instance = await original(ortWasmModule, imports);
+      return { instance, module: ortWasmModule };
+    }) as unknown as typeof WebAssembly.instantiate;
+    WebAssembly.instantiate = patched;
+  }
+  try {
+    const creating = ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    if (first) initialised = creating.then(() => undefined);
+    return await creating;
+  } catch (e) {
+    if (first) initialised = undefined;
+    throw e;
+  } finally {
+    if (first) WebAssembly.instantiate = original;
+  }
+}

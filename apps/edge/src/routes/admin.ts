@@ -1,0 +1,165 @@
+// Admin API (Bearer token): publish variants, set traffic, promote, roll back, delete.
+import { Hono } from 'hono';
+import { PareError } from '@pare/errors';
+import { createDb, currentDeployment, deleteVariant, getVariant, listVariants, putVariant, rollbackDeployment, setWeights } from '@pare/db';
+import { validateWeights, withVariantWeight } from '@pare/experiments';
+import { parseManifest } from '@pare/runtime';
+import type { AppContext, Env } from '../env';
+import { requireAdminToken } from '../http/bearerAuth';
+import { maxBodyBytes, readBodyBytes, readJsonBody } from '../http/readJsonBody';
+import { sha256Hex } from '../http/sha256';
+import { forgetSession, tryLoad } from '../inference/sessionCache';
+import { invalidateModelState, unknownModel } from '../registry/modelState';
+import { variantNotFound } from '../inference/servingVariant';
+
+export const adminRoutes = new Hono<AppContext>();
+adminRoutes.use('*', requireAdminToken);
+
+/** Largest variant upload accepted (model bytes + manifest, multipart). */
+export const MAX_VARIANT_UPLOAD_BYTES = 96 * 1024 * 1024;
+
+const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+function checkName(kind: 'model' | 'variant', name: string): void {
+  if (!NAME.test(name)) throw new PareError('name_invalid', `Invalid ${kind} name "${name}": use 1-64 of a-z 0-9 . _ - starting with a letter or digit.`, { status: 400 });
+}
+
+export function r2KeyOf(model: string, variant: string, file: 'model.onnx' | 'manifest.json'): string {
+  return `models/${model}/${variant}/${file}`;
+}
+
+async function requireHealthyVariants(env: Env, model: string, weights: Record<string, number>): Promise<void> {
+  const variants = new Map((await listVariants(createDb(env.DB), model)).map((v) => [v.name, v]));
+  if (variants.size === 0) throw unknownModel(model);
+  for (const [variant, weight] of Object.entries(weights)) {
+    const row = variants.get(variant);
+    if (!row) throw variantNotFound(model, variant);
+    if (weight > 0 && row.status !== 'healthy') {
+      throw new PareError('variant_unhealthy', `Variant "${model}/${variant}" is unhealthy (${row.statusReason ?? 'unknown reason'}); only healthy variants can take traffic. Re-deploy it first.`, { status: 409 });
+    }
+  }
+}
+
+// PUT /admin/models/:model/variants/:variant — multipart: `model` (the .onnx file), `manifest` (JSON), optional `weight`.
+adminRoutes.put('/models/:model/variants/:variant', async (c) => {
+  const model = c.req.param('model');
+  const variant = c.req.param('variant');
+  checkName('model', model);
+  checkName('variant', variant);
+  const contentType = c.req.header('content-type') ?? '';
+  if (!contentType.startsWith('multipart/form-data')) {
+    throw new PareError('body_invalid', 'Send multipart/form-data with a "model" file and a "manifest" JSON field.', { status: 415 });
+  }
+  const raw = await readBodyBytes(c.req.raw, MAX_VARIANT_UPLOAD_BYTES);
+  let form: FormData;
+  try {
+    form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+  } catch (cause) {
+    throw new PareError('body_invalid', 'The multipart body could not be parsed.', { status: 400, cause });
+  }
+  const file = form.get('model') as File | string | null;
+  const manifestField = form.get('manifest') as File | string | null;
+  if (!file || typeof file === 'string') throw new PareError('body_invalid', 'Missing the "model" file part.', { status: 400, details: { field: 'model' } });
+  if (manifestField === null) throw new PareError('body_invalid', 'Missing the "manifest" part.', { status: 400, details: { field: 'manifest' } });
+  const manifestText = typeof manifestField === 'string' ? manifestField : await manifestField.text();
+  let manifestJson: unknown;
+  try {
+    manifestJson = JSON.parse(manifestText);
+  } catch {
+    throw new PareError('manifest_invalid', 'The manifest is not valid JSON.', { status: 400, details: { field: 'manifest' } });
+  }
+  const manifest = parseManifest(manifestJson);
+  if (manifest.model !== model || manifest.variant !== variant) {
+    throw new PareError('manifest_mismatch', `The manifest is for "${manifest.model}/${manifest.variant}", not "${model}/${variant}".`, { status: 400 });
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const sha256 = await sha256Hex(bytes);
+  if (sha256 !== manifest.sha256) throw new PareError('sha256_mismatch', `The model bytes hash to ${sha256} but the manifest says ${manifest.sha256}.`, { status: 400 });
+  if (bytes.byteLength !== manifest.bytes) throw new PareError('size_mismatch', `The model is ${bytes.byteLength} bytes but the manifest says ${manifest.bytes}.`, { status: 400 });
+  const weightField = form.get('weight');
+  const weight = typeof weightField === 'string' && weightField !== '' ? Number(weightField) : undefined;
+
+  const db = createDb(c.env.DB);
+  const existing = await getVariant(db, model, variant);
+  if (existing && existing.sha256 !== sha256) {
+    throw new PareError('variant_exists', `Variant "${model}/${variant}" already exists with other bytes; variants are immutable, deploy under a new name.`, { status: 409 });
+  }
+  try {
+    const session = await tryLoad(bytes);
+    const missing = manifest.inputs.map((i) => i.name).filter((n) => !session.inputNames.includes(n));
+    await session.release();
+    if (missing.length > 0) throw new PareError('manifest_mismatch', `The manifest names inputs the model does not have: ${missing.join(', ')}.`, { status: 400 });
+  } catch (cause) {
+    if (cause instanceof PareError) throw cause;
+    throw new PareError('model_unloadable', `onnxruntime-web cannot load this model: ${cause instanceof Error ? cause.message : String(cause)}.`, { status: 422, cause });
+  }
+  const r2Key = r2KeyOf(model, variant, 'model.onnx');
+  await c.env.MODELS.put(r2Key, bytes, { sha256, httpMetadata: { contentType: 'application/octet-stream' } });
+  await c.env.MODELS.put(r2KeyOf(model, variant, 'manifest.json'), JSON.stringify(manifest, null, 2), { httpMetadata: { contentType: 'application/json' } });
+  await putVariant(db, { model, name: variant, task: manifest.task, sha256, bytes: bytes.byteLength, manifest: JSON.stringify(manifest), r2Key });
+  forgetSession(sha256);
+
+  const current = await currentDeployment(db, model);
+  let deployment = current;
+  if (weight !== undefined || !current) {
+    const weights = withVariantWeight(current?.weights ?? {}, variant, weight ?? 100);
+    validateWeights(weights);
+    deployment = await setWeights(db, model, weights, `deploy ${variant}`);
+  }
+  invalidateModelState(model);
+  return c.json({ model, variant, sha256, bytes: bytes.byteLength, status: 'healthy', created: !existing, deployment }, existing ? 200 : 201);
+});
+
+adminRoutes.put('/models/:model/traffic', async (c) => {
+  const model = c.req.param('model');
+  const { value: body } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
+  const weights = body.weights;
+  if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) {
+    throw new PareError('weights_invalid', 'Send { "weights": { "<variant>": <0..100>, ... } } summing to 100.', { status: 400 });
+  }
+  validateWeights(weights as Record<string, number>);
+  await requireHealthyVariants(c.env, model, weights as Record<string, number>);
+  const deployment = await setWeights(createDb(c.env.DB), model, weights as Record<string, number>, 'traffic');
+  invalidateModelState(model);
+  return c.json({ deployment });
+});
+
+adminRoutes.post('/models/:model/promote', async (c) => {
+  const model = c.req.param('model');
+  const { value: body } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
+  if (typeof body.variant !== 'string') throw new PareError('body_invalid', 'Send { "variant": "<name>" }.', { status: 400, details: { field: 'variant' } });
+  const weights = { [body.variant]: 100 };
+  await requireHealthyVariants(c.env, model, weights);
+  const deployment = await setWeights(createDb(c.env.DB), model, weights, `promote ${body.variant}`);
+  invalidateModelState(model);
+  return c.json({ deployment });
+});
+
+adminRoutes.post('/models/:model/rollback', async (c) => {
+  const model = c.req.param('model');
+  const db = createDb(c.env.DB);
+  const result = await rollbackDeployment(db, model);
+  if (!result) {
+    const current = await currentDeployment(db, model);
+    if (!current) throw unknownModel(model);
+    throw new PareError('nothing_to_roll_back', `Model "${model}" has no earlier traffic weights to roll back to (current version ${current.version}).`, { status: 409 });
+  }
+  invalidateModelState(model);
+  return c.json({ rolledBack: result.from, deployment: result.to });
+});
+
+adminRoutes.delete('/models/:model/variants/:variant', async (c) => {
+  const model = c.req.param('model');
+  const variant = c.req.param('variant');
+  const db = createDb(c.env.DB);
+  const row = await getVariant(db, model, variant);
+  if (!row) throw variantNotFound(model, variant);
+  const current = await currentDeployment(db, model);
+  const weight = current?.weights[variant] ?? 0;
+  if (weight > 0) throw new PareError('variant_has_traffic', `Variant "${model}/${variant}" has ${weight}% of the traffic; move it elsewhere (pare traffic / promote) before deleting.`, { status: 409 });
+  await deleteVariant(db, model, variant);
+  await c.env.MODELS.delete([row.r2Key, r2KeyOf(model, variant, 'manifest.json')]);
+  forgetSession(row.sha256);
+  invalidateModelState(model);
+  return c.json({ deleted: { model, variant } });
+});

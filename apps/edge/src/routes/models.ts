@@ -1,0 +1,63 @@
+// GET /v1/models and GET /v1/models/:model/stats
+import { Hono } from 'hono';
+import { createDb, currentDeployment, listModels, listVariants, readVariantStats } from '@pare/db';
+import type { AppContext } from '../env';
+import { getModelState } from '../registry/modelState';
+import { parseStatsWindow, STATS_WINDOWS } from '../metrics/statsWindow';
+
+export const modelRoutes = new Hono<AppContext>();
+
+modelRoutes.get('/', async (c) => {
+  const db = createDb(c.env.DB);
+  const [models, variants] = await Promise.all([listModels(db), listVariants(db)]);
+  const deployments = await Promise.all(models.map((m) => currentDeployment(db, m.name)));
+  return c.json({
+    models: models.map((m, i) => ({
+      name: m.name,
+      task: m.task,
+      deploymentVersion: deployments[i]?.version ?? 0,
+      variants: variants
+        .filter((v) => v.model === m.name)
+        .map((v) => ({
+          name: v.name,
+          sha256: v.sha256,
+          bytes: v.bytes,
+          weight: deployments[i]?.weights[v.name] ?? 0,
+          status: v.status,
+          statusReason: v.statusReason,
+          createdAt: new Date(v.createdAt).toISOString(),
+        })),
+    })),
+  });
+});
+
+modelRoutes.get('/:model/stats', async (c) => {
+  const model = c.req.param('model');
+  const window = parseStatsWindow(c.req.query('window'));
+  const state = await getModelState(c.env, model);
+  const db = createDb(c.env.DB);
+  const sinceMs = Date.now() - STATS_WINDOWS[window];
+  const [isolate, tailCpu] = await Promise.all([readVariantStats(db, { model, sinceMs, source: 'isolate' }), readVariantStats(db, { model, sinceMs, source: 'tail_cpu' })]);
+  return c.json({
+    model,
+    window,
+    /** Which latency the figures are: in-isolate wall time (true locally; near zero for pure CPU work in production). */
+    latencySource: 'isolate',
+    variants: [...state.variants.keys()].map((variant) => {
+      const s = isolate.find((r) => r.variant === variant);
+      const cpu = tailCpu.find((r) => r.variant === variant);
+      return {
+        variant,
+        weight: state.weights[variant] ?? 0,
+        status: state.variants.get(variant)!.status,
+        count: s?.count ?? 0,
+        errors: s?.errors ?? 0,
+        errorRate: s?.errorRate ?? 0,
+        p50Ms: s?.p50Ms ?? null,
+        p95Ms: s?.p95Ms ?? null,
+        p99Ms: s?.p99Ms ?? null,
+        cpu: cpu ? { count: cpu.count, p50Ms: cpu.p50Ms, p95Ms: cpu.p95Ms, p99Ms: cpu.p99Ms } : null,
+      };
+    }),
+  });
+});

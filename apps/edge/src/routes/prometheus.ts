@@ -1,0 +1,44 @@
+// GET /metrics — the per-variant figures of GET /v1/models/:model/stats in Prometheus text format.
+import { Hono } from 'hono';
+import { createDb, readVariantStats, type VariantStats } from '@pare/db';
+import type { AppContext } from '../env';
+import { parseStatsWindow, STATS_WINDOWS } from '../metrics/statsWindow';
+
+export const prometheusRoutes = new Hono<AppContext>();
+
+function label(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+}
+
+export function renderPrometheus(stats: readonly VariantStats[], window: string): string {
+  const lines: string[] = [];
+  const family = (name: string, help: string, type: string, rows: Array<[VariantStats, string, number | null]>) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [s, extra, value] of rows) {
+      if (value === null) continue;
+      lines.push(`${name}{model="${label(s.model)}",variant="${label(s.variant)}",source="${s.source}",window="${window}"${extra}} ${value}`);
+    }
+  };
+  family('pare_requests', `Inference requests in the last ${window}.`, 'gauge', stats.map((s) => [s, '', s.count]));
+  family('pare_errors', `Inference requests that failed in the last ${window}.`, 'gauge', stats.map((s) => [s, '', s.errors]));
+  family('pare_error_ratio', `Failed / all requests in the last ${window}.`, 'gauge', stats.map((s) => [s, '', s.errorRate]));
+  family(
+    'pare_latency_ms',
+    `Latency percentiles (ms) in the last ${window}, read from fixed-bucket histograms.`,
+    'gauge',
+    stats.flatMap((s) => [
+      [s, ',quantile="0.5"', s.p50Ms] as [VariantStats, string, number | null],
+      [s, ',quantile="0.95"', s.p95Ms] as [VariantStats, string, number | null],
+      [s, ',quantile="0.99"', s.p99Ms] as [VariantStats, string, number | null],
+    ]),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+prometheusRoutes.get('/', async (c) => {
+  const window = parseStatsWindow(c.req.query('window'), '15m');
+  const db = createDb(c.env.DB);
+  const sinceMs = Date.now() - STATS_WINDOWS[window];
+  const stats = [...(await readVariantStats(db, { sinceMs, source: 'isolate' })), ...(await readVariantStats(db, { sinceMs, source: 'tail_cpu' }))];
+  return c.text(renderPrometheus(stats, window), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+});

@@ -1,0 +1,35 @@
+// Edge tests run inside workerd (the Workers vitest pool) with the root wrangler.toml's bindings: local D1
+// (migrations applied in test/applyMigrations.ts), R2 and the metrics queue with its consumer.
+import path from 'node:path';
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+import { tsImport } from 'tsx/esm/api';
+import type * as FixtureModule from './test/buildFixtures';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(root, 'infra/migrations'));
+  // The fixtures import workspace TypeScript (@pare/onnx), which the config loader does not transpile: tsx does.
+  const { buildFixtures } = (await tsImport('./test/buildFixtures.ts', import.meta.url)) as typeof FixtureModule;
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: path.join(root, 'wrangler.toml') },
+        miniflare: {
+          compatibilityFlags: ['nodejs_compat'],
+          bindings: { ADMIN_TOKEN: 'test-admin-token', TEST_MIGRATIONS: migrations, FIXTURES: buildFixtures(), DEPLOYMENT_CACHE_MS: '0', MAX_BODY_BYTES: '65536' },
+        },
+      }),
+    ],
+    // Vite's root is the repository root so that node_modules (onnxruntime-web's wasm) lies inside it:
+    // with apps/edge as root the pool cannot resolve the /@fs/ path of the CompiledWasm module.
+    root,
+    test: {
+      include: ['apps/edge/src/**/*.test.ts', 'apps/edge/test/**/*.test.ts'],
+      setupFiles: ['apps/edge/test/applyMigrations.ts'],
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+    },
+  };
+});
