@@ -69,7 +69,7 @@ export function planFixedHorizon(input: {
     accuracy: part(accuracyPlan, labelledA.total, labelledB.total),
     explanation:
       `Fixed-horizon design: the sample size per variant is planned to detect a ${minimumEffect.latencyPct}% latency change ` +
-      `or a ${minimumEffect.accuracyPt}-pt accuracy loss (two-sided α = ${alpha}, power ${Math.round(power * 100)}%). ` +
+      `or a ${minimumEffect.accuracyPt}-pt accuracy loss (two-sided α = ${Number(alpha.toFixed(4))}, power ${Math.round(power * 100)}%). ` +
       'Intervals shown before a variant reaches it are provisional: decide only at the planned size, not the first time an interval excludes zero.',
   };
 }
