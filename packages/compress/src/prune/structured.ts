@@ -1,0 +1,150 @@
+import { PareError } from '@pare/errors';
+import {
+  constantsToInitializers, indexGraph, readTensorAsFloat32, tensorByteLength, topologicalOrder,
+  type Graph, type Model, type Node, type Tensor,
+} from '@pare/onnx';
+import type { PassReport } from '../passReport';
+import { nameFilter } from './nameFilter';
+import { sliceAxis, sliceNorms } from './tensorEdit';
+import { traceUnitGroup, type UnitGroup } from './unitGroup';
+import { unitProducer } from './unitProducer';
+
+export interface StructuredPruneOptions {
+  /** Fraction (0 ≤ ratio < 1) of the hidden units removed in every prunable group (rounded down). */
+  ratio: number;
+  /** Node or tensor names (`*` globs) whose groups are left alone: matching any weight or node a group touches skips it. */
+  exclude?: string[];
+  /** Never keep fewer units than this in a group (default 1). */
+  minUnits?: number;
+}
+
+interface Plan { group: UnitGroup; keep: number[] }
+
+/**
+ * Structured pruning: remove whole hidden units (MatMul/Gemm columns, Conv output channels) with the
+ * smallest weight norms, together with everything that depends on them (bias entries, BatchNorm
+ * parameters, the matching input rows/channels of the next weight op), so the dense model really gets
+ * smaller and cheaper. Every pattern that cannot be rewritten with certainty is skipped and reported.
+ * Only the main graph is rewritten; weights in Constant nodes are moved to initializers first.
+ */
+export function pruneStructured(model: Model, options: StructuredPruneOptions): { model: Model; report: PassReport } {
+  const opts = checkOptions(options);
+  const { model: out, report: moved } = constantsToInitializers(model);
+  const report: PassReport = { pass: 'prune-structured', options: { ...opts }, tensors: [], skipped: [], notes: [] };
+  if (moved.moved.length > 0) report.notes.push(`${moved.moved.length} Constant node(s) turned into initializers`);
+  const graph = out.graph;
+  if (!graph) return { model: out, report };
+
+  const idx = indexGraph(graph);
+  const ranks = valueRanks(graph);
+  const excluded = nameFilter(opts.exclude);
+  const claimed = new Set<Node>();
+  const editedAxes = new Set<string>();
+  const plans: Plan[] = [];
+  for (const node of topologicalOrder(graph)) {
+    const head = unitProducer(node, idx);
+    const name = node.name || node.output[0] || '';
+    if (head === undefined || claimed.has(node)) continue;
+    if (typeof head === 'string') { report.skipped.push({ name, reason: head }); continue; }
+    const group = traceUnitGroup(head, { idx, claimed, rankOf: (v) => ranks.get(v) });
+    if (typeof group === 'string') { report.skipped.push({ name, reason: group }); continue; }
+    const touched = [head, ...group.coProducers].map((p) => p.node.name).concat(group.edits.map((e) => e.tensor));
+    const hit = excluded(...touched);
+    if (hit !== undefined) { report.skipped.push({ name, reason: `excluded by "${hit}"` }); continue; }
+    const clash = group.edits.find((e) => editedAxes.has(`${e.tensor}#${e.axis}`));
+    if (clash) { report.skipped.push({ name, reason: `"${clash.tensor}" is already pruned along axis ${clash.axis} by another group` }); continue; }
+    const kept = Math.max(opts.minUnits, head.units - Math.floor(opts.ratio * head.units));
+    if (kept >= head.units) { report.skipped.push({ name, reason: `ratio ${opts.ratio} removes none of its ${head.units} units` }); continue; }
+    plans.push({ group, keep: strongestUnits(group, idx.initializer, kept) });
+    for (const p of [head, ...group.coProducers]) claimed.add(p.node);
+    for (const e of group.edits) editedAxes.add(`${e.tensor}#${e.axis}`);
+  }
+
+  const original = new Map(graph.initializer.map((t) => [t.name ?? '', t]));
+  const position = new Map(graph.initializer.map((t, i) => [t.name ?? '', i]));
+  const removedBy = new Map<string, string[]>();
+  for (const { group, keep } of plans) {
+    for (const e of group.edits) {
+      const i = position.get(e.tensor)!;
+      graph.initializer[i] = sliceAxis(graph.initializer[i]!, e.axis, keep);
+      const list = removedBy.get(e.tensor) ?? [];
+      list.push(`${group.head.units - keep.length}/${group.head.units} along axis ${e.axis}`);
+      removedBy.set(e.tensor, list);
+    }
+    for (const dw of group.depthwise) {
+      const attr = dw.attribute.find((a) => a.name === 'group');
+      if (attr) attr.i = keep.length;
+    }
+    fixValueInfo(graph, group, keep.length);
+    report.notes.push(`"${group.head.node.name || group.head.node.output[0]}": kept ${keep.length} of ${group.head.units} units`
+      + (group.coProducers.length ? ` (with ${group.coProducers.map((p) => p.node.name).join(', ')})` : '')
+      + (group.approximate.length ? `; approximate: ${group.approximate.join('; ')}` : ''));
+  }
+  for (const [name, what] of removedBy) {
+    const before = original.get(name)!;
+    const after = graph.initializer[position.get(name)!]!;
+    report.tensors.push({
+      name, shapeBefore: [...before.dims], shapeAfter: [...after.dims],
+      bytesBefore: tensorByteLength(before), bytesAfter: tensorByteLength(after), detail: { removed: what.join('; ') },
+    });
+  }
+  const bytesBefore = report.tensors.reduce((n, t) => n + t.bytesBefore, 0);
+  const bytesAfter = report.tensors.reduce((n, t) => n + t.bytesAfter, 0);
+  report.notes.push(`${plans.length} group(s) pruned, ${report.skipped.length} pattern(s) skipped; rewritten tensors ${bytesBefore} → ${bytesAfter} bytes`);
+  return { model: out, report };
+}
+
+/**
+ * Rank units by the L2 norm of their weight slice; when a BatchNormalization follows the head, scale by
+ * its per-channel gain |γ|/√(var+ε), which is what the unit's output is actually multiplied by.
+ * Returns the kept indices in their original order.
+ */
+function strongestUnits(group: UnitGroup, init: Map<string, Tensor>, kept: number): number[] {
+  const { head, headNorm } = group;
+  const w = init.get(head.weight)!;
+  const scores = sliceNorms(readTensorAsFloat32(w), w.dims, head.weightAxis);
+  if (headNorm) {
+    const gamma = init.get(headNorm.input[1] ?? '');
+    const variance = init.get(headNorm.input[4] ?? '');
+    const eps = headNorm.attribute.find((a) => a.name === 'epsilon')?.f ?? 1e-5;
+    if (gamma && variance) {
+      const g = readTensorAsFloat32(gamma);
+      const v = readTensorAsFloat32(variance);
+      for (let k = 0; k < scores.length; k++) scores[k] = scores[k]! * Math.abs(g[k]!) / Math.sqrt(v[k]! + eps);
+    }
+  }
+  const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
+  return order.slice(0, kept).sort((a, b) => a - b);
+}
+
+/** Shrink the unit axis in stated shapes of the region; drop entries we cannot update so runtimes re-infer them. */
+function fixValueInfo(graph: Graph, group: UnitGroup, kept: number): void {
+  graph.value_info = graph.value_info.filter((vi) => {
+    if (!vi.name || !group.region.has(vi.name)) return true;
+    const dims = vi.type?.tensor_type?.shape?.dim;
+    if (!dims) return true;
+    const pos = dims.length + group.head.unitAxisFromEnd;
+    if (pos < 0 || dims[pos]?.dim_value !== group.head.units) return false;
+    dims[pos] = { dim_value: kept };
+    return true;
+  });
+}
+
+function valueRanks(graph: Graph): Map<string, number> {
+  const ranks = new Map<string, number>();
+  for (const vi of [...graph.input, ...graph.output, ...graph.value_info]) {
+    const dims = vi.type?.tensor_type?.shape?.dim;
+    if (vi.name && dims) ranks.set(vi.name, dims.length);
+  }
+  for (const t of graph.initializer) ranks.set(t.name ?? '', t.dims.length);
+  return ranks;
+}
+
+function checkOptions(o: StructuredPruneOptions): Required<StructuredPruneOptions> {
+  if (!(typeof o.ratio === 'number' && o.ratio >= 0 && o.ratio < 1)) {
+    throw new PareError('prune_invalid_options', `Structured pruning needs a ratio with 0 ≤ ratio < 1 (the fraction of hidden units to remove); got ${o.ratio}.`);
+  }
+  const minUnits = o.minUnits ?? 1;
+  if (!(Number.isInteger(minUnits) && minUnits >= 1)) throw new PareError('prune_invalid_options', `minUnits must be a whole number ≥ 1; got ${minUnits}.`);
+  return { ratio: o.ratio, exclude: [...(o.exclude ?? [])], minUnits };
+}
