@@ -1,6 +1,7 @@
 import type { Model, Node, Tensor } from './types';
 import { makeTensor } from './tensorData';
 import { DataType } from './dataType';
+import { valueInfo } from './graphBuilder';
 
 export interface ConstantsToInitializersReport {
   /** Names of the values that moved from Constant nodes to initializers. */
@@ -25,21 +26,25 @@ export function constantsToInitializers(model: Model): { model: Model; report: C
       continue;
     }
     const name = node.output[0]!;
-    const tensor = constantValue(node);
+    const tensor = constantTensor(node);
     if (typeof tensor === 'string') {
       report.kept.push({ name, reason: tensor });
       remaining.push(node);
       continue;
     }
     graph.initializer.push({ ...tensor, name });
+    // Before IR 4 every initializer had to be listed as a graph input too, or runtimes refuse the model.
+    if ((out.ir_version ?? 0) < 4 && !graph.input.some((v) => v.name === name)) {
+      graph.input.push(valueInfo(name, tensor.data_type ?? 0, tensor.dims));
+    }
     report.moved.push(name);
   }
   graph.node = remaining;
   return { model: out, report };
 }
 
-/** The tensor a Constant node yields, or why it cannot be an initializer. */
-function constantValue(node: Node): Tensor | string {
+/** The tensor a Constant node yields (dense forms only), or why it cannot be an initializer. */
+export function constantTensor(node: Node): Tensor | string {
   const attr = node.attribute[0];
   if (!attr || node.attribute.length !== 1) return 'Constant without exactly one value attribute';
   switch (attr.name) {

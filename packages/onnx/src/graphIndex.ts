@@ -52,6 +52,13 @@ export function topologicalOrder(graph: Graph): Node[] {
   const { producer } = indexGraph(graph);
   const state = new Map<Node, 1 | 2>();
   const order: Node[] = [];
+  // Subgraph scans are costly (If bodies hold hundreds of nodes): do each node's once, not once per input visited.
+  const inputsOf = new Map<Node, string[]>();
+  const inputs = (node: Node): string[] => {
+    let list = inputsOf.get(node);
+    if (!list) inputsOf.set(node, (list = [...node.input, ...outerNamesUsedBySubgraphs(node)]));
+    return list;
+  };
   const visit = (root: Node): void => {
     // Iterative DFS: real graphs are thousands of nodes deep.
     const stack: Array<[Node, number]> = [[root, 0]];
@@ -62,10 +69,10 @@ export function topologicalOrder(graph: Graph): Node[] {
         if (state.get(node) === 2) { stack.pop(); continue; }
         state.set(node, 1);
       }
-      const inputs = [...node.input, ...outerNamesUsedBySubgraphs(node)];
-      if (i < inputs.length) {
+      const deps = inputs(node);
+      if (i < deps.length) {
         top[1] = i + 1;
-        const dep = producer.get(inputs[i]!);
+        const dep = producer.get(deps[i]!);
         if (dep && dep !== node) {
           const s = state.get(dep);
           if (s === 1) throw new PareError('onnx_cycle', `The graph has a cycle through node "${dep.name ?? dep.op_type}".`);

@@ -8,3 +8,6 @@ export * from './constantsToInitializers';
 export * from './graphBuilder';
 export { PareError } from '@pare/errors';
 export * from './fileFormat';
+export * from './requireOpset';
+export * from './summarizeModel';
+export * from './tensorWalk';

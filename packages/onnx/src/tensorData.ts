@@ -116,9 +116,10 @@ function fill(target: TensorValues, values: TensorValues | readonly number[]): T
   return target;
 }
 
-/** Bytes the tensor's data occupies in the file (raw or typed form). */
+/** Bytes of the tensor's values: raw_data's length, else element count × element size (strings: their bytes). */
 export function tensorByteLength(tensor: Tensor): number {
-  if (tensor.raw_data) return tensor.raw_data.byteLength;
+  // An empty raw_data next to typed fields means the typed fields hold the values.
+  if (tensor.raw_data && tensor.raw_data.byteLength > 0) return tensor.raw_data.byteLength;
   const size = byteSize(tensor.data_type);
   return size > 0 ? elementCount(tensor.dims) * size : tensor.string_data.reduce((n, s) => n + s.byteLength, 0);
 }
