@@ -1,0 +1,118 @@
+// Rewrites one MatMul or Gemm with a constant weight into a dynamically quantized form. Gemm is lowered to
+// MatMul semantics here: transB is applied to the stored weight, alpha folded into it, beta into the bias,
+// so every form only has to express Y = A · W [+ bias].
+import { DataType, indexGraph, makeTensor, readTensorAsFloat32, type Graph, type Node, type Tensor } from '@pare/onnx';
+import type { TensorChange } from '../passReport';
+import { floatAttr, intAttr, makeNode, type NameAllocator } from './graphEdit';
+import { quantizeTensor } from './dequantizedWeight';
+import type { WeightSite } from './weightSites';
+
+/**
+ * - `matmul-integer`: DynamicQuantizeLinear → MatMulInteger → Cast → Mul(scale) [→ Add bias] (standard ops, opset 11).
+ * - `dynamic-quantize-matmul`: com.microsoft DynamicQuantizeMatMul (one contrib op carrying the bias; any opset).
+ * - `weight-only`: int8 weight → DequantizeLinear → the original MatMul/Gemm; activations stay fp32.
+ */
+export type DynamicForm = 'matmul-integer' | 'dynamic-quantize-matmul' | 'weight-only';
+
+export interface RewriteResult {
+  nodes: Node[];
+  initializers: Tensor[];
+  change: TensorChange;
+}
+
+/** Shared state of one pass run: names, and DynamicQuantizeLinear outputs reused when one activation feeds several MatMuls. */
+export interface RewriteContext {
+  graph: Graph;
+  names: NameAllocator;
+  perChannel: boolean;
+  quantizedActivations: Map<string, [string, string, string]>;
+}
+
+/** Why a site cannot be rewritten, or undefined when it can. */
+export function dynamicBlocker(site: WeightSite): string | undefined {
+  if (site.op === 'Gemm' && intAttr(site.node, 'transA', 0)) return 'Gemm with transA=1 is left in fp32';
+  return undefined;
+}
+
+export function rewriteDynamic(site: WeightSite, form: Exclude<DynamicForm, 'weight-only'>, ctx: RewriteContext): RewriteResult {
+  const { node } = site;
+  const isGemm = site.op === 'Gemm';
+  const [K, N] = isGemm && intAttr(node, 'transB', 0) ? [site.tensor.dims[1]!, site.tensor.dims[0]!] : [site.tensor.dims[0]!, site.tensor.dims[1]!];
+  let w = readTensorAsFloat32(site.tensor);
+  if (isGemm && intAttr(node, 'transB', 0)) w = transpose(w, N, K);
+  const alpha = isGemm ? floatAttr(node, 'alpha', 1) : 1;
+  if (alpha !== 1) w = w.map((v) => v * alpha);
+  const qt = quantizeTensor(site.tensor, w, [K, N], { axis: ctx.perChannel ? 1 : undefined, symmetric: true }, ctx.names);
+  const [weightQ, weightScale, weightZp] = qt.initializers as [Tensor, Tensor, Tensor];
+  const initializers: Tensor[] = [weightQ, weightScale];
+  const bias = isGemm ? gemmBias(node, N, ctx) : undefined;
+  if (bias?.tensor) initializers.push(bias.tensor);
+  const y = node.output[0]!;
+  const a = node.input[0]!;
+  const base = node.name || y;
+  const nodes: Node[] = [];
+  // When a bias vector exists the core op writes to a temporary and the Add produces the original output.
+  const needsAdd = bias !== undefined && !(form === 'dynamic-quantize-matmul' && bias.vector);
+  const coreOut = needsAdd ? ctx.names.fresh(`${y}_matmul`) : y;
+  if (form === 'dynamic-quantize-matmul') {
+    const inputs = [a, qt.names.quantized, qt.names.scale];
+    if (bias?.vector) inputs.push('', bias.name);
+    nodes.push(makeNode('DynamicQuantizeMatMul', inputs, [coreOut], ctx.names.fresh(`${base}_DynamicQuantizeMatMul`), {}, 'com.microsoft'));
+  } else {
+    const [aq, aScale, aZp] = quantizedActivation(a, nodes, ctx);
+    const acc = ctx.names.fresh(`${y}_int32`);
+    // Symmetric weights have zero point 0, so MatMulInteger's optional b_zero_point is left out.
+    nodes.push(makeNode('MatMulInteger', [aq, qt.names.quantized, aZp], [acc], ctx.names.fresh(`${base}_MatMulInteger`)));
+    const accF = ctx.names.fresh(`${y}_int32_float`);
+    nodes.push(makeNode('Cast', [acc], [accF], ctx.names.fresh(`${base}_Cast`), { to: DataType.FLOAT }));
+    const scale = ctx.names.fresh(`${y}_scale`);
+    nodes.push(makeNode('Mul', [aScale, qt.names.scale], [scale], ctx.names.fresh(`${base}_scale_Mul`)));
+    nodes.push(makeNode('Mul', [accF, scale], [coreOut], ctx.names.fresh(`${base}_rescale_Mul`)));
+  }
+  if (needsAdd) nodes.push(makeNode('Add', [coreOut, bias!.name], [y], ctx.names.fresh(`${base}_bias_Add`)));
+  void weightZp; // symmetric: the zero point initializer is not needed by either form
+  const change = { ...qt.change, detail: { ...qt.change.detail, op: site.op, form } };
+  change.bytesAfter = initializers.slice(0, 2).reduce((n, t) => n + (t.raw_data?.byteLength ?? 0), 0);
+  return { nodes, initializers, change };
+}
+
+/** DynamicQuantizeLinear of an activation, emitted once per activation however many MatMuls read it. */
+function quantizedActivation(a: string, nodes: Node[], ctx: RewriteContext): [string, string, string] {
+  const cached = ctx.quantizedActivations.get(a);
+  if (cached) return cached;
+  const outs: [string, string, string] = [ctx.names.fresh(`${a}_quantized`), ctx.names.fresh(`${a}_scale`), ctx.names.fresh(`${a}_zero_point`)];
+  nodes.push(makeNode('DynamicQuantizeLinear', [a], outs, ctx.names.fresh(`${a}_DynamicQuantizeLinear`)));
+  ctx.quantizedActivations.set(a, outs);
+  return outs;
+}
+
+/**
+ * Gemm's C, scaled by beta. A constant [N] or [1,N] C becomes a bias vector (DynamicQuantizeMatMul takes it as an
+ * input); any other C (a runtime value, or [M,N]) is added after the product, multiplied by beta when beta ≠ 1.
+ */
+function gemmBias(node: Node, n: number, ctx: RewriteContext): { name: string; vector: boolean; tensor?: Tensor } | undefined {
+  const c = node.input[2];
+  if (!c) return undefined;
+  const beta = floatAttr(node, 'beta', 1);
+  const init = indexGraph(ctx.graph).initializer.get(c);
+  if (init && init.data_type === DataType.FLOAT) {
+    const values = readTensorAsFloat32(init).map((v) => v * beta);
+    const vector = values.length === n && (init.dims.length === 1 || (init.dims.length === 2 && init.dims[0] === 1));
+    const name = ctx.names.fresh(`${c}_bias`);
+    return { name, vector, tensor: makeTensor(name, DataType.FLOAT, vector ? [n] : init.dims, values) };
+  }
+  if (beta === 1) return { name: c, vector: false };
+  const betaName = ctx.names.fresh(`${c}_beta`);
+  const scaled = ctx.names.fresh(`${c}_scaled`);
+  ctx.graph.initializer.push(makeTensor(betaName, DataType.FLOAT, [], [beta]));
+  // Placed by the caller before the Add (it is returned through the graph, not the node list, so insert here).
+  ctx.graph.node.splice(ctx.graph.node.indexOf(node), 0, makeNode('Mul', [c, betaName], [scaled], ctx.names.fresh(`${c}_beta_Mul`)));
+  return { name: scaled, vector: false };
+}
+
+function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
+  // w is [rows=N, cols=K] row-major; the result is [K, N].
+  const out = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]!;
+  return out;
+}

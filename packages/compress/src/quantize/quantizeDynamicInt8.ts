@@ -1,0 +1,98 @@
+// Dynamic int8 quantization of MatMul/Gemm weights (symmetric int8, activations quantized to uint8 at run
+// time) and of embedding tables. The emitted form is selectable; the default is the one measured fastest in
+// onnxruntime-web's wasm build (bench-results/quantize-forms.md).
+import { PareError } from '@pare/errors';
+import { constantsToInitializers, outerNamesUsedBySubgraphs, type Model } from '@pare/onnx';
+import type { PassReport } from '../passReport';
+import { dequantizedWeight } from './dequantizedWeight';
+import { dynamicBlocker, rewriteDynamic, type DynamicForm, type RewriteContext } from './dynamicMatMul';
+import { rewriteEmbedding } from './embeddingInt8';
+import { importDomain, NameAllocator, prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
+import { subgraphNote } from './subgraphNote';
+import { findWeightSites } from './weightSites';
+
+export interface QuantizeDynamicInt8Options {
+  /** One scale per output column (MatMul/Gemm) or per row (embeddings). Default true. */
+  perChannel?: boolean;
+  /** Node, weight or output names to leave in fp32. */
+  exclude?: string[];
+  /** How the quantized MatMul is written (default: the fastest measured in ORT-web wasm). */
+  form?: DynamicForm;
+  /** Quantize embedding tables (Gather on a constant table). Default true. */
+  embeddings?: boolean;
+  /** Weights with fewer elements stay fp32 (default 256). */
+  minElements?: number;
+}
+
+export const DEFAULT_DYNAMIC_FORM: DynamicForm = 'dynamic-quantize-matmul';
+const FORMS: DynamicForm[] = ['matmul-integer', 'dynamic-quantize-matmul', 'weight-only'];
+
+export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Options = {}): { model: Model; report: PassReport } {
+  const perChannel = options.perChannel ?? true;
+  const form = options.form ?? DEFAULT_DYNAMIC_FORM;
+  if (!FORMS.includes(form)) throw new PareError('invalid_option', `Unknown form "${form}"; expected one of ${FORMS.join(', ')}.`);
+  if (form === 'matmul-integer') requireOpset(model, 11, 'DynamicQuantizeLinear + MatMulInteger (form "matmul-integer")');
+  if (form === 'weight-only') requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Per-channel DequantizeLinear (form "weight-only")' : 'DequantizeLinear (form "weight-only")');
+
+  const { model: out, report: moved } = constantsToInitializers(model);
+  const graph = out.graph!;
+  const report: PassReport = {
+    pass: 'quantizeDynamicInt8', options: { perChannel, form, exclude: options.exclude ?? [], embeddings: options.embeddings ?? true, minElements: options.minElements },
+    tensors: [], skipped: [], notes: [],
+  };
+  if (moved.moved.length) report.notes.push(`${moved.moved.length} Constant-node weights moved to initializers first.`);
+  const ops = options.embeddings === false ? (['MatMul', 'Gemm'] as const) : (['MatMul', 'Gemm', 'Gather'] as const);
+  const { sites, skipped } = findWeightSites(graph, { ops, exclude: options.exclude, minElements: options.minElements });
+  report.skipped.push(...skipped);
+
+  const names = new NameAllocator(out);
+  const ctx: RewriteContext = { graph, names, perChannel, quantizedActivations: new Map() };
+  const replaced = new Set<string>();
+  const dqNodes = [];
+  for (const site of sites) {
+    const name = site.tensor.name!;
+    if (site.op === 'Gather') {
+      const r = rewriteEmbedding(site, perChannel, names);
+      replaceNode(graph, site.node, r.nodes);
+      graph.initializer.push(...r.initializers);
+      report.tensors.push(r.change);
+      replaced.add(name);
+      continue;
+    }
+    const blocker = dynamicBlocker(site);
+    if (blocker) { report.skipped.push({ name, reason: blocker }); continue; }
+    if (form === 'weight-only') {
+      if (replaced.has(name)) continue;
+      const { node, change } = dequantizedWeight(graph, site.tensor, { axis: perChannel ? site.channelAxis : undefined, symmetric: true }, names);
+      change.detail = { ...change.detail, op: site.op, form };
+      dqNodes.push(node);
+      report.tensors.push(change);
+      replaced.add(name);
+      continue;
+    }
+    const r = rewriteDynamic(site, form, ctx);
+    replaceNode(graph, site.node, r.nodes);
+    graph.initializer.push(...r.initializers);
+    report.tensors.push(r.change);
+    replaced.add(name);
+  }
+  prependNodes(graph, dqNodes);
+  if (form === 'dynamic-quantize-matmul' && report.tensors.some((t) => t.detail?.form === form)) importDomain(out, 'com.microsoft', 1);
+  dropUnused(out, replaced, report);
+  const note = subgraphNote(out);
+  if (note) report.notes.push(note);
+  return { model: out, report };
+}
+
+/** Originals still read by a node the pass did not rewrite (a shared weight) stay; the rest go. */
+function dropUnused(model: Model, replaced: Set<string>, report: PassReport): void {
+  const graph = model.graph!;
+  const used = new Set<string>(graph.output.map((o) => o.name ?? ''));
+  for (const n of graph.node) for (const i of [...n.input, ...outerNamesUsedBySubgraphs(n)]) used.add(i);
+  const produced = new Set(graph.node.flatMap((n) => n.output));
+  for (const name of replaced) {
+    if (produced.has(name)) continue; // weight-only: the DequantizeLinear now produces this name
+    if (used.has(name)) report.notes.push(`"${name}" is also read by nodes that were not rewritten; its fp32 copy stays.`);
+    else removeInitializer(graph, name);
+  }
+}

@@ -1,0 +1,56 @@
+// Weight-only int8: weights stored int8 behind DequantizeLinear, activations left in fp32. It buys the int8
+// file size without the activation error that costs most fidelity on conv and OCR models (FACTS.md).
+import { constantsToInitializers, type Model } from '@pare/onnx';
+import type { PassReport } from '../passReport';
+import { dequantizedWeight } from './dequantizedWeight';
+import { NameAllocator, prependNodes, requireOpset } from './graphEdit';
+import { subgraphNote } from './subgraphNote';
+import { findWeightSites, type WeightOp } from './weightSites';
+
+export interface QuantizeWeightsInt8Options {
+  /** One scale (and zero point) per output channel; needs opset 13. Default true. */
+  perChannel?: boolean;
+  /** Zero point fixed at 0. Default false: a zero point costs nothing at run time and rescues skewed layers. */
+  symmetric?: boolean;
+  /** Node, weight or output names to leave in fp32. */
+  exclude?: string[];
+  /** Weights with fewer elements stay fp32 (default 256). */
+  minElements?: number;
+  /** Operators whose weights are quantized (default MatMul, Gemm, Conv, ConvTranspose, Gather). */
+  ops?: WeightOp[];
+}
+
+const DEFAULT_OPS: WeightOp[] = ['MatMul', 'Gemm', 'Conv', 'ConvTranspose', 'Gather'];
+
+export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Options = {}): { model: Model; report: PassReport } {
+  const perChannel = options.perChannel ?? true;
+  const symmetric = options.symmetric ?? false;
+  requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Per-channel DequantizeLinear (weight-only int8)' : 'DequantizeLinear (weight-only int8)');
+  // constantsToInitializers copies the model: everything below edits that copy, never the caller's model.
+  const { model: out, report: moved } = constantsToInitializers(model);
+  const graph = out.graph!;
+  const report: PassReport = {
+    pass: 'quantizeWeightsInt8', options: { perChannel, symmetric, exclude: options.exclude ?? [], minElements: options.minElements, ops: options.ops ?? DEFAULT_OPS },
+    tensors: [], skipped: [], notes: [],
+  };
+  if (moved.moved.length) report.notes.push(`${moved.moved.length} Constant-node weights moved to initializers first.`);
+  const { sites, skipped } = findWeightSites(graph, { ops: options.ops ?? DEFAULT_OPS, exclude: options.exclude, minElements: options.minElements });
+  report.skipped.push(...skipped);
+  const names = new NameAllocator(out);
+  const dqNodes = [];
+  const done = new Set<string>();
+  for (const site of sites) {
+    const name = site.tensor.name!;
+    // A weight shared by several nodes is quantized once: its DequantizeLinear feeds them all.
+    if (done.has(name)) continue;
+    done.add(name);
+    const { node, change } = dequantizedWeight(graph, site.tensor, { axis: perChannel ? site.channelAxis : undefined, symmetric }, names);
+    change.detail = { ...change.detail, op: site.op };
+    dqNodes.push(node);
+    report.tensors.push(change);
+  }
+  prependNodes(graph, dqNodes);
+  const note = subgraphNote(out);
+  if (note) report.notes.push(note);
+  return { model: out, report };
+}

@@ -1,0 +1,44 @@
+// What the static (QDQ) pass quantizes: Conv, MatMul and Gemm nodes, their constant weights, and the
+// activations around them (inputs and outputs). Calibration observes exactly these activations.
+import { constantsToInitializers, indexGraph, type Graph, type Model, type Node } from '@pare/onnx';
+import { findWeightSites, type SiteSelection, type WeightSite } from './weightSites';
+
+export const STATIC_OPS = ['Conv', 'MatMul', 'Gemm'] as const;
+
+export interface StaticTarget {
+  node: Node;
+  /** The constant weight, when the node has one (MatMul of two activations has none). */
+  weight?: WeightSite;
+  /** Activation values read (non-constant inputs, bias excluded) and written. */
+  activations: string[];
+}
+
+export function findStaticTargets(graph: Graph, selection: Omit<SiteSelection, 'ops'> = {}): { targets: StaticTarget[]; skipped: Array<{ name: string; reason: string }> } {
+  const index = indexGraph(graph);
+  const { sites, skipped } = findWeightSites(graph, { ...selection, ops: STATIC_OPS });
+  const byNode = new Map(sites.map((s) => [s.node, s]));
+  const exclude = new Set(selection.exclude ?? []);
+  const targets: StaticTarget[] = [];
+  for (const node of graph.node) {
+    if ((node.domain ?? '') !== '' || !(STATIC_OPS as readonly string[]).includes(node.op_type ?? '')) continue;
+    const weight = byNode.get(node);
+    const isConst = (name: string): boolean => index.initializer.has(name);
+    if (!weight) {
+      // Only MatMul of two activations (attention scores) is quantized without a constant weight.
+      const activationsOnly = node.op_type === 'MatMul' && !node.input.some(isConst);
+      if (!activationsOnly) continue;
+      if (exclude.has(node.name ?? '') || node.output.some((o) => exclude.has(o))) continue;
+    }
+    // Gemm's C and Conv's bias (input 2) are not activations; they are folded into an int32 bias where possible.
+    const reads = node.input.slice(0, 2).filter((n) => n && !isConst(n));
+    targets.push({ node, weight, activations: [...reads, node.output[0]!] });
+  }
+  return { targets, skipped };
+}
+
+/** The activation names `calibrate` observes by default for `quantizeStaticInt8`. */
+export function staticActivationNames(model: Model, selection: Omit<SiteSelection, 'ops'> = {}): string[] {
+  const { model: m } = constantsToInitializers(model);
+  const { targets } = findStaticTargets(m.graph!, selection);
+  return [...new Set(targets.flatMap((t) => t.activations))];
+}

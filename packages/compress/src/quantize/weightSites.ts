@@ -1,0 +1,92 @@
+// Where the weights are: nodes of the main graph whose weight input is a float initializer the passes may
+// quantize, with the axis that holds the output channels (the axis per-channel scales run along).
+import { DataType, elementCount, indexGraph, type Graph, type Node, type Tensor } from '@pare/onnx';
+import { intAttr } from './graphEdit';
+
+export type WeightOp = 'MatMul' | 'Gemm' | 'Conv' | 'ConvTranspose' | 'Gather';
+
+export interface WeightSite {
+  node: Node;
+  op: WeightOp;
+  /** Which input of the node the weight is. */
+  inputIndex: number;
+  tensor: Tensor;
+  /** Output-channel axis of the stored tensor: MatMul B [K,N] → 1, Gemm transB → 0, Conv W [M,C,kh,kw] → 0, Gather rows → 0. */
+  channelAxis: number;
+}
+
+export interface SiteSelection {
+  ops: readonly WeightOp[];
+  /** Node names, weight names or output names to leave in fp32. */
+  exclude?: readonly string[];
+  /** Tensors with fewer elements stay fp32: their bytes do not matter and their error does. */
+  minElements?: number;
+}
+
+export const DEFAULT_MIN_ELEMENTS = 256;
+
+/** The weight sites of the main graph, and the candidates passed over with the reason. */
+export function findWeightSites(graph: Graph, selection: SiteSelection): { sites: WeightSite[]; skipped: Array<{ name: string; reason: string }> } {
+  const index = indexGraph(graph);
+  const exclude = new Set(selection.exclude ?? []);
+  const minElements = selection.minElements ?? DEFAULT_MIN_ELEMENTS;
+  const sites: WeightSite[] = [];
+  const skipped: Array<{ name: string; reason: string }> = [];
+  const seen = new Set<string>();
+  for (const node of graph.node) {
+    const op = node.op_type as WeightOp;
+    if ((node.domain ?? '') !== '' || !selection.ops.includes(op)) continue;
+    const inputIndex = op === 'Gather' ? 0 : 1;
+    const name = node.input[inputIndex];
+    const tensor = name ? index.initializer.get(name) : undefined;
+    if (!name || !tensor) continue;
+    const label = name;
+    if (exclude.has(name) || exclude.has(node.name ?? '') || node.output.some((o) => exclude.has(o))) {
+      skipped.push({ name: label, reason: 'excluded by option' });
+      continue;
+    }
+    if (tensor.data_type !== DataType.FLOAT) {
+      if (!seen.has(name)) skipped.push({ name: label, reason: `element type ${tensor.data_type} is not float32` });
+      seen.add(name);
+      continue;
+    }
+    if (elementCount(tensor.dims) < minElements) {
+      if (!seen.has(name)) skipped.push({ name: label, reason: `small tensor (${elementCount(tensor.dims)} < ${minElements} elements)` });
+      seen.add(name);
+      continue;
+    }
+    const axis = channelAxisOf(node, op, tensor);
+    if (typeof axis === 'string') {
+      skipped.push({ name: label, reason: axis });
+      continue;
+    }
+    sites.push({ node, op, inputIndex, tensor, channelAxis: axis });
+  }
+  return { sites, skipped };
+}
+
+function channelAxisOf(node: Node, op: WeightOp, tensor: Tensor): number | string {
+  const rank = tensor.dims.length;
+  switch (op) {
+    case 'MatMul':
+      // A [..,K] x B [K,N]: one scale per column N. Batched constant B (rank > 2) is rare; leave it.
+      return rank === 2 ? 1 : `MatMul weight of rank ${rank} (only 2-D weights are quantized)`;
+    case 'Gemm':
+      if (rank !== 2) return `Gemm weight of rank ${rank}`;
+      return intAttr(node, 'transB', 0) ? 0 : 1;
+    case 'Conv':
+      return rank >= 3 ? 0 : `Conv weight of rank ${rank}`;
+    case 'ConvTranspose':
+      // W [C_in, C_out/group, k…]: output channels are axis 1.
+      return rank >= 3 ? 1 : `ConvTranspose weight of rank ${rank}`;
+    case 'Gather': {
+      const axis = intAttr(node, 'axis', 0);
+      return axis === 0 && rank === 2 ? 0 : `Gather on axis ${axis} of a rank-${rank} table (only row lookups of 2-D tables are quantized)`;
+    }
+  }
+}
+
+/** Every consumer of each weight: a weight shared with a node the pass does not rewrite must keep its fp32 value available. */
+export function consumersOf(graph: Graph, name: string): Node[] {
+  return indexGraph(graph).consumers.get(name) ?? [];
+}
