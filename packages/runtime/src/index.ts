@@ -1,4 +1,5 @@
 export * from './manifest';
+export * from './tokenizer';
 export * from './backend/inferenceBackend';
 export * from './inputs/seededRandom';
 export * from './inputs/hostTensor';

@@ -1,0 +1,125 @@
+import { PareError } from '@pare/errors';
+import type { TokenizerSpec } from './manifest';
+
+// The inference side of Pare's subword tokenizer. Training (packages/distill) encodes its data with this very
+// function, so the edge produces the same ids for the same text by construction; the vocabulary travels in the
+// manifest's `preprocess.tokenizer`. Web-standard code only: it runs inside a Cloudflare Worker.
+//
+// Steps (WordPiece, as BERT does it):
+//   1. normalise: NFKC, then lower-case when `spec.lowercase`;
+//   2. pre-tokenise: runs of letters/digits are words, every other non-space character is a word of its own;
+//   3. each word: greedy longest-match-first against the vocabulary, continuation pieces carry
+//      `spec.continuingPrefix`; a word with no full segmentation (or longer than MAX_WORD_CHARS) becomes unk;
+//   4. prepend `spec.clsToken` when set, truncate to `spec.maxLength`, pad with `spec.padToken` to maxLength.
+
+/** Words longer than this become the unknown token (BERT uses 100 too): it bounds the per-word work. */
+export const MAX_WORD_CHARS = 100;
+
+const WORD = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
+
+export interface EncodedText {
+  /** Token ids, exactly `spec.maxLength` long. */
+  ids: Int32Array;
+  /** 1 for real tokens, 0 for padding. */
+  attentionMask: Int32Array;
+  /** How many tokens are real (the rest is padding). */
+  length: number;
+}
+
+interface CompiledVocab {
+  index: Map<string, number>;
+  unk: number;
+  pad: number;
+  cls: number | undefined;
+}
+
+const compiled = new WeakMap<TokenizerSpec, CompiledVocab>();
+
+function compile(spec: TokenizerSpec): CompiledVocab {
+  let c = compiled.get(spec);
+  if (c) return c;
+  if (spec.kind !== 'wordpiece') {
+    throw new PareError('tokenizer_unsupported', `Tokenizer kind "${spec.kind}" is not supported by this runtime; use "wordpiece".`);
+  }
+  const index = new Map<string, number>();
+  spec.vocab.forEach((piece, i) => { if (!index.has(piece)) index.set(piece, i); });
+  const need = (token: string, field: string): number => {
+    const id = index.get(token);
+    if (id === undefined) throw new PareError('tokenizer_invalid', `Tokenizer ${field} "${token}" is not in the vocabulary.`);
+    return id;
+  };
+  c = {
+    index,
+    unk: need(spec.unkToken, 'unkToken'),
+    pad: need(spec.padToken, 'padToken'),
+    cls: spec.clsToken === undefined ? undefined : need(spec.clsToken, 'clsToken'),
+  };
+  compiled.set(spec, c);
+  return c;
+}
+
+/** Normalise and split text into words (steps 1-2); exported so vocabulary training sees the same words. */
+export function preTokenize(text: string, lowercase: boolean): string[] {
+  let t = text.normalize('NFKC');
+  if (lowercase) t = t.toLowerCase();
+  return t.match(WORD) ?? [];
+}
+
+/** WordPiece segmentation of one word (step 3); pushes ids onto `out` and stops at `limit` ids. */
+function encodeWord(word: string, spec: TokenizerSpec, vocab: CompiledVocab, out: number[], limit: number): void {
+  const chars = Array.from(word);
+  if (chars.length > MAX_WORD_CHARS) { out.push(vocab.unk); return; }
+  const pieces: number[] = [];
+  let start = 0;
+  while (start < chars.length) {
+    let end = chars.length;
+    let found = -1;
+    while (start < end) {
+      const sub = (start > 0 ? spec.continuingPrefix : '') + chars.slice(start, end).join('');
+      const id = vocab.index.get(sub);
+      if (id !== undefined) { found = id; break; }
+      end--;
+    }
+    if (found < 0) { out.push(vocab.unk); return; }
+    pieces.push(found);
+    start = end;
+  }
+  for (const p of pieces) { if (out.length >= limit) return; out.push(p); }
+}
+
+/** Token ids without special tokens or padding, at most `limit` of them (the edge stops reading text early). */
+export function tokenize(spec: TokenizerSpec, text: string, limit = Number.POSITIVE_INFINITY): number[] {
+  const vocab = compile(spec);
+  const out: number[] = [];
+  let t = text.normalize('NFKC');
+  if (spec.lowercase) t = t.toLowerCase();
+  for (const m of t.matchAll(WORD)) {
+    if (out.length >= limit) break;
+    encodeWord(m[0], spec, vocab, out, limit);
+  }
+  return out;
+}
+
+/** Text → fixed-length ids and attention mask, exactly as the model was trained. */
+export function encodeText(spec: TokenizerSpec, text: string): EncodedText {
+  const vocab = compile(spec);
+  const ids = new Int32Array(spec.maxLength).fill(vocab.pad);
+  const attentionMask = new Int32Array(spec.maxLength);
+  let n = 0;
+  if (vocab.cls !== undefined) ids[n++] = vocab.cls;
+  for (const id of tokenize(spec, text, spec.maxLength - n)) ids[n++] = id;
+  attentionMask.fill(1, 0, n);
+  return { ids, attentionMask, length: n };
+}
+
+/** A batch of texts as int64 tensors data ([texts.length, maxLength], row-major), the dtype the models take. */
+export function encodeBatch(spec: TokenizerSpec, texts: readonly string[]): { ids: BigInt64Array; attentionMask: BigInt64Array; dims: [number, number] } {
+  const L = spec.maxLength;
+  const ids = new BigInt64Array(texts.length * L);
+  const attentionMask = new BigInt64Array(texts.length * L);
+  texts.forEach((text, row) => {
+    const e = encodeText(spec, text);
+    for (let j = 0; j < L; j++) { ids[row * L + j] = BigInt(e.ids[j]!); attentionMask[row * L + j] = BigInt(e.attentionMask[j]!); }
+  });
+  return { ids, attentionMask, dims: [texts.length, L] };
+}
