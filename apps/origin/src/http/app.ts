@@ -1,0 +1,70 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { PareError } from '@pare/errors';
+import type { JobService } from '../jobs/jobService';
+import { JOB_STATES, type JobState } from '../jobs/jobRecord';
+import { JOB_TYPES, parseJobSpec, type JobType } from '../jobs/jobSpec';
+import { errorResponse } from './errorResponse';
+import { jobEventsStream } from './jobEventsStream';
+
+// The job API. Routes parse and check input, call the service, and return JSON; errors of every route are
+// rendered by errorResponse.
+
+export interface AppOptions {
+  /** How often the events stream re-reads a job. */
+  eventsPollMs?: number;
+}
+
+export function createApp(service: JobService, options: AppOptions = {}): Hono {
+  const app = new Hono();
+  app.onError(errorResponse);
+  app.notFound((c) => errorResponse(new PareError('not_found', `No route ${c.req.method} ${c.req.path}.`, { status: 404 }), c));
+
+  app.get('/healthz', (c) => c.json({ ok: true, backend: service.backendName, worker: service.isWorker ? service.workerId : null }));
+
+  app.post('/jobs', bodyLimit({ maxSize: 1024 * 1024 }), async (c) => {
+    const body: unknown = await c.req.json().catch(() => {
+      throw new PareError('invalid_json', 'The body is not valid JSON; send a job spec such as {"type":"evaluate","model":"…","data":"…"}.', { status: 400 });
+    });
+    const job = await service.submit(parseJobSpec(body));
+    c.header('location', `/jobs/${job.id}`);
+    return c.json(job, 201);
+  });
+
+  app.get('/jobs', async (c) => {
+    const state = c.req.query('state');
+    const type = c.req.query('type');
+    const limit = Number(c.req.query('limit') ?? 50);
+    if (state !== undefined && !JOB_STATES.includes(state as JobState)) {
+      throw new PareError('invalid_query', `state must be one of ${JOB_STATES.join(', ')}.`, { status: 400 });
+    }
+    if (type !== undefined && !JOB_TYPES.includes(type as JobType)) {
+      throw new PareError('invalid_query', `type must be one of ${JOB_TYPES.join(', ')}.`, { status: 400 });
+    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      throw new PareError('invalid_query', 'limit must be an integer from 1 to 1000.', { status: 400 });
+    }
+    const jobs = await service.list({ state: state as JobState | undefined, type: type as JobType | undefined, limit });
+    return c.json({ jobs });
+  });
+
+  app.get('/jobs/:id', async (c) => c.json(await service.get(c.req.param('id'))));
+
+  app.get('/jobs/:id/events', async (c) => {
+    const id = c.req.param('id');
+    await service.get(id); // a 404 before the stream starts, not inside it
+    return jobEventsStream(c, service, id, options.eventsPollMs ?? 250);
+  });
+
+  app.post('/jobs/:id/cancel', async (c) => c.json(await service.cancel(c.req.param('id'))));
+
+  app.get('/jobs/:id/artifacts/:name', async (c) => {
+    const path = await service.artifactPath(c.req.param('id'), c.req.param('name'));
+    const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+    return c.body(body, 200, { 'content-type': 'application/octet-stream' });
+  });
+
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import type { JobService } from '../jobs/jobService';
+import { isTerminal } from '../jobs/jobRecord';
+
+// `GET /jobs/:id/events`: server-sent events that follow a job until it settles. The stream reads the job
+// from the store on a short interval rather than listening in-process, because with BullMQ the job may run
+// in another origin worker. Events: `progress` (state, progress, message) whenever one changes, `log` per
+// new log line, and a final `end` with the whole job.
+
+export function jobEventsStream(c: Context, service: JobService, id: string, pollMs: number): Response {
+  return streamSSE(c, async (stream) => {
+    let aborted = false;
+    stream.onAbort(() => { aborted = true; });
+    let lastProgress = '';
+    let logsSent = 0;
+    let lastKeepAlive = Date.now();
+    while (!aborted) {
+      const job = await service.get(id);
+      for (const line of job.logs.slice(logsSent)) await stream.writeSSE({ event: 'log', data: JSON.stringify(line) });
+      logsSent = job.logs.length;
+      const progress = JSON.stringify({ id: job.id, state: job.state, progress: job.progress, message: job.message });
+      if (progress !== lastProgress) {
+        await stream.writeSSE({ event: 'progress', data: progress });
+        lastProgress = progress;
+        lastKeepAlive = Date.now();
+      }
+      if (isTerminal(job.state)) {
+        const { logs: _logs, ...record } = job;
+        await stream.writeSSE({ event: 'end', data: JSON.stringify(record) });
+        return;
+      }
+      if (Date.now() - lastKeepAlive > 15_000) {
+        // A comment line keeps proxies from closing an idle stream during a long step.
+        await stream.write(': keep-alive\n\n');
+        lastKeepAlive = Date.now();
+      }
+      await stream.sleep(pollMs);
+    }
+  });
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { PareError } from '@pare/errors';
+
+// Job specs: what `POST /jobs` accepts, checked once here so handlers can trust their input. Unknown keys are
+// rejected (a typo such as `bachSize` would otherwise be ignored silently).
+
+export const JOB_TYPES = ['distill', 'batch-infer', 'evaluate', 'compress'] as const;
+export type JobType = (typeof JOB_TYPES)[number];
+
+export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
+
+/** A file on the origin machine (absolute or relative to the origin's working directory) or an http(s) URL. */
+const fileRef = z.string().min(1, 'must name a file path or an http(s) URL');
+
+const inferenceOptions = {
+  model: fileRef,
+  /** JSONL (one example per line) or a JSON array; each example is `{ "inputs": { <input name>: number | nested number array } }`. */
+  data: fileRef,
+  batchSize: z.number().int().min(1).max(65536).default(64),
+  executionProvider: z.enum(EXECUTION_PROVIDERS).default('cpu'),
+  /** Sessions run side by side, each on cores/sessions intra-op threads. */
+  sessions: z.number().int().min(1).max(64).default(1),
+  intraOpNumThreads: z.number().int().min(1).max(256).optional(),
+};
+
+const batchInferSpec = z
+  .object({
+    type: z.literal('batch-infer'),
+    ...inferenceOptions,
+    /** Output names to write to predictions.jsonl; all outputs when absent. */
+    outputs: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
+const evaluateSpec = z
+  .object({
+    type: z.literal('evaluate'),
+    ...inferenceOptions,
+    /** The output holding scores or logits; the model's first output when absent. */
+    output: z.string().min(1).optional(),
+    /** Class names by output index; string labels in the data are looked up here. */
+    labels: z.array(z.string().min(1)).min(2).optional(),
+    /** For single-score outputs: predict class 1 when the score is at least this. */
+    threshold: z.number().default(0.5),
+  })
+  .strict();
+
+const compressSpec = z
+  .object({
+    type: z.literal('compress'),
+    model: fileRef,
+    /** Passed to `compress(model, options)` of @pare/compress. */
+    options: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+const publishTarget = z
+  .object({
+    /** Base URL of the edge worker, e.g. https://pare.example.workers.dev */
+    edge: z.url(),
+    model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case model name'),
+    variant: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case variant name'),
+  })
+  .strict();
+
+const distillSpec = z
+  .object({
+    type: z.literal('distill'),
+    /** A teacher model.onnx or a teacher config (JSON) to train first. */
+    teacher: fileRef,
+    data: z.string().min(1).default('spam-assassin'),
+    /** Student configuration passed to the trainer (layers, width…). */
+    student: z.record(z.string(), z.unknown()).optional(),
+    temperature: z.number().positive().max(100).default(2),
+    alpha: z.number().min(0).max(1).default(0.5),
+    steps: z.number().int().positive().optional(),
+    seed: z.number().int().default(1),
+    /** Publish the student to the edge when the job succeeds. */
+    publish: publishTarget.optional(),
+  })
+  .strict();
+
+const jobSpecSchema = z.discriminatedUnion('type', [batchInferSpec, evaluateSpec, compressSpec, distillSpec]);
+
+export type JobSpec = z.output<typeof jobSpecSchema>;
+export type BatchInferSpec = z.output<typeof batchInferSpec>;
+export type EvaluateSpec = z.output<typeof evaluateSpec>;
+export type CompressSpec = z.output<typeof compressSpec>;
+export type DistillSpec = z.output<typeof distillSpec>;
+export type PublishTarget = z.output<typeof publishTarget>;
+export type SpecOf<T extends JobType> = Extract<JobSpec, { type: T }>;
+
+/** Check a submitted body; throws PareError `invalid_job_spec` (400) naming the first field at fault. */
+export function parseJobSpec(body: unknown): JobSpec {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid('(body)', 'a job spec is a JSON object with a "type" field', []);
+  }
+  const type = (body as Record<string, unknown>).type;
+  if (!JOB_TYPES.includes(type as JobType)) {
+    throw invalid('type', `must be one of ${JOB_TYPES.join(', ')} (got ${JSON.stringify(type) ?? 'nothing'})`, []);
+  }
+  const result = jobSpecSchema.safeParse(body);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ field: fieldName(issue), message: describe(issue) }));
+  const first = issues[0]!;
+  throw invalid(first.field, first.message, issues);
+}
+
+function fieldName(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return issue.keys.join(', ');
+  return issue.path.length ? issue.path.map(String).join('.') : '(body)';
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} for this job type`;
+  if (issue.code === 'invalid_value') return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return issue.message;
+}
+
+function invalid(field: string, message: string, issues: Array<{ field: string; message: string }>): PareError {
+  return new PareError('invalid_job_spec', `Invalid job spec: ${field}: ${message}.`, {
+    status: 400,
+    details: { field, issues: issues.length ? issues : [{ field, message }] },
+  });
+}

@@ -1,0 +1,47 @@
+import { parseArgs } from 'node:util';
+import { serve } from '@hono/node-server';
+import { createOrigin } from './origin';
+
+// Starts the origin: `npm run origin -- --port 8788` (or `tsx apps/origin/src/server.ts`). Configuration:
+//   --port / PORT (8788), --host / HOST (127.0.0.1), --data-dir / PARE_ORIGIN_DATA_DIR (.pare/origin),
+//   REDIS_URL (BullMQ backend when set), PARE_REDIS_PREFIX (pare), --no-worker / PARE_ORIGIN_WORKER=0 (API only),
+//   --concurrency / PARE_ORIGIN_CONCURRENCY (1), PARE_BULLMQ_LOCK_MS (30000), PARE_TOKEN (edge admin token for publishing).
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'no-worker': { type: 'boolean', default: false },
+    concurrency: { type: 'string' },
+  },
+});
+
+const env = process.env;
+const port = Number(values.port ?? env.PORT ?? 8788);
+const host = values.host ?? env.HOST ?? '127.0.0.1';
+const origin = await createOrigin({
+  redisUrl: env.REDIS_URL || undefined,
+  redisPrefix: env.PARE_REDIS_PREFIX,
+  dataDir: values['data-dir'] ?? env.PARE_ORIGIN_DATA_DIR ?? '.pare/origin',
+  worker: !values['no-worker'] && env.PARE_ORIGIN_WORKER !== '0',
+  concurrency: Number(values.concurrency ?? env.PARE_ORIGIN_CONCURRENCY ?? 1),
+  lockDurationMs: env.PARE_BULLMQ_LOCK_MS ? Number(env.PARE_BULLMQ_LOCK_MS) : undefined,
+});
+
+const server = serve({ fetch: origin.app.fetch, port, hostname: host }, (info) => {
+  const worker = origin.service.isWorker ? `worker ${origin.service.workerId}` : 'API only';
+  console.log(`pare origin listening on http://${host}:${info.port} (${origin.service.backendName} backend, ${worker})`);
+});
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`pare origin: ${signal}, requeueing running jobs and stopping`);
+  server.close();
+  await origin.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
