@@ -1,0 +1,4 @@
+export * from './evalBackend';
+export * from './metrics';
+export * from './compareOutputs';
+export * from './evaluateFidelity';

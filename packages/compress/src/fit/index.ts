@@ -1,0 +1,3 @@
+export * from './fitToBudget';
+export * from './gzipSize';
+export * from './formatBytes';

@@ -1,0 +1,90 @@
+// The compression pipeline: passes composed from options, in the order that keeps each one meaningful —
+// weights out of Constant nodes, structured pruning (shapes shrink), magnitude pruning (zeros), then
+// quantization (which must see the final weights; static calibration must see the pruned model).
+import { constantsToInitializers, type Model } from '@pare/onnx';
+import type { PassReport } from '../passReport';
+import { pruneMagnitude } from '../prune/magnitude';
+import { pruneStructured } from '../prune/structured';
+import { quantizeDynamicInt8 } from '../quantize/quantizeDynamicInt8';
+import { quantizeWeightsInt8 } from '../quantize/quantizeWeightsInt8';
+import { quantizeStaticInt8 } from '../quantize/quantizeStaticInt8';
+import { PareError } from '@pare/errors';
+import { checkCompressOptions, type CompressOptions } from './compressOptions';
+
+export type ActivationRanges = Parameters<typeof quantizeStaticInt8>[1]['ranges'];
+
+export interface CompressDeps {
+  /** Activation ranges for int8-static, computed on the model as it stands just before quantization. */
+  calibrate?: (model: Model) => Promise<ActivationRanges>;
+  /** Called when a step starts and ends, for progress output. */
+  onStep?: (step: string, phase: 'start' | 'end') => void;
+}
+
+export interface CompressStep {
+  step: string;
+  ms: number;
+  report?: PassReport;
+}
+
+export interface CompressResult {
+  model: Model;
+  steps: CompressStep[];
+}
+
+interface Step {
+  name: string;
+  run(model: Model): Promise<{ model: Model; report?: PassReport }> | { model: Model; report?: PassReport };
+}
+
+/** Which passes the options ask for, as data: the CLI prints them, the fitter reuses them. */
+export function planSteps(options: CompressOptions, deps: CompressDeps = {}): Step[] {
+  checkCompressOptions(options);
+  const exclude = options.exclude ?? [];
+  const steps: Step[] = [{ name: 'constants-to-initializers', run: (m) => ({ model: constantsToInitializers(m).model }) }];
+  if (options.structured) {
+    const ratio = options.structured;
+    steps.push({ name: 'prune-structured', run: (m) => pruneStructured(m, { ratio, exclude }) });
+  }
+  if (options.sparsity || options.pruneThreshold !== undefined) {
+    const by = options.pruneThreshold !== undefined ? { threshold: options.pruneThreshold } : { sparsity: options.sparsity };
+    steps.push({ name: 'prune-magnitude', run: (m) => pruneMagnitude(m, { ...by, exclude }) });
+  }
+  const perChannel = options.perChannel ?? false;
+  switch (options.quantize ?? 'none') {
+    case 'int8-dynamic':
+      steps.push({ name: 'quantize-int8-dynamic', run: (m) => quantizeDynamicInt8(m, { perChannel, exclude }) });
+      break;
+    case 'int8-weights':
+      steps.push({ name: 'quantize-int8-weights', run: (m) => quantizeWeightsInt8(m, { perChannel, exclude }) });
+      break;
+    case 'int8-static': {
+      const calibrate = deps.calibrate;
+      if (!calibrate) {
+        throw new PareError('compress_options', 'int8-static needs calibration inputs: give --calibration <file> (or let Pare generate them).');
+      }
+      steps.push({
+        name: 'quantize-int8-static',
+        run: async (m) => quantizeStaticInt8(m, { ranges: await calibrate(m), perChannel, exclude }),
+      });
+      break;
+    }
+    case 'none':
+      break;
+  }
+  return steps;
+}
+
+/** Run the planned passes; returns the compressed model and how long each step took. Pure but for timing. */
+export async function compressModel(model: Model, options: CompressOptions, deps: CompressDeps = {}): Promise<CompressResult> {
+  const steps: CompressStep[] = [];
+  let current = model;
+  for (const step of planSteps(options, deps)) {
+    deps.onStep?.(step.name, 'start');
+    const t0 = performance.now();
+    const result = await step.run(current);
+    current = result.model;
+    steps.push({ step: step.name, ms: performance.now() - t0, ...(result.report ? { report: result.report } : {}) });
+    deps.onStep?.(step.name, 'end');
+  }
+  return { model: current, steps };
+}

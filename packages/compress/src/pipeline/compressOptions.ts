@@ -1,0 +1,51 @@
+// What `pare compress` and the budget fitter ask of the pipeline, checked once here (the public edge of
+// the pipeline) with messages that name the option and its valid values.
+import { PareError } from '@pare/errors';
+
+export const QUANTIZE_MODES = ['none', 'int8-dynamic', 'int8-static', 'int8-weights'] as const;
+export type QuantizeMode = (typeof QUANTIZE_MODES)[number];
+
+export interface CompressOptions {
+  /** Default 'none'. */
+  quantize?: QuantizeMode;
+  /** One scale per output channel (weights). */
+  perChannel?: boolean;
+  /** Magnitude pruning: zero every weight with |w| < t. Exclusive with `sparsity`. */
+  pruneThreshold?: number;
+  /** Magnitude pruning: zero this fraction (0..1) of eligible weights. */
+  sparsity?: number;
+  /** Structured pruning: remove this fraction (0..1) of hidden units / channels. */
+  structured?: number;
+  /** Node or tensor names left alone by every pass (`*` wildcards). */
+  exclude?: string[];
+}
+
+export function checkCompressOptions(options: CompressOptions): void {
+  if (options.quantize !== undefined && !QUANTIZE_MODES.includes(options.quantize)) {
+    throw new PareError('compress_options', `Unknown quantization mode "${options.quantize}"; use one of ${QUANTIZE_MODES.join(', ')}.`);
+  }
+  fraction('sparsity', options.sparsity, true);
+  fraction('structured', options.structured, false);
+  if (options.pruneThreshold !== undefined && !(Number.isFinite(options.pruneThreshold) && options.pruneThreshold >= 0)) {
+    throw new PareError('compress_options', `prune threshold must be a number ≥ 0; got ${options.pruneThreshold}.`);
+  }
+  if (options.pruneThreshold !== undefined && options.sparsity !== undefined) {
+    throw new PareError('compress_options', 'Give a prune threshold or a sparsity, not both.');
+  }
+}
+
+function fraction(name: string, value: number | undefined, closed: boolean): void {
+  if (value === undefined) return;
+  const ok = Number.isFinite(value) && value >= 0 && (closed ? value <= 1 : value < 1);
+  if (!ok) throw new PareError('compress_options', `${name} must be a fraction in [0, 1${closed ? ']' : ')'}; got ${value}.`);
+}
+
+/** A short label of a configuration, as reports and the fitter print it: "p50 + int8-dynamic". */
+export function describeOptions(options: CompressOptions): string {
+  const parts: string[] = [];
+  if (options.structured) parts.push(`structured ${Math.round(options.structured * 100)}%`);
+  if (options.sparsity) parts.push(`sparsity ${Math.round(options.sparsity * 100)}%`);
+  if (options.pruneThreshold !== undefined) parts.push(`|w| < ${options.pruneThreshold}`);
+  if (options.quantize && options.quantize !== 'none') parts.push(options.quantize + (options.perChannel ? ' per-channel' : ''));
+  return parts.length ? parts.join(' + ') : 'fp32 (no change)';
+}

@@ -1,0 +1,2 @@
+export * from './compressOptions';
+export * from './compressModel';
