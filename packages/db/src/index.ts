@@ -5,3 +5,6 @@ export * from './deployments';
 export * from './events';
 export * from './stats';
 export * from './histogramBuckets';
+export * from './feedbackSchema';
+export * from './feedback';
+export * from './histogramReads';
