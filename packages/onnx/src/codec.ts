@@ -13,6 +13,7 @@ const ModelProto = root.lookupType('onnx.ModelProto');
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: Number, arrays: true, defaults: false, oneofs: false };
 
 export interface DecodedModel {
+  /** Bytes fields (raw_data) are views into the decoded bytes: clone before changing them in place. */
   model: Model;
   /** Fields present in the bytes that the schema does not know; encodeModel does not write them back. */
   unknownFields: UnknownField[];
@@ -28,7 +29,9 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
   if (bytes.byteLength === 0) throw new PareError('onnx_invalid', 'The file is empty: an ONNX model is a protobuf ModelProto.');
   let message: protobuf.Message;
   try {
-    message = ModelProto.decode(bytes);
+    // A plain Uint8Array view, never a Node Buffer: protobufjs hands out bytes fields (raw_data) of the input's
+    // class, and Buffer.slice() makes views where every other Uint8Array makes copies.
+    message = ModelProto.decode(plainBytes(bytes));
   } catch (cause) {
     notOnnx(bytes, cause);
     const what = cause instanceof Error ? cause.message : String(cause);
@@ -69,7 +72,11 @@ function notOnnx(bytes: Uint8Array, cause?: unknown): void {
 /** Encode a model back to ModelProto bytes. Unknown fields reported by decodeModel are not written. */
 export function encodeModel(model: Model): Uint8Array {
   const message = ModelProto.fromObject(model as unknown as Record<string, unknown>);
-  return ModelProto.encode(message).finish();
+  return plainBytes(ModelProto.encode(message).finish());
+}
+
+function plainBytes(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** Walk the wire format against the schema and list every field number the schema does not define. */

@@ -11,3 +11,4 @@ export * from './fileFormat';
 export * from './requireOpset';
 export * from './summarizeModel';
 export * from './tensorWalk';
+export * from './upgradeOpset';

@@ -52,9 +52,11 @@ export function readTensor(tensor: Tensor): TensorValues {
     if (tensor.raw_data.byteLength !== count * size) {
       throw new PareError('onnx_invalid', `Tensor "${tensor.name}" has ${tensor.raw_data.byteLength} bytes of raw_data; its shape [${tensor.dims}] needs ${count * size}.`);
     }
-    // Copy into an aligned buffer: raw_data may sit at any offset inside the decoded model bytes.
-    const copy = tensor.raw_data.slice().buffer;
-    return new Ctor(copy, 0, count);
+    // Copy into a fresh, aligned buffer: raw_data is a view at any offset inside the decoded file, and in Node
+    // it is a Buffer, whose slice() is another view of the whole file rather than a copy.
+    const copy = new Uint8Array(tensor.raw_data.byteLength);
+    copy.set(tensor.raw_data);
+    return new Ctor(copy.buffer, 0, count);
   }
   const out = new Ctor(count);
   const source = typedFieldOf(tensor, type);

@@ -29,7 +29,8 @@ export async function loadModelFile(file: string): Promise<LoadedModel> {
   if (info.size > PROTOBUF_LIMIT) {
     throw new PareError('onnx_invalid', `${file} is ${info.size} bytes: larger than protobuf's 2 GiB limit, so it cannot be an ONNX model on its own (big models keep weights in external data files).`);
   }
-  const bytes = new Uint8Array(await readFile(file));
+  const buffer = await readFile(file);
+  const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   let decoded: DecodedModel;
   try {
     decoded = decodeModel(bytes);
