@@ -1,0 +1,140 @@
+import { init } from '@jax-js/jax';
+import { decodeModel, type Model } from '@pare/onnx';
+import { PareError } from '@pare/errors';
+import type { Manifest, TokenizerSpec } from '@pare/runtime';
+import { encodeExamples, type EncodedSet } from './data/encode';
+import { DATASET_NAME, loadSpamAssassin } from './data/spamAssassin';
+import { LOGITS_OUTPUT, MASK_INPUT } from './export/encoderToOnnx';
+import { exportClassifier, type ExportedClassifier } from './export/exportClassifier';
+import { countParameters, STUDENT_SIZE, TEACHER_SIZE, type EncoderConfig, type ModelSize } from './model/config';
+import { initEncoder } from './model/params';
+import { onnxLogits } from './teacherLogits';
+import { trainWordPiece } from './tokenizer/trainWordPiece';
+import { argmaxRows, classifierMetrics, type ClassifierMetrics } from './train/metrics';
+export type { ExportedClassifier } from './export/exportClassifier';
+import { predictLogits } from './train/predict';
+import { trainEncoder, type TrainProgress } from './train/trainer';
+
+// The distillation pipeline: data → tokenizer → teacher (trained here, or given as ONNX + manifest) → teacher
+// logits on the training split → student trained by KD → test metrics → ONNX export checked against the trainer
+// → manifests. Pure with respect to files: the caller (CLI, origin job) decides where artefacts go.
+
+export interface TeacherTrain { kind: 'train'; size?: Partial<ModelSize>; epochs?: number; learningRate?: number }
+/** An existing teacher: its ONNX bytes and manifest (whose preprocess.tokenizer the student reuses). */
+export interface TeacherOnnx { kind: 'onnx'; bytes: Uint8Array; manifest: Manifest }
+export interface StudentSpec { size?: Partial<ModelSize>; epochs?: number; learningRate?: number }
+
+export interface DistillOptions {
+  teacher?: TeacherTrain | TeacherOnnx;
+  data?: typeof DATASET_NAME;
+  student?: StudentSpec;
+  /** KD temperature T (default 2). */
+  temperature?: number;
+  /** Weight of the KD term; 1 - alpha weights cross-entropy on labels (default 0.7). */
+  alpha?: number;
+  seed?: number;
+  /** Tokenizer settings when the teacher is trained here (default 3000 pieces, 128 tokens). */
+  vocabSize?: number;
+  maxLength?: number;
+  /** Keep only the first n examples of each split: tests and smoke runs. */
+  limit?: number;
+  batchSize?: number;
+  model?: string;
+  onProgress?: (e: DistillProgress) => void;
+  signal?: AbortSignal;
+}
+
+export type DistillPhase = 'data' | 'tokenizer' | 'teacher' | 'teacher-logits' | 'student' | 'evaluate' | 'export';
+export interface DistillProgress { phase: DistillPhase; message: string; step?: number; totalSteps?: number; loss?: number }
+
+export interface DistillResult {
+  studentModel: Model;
+  manifest: Manifest;
+  metrics: ClassifierMetrics & { teacherAgreement: number; parameterRatio: number };
+  student: ExportedClassifier;
+  teacher: ExportedClassifier;
+  tokenizer: TokenizerSpec;
+  dataset: { name: string; checksum: string; train: number; val: number; test: number; duplicatesRemoved: number };
+  /** The encoded test split (for callers that evaluate further variants the same way). */
+  testSet: EncodedSet;
+}
+
+export const DEFAULTS = { temperature: 2, alpha: 0.7, seed: 1, vocabSize: 3000, maxLength: 128, batchSize: 64, teacherEpochs: 3, studentEpochs: 6, learningRate: 1e-3, studentLearningRate: 2e-3 } as const;
+
+export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
+  if ((o.data ?? DATASET_NAME) !== DATASET_NAME) throw new PareError('distill_data', `Unknown dataset "${o.data}"; available: ${DATASET_NAME}.`);
+  const seed = o.seed ?? DEFAULTS.seed;
+  const temperature = o.temperature ?? DEFAULTS.temperature;
+  const alpha = o.alpha ?? DEFAULTS.alpha;
+  const batchSize = o.batchSize ?? DEFAULTS.batchSize;
+  const modelName = o.model ?? 'spam';
+  const say = (phase: DistillPhase, message: string, extra: Partial<DistillProgress> = {}) => o.onProgress?.({ phase, message, ...extra });
+  await init('wasm');
+
+  say('data', 'loading SpamAssassin');
+  const data = loadSpamAssassin({ seed, limit: o.limit });
+  const teacherSpec = o.teacher ?? { kind: 'train' };
+  say('tokenizer', teacherSpec.kind === 'onnx' ? 'using the teacher manifest tokenizer' : 'training WordPiece vocabulary');
+  let tokenizer: TokenizerSpec;
+  if (teacherSpec.kind === 'onnx') {
+    const t = teacherSpec.manifest.preprocess?.tokenizer;
+    if (!t) throw new PareError('distill_teacher', 'The teacher manifest has no preprocess.tokenizer: the student must read text the way the teacher does.');
+    tokenizer = t;
+  } else {
+    tokenizer = trainWordPiece(data.train.map((e) => e.text), { vocabSize: o.vocabSize ?? DEFAULTS.vocabSize, maxLength: o.maxLength ?? DEFAULTS.maxLength });
+  }
+  const [train, test] = [encodeExamples(tokenizer, data.train), encodeExamples(tokenizer, data.test)];
+  const base = { vocabSize: tokenizer.vocab.length, maxLength: tokenizer.maxLength, numLabels: 2 };
+  const provenance = { seed, datasetChecksum: data.checksum };
+  const progress = (phase: DistillPhase) => (p: TrainProgress) =>
+    say(phase, `step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)}`, { step: p.step, totalSteps: p.totalSteps, loss: p.loss });
+
+  // Teacher: logits on the training split are all that distillation needs from it.
+  let teacher: ExportedClassifier;
+  let teacherTrainLogits: Float32Array;
+  if (teacherSpec.kind === 'onnx') {
+    const names = { ids: teacherSpec.manifest.preprocess!.idsInput, mask: teacherSpec.manifest.preprocess!.maskInput ?? MASK_INPUT, logits: teacherSpec.manifest.postprocess?.output ?? LOGITS_OUTPUT };
+    say('teacher-logits', 'running the teacher over the training split');
+    teacherTrainLogits = await onnxLogits(teacherSpec.bytes, train, names, 2);
+    const testLogits = await onnxLogits(teacherSpec.bytes, test, names, 2);
+    teacher = { onnx: decodeModel(teacherSpec.bytes).model, bytes: teacherSpec.bytes, manifest: teacherSpec.manifest, metrics: classifierMetrics(testLogits, test), parameters: teacherSpec.manifest.parameters ?? 0, testLogits };
+  } else {
+    const config: EncoderConfig = { ...base, ...TEACHER_SIZE, ...teacherSpec.size };
+    const model = initEncoder(config, seed);
+    say('teacher', `training teacher (${countParameters(config)} parameters)`);
+    const r = await trainEncoder(model, train, { epochs: teacherSpec.epochs ?? DEFAULTS.teacherEpochs, batchSize, learningRate: teacherSpec.learningRate ?? DEFAULTS.learningRate, seed, onProgress: progress('teacher'), signal: o.signal });
+    say('teacher-logits', 'teacher logits on the training split');
+    teacherTrainLogits = predictLogits(model, train);
+    teacher = await exportClassifier(model, test, { model: modelName, variant: 'teacher', tokenizer, provenance });
+    teacher.trainSeconds = r.seconds;
+  }
+
+  const sSpec = o.student ?? {};
+  const sConfig: EncoderConfig = { ...base, ...STUDENT_SIZE, ...sSpec.size };
+  const student = initEncoder(sConfig, seed + 1);
+  say('student', `distilling student (${countParameters(sConfig)} parameters, T=${temperature}, alpha=${alpha})`);
+  const r = await trainEncoder(student, train, {
+    epochs: sSpec.epochs ?? DEFAULTS.studentEpochs, batchSize, learningRate: sSpec.learningRate ?? DEFAULTS.studentLearningRate, seed: seed + 1,
+    kd: { temperature, alpha, teacherLogits: teacherTrainLogits }, onProgress: progress('student'), signal: o.signal,
+  });
+  say('export', 'exporting the student to ONNX');
+  const passes = [{ name: 'distill', options: { temperature, alpha, teacherSha256: teacher.manifest.sha256 } }];
+  const exported = await exportClassifier(student, test, { model: modelName, variant: 'student', tokenizer, provenance: { ...provenance, source: 'teacher', sourceSha256: teacher.manifest.sha256, passes } });
+  exported.trainSeconds = r.seconds;
+
+  say('evaluate', 'comparing student and teacher');
+  const agreement = teacherAgreement(teacher, exported, test);
+  return {
+    studentModel: exported.onnx, manifest: exported.manifest, student: exported, teacher, tokenizer, testSet: test,
+    metrics: { ...exported.metrics, teacherAgreement: agreement, parameterRatio: teacher.parameters ? exported.parameters / teacher.parameters : Number.NaN },
+    dataset: { name: DATASET_NAME, checksum: data.checksum, train: data.train.length, val: data.val.length, test: data.test.length, duplicatesRemoved: data.stats.duplicatesRemoved },
+  };
+}
+
+/** Share of test emails on which student and teacher predict the same label. */
+function teacherAgreement(teacher: ExportedClassifier, student: ExportedClassifier, test: EncodedSet): number {
+  const a = argmaxRows(teacher.testLogits, 2), b = argmaxRows(student.testLogits, 2);
+  let same = 0;
+  for (let i = 0; i < test.n; i++) if (a[i] === b[i]) same++;
+  return same / Math.max(1, test.n);
+}

@@ -1,0 +1,43 @@
+import { encodeModel, type Model } from '@pare/onnx';
+import type { Manifest, TokenizerSpec } from '@pare/runtime';
+import type { EncodedSet } from '../data/encode';
+import { countParameters } from '../model/config';
+import type { EncoderModel } from '../model/params';
+import { classifierMetrics, type ClassifierMetrics } from '../train/metrics';
+import { predictLogits } from '../train/predict';
+import { onnxLogits } from '../teacherLogits';
+import { encoderToOnnx, IDS_INPUT, LOGITS_OUTPUT, MASK_INPUT } from './encoderToOnnx';
+import { variantManifest, type VariantManifestArgs } from './variantManifest';
+
+export interface ExportedClassifier {
+  onnx: Model;
+  bytes: Uint8Array;
+  manifest: Manifest;
+  /** Test-split metrics of the exported model. */
+  metrics: ClassifierMetrics;
+  parameters: number;
+  /** Test-split logits [n, 2] (trainer logits for a model trained here). */
+  testLogits: Float32Array;
+  /** Trainer weights (absent for a teacher given as ONNX). */
+  encoder?: EncoderModel;
+  /** Largest |onnxruntime-node logit − trainer logit| over the test split. */
+  onnxMaxAbsDiff?: number;
+  trainSeconds?: number;
+}
+
+/** Export a trained encoder, check the ONNX model against the trainer on the test split, and write its manifest. */
+export async function exportClassifier(encoder: EncoderModel, test: EncodedSet, m: Pick<VariantManifestArgs, 'model' | 'variant' | 'tokenizer' | 'provenance'>): Promise<ExportedClassifier> {
+  const onnx = encoderToOnnx(encoder, `${m.model}-${m.variant}`);
+  const bytes = encodeModel(onnx);
+  const testLogits = predictLogits(encoder, test);
+  const ortLogits = await onnxLogits(bytes, test, { ids: IDS_INPUT, mask: MASK_INPUT, logits: LOGITS_OUTPUT }, encoder.config.numLabels);
+  let diff = 0;
+  for (let i = 0; i < ortLogits.length; i++) diff = Math.max(diff, Math.abs(ortLogits[i]! - testLogits[i]!));
+  const metrics = classifierMetrics(testLogits, test);
+  const parameters = countParameters(encoder.config);
+  const manifest = variantManifest({
+    ...m, bytes, config: encoder.config, parameters,
+    metrics: { accuracy: metrics.accuracy, precision: metrics.precision, recall: metrics.recall, f1: metrics.f1, hardHamFalsePositiveRate: metrics.hardHamFalsePositiveRate, testExamples: metrics.n, onnxMaxAbsDiff: diff },
+  });
+  return { onnx, bytes, manifest, metrics, parameters, testLogits, encoder, onnxMaxAbsDiff: diff };
+}

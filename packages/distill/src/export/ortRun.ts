@@ -1,0 +1,45 @@
+import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
+
+// Running an exported model in both ONNX runtimes from Node: onnxruntime-node (the origin's runtime) and
+// onnxruntime-web's wasm backend with one thread (what the edge runs). Used by the parity tests and the latency
+// measurement; the edge itself loads models through packages/runtime.
+
+export type OrtBackend = 'node' | 'web';
+
+export interface ClassifierSession {
+  backend: OrtBackend;
+  /** Logits [rows, numLabels] for int64 ids and mask, row-major [rows, maxLength]. */
+  run(ids: BigInt64Array, mask: BigInt64Array, rows: number, maxLength: number): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+let webConfigured = false;
+
+export async function createClassifierSession(bytes: Uint8Array, backend: OrtBackend, names = { ids: 'input_ids', mask: 'attention_mask', logits: 'logits' }): Promise<ClassifierSession> {
+  if (backend === 'web' && !webConfigured) {
+    // One thread, no proxy worker: the configuration a Cloudflare Worker runs (FACTS.md).
+    ortWeb.env.wasm.numThreads = 1;
+    ortWeb.env.wasm.proxy = false;
+    webConfigured = true;
+  }
+  const ort = (backend === 'node' ? ortNode : ortWeb) as typeof ortNode;
+  const session = await ort.InferenceSession.create(bytes, backend === 'node' ? { intraOpNumThreads: 1, interOpNumThreads: 1 } : { executionProviders: ['wasm'] });
+  return {
+    backend,
+    async run(ids, mask, rows, maxLength) {
+      const out = await session.run({
+        [names.ids]: new ort.Tensor('int64', ids, [rows, maxLength]),
+        [names.mask]: new ort.Tensor('int64', mask, [rows, maxLength]),
+      });
+      return out[names.logits]!.data as Float32Array;
+    },
+    release: () => session.release(),
+  };
+}
+
+export function toInt64(a: ArrayLike<number>): BigInt64Array {
+  const out = new BigInt64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = BigInt(a[i]!);
+  return out;
+}

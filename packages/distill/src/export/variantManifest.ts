@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { parseManifest, type Manifest, type TokenizerSpec } from '@pare/runtime';
+import { LABELS } from '../data/spamAssassin';
+import type { EncoderConfig } from '../model/config';
+import { IDS_INPUT, LOGITS_OUTPUT, MASK_INPUT } from './encoderToOnnx';
+
+export interface VariantManifestArgs {
+  model: string;
+  variant: string;
+  bytes: Uint8Array;
+  config: EncoderConfig;
+  tokenizer: TokenizerSpec;
+  parameters: number;
+  metrics: Record<string, number>;
+  provenance: { source?: string; sourceSha256?: string; passes?: { name: string; options: Record<string, unknown> }[]; seed: number; datasetChecksum: string };
+}
+
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The manifest of an exported classifier (validated against the runtime's schema before it is returned). */
+export function variantManifest(a: VariantManifestArgs): Manifest {
+  return parseManifest({
+    format: 1, model: a.model, variant: a.variant, sha256: sha256Hex(a.bytes), bytes: a.bytes.byteLength,
+    gzipBytes: gzipSync(a.bytes, { level: 9 }).byteLength, parameters: a.parameters,
+    inputs: [
+      { name: IDS_INPUT, dtype: 'int64', shape: ['batch', a.config.maxLength] },
+      { name: MASK_INPUT, dtype: 'int64', shape: ['batch', a.config.maxLength] },
+    ],
+    outputs: [{ name: LOGITS_OUTPUT, dtype: 'float32', shape: ['batch', a.config.numLabels] }],
+    task: 'text-classification',
+    preprocess: { tokenizer: a.tokenizer, idsInput: IDS_INPUT, maskInput: MASK_INPUT },
+    postprocess: { labels: [...LABELS], softmax: true, output: LOGITS_OUTPUT },
+    provenance: {
+      source: a.provenance.source, sourceSha256: a.provenance.sourceSha256, passes: a.provenance.passes ?? [],
+      tool: 'pare-distill 0.1.0', createdAt: new Date().toISOString(), seed: a.provenance.seed, datasetChecksum: a.provenance.datasetChecksum,
+    },
+    metrics: a.metrics,
+  });
+}
