@@ -80,12 +80,19 @@ export function pruneStructured(model: Model, options: StructuredPruneOptions): 
       + (group.coProducers.length ? ` (with ${group.coProducers.map((p) => p.node.name).join(', ')})` : '')
       + (group.approximate.length ? `; approximate: ${group.approximate.join('; ')}` : ''));
   }
+  // Which units went, on each head's weight: lets a user (or a test) map the pruned model back.
+  const removedUnits = new Map(plans.map(({ group, keep }) => {
+    const kept = new Set(keep);
+    return [group.head.weight, Array.from({ length: group.head.units }, (_, k) => k).filter((k) => !kept.has(k)).join(',')];
+  }));
   for (const [name, what] of removedBy) {
     const before = original.get(name)!;
     const after = graph.initializer[position.get(name)!]!;
+    const units = removedUnits.get(name);
     report.tensors.push({
       name, shapeBefore: [...before.dims], shapeAfter: [...after.dims],
-      bytesBefore: tensorByteLength(before), bytesAfter: tensorByteLength(after), detail: { removed: what.join('; ') },
+      bytesBefore: tensorByteLength(before), bytesAfter: tensorByteLength(after),
+      detail: { removed: what.join('; '), ...(units !== undefined ? { removedUnits: units } : {}) },
     });
   }
   const bytesBefore = report.tensors.reduce((n, t) => n + t.bytesBefore, 0);
@@ -95,24 +102,35 @@ export function pruneStructured(model: Model, options: StructuredPruneOptions): 
 }
 
 /**
- * Rank units by the L2 norm of their weight slice; when a BatchNormalization follows the head, scale by
- * its per-channel gain |γ|/√(var+ε), which is what the unit's output is actually multiplied by.
- * Returns the kept indices in their original order.
+ * Rank units by how much they can move the next layer, from weights alone (no data):
+ * (size of the unit's output) × (L2 norm of the weights that read it downstream).
+ * The size of the output is the L2 norm of the unit's weight slice and bias entry; when a
+ * BatchNormalization follows the head it is √(γ² + β²) instead, since BN rescales the unit to
+ * standard deviation |γ| around β whatever its weight norm (a unit with a large β is far from
+ * negligible even with a tiny weight). Returns the kept indices in their original order.
  */
 function strongestUnits(group: UnitGroup, init: Map<string, Tensor>, kept: number): number[] {
   const { head, headNorm } = group;
   const w = init.get(head.weight)!;
   const scores = sliceNorms(readTensorAsFloat32(w), w.dims, head.weightAxis);
-  if (headNorm) {
-    const gamma = init.get(headNorm.input[1] ?? '');
-    const variance = init.get(headNorm.input[4] ?? '');
-    const eps = headNorm.attribute.find((a) => a.name === 'epsilon')?.f ?? 1e-5;
-    if (gamma && variance) {
-      const g = readTensorAsFloat32(gamma);
-      const v = readTensorAsFloat32(variance);
-      for (let k = 0; k < scores.length; k++) scores[k] = scores[k]! * Math.abs(g[k]!) / Math.sqrt(v[k]! + eps);
-    }
+  const gamma = headNorm && init.get(headNorm.input[1] ?? '');
+  const beta = headNorm && init.get(headNorm.input[2] ?? '');
+  if (gamma && beta) {
+    const g = readTensorAsFloat32(gamma);
+    const b = readTensorAsFloat32(beta);
+    for (let k = 0; k < scores.length; k++) scores[k] = Math.hypot(g[k]!, b[k]!);
+  } else {
+    const bias = head.edits.find((e) => e.tensor !== head.weight);
+    const values = bias && readTensorAsFloat32(init.get(bias.tensor)!);
+    if (values) for (let k = 0; k < scores.length; k++) scores[k] = Math.hypot(scores[k]!, values[k]!);
   }
+  const downstream = new Float64Array(scores.length);
+  for (const t of group.terminals) {
+    const tensor = init.get(t.tensor)!;
+    const norms = sliceNorms(readTensorAsFloat32(tensor), tensor.dims, t.axis);
+    for (let k = 0; k < scores.length; k++) downstream[k] = downstream[k]! + norms[k]! * norms[k]!;
+  }
+  if (group.terminals.length > 0) for (let k = 0; k < scores.length; k++) scores[k] = scores[k]! * Math.sqrt(downstream[k]!);
   const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
   return order.slice(0, kept).sort((a, b) => a - b);
 }

@@ -11,6 +11,8 @@ export interface UnitGroup {
   head: UnitProducer;
   coProducers: UnitProducer[];
   edits: AxisEdit[];
+  /** The input-side slices of the weight ops where the units end (next layer's rows or input channels). */
+  terminals: AxisEdit[];
   /** Depthwise Convs on the path: their `group` attribute becomes the kept count. */
   depthwise: Node[];
   /** Values whose unit axis shrinks (for value_info). */
@@ -38,17 +40,18 @@ export interface TraceContext {
 /** Follow the units from `head` to every place they end; a string says why the pattern is not safe. */
 export function traceUnitGroup(head: UnitProducer, ctx: TraceContext): UnitGroup | string {
   const { idx } = ctx;
-  const group: UnitGroup = { head, coProducers: [], edits: [...head.edits], depthwise: [], region: new Set(), approximate: [] };
+  const group: UnitGroup = { head, coProducers: [], edits: [...head.edits], terminals: [], depthwise: [], region: new Set(), approximate: [] };
   const units = head.units;
   const end = head.unitAxisFromEnd;
   const visited = new Set<Node>([head.node]);
   const queue: string[] = [];
   const enter = (value: string | undefined): void => { if (value && !group.region.has(value)) { group.region.add(value); queue.push(value); } };
   const label = (n: Node): string => `"${n.name || n.output[0]}" (${n.op_type})`;
-  const sliceParam = (name: string | undefined, node: Node): string | undefined => {
+  /** Slice a per-unit parameter: along `axis` when the op defines it (BN, conv bias), else where it broadcasts onto the unit axis. */
+  const sliceParam = (name: string | undefined, node: Node, axis?: number): string | undefined => {
     const t = name ? idx.initializer.get(name) : undefined;
     if (!t) return `${label(node)} takes a per-unit parameter "${name}" computed at run time`;
-    const pos = t.dims.length + end;
+    const pos = axis ?? t.dims.length + end;
     if (pos < 0 || t.dims[pos] === 1) return undefined;
     if (t.dims[pos] !== units) return `${label(node)} parameter "${name}" has shape [${t.dims}], not broadcastable over ${units} units`;
     const shared = exclusiveUse(name!, idx);
@@ -96,7 +99,7 @@ export function traceUnitGroup(head: UnitProducer, ctx: TraceContext): UnitGroup
       } else if (op === 'BatchNormalization') {
         if (where !== 0) return `${label(node)} takes the units as a parameter`;
         if (head.unitAxisFromEnd === -1 && ctx.rankOf(value) !== 2) return `${label(node)} normalizes axis 1, which is not the unit axis here`;
-        for (const p of node.input.slice(1)) { const why = sliceParam(p, node); if (why) return why; }
+        for (const p of node.input.slice(1)) { const why = sliceParam(p, node, 0); if (why) return why; }
         if (!group.headNorm && node.input[0] === head.node.output[0]) group.headNorm = node;
         enter(node.output[0]);
       } else if (op === 'LayerNormalization') {
@@ -127,6 +130,7 @@ export function traceUnitGroup(head: UnitProducer, ctx: TraceContext): UnitGroup
         const shared = exclusiveUse(node.input[1]!, idx);
         if (shared) return shared;
         group.edits.push({ tensor: node.input[1]!, axis });
+        group.terminals.push({ tensor: node.input[1]!, axis });
       } else if (op === 'Conv') {
         const why = convConsumer(node, where);
         if (why) return why;
@@ -175,11 +179,15 @@ export function traceUnitGroup(head: UnitProducer, ctx: TraceContext): UnitGroup
     const shared = exclusiveUse(wName, idx);
     if (shared) return shared;
     const g = attrInt(node, 'group', 1);
-    if (g === 1 && w.dims[1] === units) { group.edits.push({ tensor: wName, axis: 1 }); return undefined; }
+    if (g === 1 && w.dims[1] === units) {
+      group.edits.push({ tensor: wName, axis: 1 });
+      group.terminals.push({ tensor: wName, axis: 1 });
+      return undefined;
+    }
     if (g === units && w.dims[0] === units && w.dims[1] === 1) {
       group.edits.push({ tensor: wName, axis: 0 });
       const bias = node.input[2];
-      if (bias) { const why = sliceParam(bias, node); if (why) return why; }
+      if (bias) { const why = sliceParam(bias, node, 0); if (why) return why; }
       group.depthwise.push(node);
       enter(node.output[0]);
       return undefined;

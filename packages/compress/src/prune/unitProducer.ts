@@ -39,7 +39,7 @@ export function unitProducer(node: Node, idx: GraphIndex): UnitProducer | string
     if (attrInt(node, 'group', 1) !== 1) return 'grouped or depthwise Conv: its output channels are tied to its input channels';
     if (dims.length < 3) return `Conv weight of rank ${dims.length}`;
     const edits: AxisEdit[] = [{ tensor: weightName, axis: 0 }];
-    const bias = biasEdit(node.input[2], dims[0]!, idx, 0);
+    const bias = biasEdit(node.input[2], dims[0]!, idx, 'first');
     if (typeof bias === 'string') return bias;
     if (bias) edits.push(bias);
     return { node, units: dims[0]!, weight: weightName, weightAxis: 0, edits, unitAxisFromEnd: -(dims.length - 1) };
@@ -49,21 +49,24 @@ export function unitProducer(node: Node, idx: GraphIndex): UnitProducer | string
   const units = dims[axis]!;
   const edits: AxisEdit[] = [{ tensor: weightName, axis }];
   if (op === 'Gemm') {
-    const bias = biasEdit(node.input[2], units, idx, -1);
+    const bias = biasEdit(node.input[2], units, idx, 'last');
     if (typeof bias === 'string') return bias;
     if (bias) edits.push(bias);
   }
   return { node, units, weight: weightName, weightAxis: axis, edits, unitAxisFromEnd: -1 };
 }
 
-/** The bias slice of a producer: per-unit biases shrink with the units, broadcast ones stay. */
-function biasEdit(name: string | undefined, units: number, idx: GraphIndex, axisFromEnd: number): AxisEdit | string | undefined {
+/**
+ * The bias slice of a producer: per-unit biases shrink with the units, broadcast ones stay. A Conv bias
+ * is 1-D over channels ('first' axis); a Gemm C broadcasts onto the output's last axis.
+ */
+function biasEdit(name: string | undefined, units: number, idx: GraphIndex, unitAxis: 'first' | 'last'): AxisEdit | string | undefined {
   if (!name) return undefined;
   const bias = idx.initializer.get(name);
   if (!bias) return `bias "${name}" is computed at run time`;
   const shared = exclusiveUse(name, idx);
   if (shared) return shared;
-  const pos = bias.dims.length + axisFromEnd;
+  const pos = unitAxis === 'first' ? 0 : bias.dims.length - 1;
   if (pos < 0 || bias.dims[pos] === 1) return undefined;
   if (bias.dims[pos] !== units || bias.dims.some((d, i) => i !== pos && d !== 1)) return `bias "${name}" of shape [${bias.dims}] is not per-unit`;
   return { tensor: name, axis: pos };
