@@ -58,3 +58,23 @@ export function tinyClassOf(x: number[]): number {
   const head = x.slice(0, 3);
   return head.indexOf(Math.max(...head));
 }
+
+/** A two-layer MLP (4 → 64 → 3) big enough for the quantizers to touch its first weight (256 elements). */
+export function tinyMlpBytes(): Uint8Array {
+  let seed = 7;
+  const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  const w1 = Array.from({ length: 4 * 64 }, random);
+  const w2 = Array.from({ length: 64 * 3 }, random);
+  const model = tinyClassifierModel();
+  model.graph = {
+    ...model.graph!,
+    name: 'tiny-mlp',
+    node: [
+      { op_type: 'MatMul', input: ['x', 'W1'], output: ['h'], name: 'fc1', attribute: [], metadata_props: [] },
+      { op_type: 'Relu', input: ['h'], output: ['a'], name: 'relu', attribute: [], metadata_props: [] },
+      { op_type: 'MatMul', input: ['a', 'W2'], output: ['logits'], name: 'fc2', attribute: [], metadata_props: [] },
+    ],
+    initializer: [tensor('W1', [4, 64], w1), tensor('W2', [64, 3], w2)],
+  };
+  return encodeModel(model);
+}

@@ -1,8 +1,79 @@
-import { PareError } from '@pare/errors';
-import type { JobHandler } from '../jobs/jobHandler';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { calibrate, compressModel, describeOptions, planSteps, type CalibrationRunner, type CompressOptions, type Feed } from '@pare/compress';
+import { decodeModel, encodeModel } from '@pare/onnx';
+import type { JobContext, JobHandler } from '../jobs/jobHandler';
 import type { CompressSpec } from '../jobs/jobSpec';
+import { createNodeSession, createTensor, type TensorData } from '../runtime/nodeSession';
+import { loadDataset } from './dataset';
+import { readFileRef } from './readFileRef';
+import { batchFeeds, modelInputs } from './tensorBatch';
 
-// `compress`: wired to @pare/compress once its orchestrator is exported (see the report in the commit log).
-export const compress: JobHandler<CompressSpec> = async () => {
-  throw new PareError('handler_unavailable', 'compress jobs need @pare/compress, whose orchestrator is not exported yet.', { status: 501 });
+// `compress`: run the @pare/compress pipeline on a model and keep the result as artifacts: model.onnx and
+// report.json (every pass's report). Static int8 calibrates on onnxruntime-node with the spec's examples.
+
+export const compress: JobHandler<CompressSpec> = async (spec, ctx) => {
+  const bytes = await readFileRef(spec.model, 'model', ctx.signal);
+  const { model } = decodeModel(bytes);
+  const options = spec.options as CompressOptions;
+  let done = 0;
+  let total = 0;
+  const deps = {
+    calibrate: spec.calibration ? await calibrator(spec.calibration, spec.calibrationLimit, ctx) : undefined,
+    onStep: (step: string, phase: 'start' | 'end') => {
+      if (phase === 'end') done += 1;
+      ctx.progress(done / total, `${phase === 'start' ? 'running' : 'finished'} ${step}`);
+      ctx.signal.throwIfAborted();
+    },
+  };
+  total = planSteps(options, deps).length;
+  ctx.log.info(`Compressing ${spec.model}: ${describeOptions(options)} (${total} steps).`);
+  const result = await compressModel(model, options, deps);
+  const out = encodeModel(result.model);
+  await writeFile(join(ctx.artifactsDir, 'model.onnx'), out);
+  await writeFile(join(ctx.artifactsDir, 'report.json'), `${JSON.stringify({ options, steps: result.steps }, null, 2)}\n`);
+  ctx.log.info(`${bytes.byteLength} → ${out.byteLength} bytes (${(bytes.byteLength / out.byteLength).toFixed(2)}x smaller).`);
+  return {
+    metrics: {
+      bytesBefore: bytes.byteLength,
+      bytesAfter: out.byteLength,
+      ratio: bytes.byteLength / out.byteLength,
+      configuration: describeOptions(options),
+      steps: result.steps.map((s) => ({ step: s.step, ms: Math.round(s.ms * 100) / 100 })),
+    },
+    artifacts: ['model.onnx', 'report.json'],
+  };
 };
+
+async function calibrator(ref: string, limit: number, ctx: JobContext): Promise<(model: Parameters<typeof calibrate>[0]) => ReturnType<typeof calibrate>> {
+  const examples = (await loadDataset(ref, ctx.signal)).slice(0, limit);
+  ctx.log.info(`Calibrating on ${examples.length} examples from ${ref}.`);
+  return async (model) => {
+    const probe = await createNodeSession(encodeModel(model), { executionProvider: 'cpu', intraOpNumThreads: 1 }, ctx.log.warn);
+    const inputs = modelInputs(probe.session);
+    await probe.session.release();
+    const feeds: Feed[] = examples.map((example, i) => {
+      const tensors = batchFeeds([example], inputs, i);
+      return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, { type: t.type, data: t.data as Feed[string]['data'], dims: [...t.dims] }]));
+    });
+    return calibrate(model, feeds, nodeCalibrationRunner(ctx));
+  };
+}
+
+function nodeCalibrationRunner(ctx: JobContext): CalibrationRunner {
+  return async (modelBytes, feeds) => {
+    const { session } = await createNodeSession(modelBytes, { executionProvider: 'cpu', intraOpNumThreads: 0 }, ctx.log.warn);
+    try {
+      const outputs = [];
+      for (const feed of feeds) {
+        ctx.signal.throwIfAborted();
+        const ortFeeds = Object.fromEntries(Object.entries(feed).map(([name, f]) => [name, createTensor(f.type, f.data as TensorData, f.dims)]));
+        const result = await session.run(ortFeeds);
+        outputs.push(Object.fromEntries(Object.entries(result).filter(([, t]) => t.type === 'float32').map(([name, t]) => [name, { data: t.data as Float32Array, dims: [...t.dims] }])));
+      }
+      return outputs;
+    } finally {
+      await session.release();
+    }
+  };
+}

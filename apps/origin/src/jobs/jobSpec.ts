@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PareError } from '@pare/errors';
+import { checkCompressOptions, type CompressOptions } from '@pare/compress';
 
 // Job specs: what `POST /jobs` accepts, checked once here so handlers can trust their input. Unknown keys are
 // rejected (a typo such as `bachSize` would otherwise be ignored silently).
@@ -49,10 +50,25 @@ const compressSpec = z
   .object({
     type: z.literal('compress'),
     model: fileRef,
-    /** Passed to `compress(model, options)` of @pare/compress. */
+    /** CompressOptions of @pare/compress (quantize, perChannel, sparsity, pruneThreshold, structured, exclude); checked there. */
     options: z.record(z.string(), z.unknown()).default({}),
+    /** Calibration examples (same format as batch-infer data) for `quantize: "int8-static"`. */
+    calibration: fileRef.optional(),
+    /** How many calibration examples to run at most. */
+    calibrationLimit: z.number().int().positive().default(256),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    // The pipeline's own check, run at submission so a bad option is a 400 rather than a failed job.
+    try {
+      checkCompressOptions(spec.options as CompressOptions);
+      if ((spec.options as CompressOptions).quantize === 'int8-static' && !spec.calibration) {
+        ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'int8-static needs calibration examples (a JSONL file like batch-infer data)' });
+      }
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: error instanceof Error ? error.message.replace(/\.$/, '') : String(error) });
+    }
+  });
 
 const publishTarget = z
   .object({

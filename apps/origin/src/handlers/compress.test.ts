@@ -1,0 +1,50 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { parseJobSpec, type CompressSpec } from '../jobs/jobSpec';
+import { createNodeSession, createTensor } from '../runtime/nodeSession';
+import { recordingContext } from '../../test/recordingContext';
+import { tinyFixture } from '../../test/tinyDataset';
+import { tinyMlpBytes } from '../../test/tinyClassifier';
+import { compress } from './compress';
+
+// The compress handler runs the real @pare/compress pipeline; the result must load and agree with fp32.
+
+const fixture = tinyFixture(16);
+const mlp = join(fixture.dir, 'mlp.onnx');
+writeFileSync(mlp, tinyMlpBytes());
+
+async function logits(model: Uint8Array, x: number[]): Promise<number[]> {
+  const { session } = await createNodeSession(model, { executionProvider: 'cpu', intraOpNumThreads: 1 }, () => {});
+  const out = await session.run({ x: createTensor('float32', Float32Array.from(x), [1, 4]) });
+  await session.release();
+  return Array.from(out.logits!.data as Float32Array);
+}
+
+describe('compress', () => {
+  for (const options of [{ quantize: 'int8-dynamic' }, { quantize: 'int8-static' }]) {
+    test(`${options.quantize} writes a model that onnxruntime-node runs, close to fp32`, async () => {
+      const spec = parseJobSpec({ type: 'compress', model: mlp, options, ...(options.quantize === 'int8-static' ? { calibration: fixture.data } : {}) }) as CompressSpec;
+      const ctx = recordingContext();
+      const result = await compress(spec, ctx);
+      expect(result.artifacts).toEqual(['model.onnx', 'report.json']);
+      const compressed = new Uint8Array(readFileSync(join(ctx.artifactsDir, 'model.onnx')));
+      expect(result.metrics.bytesAfter).toBe(compressed.byteLength);
+      const original = new Uint8Array(readFileSync(mlp));
+      for (const x of fixture.examples.slice(0, 5)) {
+        const [a, b] = await Promise.all([logits(original, x), logits(compressed, x)]);
+        a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThan(0.05));
+      }
+      expect(ctx.progressSeen.at(-1)).toBe(1);
+      const report = JSON.parse(readFileSync(join(ctx.artifactsDir, 'report.json'), 'utf8'));
+      const quantized = report.steps.find((s: { step: string }) => s.step === `quantize-${options.quantize}`);
+      expect(quantized.report.tensors.map((t: { name: string }) => t.name), JSON.stringify(quantized.report.skipped)).toContain('W1');
+      expect((result.metrics.steps as Array<{ step: string }>).map((s) => s.step)).toContain(`quantize-${options.quantize}`);
+    });
+  }
+
+  test('bad compression options are refused at submission, naming options', () => {
+    expect(() => parseJobSpec({ type: 'compress', model: 'm.onnx', options: { quantize: 'int3' } })).toThrow(/options: Unknown quantization mode "int3"/);
+    expect(() => parseJobSpec({ type: 'compress', model: 'm.onnx', options: { quantize: 'int8-static' } })).toThrow(/calibration: int8-static needs calibration/);
+  });
+});
