@@ -1,0 +1,61 @@
+// Test helper: run a model in onnxruntime-node and onnxruntime-web (wasm under Node) side by side, and
+// compare outputs. Tests only: passes never import a runtime.
+import * as ortNode from 'onnxruntime-node';
+import * as ortWeb from 'onnxruntime-web';
+import { encodeModel, type Model } from '@pare/onnx';
+
+// One thread: the test machines are shared, and threads need worker files the Node build does not ship.
+ortWeb.env.wasm.numThreads = 1;
+ortWeb.env.wasm.proxy = false;
+
+export interface Feed { data: Float32Array; dims: number[] }
+export type Outputs = Record<string, Float32Array>;
+
+export async function runNode(model: Model | Uint8Array, feeds: Record<string, Feed>): Promise<Outputs> {
+  const bytes = model instanceof Uint8Array ? model : encodeModel(model);
+  const session = await ortNode.InferenceSession.create(bytes);
+  try {
+    const input = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ortNode.Tensor('float32', f.data, f.dims)]));
+    const result = await session.run(input);
+    return Object.fromEntries(Object.entries(result).map(([k, t]) => [k, Float32Array.from(t.data as Float32Array)]));
+  } finally {
+    await session.release();
+  }
+}
+
+export async function runWeb(model: Model | Uint8Array, feeds: Record<string, Feed>): Promise<Outputs> {
+  const bytes = model instanceof Uint8Array ? model : encodeModel(model);
+  const session = await ortWeb.InferenceSession.create(bytes);
+  try {
+    const input = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ortWeb.Tensor('float32', f.data, f.dims)]));
+    const result = await session.run(input);
+    return Object.fromEntries(Object.entries(result).map(([k, t]) => [k, Float32Array.from(t.data as Float32Array)]));
+  } finally {
+    await session.release();
+  }
+}
+
+/** Cosine similarity of two output vectors (1 for identical directions). */
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0, na = 0, nb = 0;
+  for (let i = 0; i < a.length; i++) { dot += a[i]! * b[i]!; na += a[i]! * a[i]!; nb += b[i]! * b[i]!; }
+  return na === 0 && nb === 0 ? 1 : dot / Math.sqrt(na * nb);
+}
+
+/** Deterministic pseudo-random values in [lo, hi) (mulberry32), so failures reproduce. */
+export function seeded(count: number, seed: number, lo = -1, hi = 1): Float32Array {
+  let s = seed >>> 0;
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
+  }
+  return out;
+}
+
+export function feed(dims: number[], seed: number, lo = -1, hi = 1): Feed {
+  return { data: seeded(dims.reduce((a, b) => a * b, 1), seed, lo, hi), dims };
+}
