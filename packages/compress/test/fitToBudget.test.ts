@@ -17,7 +17,7 @@ const fidelity = async (candidate: Uint8Array) =>
 describe('compressModel', () => {
   it('runs the planned passes in order and times each', async () => {
     const { steps } = await compressModel(model, { sparsity: 0.5, quantize: 'int8-weights' });
-    expect(steps.map((s) => s.step)).toEqual(['constants-to-initializers', 'prune-magnitude', 'quantize-int8-weights']);
+    expect(steps.map((s) => s.step)).toEqual(['constants-to-initializers', 'prune-magnitude', 'upgrade-opset', 'quantize-int8-weights']);
     expect(steps.every((s) => s.ms >= 0)).toBe(true);
   });
 

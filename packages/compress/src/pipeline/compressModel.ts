@@ -1,7 +1,7 @@
 // The compression pipeline: passes composed from options, in the order that keeps each one meaningful —
 // weights out of Constant nodes, structured pruning (shapes shrink), magnitude pruning (zeros), then
 // quantization (which must see the final weights; static calibration must see the pruned model).
-import { constantsToInitializers, type Model } from '@pare/onnx';
+import { constantsToInitializers, opsetVersion, upgradeOpset, type Model } from '@pare/onnx';
 import type { PassReport } from '../passReport';
 import { pruneMagnitude } from '../prune/magnitude';
 import { pruneStructured } from '../prune/structured';
@@ -50,7 +50,17 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
     steps.push({ name: 'prune-magnitude', run: (m) => pruneMagnitude(m, { ...by, exclude }) });
   }
   const perChannel = options.perChannel ?? false;
-  switch (options.quantize ?? 'none') {
+  const quantize = options.quantize ?? 'none';
+  if (quantize !== 'none') {
+    // Exporters still write opset 9–11; Q/DQ needs 10, MatMulInteger 11, per-axis scales 13. Upgrade only
+    // when the mode needs it, so models that already qualify are left exactly as they are.
+    const needed = perChannel ? 13 : quantize === 'int8-dynamic' ? 11 : 10;
+    steps.push({
+      name: 'upgrade-opset',
+      run: (m) => ((opsetVersion(m, '') ?? 1) >= needed ? { model: m } : { model: upgradeOpset(m, 13).model }),
+    });
+  }
+  switch (quantize) {
     case 'int8-dynamic':
       steps.push({ name: 'quantize-int8-dynamic', run: (m) => quantizeDynamicInt8(m, { perChannel, exclude }) });
       break;

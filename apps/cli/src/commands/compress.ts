@@ -1,0 +1,165 @@
+// `pare compress <in.onnx> -o <out.onnx>`: prune, quantize or fit a model to a byte budget, write it
+// atomically, then measure what it cost (sizes, sparsity, fidelity in both runtimes, time per step).
+import type { Command } from 'commander';
+import { PareError } from '@pare/errors';
+import { encodeModel, type Model } from '@pare/onnx';
+import {
+  QUANTIZE_MODES, calibrate, compressModel, describeOptions, evaluateFidelity, fitToBudget, gzipSize,
+  type CompressDeps, type CompressOptions, type CompressStep, type FitCandidate, type QuantizeMode,
+} from '@pare/compress';
+import { nodeBackend } from '@pare/runtime/node';
+import { webNodeBackend } from '@pare/runtime/web-node';
+import { checkOutputPath, readModelFile, writeFileAtomic } from '../shared/modelFile';
+import { loadSamples, type Samples } from '../shared/samples';
+import { createProgress, type Progress } from '../shared/progress';
+import { parseByteSize, parseDim, parseFraction, parseList, parseNonNegative } from '../shared/parseArgs';
+import { calibrationRunner } from '../compress/calibrationRunner';
+import { sparsityOf, stepSummary, type CompressReport } from '../compress/compressReport';
+import { compressTable } from '../compress/compressTable';
+import { writeManifest } from '../compress/manifestSummary';
+
+interface CompressFlags {
+  output: string;
+  quantize?: string;
+  perChannel?: boolean;
+  calibration?: string;
+  calibrationMethod?: string;
+  pruneThreshold?: number;
+  sparsity?: number;
+  structured?: number;
+  maxBytes?: number;
+  gzip?: boolean;
+  exclude?: string[];
+  dim?: Record<string, number>;
+  eval?: boolean;
+  manifest?: string;
+  json?: boolean;
+}
+
+export function registerCompress(program: Command): void {
+  program
+    .command('compress')
+    .description('Prune and quantize a model, or fit it to a byte budget, and report what it cost')
+    .argument('<in.onnx>', 'the model to compress')
+    .requiredOption('-o, --output <out.onnx>', 'where to write the compressed model')
+    .option('--quantize <mode>', `quantization: ${QUANTIZE_MODES.join(' | ')} (default none)`)
+    .option('--per-channel', 'one weight scale per output channel')
+    .option('--calibration <file>', 'inputs file for int8-static calibration (generated from the model when absent)')
+    .option('--calibration-method <m>', 'minmax | percentile (default minmax)')
+    .option('--prune-threshold <t>', 'zero every weight with |w| < t', (v) => parseNonNegative('--prune-threshold', v))
+    .option('--sparsity <0..1>', 'zero this fraction of the smallest weights', (v) => parseFraction('--sparsity', v))
+    .option('--structured <0..1>', 'remove this fraction of hidden units / channels', (v) => parseFraction('--structured', v, true))
+    .option('--max-bytes <n|nKB|nMB>', 'search pruning × quantization for the most faithful model within this size', (v) => parseByteSize('--max-bytes', v))
+    .option('--gzip', 'with --max-bytes: count gzipped bytes (what travels to the edge)')
+    .option('--exclude <names>', 'comma-separated node/tensor names (`*` wildcards) every pass leaves alone', parseList)
+    .option('--dim <name=size>', 'size of a named dynamic dimension for generated inputs (repeatable)', parseDim)
+    .option('--no-eval', 'skip measuring fidelity after compressing')
+    .option('--manifest <file>', 'also write a variant manifest (manifest.json) for the output')
+    .option('--json', 'print one JSON object')
+    .action(async (input: string, flags: CompressFlags) => {
+      const report = await runCompress(input, flags);
+      process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${compressTable(report)}\n`);
+    });
+}
+
+async function runCompress(input: string, flags: CompressFlags): Promise<CompressReport> {
+  const options = checkFlags(flags);
+  const started = performance.now();
+  await checkOutputPath(flags.output);
+  if (flags.manifest) await checkOutputPath(flags.manifest);
+  const source = await readModelFile(input, 'input model');
+  const progress = createProgress(!flags.json);
+  const needsSamples = flags.eval !== false || options.quantize === 'int8-static' || flags.maxBytes !== undefined || flags.calibration;
+  const samples = needsSamples ? await loadSamples(source.bytes, { inputsFile: flags.calibration, dims: flags.dim }) : undefined;
+  const deps: CompressDeps = {
+    ...(samples ? { calibrate: calibrateWith(samples, flags.calibrationMethod) } : {}),
+    onStep: (step, phase) => (phase === 'start' ? progress.start(1, step) : progress.stop()),
+  };
+
+  let model: Model, steps: CompressStep[], bytes: Uint8Array, configuration: string;
+  let fit: CompressReport['fit'];
+  if (flags.maxBytes !== undefined) {
+    const result = await fitWithProgress(source.model, source.bytes, flags, options, samples!, deps, progress);
+    ({ model, steps, bytes } = result);
+    configuration = `fit: ${result.chosen.label}`;
+    fit = { maxBytes: flags.maxBytes, gzip: flags.gzip ?? false, candidates: result.candidates };
+  } else {
+    ({ model, steps } = await compressModel(source.model, options, deps));
+    bytes = encodeModel(model);
+    configuration = describeOptions(options);
+  }
+  progress.stop();
+  await writeFileAtomic(flags.output, bytes);
+
+  const report: CompressReport = {
+    input, output: flags.output, configuration,
+    before: { bytes: source.bytes.byteLength, gzipBytes: await gzipSize(source.bytes) },
+    after: { bytes: bytes.byteLength, gzipBytes: await gzipSize(bytes) },
+    ratio: { raw: 0, gzip: 0 },
+    sparsity: sparsityOf(source.model, steps),
+    steps: stepSummary(steps),
+    ...(fit ? { fit } : {}),
+    totalMs: 0,
+  };
+  report.ratio = { raw: report.after.bytes / report.before.bytes, gzip: report.after.gzipBytes / report.before.bytes };
+  if (flags.eval !== false && samples) {
+    progress.start(4, 'evaluating');
+    const fidelity = await evaluateFidelity(source.bytes, bytes, samples.samples, [nodeBackend, webNodeBackend], {
+      labels: samples.labels,
+      onProgress: (done, _t, what) => progress.update(done, what),
+    });
+    progress.stop();
+    report.fidelity = { inputs: samples.source, ...fidelity };
+  }
+  report.totalMs = Math.round(performance.now() - started);
+  if (flags.manifest) await writeManifest(flags.manifest, { input, sourceBytes: source.bytes, bytes, model, report });
+  return report;
+}
+
+/** Turn flags into pipeline options; commander has already parsed numbers, this checks their combinations. */
+function checkFlags(flags: CompressFlags): CompressOptions {
+  const quantize = flags.quantize ?? 'none';
+  if (!QUANTIZE_MODES.includes(quantize as QuantizeMode)) {
+    throw new PareError('cli_usage', `--quantize takes one of ${QUANTIZE_MODES.join(', ')}; got "${quantize}".`);
+  }
+  if (flags.calibrationMethod && !['minmax', 'percentile'].includes(flags.calibrationMethod)) {
+    throw new PareError('cli_usage', `--calibration-method takes minmax or percentile; got "${flags.calibrationMethod}".`);
+  }
+  if (flags.pruneThreshold !== undefined && flags.sparsity !== undefined) {
+    throw new PareError('cli_usage', 'Give --prune-threshold or --sparsity, not both.');
+  }
+  if (flags.maxBytes !== undefined && (flags.sparsity !== undefined || flags.structured !== undefined || flags.pruneThreshold !== undefined)) {
+    throw new PareError('cli_usage', '--max-bytes searches the pruning level itself: drop --sparsity, --structured and --prune-threshold (use --quantize to fix the mode).');
+  }
+  if (flags.gzip && flags.maxBytes === undefined) throw new PareError('cli_usage', '--gzip only applies with --max-bytes.');
+  return {
+    quantize: quantize as QuantizeMode,
+    perChannel: flags.perChannel ?? false,
+    ...(flags.pruneThreshold !== undefined ? { pruneThreshold: flags.pruneThreshold } : {}),
+    ...(flags.sparsity !== undefined ? { sparsity: flags.sparsity } : {}),
+    ...(flags.structured !== undefined ? { structured: flags.structured } : {}),
+    exclude: flags.exclude ?? [],
+  };
+}
+
+function calibrateWith(samples: Samples, method: string | undefined): NonNullable<CompressDeps['calibrate']> {
+  const runner = calibrationRunner(nodeBackend);
+  const feeds = samples.samples.map((s) => Object.fromEntries(Object.entries(s).map(([k, t]) => [k, { ...t, dims: [...t.dims] }])));
+  return (model) => calibrate(model, feeds, runner, { method: (method ?? 'minmax') as 'minmax' | 'percentile' });
+}
+
+async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: CompressFlags, options: CompressOptions, samples: Samples, deps: CompressDeps, progress: Progress) {
+  const fidelity = async (candidate: Uint8Array) => {
+    // The fitter ranks candidates in onnxruntime-node (fast); the chosen one is then measured in both runtimes.
+    const r = await evaluateFidelity(sourceBytes, candidate, samples.samples, [nodeBackend], { warmup: 0 });
+    return r.backends[0]!.overall.cosineMean;
+  };
+  const onCandidate = (c: FitCandidate, tried: number, total: number) => {
+    progress.start(total, `fit: ${c.label}`);
+    progress.update(tried, `fit: ${c.label}`);
+  };
+  return fitToBudget(model, {
+    maxBytes: flags.maxBytes!, gzip: flags.gzip ?? false, perChannel: options.perChannel, exclude: options.exclude,
+    ...(flags.quantize ? { modes: [options.quantize!] } : {}),
+  }, { ...deps, onStep: undefined, fidelity, onCandidate });
+}

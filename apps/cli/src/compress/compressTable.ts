@@ -1,0 +1,27 @@
+// The compress report as tables for a terminal.
+import Table from 'cli-table3';
+import { formatBytes } from '@pare/compress';
+import { PLAIN, fidelityTable } from '../eval/fidelityTable';
+import type { CompressReport } from './compressReport';
+
+export function compressTable(r: CompressReport): string {
+  const out: string[] = [`${r.input} → ${r.output}  (${r.configuration})`];
+  const sizes = new Table({ head: ['', 'before', 'after', 'after ÷ input raw'], style: PLAIN });
+  sizes.push(['size', formatBytes(r.before.bytes), formatBytes(r.after.bytes), r.ratio.raw.toFixed(3)]);
+  sizes.push(['gzipped', formatBytes(r.before.gzipBytes), formatBytes(r.after.gzipBytes), r.ratio.gzip.toFixed(3)]);
+  sizes.push(['weight sparsity', '', `${(r.sparsity * 100).toFixed(1)}%`, '']);
+  out.push(sizes.toString());
+  if (r.fit) {
+    const fit = new Table({ head: ['fit candidate', 'size', 'gzipped', 'fits', 'cosine mean'], style: PLAIN });
+    for (const c of r.fit.candidates) {
+      fit.push([c.label, c.error ? 'error' : formatBytes(c.bytes), c.error ? '' : formatBytes(c.gzipBytes), c.error ? c.error.slice(0, 40) : c.fits ? 'yes' : 'no', c.fidelity?.toFixed(6) ?? '']);
+    }
+    out.push(`budget ${formatBytes(r.fit.maxBytes)} ${r.fit.gzip ? 'gzipped' : 'raw'}`, fit.toString());
+  }
+  const steps = new Table({ head: ['step', 'time', 'tensors', 'skipped'], style: PLAIN });
+  for (const s of r.steps) steps.push([s.step, `${s.ms.toFixed(0)} ms`, s.tensors ?? '', s.skipped ?? '']);
+  steps.push(['total', `${r.totalMs.toFixed(0)} ms`, '', '']);
+  out.push(steps.toString());
+  if (r.fidelity) out.push(`fidelity to the input (inputs: ${r.fidelity.inputs})`, fidelityTable(r.fidelity));
+  return out.join('\n');
+}

@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { nodeBackend } from '@pare/runtime/node';
+import { realModels } from '../../../packages/onnx/test/fixtures';
+import { runPare } from './runPare';
+
+let dir: string;
+beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pare-compress-')); });
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('pare compress on real models', () => {
+  it('prunes and quantizes the wake-word model, writes a model that loads, reports JSON', async () => {
+    const out = path.join(dir, 'ww.onnx');
+    const manifest = path.join(dir, 'manifest.json');
+    const r = await runPare(['compress', realModels.wakeWord, '-o', out, '--sparsity', '0.5', '--quantize', 'int8-dynamic', '--manifest', manifest, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.configuration).toBe('sparsity 50% + int8-dynamic');
+    expect(report.after.bytes).toBe(fs.statSync(out).size);
+    expect(report.ratio.raw).toBeLessThan(0.3);
+    expect(report.sparsity).toBeGreaterThan(0.45);
+    expect(report.steps.map((s: { step: string }) => s.step)).toEqual(['constants-to-initializers', 'prune-magnitude', 'upgrade-opset', 'quantize-int8-dynamic']);
+    expect(report.fidelity.backends.map((b: { backend: string }) => b.backend)).toEqual(['onnxruntime-node', 'onnxruntime-web (wasm)']);
+    expect(report.fidelity.backends[0].overall.cosineMean).toBeGreaterThan(0.9);
+    const session = await nodeBackend.createSession(fs.readFileSync(out));
+    await session.release();
+    expect(JSON.parse(fs.readFileSync(manifest, 'utf8'))).toMatchObject({ model: 'hello_deepa', variant: 'sparsity-50-int8-dynamic', bytes: report.after.bytes });
+  });
+
+  it('quantizes a conv model statically (QDQ) and prints a table', async () => {
+    const out = path.join(dir, 'cls.onnx');
+    const r = await runPare(['compress', realModels.ocrCls, '-o', out, '--quantize', 'int8-static', '--dim', 'p2o.DynamicDimension.0=1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/int8-static/);
+    expect(r.stdout).toMatch(/quantize-int8-static/);
+    expect(r.stdout).toMatch(/onnxruntime-web \(wasm\)/);
+    expect(fs.statSync(out).size).toBeLessThan(fs.statSync(realModels.ocrCls).size * 0.5);
+  });
+
+  it('fits the wake-word model to a gzipped budget', async () => {
+    const out = path.join(dir, 'fit.onnx');
+    const r = await runPare(['compress', realModels.wakeWord, '-o', out, '--max-bytes', '60KB', '--gzip', '--no-eval', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.after.gzipBytes).toBeLessThanOrEqual(60_000);
+    expect(report.configuration).toMatch(/^fit: /);
+    expect(report.fit.candidates.length).toBeGreaterThan(1);
+  });
+});
+
+describe('pare compress on bad input', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['a missing file', ['compress', 'nope.onnx', '-o', 'x.onnx'], /The input model: No model at nope.onnx: the file does not exist/],
+    ['an unknown quantize mode', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--quantize', 'int4'], /--quantize takes one of none, int8-dynamic, int8-static, int8-weights; got "int4"/],
+    ['a sparsity above 1', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--sparsity', '1.5'], /--sparsity takes a fraction between 0 and 1; got "1.5"/],
+    ['a bad byte size', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '12 parsecs'], /--max-bytes takes a size such as 500000, 800KB or 4.5MB; got "12 parsecs"/],
+    ['a threshold that is not a number', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', 'abc'], /--prune-threshold takes a number ≥ 0; got "abc"/],
+    ['both threshold and sparsity', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', '0.1', '--sparsity', '0.5'], /not both/],
+    ['a budget nothing reaches', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '1KB', '--gzip', '--quantize', 'int8-weights'], /No configuration fits in 1.0 KB \(gzipped\): the smallest reached was/],
+  ];
+  it.each(cases)('exits 1 with a clear message on %s', async (_what, args, message) => {
+    const r = await runPare(args, { cwd: dir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(fs.existsSync(path.join(dir, 'x.onnx'))).toBe(false);
+  });
+
+  it('rejects a file that is not ONNX, and an output folder that does not exist', async () => {
+    const text = path.join(dir, 'notes.onnx');
+    fs.writeFileSync(text, 'hello, I am not a model');
+    const a = await runPare(['compress', text, '-o', path.join(dir, 'y.onnx')]);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toMatch(/The input model: .*notes.onnx: not an ONNX model: the file is a text file/);
+    const b = await runPare(['compress', realModels.wakeWord, '-o', path.join(dir, 'missing', 'y.onnx'), '--no-eval']);
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/the folder .*missing does not exist/);
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { formatInputsFile, generateInputs } from '@pare/runtime';
+import { realModels } from '../../../packages/onnx/test/fixtures';
+import { runPare } from './runPare';
+
+let dir: string;
+let candidate: string;
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pare-eval-'));
+  candidate = path.join(dir, 'ww-int8.onnx');
+  const r = await runPare(['compress', realModels.wakeWord, '-o', candidate, '--quantize', 'int8-weights', '--no-eval', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('pare eval', () => {
+  it('compares a compressed model with its original in both runtimes (table)', async () => {
+    const r = await runPare(['eval', candidate, '--reference', realModels.wakeWord]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/inputs: generated \(seed 42, 4 samples, \[1×25×96\]\)/);
+    expect(r.stdout).toMatch(/cosine mean/);
+    expect(r.stdout).toMatch(/onnxruntime-node .* onnxruntime-web \(wasm\)/);
+  });
+
+  it('reads an inputs file and reports JSON', async () => {
+    const inputs = path.join(dir, 'inputs.json');
+    fs.writeFileSync(inputs, formatInputsFile({ samples: generateInputs([{ name: 'onnx::Flatten_0', type: 'float32', shape: [1, 25, 96] }], { count: 3, seed: 9 }) }));
+    const r = await runPare(['eval', candidate, '--reference', realModels.wakeWord, '--inputs', inputs, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.samples).toBe(3);
+    expect(report.inputs).toBe(inputs);
+    expect(report.backends[1].overall.cosineMean).toBeGreaterThan(0.99);
+  });
+
+  it('names what is wrong with a bad inputs file or a missing reference', async () => {
+    const bad = path.join(dir, 'bad.json');
+    fs.writeFileSync(bad, JSON.stringify({ samples: [{ 'onnx::Flatten_0': { dims: [1, 24, 96], data: [] } }] }));
+    const a = await runPare(['eval', candidate, '--reference', realModels.wakeWord, '--inputs', bad]);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toMatch(/Sample 0, input "onnx::Flatten_0": dimension 1 is 24; the model fixes it to 25/);
+    const b = await runPare(['eval', candidate]);
+    expect(b.code).not.toBe(0);
+    expect(b.stderr).toMatch(/--reference/);
+    const c = await runPare(['eval', candidate, '--reference', path.join(dir, 'gone.onnx')]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/The reference model: No model at .*gone.onnx: the file does not exist/);
+  });
+});
