@@ -1,0 +1,16 @@
+import { pruneMagnitude, quantizeDynamicInt8, type PassReport } from '@pare/compress';
+import { encodeModel, type Model } from '@pare/onnx';
+
+// The compressed variants of the student that the default model ships, made by @pare/compress's pure passes.
+
+export interface CompressedVariant { variant: string; model: Model; bytes: Uint8Array; reports: PassReport[] }
+
+export function compressStudent(student: Model): CompressedVariant[] {
+  const int8 = quantizeDynamicInt8(student, { perChannel: true });
+  const pruned = pruneMagnitude(student, { sparsity: 0.5 });
+  const prunedInt8 = quantizeDynamicInt8(pruned.model, { perChannel: true });
+  return [
+    { variant: 'student-int8', model: int8.model, bytes: encodeModel(int8.model), reports: [int8.report] },
+    { variant: 'student-p50-int8', model: prunedInt8.model, bytes: encodeModel(prunedInt8.model), reports: [pruned.report, prunedInt8.report] },
+  ];
+}

@@ -1,0 +1,39 @@
+import { decodeModel } from '@pare/onnx';
+import { parseManifest } from '@pare/runtime';
+import { describe, expect, it } from 'vitest';
+import { distill } from './distill';
+
+describe('distill (tiny end-to-end run)', () => {
+  it('trains a teacher, distils a student, exports both with valid manifests', async () => {
+    const phases = new Set<string>();
+    const r = await distill({
+      limit: 128, vocabSize: 300, maxLength: 24, batchSize: 32, seed: 3, temperature: 3, alpha: 0.5,
+      teacher: { kind: 'train', size: { dModel: 32, heads: 2, layers: 2, ffDim: 64 }, epochs: 1 },
+      student: { size: { dModel: 8, heads: 2, layers: 1, ffDim: 16 }, epochs: 1 },
+      onProgress: (p) => phases.add(p.phase),
+    });
+    expect([...phases]).toEqual(['data', 'tokenizer', 'teacher', 'teacher-logits', 'student', 'export', 'evaluate']);
+    expect(r.metrics.parameterRatio).toBeLessThan(0.25);
+    expect(r.student.onnxMaxAbsDiff!).toBeLessThan(1e-4);
+    expect(r.teacher.onnxMaxAbsDiff!).toBeLessThan(1e-4);
+    const manifest = parseManifest(JSON.parse(JSON.stringify(r.manifest)));
+    expect(manifest.variant).toBe('student');
+    expect(manifest.postprocess?.labels).toEqual(['ham', 'spam']);
+    expect(manifest.provenance.datasetChecksum).toBe(r.dataset.checksum);
+    expect(manifest.provenance.seed).toBe(3);
+    expect(manifest.preprocess?.tokenizer.vocab.length).toBe(300);
+    expect(decodeModel(r.student.bytes).model.graph!.input.map((i) => i.name)).toEqual(['input_ids', 'attention_mask']);
+
+    // A teacher given as ONNX (what `pare distill --teacher model.onnx` sends) distils the same way.
+    const again = await distill({
+      limit: 64, batchSize: 32, seed: 3, teacher: { kind: 'onnx', bytes: r.teacher.bytes, manifest: r.teacher.manifest },
+      student: { size: { dModel: 8, heads: 2, layers: 1, ffDim: 16 }, epochs: 1 },
+    });
+    expect(again.teacher.metrics.n).toBe(64);
+    expect(again.tokenizer).toEqual(r.tokenizer);
+  }, 60_000);
+
+  it('refuses an unknown dataset', async () => {
+    await expect(distill({ data: 'mnist' as 'spam-assassin' })).rejects.toThrow(/Unknown dataset/);
+  });
+});
