@@ -18,7 +18,7 @@ export default defineConfig(async () => {
         wrangler: { configPath: path.join(root, 'wrangler.toml') },
         miniflare: {
           compatibilityFlags: ['nodejs_compat'],
-          bindings: { ADMIN_TOKEN: 'test-admin-token', TEST_MIGRATIONS: migrations, FIXTURES: buildFixtures(), DEPLOYMENT_CACHE_MS: '0', MAX_BODY_BYTES: '65536' },
+          bindings: { ADMIN_TOKEN: 'test-admin-token', TEST_MIGRATIONS: migrations, FIXTURES: JSON.parse(JSON.stringify(buildFixtures())) as Record<string, never>, MAX_BODY_BYTES: '65536' },
         },
       }),
     ],
@@ -29,6 +29,8 @@ export default defineConfig(async () => {
       include: ['apps/edge/src/**/*.test.ts', 'apps/edge/test/**/*.test.ts'],
       setupFiles: ['apps/edge/test/applyMigrations.ts'],
       testTimeout: 30_000,
+      // The per-inference log line is for the Tail Worker handler, not for test output.
+      onConsoleLog: (log: string) => !log.includes('pare.inference'),
       hookTimeout: 30_000,
     },
   };

@@ -4,12 +4,7 @@ import { buildMlpBytes } from '../../../infra/models/defaultMlp';
 import { buildTinyTextClassifier, TINY_TEXT_MAX_LENGTH, TINY_TEXT_VOCAB } from '../../../infra/models/textClassifier';
 import { variantManifest } from '../../../infra/models/variantManifest';
 
-export interface Fixture {
-  bytesBase64: string;
-  manifest: unknown;
-}
-
-export type Fixtures = Record<'mlp' | 'mlpSmall' | 'text', Fixture>;
+import type { Fixture, Fixtures } from './fixtureTypes';
 
 function fixture(bytes: Uint8Array, manifest: unknown): Fixture {
   return { bytesBase64: Buffer.from(bytes).toString('base64'), manifest };

@@ -1,8 +1,8 @@
 // Writing inference events and folding them into the per-minute histograms, in one D1 batch
 // (a transaction): a redelivered event is ignored by its unique id, so nothing is counted twice.
 import { sql } from 'drizzle-orm';
-import { inferenceEvents } from './schema';
-import { bucketSqlCase } from './histogramBuckets';
+import { inferenceEvents, latencyHistograms } from './schema';
+import { bucketOf, bucketSqlCase } from './histogramBuckets';
 import type { PareDb } from './client';
 
 export interface InferenceEvent {
@@ -51,12 +51,15 @@ export interface TailLatency {
 export async function recordTailLatencies(db: PareDb, items: readonly TailLatency[]): Promise<void> {
   if (items.length === 0) return;
   const statements = items.flatMap((item) =>
-    (['tail_cpu', 'tail_wall'] as const).map((source) => {
-      const ms = source === 'tail_cpu' ? item.cpuMs : item.wallMs;
-      return db.run(sql`INSERT INTO latency_histograms (minute, model, variant, source, bucket, count, errors)
-        VALUES (${Math.floor(item.ts / 60000)}, ${item.model}, ${item.variant}, ${source}, ${sql.raw(bucketSqlCase(String(Number(ms))))}, 1, ${item.ok ? 0 : 1})
-        ON CONFLICT (minute, model, variant, source, bucket) DO UPDATE SET count = count + 1, errors = errors + excluded.errors`);
-    }),
+    (['tail_cpu', 'tail_wall'] as const).map((source) =>
+      db
+        .insert(latencyHistograms)
+        .values({ minute: Math.floor(item.ts / 60000), model: item.model, variant: item.variant, source, bucket: bucketOf(source === 'tail_cpu' ? item.cpuMs : item.wallMs), count: 1, errors: item.ok ? 0 : 1 })
+        .onConflictDoUpdate({
+          target: [latencyHistograms.minute, latencyHistograms.model, latencyHistograms.variant, latencyHistograms.source, latencyHistograms.bucket],
+          set: { count: sql`${latencyHistograms.count} + 1`, errors: sql`${latencyHistograms.errors} + excluded.errors` },
+        }),
+    ),
   );
   await db.batch([statements[0]!, ...statements.slice(1)]);
 }

@@ -52,7 +52,7 @@ export async function serveInference(
     return response;
   } catch (e) {
     const known = e instanceof PareError;
-    const modelExists = !(known && e.code === 'model_not_found');
+    const modelExists = !(known && (e.code === 'model_not_found' || e.code === 'variant_not_found'));
     // A VariantLoadError escapes only for a pinned variant, and onUnhealthy has recorded it already.
     if (modelExists && !(e instanceof VariantLoadError)) {
       record(serving?.variant ?? target.pinnedVariant ?? '-', known ? e.status : 500, known ? e.code : 'internal');

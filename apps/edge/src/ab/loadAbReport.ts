@@ -1,0 +1,85 @@
+// Everything the A/B comparison needs, read from D1 for a window, and the comparison itself. Shared by
+// `GET /v1/models/:model/ab`, the dashboard and (through the JSON route) `pare ab`.
+import { PareError } from '@pare/errors';
+import { createDb, LATENCY_BUCKET_BOUNDS_MS, readLabelledCounts, readVariantHistograms } from '@pare/db';
+import { compareVariants, type AbReport } from '@pare/experiments';
+import type { Env } from '../env';
+import { getModelState } from '../registry/modelState';
+import { STATS_WINDOWS, type StatsWindow } from '../metrics/statsWindow';
+
+export interface AbQuery {
+  model: string;
+  a?: string;
+  b?: string;
+  window: StatsWindow;
+  /** Smallest accuracy loss worth detecting, points. */
+  minEffectPt?: number;
+  /** Smallest latency change worth detecting, percent. */
+  minLatencyPct?: number;
+  now?: number;
+}
+
+export interface AbResponse {
+  model: string;
+  window: StatsWindow;
+  sinceMs: number;
+  /** Which latency is compared: in-isolate wall time (see GET /v1/models/:model/stats). */
+  latencySource: 'isolate';
+  /** How the pair was chosen. */
+  pair: { a: string; b: string; chosen: 'given' | 'top-traffic' };
+  report: AbReport;
+}
+
+/** Fixed seed: the bootstrap interval stays the same across refreshes of the same data. */
+const BOOTSTRAP_SEED = 5;
+
+export async function loadAbReport(env: Env, q: AbQuery): Promise<AbResponse> {
+  const state = await getModelState(env, q.model);
+  const names = [...state.variants.keys()];
+  for (const v of [q.a, q.b]) {
+    if (v !== undefined && !state.variants.has(v)) {
+      throw new PareError('variant_not_found', `Model "${q.model}" has no variant "${v}"; its variants are ${names.join(', ') || '(none)'}.`, { status: 404 });
+    }
+  }
+  if ((q.a === undefined) !== (q.b === undefined)) throw new PareError('input_invalid', 'Give both a and b, or neither (the two variants with most traffic are compared).', { status: 400 });
+  if (q.a !== undefined && q.a === q.b) throw new PareError('input_invalid', 'a and b must be two different variants.', { status: 400 });
+  if (names.length < 2) throw new PareError('input_invalid', `Model "${q.model}" has ${names.length} variant(s); an A/B comparison needs two.`, { status: 400 });
+
+  const db = createDb(env.DB);
+  const sinceMs = (q.now ?? Date.now()) - STATS_WINDOWS[q.window];
+  const [histograms, labelled] = await Promise.all([readVariantHistograms(db, { model: q.model, sinceMs }), readLabelledCounts(db, { model: q.model, sinceMs })]);
+  const requests = (v: string): number => histograms.find((h) => h.variant === v)?.counts.reduce((s, c) => s + c, 0) ?? 0;
+
+  let a: string;
+  let b: string;
+  let chosen: AbResponse['pair']['chosen'] = 'given';
+  if (q.a !== undefined && q.b !== undefined) [a, b] = [q.a, q.b];
+  else {
+    chosen = 'top-traffic';
+    // Most requests first, then most weight, then name: stable when nothing has traffic yet.
+    const top = [...names].sort((x, y) => requests(y) - requests(x) || (state.weights[y] ?? 0) - (state.weights[x] ?? 0) || x.localeCompare(y)).slice(0, 2);
+    // The larger variant is the baseline (a), the smaller the candidate (b): "int8 is 38% faster than fp32".
+    [a, b] = state.variants.get(top[0]!)!.bytes >= state.variants.get(top[1]!)!.bytes ? [top[0]!, top[1]!] : [top[1]!, top[0]!];
+  }
+
+  const sample = (v: string) => {
+    const h = histograms.find((x) => x.variant === v);
+    const l = labelled.find((x) => x.variant === v);
+    return {
+      name: v,
+      histogram: { bounds: LATENCY_BUCKET_BOUNDS_MS, counts: h?.counts ?? new Array<number>(LATENCY_BUCKET_BOUNDS_MS.length + 1).fill(0) },
+      errors: h?.errors ?? 0,
+      labelled: { correct: l?.correct ?? 0, total: l?.total ?? 0 },
+    };
+  };
+  const report = compareVariants(sample(a), sample(b), { seed: BOOTSTRAP_SEED, minimumEffect: { accuracyPt: q.minEffectPt, latencyPct: q.minLatencyPct } });
+  return { model: q.model, window: q.window, sinceMs, latencySource: 'isolate', pair: { a, b, chosen }, report };
+}
+
+/** Parse an optional positive number query parameter, naming it in the error. */
+export function positiveParam(name: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!(n > 0 && n <= max)) throw new PareError('input_invalid', `"${name}" must be a number above 0 and at most ${max}, got "${value}".`, { status: 400, details: { field: name } });
+  return n;
+}

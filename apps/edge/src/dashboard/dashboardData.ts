@@ -1,0 +1,126 @@
+// What the dashboard shows for a window, per model, as one JSON document: the variants table figures,
+// latency over time, the histograms, and the size–accuracy–latency points with the Pareto front. The
+// page's script draws the charts from it; the variants table arrives rendered (tableHtml) so there is one
+// renderer for it, on the server.
+import { createDb, currentDeployment, LATENCY_BUCKET_BOUNDS_MS, listModels, listVariants, readLatencySeries, readVariantHistograms, readVariantStats, type VariantRow } from '@pare/db';
+import { histogramQuantile } from '@pare/experiments';
+import type { Env } from '../env';
+import { STATS_WINDOWS, type StatsWindow } from '../metrics/statsWindow';
+import { dominatedVariants } from './pareto';
+import { variantsTable } from './variantsTable';
+import { SLOT_MINUTES } from './windowSlots';
+
+export interface VariantFigures {
+  name: string;
+  bytes: number;
+  gzipBytes: number | null;
+  parameters: number | null;
+  accuracy: number | null;
+  fidelity: number | null;
+  weight: number;
+  status: string;
+  statusReason: string | null;
+  requests: number;
+  errors: number;
+  errorRate: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  /** Set when another variant is smaller, at least as accurate and as fast. */
+  dominatedBy: string | null;
+}
+
+export interface ModelDashboard {
+  name: string;
+  task: string;
+  deploymentVersion: number;
+  variants: VariantFigures[];
+  requests: number;
+  tableHtml: string;
+  /** Per variant: slot start times and p50/p95/p99 per slot (null where a slot had no requests). */
+  series: Record<string, { t: number[]; p50: (number | null)[]; p95: (number | null)[]; p99: (number | null)[]; requests: number[] }>;
+  /** Per variant: bucket counts over the window (bounds are the document's). */
+  histograms: Record<string, number[]>;
+}
+
+export interface DashboardData {
+  window: StatsWindow;
+  generatedAt: number;
+  sinceMs: number;
+  slotMinutes: number;
+  bounds: readonly number[];
+  latencySource: 'isolate';
+  models: ModelDashboard[];
+}
+
+function manifestFigures(row: VariantRow): Pick<VariantFigures, 'gzipBytes' | 'parameters' | 'accuracy' | 'fidelity'> {
+  // The manifest was validated when the variant was uploaded; read it leniently here, a missing figure shows as "—".
+  try {
+    const m = JSON.parse(row.manifest) as { gzipBytes?: number; parameters?: number; metrics?: { accuracy?: number; fidelity?: number } };
+    const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+    return { gzipBytes: num(m.gzipBytes), parameters: num(m.parameters), accuracy: num(m.metrics?.accuracy), fidelity: num(m.metrics?.fidelity) };
+  } catch {
+    return { gzipBytes: null, parameters: null, accuracy: null, fidelity: null };
+  }
+}
+
+export async function loadDashboardData(env: Env, window: StatsWindow, now = Date.now()): Promise<DashboardData> {
+  const db = createDb(env.DB);
+  const sinceMs = now - STATS_WINDOWS[window];
+  const slotMinutes = SLOT_MINUTES[window];
+  const [models, allVariants] = await Promise.all([listModels(db), listVariants(db)]);
+  const out: ModelDashboard[] = await Promise.all(
+    models.map(async (m) => {
+      const [deployment, stats, histograms, series] = await Promise.all([
+        currentDeployment(db, m.name),
+        readVariantStats(db, { model: m.name, sinceMs }),
+        readVariantHistograms(db, { model: m.name, sinceMs }),
+        readLatencySeries(db, { model: m.name, sinceMs, slotMinutes }),
+      ]);
+      const rows = allVariants.filter((v) => v.model === m.name);
+      const figures: VariantFigures[] = rows.map((row) => {
+        const s = stats.find((x) => x.variant === row.name);
+        return {
+          name: row.name,
+          bytes: row.bytes,
+          ...manifestFigures(row),
+          weight: deployment?.weights[row.name] ?? 0,
+          status: row.status,
+          statusReason: row.statusReason,
+          requests: s?.count ?? 0,
+          errors: s?.errors ?? 0,
+          errorRate: s && s.count > 0 ? s.errorRate : null,
+          p50Ms: s?.p50Ms ?? null,
+          p95Ms: s?.p95Ms ?? null,
+          p99Ms: s?.p99Ms ?? null,
+          dominatedBy: null,
+        };
+      });
+      const dominated = dominatedVariants(figures.map((f) => ({ variant: f.name, bytes: f.bytes, accuracy: f.accuracy, latencyMs: f.p50Ms })));
+      for (const f of figures) f.dominatedBy = dominated.get(f.name) ?? null;
+
+      const seriesOut: ModelDashboard['series'] = {};
+      for (const [variant, slots] of series) {
+        const q = (counts: number[], p: number): number | null => (counts.some((c) => c > 0) ? histogramQuantile({ bounds: LATENCY_BUCKET_BOUNDS_MS, counts }, p) : null);
+        seriesOut[variant] = {
+          t: slots.map((s) => s.startMs),
+          p50: slots.map((s) => q(s.counts, 0.5)),
+          p95: slots.map((s) => q(s.counts, 0.95)),
+          p99: slots.map((s) => q(s.counts, 0.99)),
+          requests: slots.map((s) => s.counts.reduce((a, b) => a + b, 0)),
+        };
+      }
+      return {
+        name: m.name,
+        task: m.task,
+        deploymentVersion: deployment?.version ?? 0,
+        variants: figures,
+        requests: figures.reduce((a, f) => a + f.requests, 0),
+        tableHtml: variantsTable(figures),
+        series: seriesOut,
+        histograms: Object.fromEntries(histograms.map((h) => [h.variant, h.counts])),
+      };
+    }),
+  );
+  return { window, generatedAt: now, sinceMs, slotMinutes, bounds: LATENCY_BUCKET_BOUNDS_MS, latencySource: 'isolate', models: out };
+}

@@ -1,0 +1,82 @@
+// GET /dashboard and its data and assets. Every data route checks the session cookie; without it the page
+// is the login form and the data routes answer 401, so nothing about the models leaks.
+import { Hono, type Context } from 'hono';
+import { PareError } from '@pare/errors';
+import type { AppContext } from '../env';
+import { constantTimeEquals } from '../http/bearerAuth';
+import { readBodyBytes } from '../http/readJsonBody';
+import { parseStatsWindow } from '../metrics/statsWindow';
+import { loadAbReport, positiveParam } from '../ab/loadAbReport';
+import { dashboardPage } from './dashboardPage';
+import { loadDashboardData } from './dashboardData';
+import { DASHBOARD_CSP } from './layout';
+import { loginPage } from './loginPage';
+import { endSession, hasSession, startSession } from './session';
+import { DASHBOARD_ASSETS } from './staticAssets';
+
+export const dashboardRoutes = new Hono<AppContext>();
+
+dashboardRoutes.use('*', async (c, next) => {
+  await next();
+  c.header('content-security-policy', DASHBOARD_CSP);
+  c.header('x-content-type-options', 'nosniff');
+  c.header('referrer-policy', 'no-referrer');
+  if (!c.req.path.startsWith('/dashboard/assets/')) c.header('cache-control', 'no-store');
+});
+
+function requireSession(c: Context<AppContext>): Promise<void> {
+  return hasSession(c).then((ok) => {
+    if (!ok) throw new PareError('unauthorized', 'Sign in at /dashboard first (the session cookie is missing or expired).', { status: 401 });
+  });
+}
+
+dashboardRoutes.get('/', async (c) => {
+  if (!c.env.ADMIN_TOKEN) return c.html(loginPage({ disabled: true }), 503);
+  if (!(await hasSession(c))) return c.html(loginPage(), 200);
+  const window = parseStatsWindow(c.req.query('window'));
+  const data = await loadDashboardData(c.env, window);
+  return c.html(dashboardPage(data, new URL(c.req.url).origin));
+});
+
+dashboardRoutes.post('/login', async (c) => {
+  const secret = c.env.ADMIN_TOKEN;
+  if (!secret) return c.html(loginPage({ disabled: true }), 503);
+  const form = new URLSearchParams(new TextDecoder().decode(await readBodyBytes(c.req.raw, 4096)));
+  const token = (form.get('token') ?? '').trim();
+  if (token === '' || !(await constantTimeEquals(token, secret))) return c.html(loginPage({ error: 'That token is not the admin token.' }), 401);
+  await startSession(c, secret);
+  return c.redirect('/dashboard', 303);
+});
+
+dashboardRoutes.post('/logout', (c) => {
+  endSession(c);
+  return c.redirect('/dashboard', 303);
+});
+
+dashboardRoutes.get('/data', async (c) => {
+  await requireSession(c);
+  return c.json(await loadDashboardData(c.env, parseStatsWindow(c.req.query('window'))));
+});
+
+dashboardRoutes.get('/ab', async (c) => {
+  await requireSession(c);
+  const model = c.req.query('model');
+  if (!model) throw new PareError('input_invalid', 'Give the model: /dashboard/ab?model=<name>.', { status: 400, details: { field: 'model' } });
+  return c.json(
+    await loadAbReport(c.env, {
+      model,
+      a: c.req.query('a') || undefined,
+      b: c.req.query('b') || undefined,
+      window: parseStatsWindow(c.req.query('window')),
+      minEffectPt: positiveParam('minEffectPt', c.req.query('minEffectPt'), 50),
+      minLatencyPct: positiveParam('minLatencyPct', c.req.query('minLatencyPct'), 100),
+    }),
+  );
+});
+
+// Assets carry no data, so they need no session (the login page uses the stylesheet).
+dashboardRoutes.get('/assets/:name', (c) => {
+  const asset = DASHBOARD_ASSETS[c.req.param('name')];
+  if (!asset) throw new PareError('route_not_found', `No dashboard asset "${c.req.param('name')}".`, { status: 404 });
+  return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=300' });
+});

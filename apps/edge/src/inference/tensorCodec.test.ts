@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { flattenNested, fromOrtTensor, nest, toOrtTensor } from './tensorCodec';
+import { floatToHalf, halfToFloat } from './float16';
+
+const spec = (dtype: string, shape: Array<number | string> = ['n', 2]) => ({ name: 'x', dtype, shape });
+
+describe('tensorCodec', () => {
+  it('round-trips every supported dtype through ORT tensors', () => {
+    const cases: Array<[string, unknown[], unknown[]]> = [
+      ['float32', [0.5, -1, 2, 3], [0.5, -1, 2, 3]],
+      ['float16', [0.5, -1, 2, 65504], [0.5, -1, 2, 65504]],
+      ['int64', [1, -2, 3, 9007199254740991], [1, -2, 3, 9007199254740991]],
+      ['int32', [1, -2, 3, 4], [1, -2, 3, 4]],
+      ['int8', [-128, 0, 1, 127], [-128, 0, 1, 127]],
+      ['uint8', [0, 1, 2, 255], [0, 1, 2, 255]],
+      ['bool', [true, false, 1, 0], [true, false, true, false]],
+      ['string', ['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'd']],
+    ];
+    for (const [dtype, input, expected] of cases) {
+      const tensor = toOrtTensor(spec(dtype), [2, 2], input);
+      const back = fromOrtTensor(tensor);
+      expect(back.shape, dtype).toEqual([2, 2]);
+      expect(back.data, dtype).toEqual(expected);
+    }
+  });
+
+  it('refuses values outside the dtype, and counts that do not match the shape', () => {
+    expect(() => toOrtTensor(spec('uint8'), [1, 2], [1, 256])).toThrow(/integer in \[0, 255\]/);
+    expect(() => toOrtTensor(spec('int32'), [1, 2], [1, 1.5])).toThrow(/integer/);
+    expect(() => toOrtTensor(spec('bool'), [1, 2], [true, 2])).toThrow(/true, false, 0 or 1/);
+    expect(() => toOrtTensor(spec('string'), [1, 2], ['a', 1])).toThrow(/a string/);
+    expect(() => toOrtTensor(spec('float32'), [1, 2], [1, null])).toThrow(/finite number/);
+    expect(() => toOrtTensor(spec('float32'), [2, 2], [1, 2])).toThrow(/needs 4/);
+    expect(() => toOrtTensor(spec('complex64'), [1, 2], [1, 2])).toThrow(/cannot feed/);
+  });
+
+  it('flattens and nests row-major, refusing ragged arrays', () => {
+    const { shape, data } = flattenNested([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], 'x');
+    expect(shape).toEqual([2, 2, 2]);
+    expect(data).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(nest(data as number[], shape)).toEqual([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+    expect(() => flattenNested([[1, 2], [3]], 'x')).toThrow(/ragged/);
+    expect(() => flattenNested([[1, 2], 3], 'x')).toThrow(/ragged/);
+  });
+
+  it('converts half floats exactly where representable', () => {
+    for (const v of [0, 1, -2.5, 0.000061035156, 65504, 1 / 1024]) expect(halfToFloat(floatToHalf(v))).toBeCloseTo(v, 6);
+    expect(halfToFloat(floatToHalf(1e6))).toBe(Infinity);
+  });
+});

@@ -1,0 +1,42 @@
+// POST /v1/feedback — the true label of a served prediction: { "requestId": "<x-pare-request-id>",
+// "label": "<true label>", "item"?: <index in a { texts } batch> }. Stored in D1 for the A/B accuracy figures.
+import { Hono } from 'hono';
+import { PareError } from '@pare/errors';
+import { createDb, recordFeedback } from '@pare/db';
+import type { AppContext } from '../env';
+import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
+import { readRequestId } from '../feedback/requestReceipt';
+
+export const feedbackRoutes = new Hono<AppContext>();
+
+const MAX_LABEL_CHARS = 256;
+
+feedbackRoutes.post('/', async (c) => {
+  const { value: body } = await readJsonBody(c.req.raw, Math.min(maxBodyBytes(c.env.MAX_BODY_BYTES), 16 * 1024));
+  const requestId = body.requestId;
+  const label = body.label;
+  const item = body.item ?? 0;
+  if (typeof requestId !== 'string' || requestId === '') {
+    throw new PareError('input_invalid', '"requestId" must be the x-pare-request-id header of a predict or infer response.', { status: 400, details: { field: 'requestId' } });
+  }
+  if (typeof label !== 'string' || label === '' || label.length > MAX_LABEL_CHARS) {
+    throw new PareError('input_invalid', `"label" must be the true label, a non-empty string of at most ${MAX_LABEL_CHARS} characters.`, { status: 400, details: { field: 'label' } });
+  }
+  if (!Number.isInteger(item) || (item as number) < 0) {
+    throw new PareError('input_invalid', '"item" must be the index of the text in a { "texts": [...] } request (0 or more).', { status: 400, details: { field: 'item' } });
+  }
+  const receipt = await readRequestId(c.env, requestId);
+  if (!receipt) {
+    throw new PareError('request_id_unknown', 'This request id was not issued by this deployment (or was altered): send the x-pare-request-id header of a predict response unchanged.', { status: 400, details: { field: 'requestId' } });
+  }
+  if (!receipt.predicted) {
+    throw new PareError('no_prediction', 'That request returned tensor outputs, not a label: feedback applies to text-classification predictions.', { status: 422 });
+  }
+  const index = item as number;
+  const predicted = receipt.predicted[index];
+  if (predicted === undefined) {
+    throw new PareError('input_invalid', `"item" ${index} is out of range: that request had ${receipt.predicted.length} text(s).`, { status: 400, details: { field: 'item' } });
+  }
+  const { correct } = await recordFeedback(createDb(c.env.DB), { requestId: receipt.id, item: index, model: receipt.model, variant: receipt.variant, predicted, label, requestTs: receipt.ts });
+  return c.json({ model: receipt.model, variant: receipt.variant, item: index, predicted, label, correct }, 201);
+});

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:workers';
+import { admin, call, deployFixture, fixtureBytes, fixtureManifest, setTraffic, variantForm } from './helpers';
+
+const MODEL = 'admin-model';
+
+async function json(response: Response): Promise<Record<string, any>> {
+  return (await response.json()) as Record<string, any>;
+}
+
+describe('admin authentication', () => {
+  it('refuses a missing token with 401 and a wrong one with 403', async () => {
+    const missing = await call(`/admin/models/${MODEL}/rollback`, { method: 'POST' });
+    expect(missing.status).toBe(401);
+    expect((await json(missing)).error.code).toBe('unauthorized');
+    const wrong = await call(`/admin/models/${MODEL}/rollback`, { method: 'POST', headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(403);
+    expect((await json(wrong)).error).toEqual({ code: 'forbidden', message: 'The admin token is wrong.' });
+  });
+});
+
+describe('PUT /admin/models/:model/variants/:variant', () => {
+  it('stores a variant whose bytes match its manifest and load in ORT', async () => {
+    const response = await deployFixture('mlp', MODEL, 'fp32');
+    expect(response.status).toBe(201);
+    const body = await json(response);
+    expect(body.deployment.weights).toEqual({ fp32: 100 });
+    const stored = await env.MODELS.get(`models/${MODEL}/fp32/model.onnx`);
+    expect(stored).not.toBeNull();
+    expect(JSON.parse(await (await env.MODELS.get(`models/${MODEL}/fp32/manifest.json`))!.text()).sha256).toBe(body.sha256);
+    // Same bytes again: idempotent.
+    expect((await deployFixture('mlp', MODEL, 'fp32')).status).toBe(200);
+  });
+
+  it('refuses other bytes under an existing variant name (variants are immutable)', async () => {
+    const response = await admin(`/admin/models/${MODEL}/variants/fp32`, { method: 'PUT', body: variantForm(fixtureBytes('mlpSmall'), fixtureManifest('mlpSmall', MODEL, 'fp32')) });
+    expect(response.status).toBe(409);
+    expect((await json(response)).error.code).toBe('variant_exists');
+  });
+
+  it('refuses bytes whose sha256 differs from the manifest', async () => {
+    const manifest = fixtureManifest('mlp', MODEL, 'bad-hash', { sha256: '0'.repeat(64) });
+    const response = await admin(`/admin/models/${MODEL}/variants/bad-hash`, { method: 'PUT', body: variantForm(fixtureBytes('mlp'), manifest) });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error.code).toBe('sha256_mismatch');
+  });
+
+  it('refuses bytes that onnxruntime cannot load, even with a matching hash', async () => {
+    const garbage = new TextEncoder().encode('this is not an onnx model at all');
+    const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', garbage))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const manifest = fixtureManifest('mlp', MODEL, 'garbage', { sha256: digest, bytes: garbage.byteLength });
+    const response = await admin(`/admin/models/${MODEL}/variants/garbage`, { method: 'PUT', body: variantForm(garbage, manifest) });
+    expect(response.status).toBe(422);
+    expect((await json(response)).error.code).toBe('model_unloadable');
+  });
+
+  it('refuses an invalid manifest, a manifest for another variant, and a non-multipart body', async () => {
+    const invalid = await admin(`/admin/models/${MODEL}/variants/x`, { method: 'PUT', body: variantForm(fixtureBytes('mlp'), { model: MODEL }) });
+    expect(invalid.status).toBe(400);
+    expect((await json(invalid)).error.code).toBe('manifest_invalid');
+    const other = await admin(`/admin/models/${MODEL}/variants/x`, { method: 'PUT', body: variantForm(fixtureBytes('mlp'), fixtureManifest('mlp', MODEL, 'y')) });
+    expect((await json(other)).error.code).toBe('manifest_mismatch');
+    const plain = await admin(`/admin/models/${MODEL}/variants/x`, { method: 'PUT', body: 'hello' });
+    expect(plain.status).toBe(415);
+  });
+});
+
+describe('traffic, promote, rollback, delete', () => {
+  const M = 'traffic-model';
+
+  it('sets weights that sum to 100 over healthy variants, and refuses others', async () => {
+    await deployFixture('mlp', M, 'fp32');
+    await deployFixture('mlpSmall', M, 'small', 10);
+    let models = await json(await call('/v1/models'));
+    let entry = models.models.find((m: { name: string }) => m.name === M);
+    expect(Object.fromEntries(entry.variants.map((v: { name: string; weight: number }) => [v.name, v.weight]))).toEqual({ fp32: 90, small: 10 });
+
+    const ok = await setTraffic(M, { fp32: 60, small: 40 });
+    expect(ok.status).toBe(200);
+    expect((await json(ok)).deployment.weights).toEqual({ fp32: 60, small: 40 });
+
+    const notHundred = await setTraffic(M, { fp32: 60, small: 30 });
+    expect(notHundred.status).toBe(400);
+    expect((await json(notHundred)).error.message).toMatch(/sum to 90/);
+    const unknown = await setTraffic(M, { fp32: 50, nope: 50 });
+    expect(unknown.status).toBe(404);
+    expect((await json(unknown)).error.code).toBe('variant_not_found');
+    const unknownModel = await setTraffic('no-such-model', { a: 100 });
+    expect(unknownModel.status).toBe(404);
+    const malformed = await admin(`/admin/models/${M}/traffic`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"weights":' });
+    expect(malformed.status).toBe(400);
+    expect((await json(malformed)).error.code).toBe('body_invalid');
+
+    models = await json(await call('/v1/models'));
+    entry = models.models.find((m: { name: string }) => m.name === M);
+    expect(entry.variants.map((v: { weight: number }) => v.weight)).toEqual([60, 40]);
+  });
+
+  it('promotes one variant to 100 and rolls back to the previous weights', async () => {
+    const promoted = await admin(`/admin/models/${M}/promote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ variant: 'small' }) });
+    expect(promoted.status).toBe(200);
+    expect((await json(promoted)).deployment.weights).toEqual({ small: 100 });
+
+    const rolledBack = await admin(`/admin/models/${M}/rollback`, { method: 'POST' });
+    expect(rolledBack.status).toBe(200);
+    expect((await json(rolledBack)).deployment.weights).toEqual({ fp32: 60, small: 40 });
+    // A second rollback goes one further back, not forward again.
+    expect((await json(await admin(`/admin/models/${M}/rollback`, { method: 'POST' }))).deployment.weights).toEqual({ fp32: 90, small: 10 });
+  });
+
+  it('refuses to delete a variant that has traffic, deletes it once it has none', async () => {
+    const refused = await admin(`/admin/models/${M}/variants/small`, { method: 'DELETE' });
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).error.code).toBe('variant_has_traffic');
+    await admin(`/admin/models/${M}/promote`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ variant: 'fp32' }) });
+    const deleted = await admin(`/admin/models/${M}/variants/small`, { method: 'DELETE' });
+    expect(deleted.status).toBe(200);
+    expect(await env.MODELS.get(`models/${M}/small/model.onnx`)).toBeNull();
+    expect((await admin(`/admin/models/${M}/variants/small`, { method: 'DELETE' })).status).toBe(404);
+  });
+
+  it('answers 409 when there is nothing to roll back to', async () => {
+    await deployFixture('mlp', 'single-model', 'only');
+    const response = await admin('/admin/models/single-model/rollback', { method: 'POST' });
+    expect(response.status).toBe(409);
+    expect((await json(response)).error.code).toBe('nothing_to_roll_back');
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:workers';
+import { call, deployFixture, eventually, MLP_INPUT, postJson, setTraffic } from './helpers';
+import { createDb, listVariants } from '@pare/db';
+
+async function json(response: Response): Promise<Record<string, any>> {
+  return (await response.json()) as Record<string, any>;
+}
+
+describe('a variant whose bytes are corrupted in R2', () => {
+  const MODEL = 'failover-model';
+
+  it('is marked unhealthy, its traffic is served by the healthy variant, and the failure is recorded', async () => {
+    await deployFixture('mlp', MODEL, 'good');
+    await deployFixture('mlpSmall', MODEL, 'broken');
+    expect((await setTraffic(MODEL, { good: 50, broken: 50 })).status).toBe(200);
+    // Flip a byte of the stored model: the sha256 check must catch it before ORT sees it.
+    const key = `models/${MODEL}/broken/model.onnx`;
+    const bytes = new Uint8Array(await (await env.MODELS.get(key))!.arrayBuffer());
+    bytes[bytes.length >> 1]! ^= 0xff;
+    await env.MODELS.put(key, bytes);
+
+    const served = new Set<string>();
+    let fallbacks = 0;
+    for (let i = 0; i < 20; i++) {
+      const response = await postJson(`/v1/models/${MODEL}/predict`, { inputs: { input: MLP_INPUT } }, { 'x-pare-unit': `unit-${i}` });
+      expect(response.status).toBe(200);
+      served.add(response.headers.get('x-pare-variant')!);
+      if (response.headers.get('x-pare-fallback-from') === 'broken') fallbacks++;
+    }
+    expect([...served]).toEqual(['good']);
+    expect(fallbacks).toBeGreaterThan(0);
+
+    const models = await json(await call('/v1/models'));
+    const broken = models.models.find((m: { name: string }) => m.name === MODEL).variants.find((v: { name: string }) => v.name === 'broken');
+    expect(broken.status).toBe('unhealthy');
+    expect(broken.statusReason).toMatch(/sha256/);
+
+    // The unhealthy variant cannot be given traffic, and addressing it directly says why.
+    expect((await setTraffic(MODEL, { good: 0, broken: 100 })).status).toBe(409);
+    const direct = await postJson(`/v2/models/${MODEL}/versions/broken/infer`, { inputs: [{ name: 'input', shape: [1, 8], datatype: 'FP32', data: MLP_INPUT[0] }] });
+    expect(direct.status).toBe(503);
+    expect((await json(direct)).error).toMatch(/unhealthy/);
+
+    // The failure reached D1 as an event of the broken variant.
+    const failures = await eventually(async () => {
+      const row = await env.DB.prepare("SELECT count(*) AS n FROM inference_events WHERE model = ? AND variant = 'broken' AND error_code = 'variant_unavailable'").bind(MODEL).first<{ n: number }>();
+      return row && row.n >= 1 ? row.n : undefined;
+    });
+    expect(failures).toBe(1);
+  });
+
+  it('re-deploying the same bytes repairs it', async () => {
+    await deployFixture('mlpSmall', MODEL, 'broken');
+    const variants = await listVariants(createDb(env.DB), MODEL);
+    expect(variants.find((v) => v.name === 'broken')!.status).toBe('healthy');
+  });
+});
+
+describe('when no variant is healthy', () => {
+  it('answers 503 with a clear message', async () => {
+    const MODEL = 'all-broken';
+    await deployFixture('mlp', MODEL, 'only');
+    await env.MODELS.delete(`models/${MODEL}/only/model.onnx`);
+    const first = await postJson(`/v1/models/${MODEL}/predict`, { inputs: { input: MLP_INPUT } });
+    expect(first.status).toBe(503);
+    expect((await json(first)).error).toMatchObject({ code: 'no_healthy_variant', message: expect.stringMatching(/no healthy variant/) });
+    const oip = await postJson(`/v2/models/${MODEL}/infer`, { inputs: [{ name: 'input', shape: [1, 8], datatype: 'FP32', data: MLP_INPUT[0] }] });
+    expect(oip.status).toBe(503);
+    expect(await json(oip)).toEqual({ error: expect.stringMatching(/no healthy variant/) });
+    expect((await call(`/v2/models/${MODEL}/ready`)).status).toBe(503);
+  });
+});

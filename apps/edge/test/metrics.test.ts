@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { env } from 'cloudflare:workers';
+import { createDb, readVariantStats, recordInferenceEvents, type InferenceEvent } from '@pare/db';
+import { call, deployFixture, eventually, MLP_INPUT, postJson, setTraffic } from './helpers';
+import { tailLatenciesOf, handleTail } from '../src/metrics/tailHandler';
+
+async function json(response: Response): Promise<Record<string, any>> {
+  return (await response.json()) as Record<string, any>;
+}
+
+async function eventCount(model: string): Promise<number> {
+  const row = await env.DB.prepare('SELECT count(*) AS n FROM inference_events WHERE model = ?').bind(model).first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+describe('metric events through the queue', () => {
+  const MODEL = 'metrics-model';
+
+  it('reach D1 with one event per request, folded into the histograms, read back by /stats and /metrics', async () => {
+    await deployFixture('mlp', MODEL, 'a');
+    await deployFixture('mlpSmall', MODEL, 'b');
+    await setTraffic(MODEL, { a: 50, b: 50 });
+    const sent: Record<string, number> = { a: 0, b: 0 };
+    const good = 30;
+    for (let i = 0; i < good; i++) {
+      const response = await postJson(`/v1/models/${MODEL}/predict`, { inputs: { input: MLP_INPUT } }, { 'x-pare-unit': `u${i}` });
+      sent[response.headers.get('x-pare-variant')!]!++;
+    }
+    const bad = 4;
+    for (let i = 0; i < bad; i++) await postJson(`/v1/models/${MODEL}/predict`, { inputs: { input: [[1]] } }, { 'x-pare-unit': 'u0' });
+
+    await eventually(async () => ((await eventCount(MODEL)) >= good + bad ? true : undefined));
+    // At-least-once delivery must not double-count: give redeliveries a moment, then count exactly.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await eventCount(MODEL)).toBe(good + bad);
+
+    const histogramTotal = await env.DB.prepare("SELECT sum(count) AS n, sum(errors) AS e FROM latency_histograms WHERE model = ? AND source = 'isolate'").bind(MODEL).first<{ n: number; e: number }>();
+    expect(histogramTotal).toEqual({ n: good + bad, e: bad });
+
+    const stats = await json(await call(`/v1/models/${MODEL}/stats?window=15m`));
+    expect(stats.window).toBe('15m');
+    const byVariant = Object.fromEntries(stats.variants.map((v: { variant: string }) => [v.variant, v]));
+    const unitZero = (await postJson(`/v1/models/${MODEL}/predict`, { inputs: { input: MLP_INPUT } }, { 'x-pare-unit': 'u0' })).headers.get('x-pare-variant')!;
+    for (const v of ['a', 'b']) {
+      const expectedCount = sent[v]! + (v === unitZero ? bad : 0);
+      expect(byVariant[v].count).toBe(expectedCount);
+      expect(byVariant[v].errors).toBe(v === unitZero ? bad : 0);
+      expect(byVariant[v].p50Ms).toBeGreaterThanOrEqual(0);
+      expect(byVariant[v].p99Ms).toBeGreaterThanOrEqual(byVariant[v].p50Ms);
+    }
+
+    const metrics = await call('/metrics?window=1h');
+    expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await metrics.text();
+    expect(text).toContain(`pare_requests{model="${MODEL}",variant="a",source="isolate",window="1h"} ${byVariant.a.count}`);
+    expect(text).toMatch(new RegExp(`pare_latency_ms\\{model="${MODEL}",variant="b",source="isolate",window="1h",quantile="0.99"\\} [\\d.]+`));
+  });
+
+  it('rejects an unknown stats window and an unknown model', async () => {
+    expect((await call(`/v1/models/${MODEL}/stats?window=3w`)).status).toBe(400);
+    expect((await call('/v1/models/nope/stats')).status).toBe(404);
+  });
+});
+
+describe('recordInferenceEvents', () => {
+  it('ignores a redelivered event and splits large batches within D1 parameter limits', async () => {
+    const db = createDb(env.DB);
+    const model = 'direct-model';
+    const events: InferenceEvent[] = Array.from({ length: 100 }, (_, i) => ({
+      eventId: `e${i}`, ts: Date.now(), model, variant: 'v', status: i < 10 ? 500 : 200, errorCode: i < 10 ? 'internal' : null, latencyMs: i, inputBytes: 10, unitBucket: i % 100,
+    }));
+    await recordInferenceEvents(db, events);
+    await recordInferenceEvents(db, events.slice(0, 50));
+    expect(await eventCount(model)).toBe(100);
+    const [stats] = await readVariantStats(db, { model, sinceMs: Date.now() - 60_000 });
+    expect(stats).toMatchObject({ count: 100, errors: 10, errorRate: 0.1 });
+    // Latencies are 0..99 ms: the bucketed percentiles land near the true ones.
+    expect(stats!.p50Ms).toBeGreaterThan(40);
+    expect(stats!.p50Ms).toBeLessThan(60);
+    expect(stats!.p99Ms).toBeGreaterThan(90);
+    expect(stats!.p99Ms).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('Tail Worker handler', () => {
+  it('folds cpuTime and wallTime of inference invocations into the tail histograms', async () => {
+    const trace = (model: string, cpuTime: number, wallTime: number): TraceItem =>
+      ({
+        eventTimestamp: Date.now(), cpuTime, wallTime, outcome: 'ok', scriptName: 'pare-edge', exceptions: [], diagnosticsChannelEvents: [], truncated: false, executionModel: 'stateless',
+        logs: [{ timestamp: Date.now(), level: 'log', message: [JSON.stringify({ 'pare.inference': { model, variant: 'v', status: 200 } })] }],
+        event: null,
+      }) as unknown as TraceItem;
+    const items = [trace('tail-model', 3, 12), trace('tail-model', 4, 15), { ...trace('tail-model', 1, 1), logs: [] } as unknown as TraceItem];
+    expect(tailLatenciesOf(items)).toHaveLength(2);
+    await handleTail(items, env);
+    const [cpu] = await readVariantStats(createDb(env.DB), { model: 'tail-model', sinceMs: Date.now() - 60_000, source: 'tail_cpu' });
+    expect(cpu).toMatchObject({ count: 2, errors: 0 });
+    expect(cpu!.p99Ms).toBeGreaterThan(3);
+    expect(cpu!.p99Ms).toBeLessThanOrEqual(5);
+  });
+});
