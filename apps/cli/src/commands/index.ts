@@ -2,6 +2,9 @@ import type { Command } from 'commander';
 import { registerCompress } from './compress';
 import { registerEval } from './eval';
 import { registerInspect } from './inspect';
+import { registerDistill } from './distill';
+import { registerJob } from './job';
+import { registerJobs } from './jobs';
 
 /** Every command of `pare`; each file exports one function that adds its command to the program. */
-export const commands: Array<(program: Command) => void> = [registerCompress, registerEval, registerInspect];
+export const commands: Array<(program: Command) => void> = [registerCompress, registerEval, registerInspect, registerJobs, registerJob, registerDistill];

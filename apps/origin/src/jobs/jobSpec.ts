@@ -82,15 +82,23 @@ const publishTarget = z
 const distillSpec = z
   .object({
     type: z.literal('distill'),
-    /** A teacher model.onnx or a teacher config (JSON) to train first. */
-    teacher: fileRef,
-    data: z.string().min(1).default('spam-assassin'),
-    /** Student configuration passed to the trainer (layers, width…). */
+    /**
+     * "train" (train a teacher first), a teacher config object ({ size, epochs, learningRate }), or a teacher
+     * model.onnx whose manifest (for its tokenizer) is `teacherManifest` or manifest.json beside it.
+     */
+    teacher: z.union([z.literal('train'), fileRef, z.record(z.string(), z.unknown())]).default('train'),
+    teacherManifest: fileRef.optional(),
+    data: z.literal('spam-assassin').default('spam-assassin'),
+    /** Student configuration for the trainer ({ size, epochs, learningRate }). */
     student: z.record(z.string(), z.unknown()).optional(),
-    temperature: z.number().positive().max(100).default(2),
-    alpha: z.number().min(0).max(1).default(0.5),
-    steps: z.number().int().positive().optional(),
-    seed: z.number().int().default(1),
+    /** KD temperature T and KD weight alpha; the trainer's defaults when absent. */
+    temperature: z.number().positive().max(100).optional(),
+    alpha: z.number().min(0).max(1).optional(),
+    seed: z.number().int().optional(),
+    /** Keep only the first n examples of each split (smoke runs and tests). */
+    limit: z.number().int().positive().optional(),
+    /** Model name written into the manifests. */
+    model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case model name').default('spam'),
     /** Publish the student to the edge when the job succeeds. */
     publish: publishTarget.optional(),
   })

@@ -1,0 +1,103 @@
+// `pare distill`: submit a knowledge-distillation job to the origin service and follow it to the end.
+// Training runs in the origin (where the cores and GPUs are); this command only builds the spec.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { PareError } from '@pare/errors';
+import { OriginClient, originUrl } from '@pare/origin/client';
+import { parseFraction, parsePositiveInt } from '../shared/parseArgs';
+import { describeJob, followJob, requireSuccess } from './job';
+
+interface DistillFlags {
+  teacher: string;
+  teacherManifest?: string;
+  data: string;
+  student?: string;
+  temperature?: number;
+  alpha?: number;
+  seed?: number;
+  limit?: number;
+  model?: string;
+  publish?: string;
+  publishVariant?: string;
+  origin?: string;
+  follow: boolean;
+  json?: boolean;
+}
+
+export function registerDistill(program: Command): void {
+  program
+    .command('distill')
+    .description('Distill a teacher into a smaller student as an origin job, and follow its progress')
+    .option('--teacher <model.onnx|config.json|train>', 'teacher: an ONNX model (manifest.json beside it), a config to train one, or "train"', 'train')
+    .option('--teacher-manifest <file>', "the teacher's manifest when it is not manifest.json beside the model")
+    .option('--data <name>', 'dataset (spam-assassin)', 'spam-assassin')
+    .option('--student <config.json>', 'student configuration ({ size, epochs, learningRate })')
+    .option('--temperature <T>', 'KD temperature', (v) => positiveNumber('--temperature', v))
+    .option('--alpha <a>', 'weight of the KD term against cross-entropy, 0..1', (v) => parseFraction('--alpha', v))
+    .option('--seed <n>', 'random seed', (v) => parsePositiveInt('--seed', v))
+    .option('--limit <n>', 'use only the first n examples of each split (smoke runs)', (v) => parsePositiveInt('--limit', v))
+    .option('--model <name>', 'model name in the manifests (default spam)')
+    .option('--publish <edge-url>', 'publish the student to this edge when done (the origin needs PARE_TOKEN)')
+    .option('--publish-variant <name>', 'variant name to publish as (default student)')
+    .option('--origin <url>', 'origin service URL (default $PARE_ORIGIN or http://127.0.0.1:8788)')
+    .option('--no-follow', 'submit and print the job id without waiting')
+    .option('--json', 'print one JSON object (the job)')
+    .action(async (flags: DistillFlags) => {
+      const client = new OriginClient(originUrl(flags.origin));
+      const job = await client.submit(distillSpec(flags));
+      if (!flags.follow) {
+        process.stdout.write(flags.json ? `${JSON.stringify(job)}\n` : `${job.id}\n`);
+        return;
+      }
+      if (!flags.json) process.stderr.write(`submitted ${job.id} to ${client.base}\n`);
+      await followJob(client, job.id, { json: flags.json ?? false });
+      const settled = await client.get(job.id);
+      process.stdout.write(flags.json ? `${JSON.stringify(settled)}\n` : describeJob(settled, 5));
+      requireSuccess(settled);
+    });
+}
+
+/** The job spec from the flags. Local files are resolved (or, for JSON configs, inlined) here. */
+export function distillSpec(flags: DistillFlags): Record<string, unknown> {
+  const spec: Record<string, unknown> = { type: 'distill', data: flags.data, teacher: teacherRef(flags.teacher) };
+  if (flags.teacherManifest) spec.teacherManifest = localPath(flags.teacherManifest);
+  if (flags.student) spec.student = readJsonConfig(flags.student, '--student');
+  for (const key of ['temperature', 'alpha', 'seed', 'limit', 'model'] as const) if (flags[key] !== undefined) spec[key] = flags[key];
+  if (flags.publishVariant && !flags.publish) throw new PareError('invalid_flag', '--publish-variant needs --publish <edge-url>.');
+  if (flags.publish) spec.publish = { edge: flags.publish, model: flags.model ?? 'spam', variant: flags.publishVariant ?? 'student' };
+  return spec;
+}
+
+function teacherRef(teacher: string): unknown {
+  if (teacher === 'train') return 'train';
+  if (teacher.endsWith('.json')) return readJsonConfig(teacher, '--teacher');
+  return localPath(teacher);
+}
+
+/** A path that exists here is sent absolute (an origin on this machine finds it); others go as given (a path on the origin, or a URL). */
+function localPath(file: string): string {
+  return existsSync(file) ? path.resolve(file) : file;
+}
+
+function readJsonConfig(file: string, flag: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new PareError('file_not_found', `${flag}: cannot read ${file}.`);
+  }
+  try {
+    const value = JSON.parse(text) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+    return value as Record<string, unknown>;
+  } catch {
+    throw new PareError('invalid_flag', `${flag}: ${file} is not a JSON object.`);
+  }
+}
+
+function positiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new PareError('invalid_flag', `${flag} must be a positive number; got "${value}".`);
+  return n;
+}

@@ -1,0 +1,78 @@
+// `pare job <id>`: one job's state, metrics, artifacts and log; `--follow` watches it settle with a progress
+// bar, `--cancel` cancels it.
+import type { Command } from 'commander';
+import { PareError } from '@pare/errors';
+import { OriginClient, originUrl, type JobRecord, type JobWithLogs } from '@pare/origin/client';
+import { createProgress } from '../shared/progress';
+
+interface JobFlags {
+  origin?: string;
+  follow?: boolean;
+  cancel?: boolean;
+  logs?: boolean;
+  json?: boolean;
+}
+
+export function registerJob(program: Command): void {
+  program
+    .command('job')
+    .description('Show one origin job; --follow waits for it with a progress bar, --cancel cancels it')
+    .argument('<id>', 'the job id (from `pare jobs` or the submitting command)')
+    .option('--origin <url>', 'origin service URL (default $PARE_ORIGIN or http://127.0.0.1:8788)')
+    .option('--follow', 'follow the job until it settles; exits non-zero when it fails or is cancelled')
+    .option('--cancel', 'cancel the job (queued: at once; running: at its next check)')
+    .option('--logs', 'print every log line (default: the last 10)')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, flags: JobFlags) => {
+      const client = new OriginClient(originUrl(flags.origin));
+      if (flags.cancel) await client.cancel(id);
+      if (flags.follow) await followJob(client, id, { json: flags.json ?? false });
+      const job = await client.get(id);
+      if (flags.json) process.stdout.write(`${JSON.stringify(job)}\n`);
+      else process.stdout.write(describeJob(job, flags.logs ? Infinity : 10));
+      if (flags.follow) requireSuccess(job);
+    });
+}
+
+/** Watch a job's events: a progress bar on a terminal, warnings and errors on stderr; resolves when it settles. */
+export async function followJob(client: OriginClient, id: string, options: { json: boolean }): Promise<JobRecord> {
+  const progress = createProgress(!options.json);
+  progress.start(100, 'queued');
+  try {
+    return await client.follow(id, (event) => {
+      if (event.event === 'progress') progress.update(Math.round(event.data.progress * 100), event.data.message ?? event.data.state);
+      else if (event.event === 'log' && event.data.level !== 'info' && !options.json) process.stderr.write(`\n${event.data.level}: ${event.data.message}\n`);
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+/** A followed job that did not succeed makes the command fail with the job's own message. */
+export function requireSuccess(job: JobRecord): void {
+  if (job.state === 'failed') throw new PareError(job.error?.code ?? 'job_failed', `Job ${job.id} failed: ${job.error?.message ?? 'no message'}`);
+  if (job.state === 'cancelled') throw new PareError('job_cancelled', `Job ${job.id} was cancelled.`);
+}
+
+export function describeJob(job: JobWithLogs, logLines: number): string {
+  const lines = [
+    `${job.id}  ${job.type}  ${job.state}  ${Math.round(job.progress * 100)}%${job.message ? `  (${job.message})` : ''}`,
+    `created ${job.createdAt}${job.startedAt ? `, started ${job.startedAt}` : ''}${job.finishedAt ? `, finished ${job.finishedAt}` : ''}; attempt ${job.attempts} of ${job.maxAttempts}`,
+  ];
+  if (job.error) lines.push(`error: ${job.error.message} (${job.error.code})`);
+  const scalars = Object.entries(job.metrics).filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean');
+  if (scalars.length) {
+    lines.push('metrics:');
+    for (const [k, v] of scalars) lines.push(`  ${k}: ${typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(4) : v}`);
+  }
+  if (job.artifacts.length) {
+    lines.push('artifacts:');
+    for (const a of job.artifacts) lines.push(`  ${a.name} (${a.bytes} bytes)  GET /jobs/${job.id}/artifacts/${a.name}`);
+  }
+  const logs = job.logs.slice(-logLines);
+  if (logs.length) {
+    lines.push(logs.length < job.logs.length ? `log (last ${logs.length} of ${job.logs.length}; --logs for all):` : 'log:');
+    for (const l of logs) lines.push(`  ${l.at.slice(11, 19)} ${l.level.padEnd(5)} ${l.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
