@@ -18,6 +18,8 @@ export interface RewriteResult {
   nodes: Node[];
   initializers: Tensor[];
   change: TensorChange;
+  /** Nodes absorbed by the rewrite (a bias Add folded into the quantized op). */
+  removed?: Node[];
 }
 
 /** Shared state of one pass run: names, and DynamicQuantizeLinear outputs reused when one activation feeds several MatMuls. */
@@ -45,9 +47,11 @@ export function rewriteDynamic(site: WeightSite, form: Exclude<DynamicForm, 'wei
   const qt = quantizeTensor(site.tensor, w, [K, N], { axis: ctx.perChannel ? 1 : undefined, symmetric: true }, ctx.names);
   const [weightQ, weightScale, weightZp] = qt.initializers as [Tensor, Tensor, Tensor];
   const initializers: Tensor[] = [weightQ, weightScale];
-  const bias = isGemm ? gemmBias(node, N, ctx) : undefined;
+  const folded = form === 'dynamic-quantize-matmul' && !isGemm ? followingBiasAdd(node, N, ctx) : undefined;
+  const bias = isGemm ? gemmBias(node, N, ctx) : folded?.bias;
   if (bias?.tensor) initializers.push(bias.tensor);
-  const y = node.output[0]!;
+  // A folded MatMul → Add(bias) is written as one DynamicQuantizeMatMul producing the Add's output.
+  const y = folded ? folded.add.output[0]! : node.output[0]!;
   const a = node.input[0]!;
   const base = node.name || y;
   const nodes: Node[] = [];
@@ -71,9 +75,28 @@ export function rewriteDynamic(site: WeightSite, form: Exclude<DynamicForm, 'wei
   }
   if (needsAdd) nodes.push(makeNode('Add', [coreOut, bias!.name], [y], ctx.names.fresh(`${base}_bias_Add`)));
   void weightZp; // symmetric: the zero point initializer is not needed by either form
-  const change = { ...qt.change, detail: { ...qt.change.detail, op: site.op, form } };
+  const change = { ...qt.change, detail: { ...qt.change.detail, op: site.op, form, ...(folded ? { biasFolded: true } : {}) } };
   change.bytesAfter = initializers.slice(0, 2).reduce((n, t) => n + (t.raw_data?.byteLength ?? 0), 0);
-  return { nodes, initializers, change };
+  return { nodes, initializers, change, removed: folded ? [folded.add] : [] };
+}
+
+/**
+ * MatMul whose only reader is Add(·, constant [N]): exporters write Linear layers this way. onnxruntime's own
+ * fusion folds that Add into DynamicQuantizeMatMul's bias for the MatMulInteger pattern; the contrib form has to
+ * do it here or the Add stays a separate pass over the output.
+ */
+function followingBiasAdd(node: Node, n: number, ctx: RewriteContext): { add: Node; bias: { name: string; vector: true; tensor: Tensor } } | undefined {
+  const y = node.output[0]!;
+  const index = indexGraph(ctx.graph);
+  const readers = index.consumers.get(y) ?? [];
+  if (readers.length !== 1 || index.graphOutputs.has(y)) return undefined;
+  const add = readers[0]!;
+  if (add.op_type !== 'Add' || (add.domain ?? '') !== '' || add.input.length !== 2) return undefined;
+  const other = add.input[0] === y ? add.input[1]! : add.input[0]!;
+  const init = index.initializer.get(other);
+  if (!init || init.data_type !== DataType.FLOAT || init.dims.length !== 1 || init.dims[0] !== n) return undefined;
+  const name = ctx.names.fresh(`${other}_bias`);
+  return { add, bias: { name, vector: true, tensor: makeTensor(name, DataType.FLOAT, [n], readTensorAsFloat32(init)) } };
 }
 
 /** DynamicQuantizeLinear of an activation, emitted once per activation however many MatMuls read it. */

@@ -31,7 +31,9 @@ export function findStaticTargets(graph: Graph, selection: Omit<SiteSelection, '
     }
     // Gemm's C and Conv's bias (input 2) are not activations; they are folded into an int32 bias where possible.
     const reads = node.input.slice(0, 2).filter((n) => n && !isConst(n));
-    targets.push({ node, weight, activations: [...reads, node.output[0]!] });
+    // A graph output keeps full precision: the caller reads it, and no later node could use its quantized form.
+    const writes = index.graphOutputs.has(node.output[0]!) ? [] : [node.output[0]!];
+    targets.push({ node, weight, activations: [...reads, ...writes] });
   }
   return { targets, skipped };
 }
