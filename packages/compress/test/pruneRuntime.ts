@@ -8,14 +8,14 @@ import { encodeModel, type Model } from '@pare/onnx';
 ortWeb.env.wasm.numThreads = 1;
 ortWeb.env.wasm.proxy = false;
 
-export interface Feed { data: Float32Array; dims: number[] }
+export interface Feed { data: Float32Array | BigInt64Array; dims: number[] }
 export type Outputs = Record<string, Float32Array>;
 
 export async function runNode(model: Model | Uint8Array, feeds: Record<string, Feed>): Promise<Outputs> {
   const bytes = model instanceof Uint8Array ? model : encodeModel(model);
   const session = await ortNode.InferenceSession.create(bytes);
   try {
-    const input = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ortNode.Tensor('float32', f.data, f.dims)]));
+    const input = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, f.data instanceof BigInt64Array ? new ortNode.Tensor('int64', f.data, f.dims) : new ortNode.Tensor('float32', f.data, f.dims)]));
     const result = await session.run(input);
     return Object.fromEntries(Object.entries(result).map(([k, t]) => [k, Float32Array.from(t.data as Float32Array)]));
   } finally {
@@ -27,12 +27,19 @@ export async function runWeb(model: Model | Uint8Array, feeds: Record<string, Fe
   const bytes = model instanceof Uint8Array ? model : encodeModel(model);
   const session = await ortWeb.InferenceSession.create(bytes);
   try {
-    const input = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ortWeb.Tensor('float32', f.data, f.dims)]));
+    const input = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, f.data instanceof BigInt64Array ? new ortWeb.Tensor('int64', f.data, f.dims) : new ortWeb.Tensor('float32', f.data, f.dims)]));
     const result = await session.run(input);
     return Object.fromEntries(Object.entries(result).map(([k, t]) => [k, Float32Array.from(t.data as Float32Array)]));
   } finally {
     await session.release();
   }
+}
+
+/** A copy of the model that also outputs `value` (an intermediate), to compare logits or features. */
+export function withProbe(model: Model, value: string): Model {
+  const copy = structuredClone(model);
+  copy.graph!.output.push({ name: value, type: { tensor_type: { elem_type: 1 } }, metadata_props: [] });
+  return copy;
 }
 
 /** Cosine similarity of two output vectors (1 for identical directions). */

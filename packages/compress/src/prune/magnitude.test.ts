@@ -157,12 +157,13 @@ describe('pruneMagnitude: the result runs', () => {
   it('in onnxruntime-node and onnxruntime-web, giving the product with the pruned weights', async () => {
     const { model: out } = pruneMagnitude(twoLayers(), { threshold: 0.25, minElements: 0 });
     const x = feed([2, 4], 7);
+    const xs = x.data as Float32Array;
     const W = values(out, 'W');
     const G = values(out, 'G');
     const C = values(out, 'C');
     const expected: number[] = [];
     for (let r = 0; r < 2; r++) {
-      const h = [0, 1, 2].map((j) => [0, 1, 2, 3].reduce((s, k) => s + x.data[r * 4 + k]! * W[k * 3 + j]!, 0));
+      const h = [0, 1, 2].map((j) => [0, 1, 2, 3].reduce((s, k) => s + xs[r * 4 + k]! * W[k * 3 + j]!, 0));
       for (let j = 0; j < 2; j++) expected.push([0, 1, 2].reduce((s, k) => s + h[k]! * G[k * 2 + j]!, C[j]!));
     }
     for (const run of [runNode, runWeb]) {

@@ -1,6 +1,6 @@
 import { PareError } from '@pare/errors';
 import {
-  constantsToInitializers, indexGraph, readTensorAsFloat32, tensorByteLength, topologicalOrder,
+  allGraphs, constantsToInitializers, indexGraph, readTensorAsFloat32, tensorByteLength, topologicalOrder,
   type Graph, type Model, type Node, type Tensor,
 } from '@pare/onnx';
 import type { PassReport } from '../passReport';
@@ -34,6 +34,7 @@ export function pruneStructured(model: Model, options: StructuredPruneOptions): 
   if (moved.moved.length > 0) report.notes.push(`${moved.moved.length} Constant node(s) turned into initializers`);
   const graph = out.graph;
   if (!graph) return { model: out, report };
+  if (allGraphs(out).length > 1) report.notes.push('subgraphs (If/Loop/Scan bodies) are left as they are; only the main graph is rewritten');
 
   const idx = indexGraph(graph);
   const ranks = valueRanks(graph);

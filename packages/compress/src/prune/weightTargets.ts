@@ -1,4 +1,4 @@
-import { allGraphs, elementCount, type Graph, type Node, type Tensor } from '@pare/onnx';
+import { elementCount, type allGraphs, type Graph, type Node, type Tensor } from '@pare/onnx';
 import type { NameFilter } from './nameFilter';
 import { PRUNABLE_TYPES } from './tensorEdit';
 
@@ -25,37 +25,42 @@ export interface TargetSearch {
 }
 
 /**
- * Find the weight initializers of MatMul/Gemm/Conv nodes, in every graph of the model (subgraph
- * initializers are pruned in their own scope). Only initializers count: a weight computed at run time
- * (or a Constant node still in the graph) cannot be rewritten here. Biases, norm parameters and other
- * inputs are never targets because only weight input slots are considered.
+ * Find the weight initializers of MatMul/Gemm/Conv nodes in every graph of the model, subgraph bodies
+ * included. A subgraph may read an initializer of an enclosing graph (Silero VAD keeps all its weights in
+ * the main graph and uses them inside If branches), so names are resolved across all scopes; ONNX forbids
+ * shadowing, and a name defined twice anyway is left alone. Only initializers count: a weight computed at
+ * run time cannot be rewritten here. Biases and norm parameters are never targets because only weight
+ * input slots are considered.
  */
 export function findWeightTargets(graphs: ReturnType<typeof allGraphs>, minElements: number, excluded: NameFilter): TargetSearch {
   const skipped: TargetSearch['skipped'] = [];
   const targets: WeightTarget[] = [];
+  const where = new Map<string, { graph: Graph; index: number } | 'ambiguous'>();
   for (const { graph } of graphs) {
-    const position = new Map(graph.initializer.map((t, i) => [t.name ?? '', i]));
-    const found = new Map<string, WeightTarget>();
+    graph.initializer.forEach((t, index) => where.set(t.name ?? '', where.has(t.name ?? '') ? 'ambiguous' : { graph, index }));
+  }
+  const found = new Map<string, WeightTarget>();
+  for (const { graph } of graphs) {
     for (const node of graph.node) {
       const slots = (node.domain ?? '') === '' || node.domain === 'ai.onnx' ? WEIGHT_INPUTS[node.op_type ?? ''] : undefined;
-      if (!slots) continue;
-      for (const slot of slots) {
+      for (const slot of slots ?? []) {
         const name = node.input[slot];
-        const index = name ? position.get(name) : undefined;
-        if (name === undefined || index === undefined) continue;
+        const at = name ? where.get(name) : undefined;
+        if (name === undefined || at === undefined) continue;
+        if (at === 'ambiguous') { if (!found.has(name)) skipped.push({ name, reason: 'initializer name defined in more than one graph scope' }); continue; }
         const existing = found.get(name);
         if (existing) { existing.nodes.push(node); continue; }
-        found.set(name, { graph, index, tensor: graph.initializer[index]!, nodes: [node] });
+        found.set(name, { graph: at.graph, index: at.index, tensor: at.graph.initializer[at.index]!, nodes: [node] });
       }
     }
-    for (const [name, target] of found) {
-      const pattern = excluded(name, ...target.nodes.map((n) => n.name));
-      const count = elementCount(target.tensor.dims);
-      if (pattern !== undefined) skipped.push({ name, reason: `excluded by "${pattern}"` });
-      else if (!PRUNABLE_TYPES.has(target.tensor.data_type ?? 0)) skipped.push({ name, reason: `element type ${target.tensor.data_type} is not float32/float64` });
-      else if (count < minElements) skipped.push({ name, reason: `${count} elements, fewer than minElements ${minElements}` });
-      else targets.push(target);
-    }
+  }
+  for (const [name, target] of found) {
+    const pattern = excluded(name, ...target.nodes.map((n) => n.name));
+    const count = elementCount(target.tensor.dims);
+    if (pattern !== undefined) skipped.push({ name, reason: `excluded by "${pattern}"` });
+    else if (!PRUNABLE_TYPES.has(target.tensor.data_type ?? 0)) skipped.push({ name, reason: `element type ${target.tensor.data_type} is not float32/float64` });
+    else if (count < minElements) skipped.push({ name, reason: `${count} elements, fewer than minElements ${minElements}` });
+    else targets.push(target);
   }
   return { targets, skipped };
 }
