@@ -49,11 +49,14 @@ describe('decodeModel / encodeModel', () => {
     const model = tinyModel();
     model.graph!.initializer.push({ ...makeTensor('big', DataType.INT64, [2], [1, 2]), raw_data: undefined, int64_data: [7, 0] });
     // Write 2^53 + 1 by hand: no JavaScript number can carry it into the encoder.
-    const tensor = encodeMessage('onnx.TensorProto', { name: 'odd', data_type: DataType.INT64, dims: [1], int64_data: ['9007199254740993'] });
+    const tensor = encodeMessage('onnx.TensorProto', { name: 'odd', data_type: DataType.INT64, dims: [3], int64_data: ['1', '9007199254740993', '-9007199254740995'] });
     const graph = concat(encodeMessage('onnx.GraphProto', model.graph!), bytesField(5, tensor));
     const bytes = concat(encodeMessage('onnx.ModelProto', { ...model, graph: undefined }), bytesField(7, graph));
     const { inexactIntegers } = decodeModel(bytes);
-    expect(inexactIntegers).toEqual([{ path: 'model.graph.initializer[1].int64_data[0]', value: '9007199254740993' }]);
+    expect(inexactIntegers).toEqual([
+      { path: 'model.graph.initializer[1].int64_data[1]', value: '9007199254740993' },
+      { path: 'model.graph.initializer[1].int64_data[2]', value: '-9007199254740995' },
+    ]);
   });
 });
 
