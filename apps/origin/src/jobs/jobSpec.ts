@@ -79,24 +79,38 @@ const publishTarget = z
   })
   .strict();
 
+const positiveInt = z.number().int().positive();
+
+/** Size and schedule of an encoder the trainer builds (teacher or student). */
+const encoderTraining = z
+  .object({
+    size: z.object({ dModel: positiveInt, heads: positiveInt, layers: positiveInt, ffDim: positiveInt }).partial().strict().optional(),
+    epochs: positiveInt.optional(),
+    learningRate: z.number().positive().optional(),
+  })
+  .strict();
+
 const distillSpec = z
   .object({
     type: z.literal('distill'),
     /**
-     * "train" (train a teacher first), a teacher config object ({ size, epochs, learningRate }), or a teacher
-     * model.onnx whose manifest (for its tokenizer) is `teacherManifest` or manifest.json beside it.
+     * "train" (train a teacher first), a teacher config ({ size, epochs, learningRate }) to train, or a
+     * teacher model.onnx whose manifest (for its tokenizer) is `teacherManifest` or manifest.json beside it.
      */
-    teacher: z.union([z.literal('train'), fileRef, z.record(z.string(), z.unknown())]).default('train'),
+    teacher: z.union([z.literal('train'), encoderTraining, fileRef]).default('train'),
     teacherManifest: fileRef.optional(),
     data: z.literal('spam-assassin').default('spam-assassin'),
-    /** Student configuration for the trainer ({ size, epochs, learningRate }). */
-    student: z.record(z.string(), z.unknown()).optional(),
+    student: encoderTraining.optional(),
     /** KD temperature T and KD weight alpha; the trainer's defaults when absent. */
     temperature: z.number().positive().max(100).optional(),
     alpha: z.number().min(0).max(1).optional(),
     seed: z.number().int().optional(),
     /** Keep only the first n examples of each split (smoke runs and tests). */
-    limit: z.number().int().positive().optional(),
+    limit: positiveInt.optional(),
+    /** Tokenizer size and sequence length when the teacher is trained here. */
+    vocabSize: positiveInt.optional(),
+    maxLength: positiveInt.optional(),
+    batchSize: positiveInt.optional(),
     /** Model name written into the manifests. */
     model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case model name').default('spam'),
     /** Publish the student to the edge when the job succeeds. */
@@ -131,8 +145,9 @@ export function parseJobSpec(body: unknown): JobSpec {
 }
 
 function fieldName(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return issue.keys.join(', ');
-  return issue.path.length ? issue.path.map(String).join('.') : '(body)';
+  const path = issue.path.map(String);
+  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => [...path, key].join('.')).join(', ');
+  return path.length ? path.join('.') : '(body)';
 }
 
 function describe(issue: z.core.$ZodIssue): string {

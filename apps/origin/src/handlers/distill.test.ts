@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { parseManifest } from '@pare/runtime';
+import { parseJobSpec, type DistillSpec } from '../jobs/jobSpec';
+import { recordingContext } from '../../test/recordingContext';
+import { startStandInEdge, type StandInEdge } from '../../test/standInEdge';
+import { distill } from './distill';
+
+// A tiny real distillation (128 emails, a 2-layer d=32 teacher, a 1-layer d=8 student, one epoch each)
+// through the job handler, publishing the student to a stand-in edge.
+
+let edge: StandInEdge;
+beforeAll(async () => {
+  edge = await startStandInEdge('tok');
+});
+afterAll(() => edge.close());
+
+test('trains a teacher, distils a student, writes artifacts and publishes the student', async () => {
+  process.env.PARE_TOKEN = 'tok';
+  const spec = parseJobSpec({
+    type: 'distill',
+    limit: 128, vocabSize: 300, maxLength: 24, batchSize: 32, seed: 3, temperature: 3, alpha: 0.5,
+    teacher: { size: { dModel: 32, heads: 2, layers: 2, ffDim: 64 }, epochs: 1 },
+    student: { size: { dModel: 8, heads: 2, layers: 1, ffDim: 16 }, epochs: 1 },
+    publish: { edge: edge.url, model: 'spam', variant: 'student-test' },
+  }) as DistillSpec;
+  const ctx = recordingContext();
+  const result = await distill(spec, ctx);
+  expect(result.artifacts).toEqual(['student.onnx', 'student.manifest.json', 'metrics.json', 'teacher.onnx', 'teacher.manifest.json']);
+  const manifest = parseManifest(JSON.parse(readFileSync(join(ctx.artifactsDir, 'student.manifest.json'), 'utf8')));
+  expect(manifest.variant).toBe('student');
+  expect(result.metrics.parameterRatio).toBeLessThan(0.25);
+  expect(result.metrics.published).toMatchObject({ model: 'spam', variant: 'student-test', status: 201 });
+  const [upload] = edge.received;
+  expect(upload!.manifest).toMatchObject({ model: 'spam', variant: 'student-test', bytes: readFileSync(join(ctx.artifactsDir, 'student.onnx')).byteLength });
+  // Progress moves forward through the phases and ends near the top.
+  expect(ctx.progressSeen).toEqual([...ctx.progressSeen].sort((a, b) => a - b));
+  expect(ctx.progressSeen.at(-1)!).toBeGreaterThan(0.95);
+}, 120_000);
+
+test('a teacher config with an unknown size field is refused at submission', () => {
+  expect(() => parseJobSpec({ type: 'distill', teacher: { size: { width: 3 } } })).toThrow(/Invalid job spec: teacher.size.width: unknown field/);
+});

@@ -1,0 +1,36 @@
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+
+// A stand-in for the edge's admin route (apps/edge/src/routes/admin.ts) that reads the upload the same way:
+// multipart `model` file, `manifest` JSON, optional `weight`, `Authorization: Bearer <token>`. The real edge
+// runs in workerd with D1 and R2, which the origin's tests do not start.
+
+export interface ReceivedVariant { path: string; bytes: Uint8Array; manifest: Record<string, unknown>; weight: string | null }
+
+export interface StandInEdge {
+  url: string;
+  received: ReceivedVariant[];
+  close(): Promise<void>;
+}
+
+export async function startStandInEdge(token: string): Promise<StandInEdge> {
+  const received: ReceivedVariant[] = [];
+  const app = new Hono();
+  app.put('/admin/models/:model/variants/:variant', async (c) => {
+    if (c.req.header('authorization') !== `Bearer ${token}`) return c.json({ error: { code: 'forbidden', message: 'The admin token is wrong.' } }, 403);
+    const form = await c.req.formData();
+    const file = form.get('model') as File;
+    const manifest = JSON.parse(form.get('manifest') as string) as Record<string, unknown>;
+    received.push({ path: c.req.path, bytes: new Uint8Array(await file.arrayBuffer()), manifest, weight: form.get('weight') as string | null });
+    return c.json({ model: c.req.param('model'), variant: c.req.param('variant'), created: true }, 201);
+  });
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
