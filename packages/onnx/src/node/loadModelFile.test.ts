@@ -73,6 +73,7 @@ describe('loadModelFile', () => {
     ['config.json', '{ "model": "bert", "layers": 12 }', /config\.json: not an ONNX model: the file is a JSON file/],
     ['photo.onnx', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]), /PNG image/],
     ['empty.onnx', '', /empty/],
+    ['noise.onnx', Buffer.from(Array.from({ length: 2048 }, (_, i) => (i * 7919 + 13) % 251)), /not (a readable )?(an )?ONNX model/],
   ])('says what %s really is', async (name, content, message) => {
     writeFileSync(path.join(dir, name), content);
     const e = await loadError(path.join(dir, name));
