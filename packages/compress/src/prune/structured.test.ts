@@ -155,6 +155,57 @@ describe('pruneStructured: Conv chains', () => {
       expect(Math.max(...got.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThan(1e-4);
     }
   });
+  it('carries channels through a spatial Resize into a ConvTranspose', async () => {
+    const b = new GraphBuilder('up', { opset: 13 });
+    const x = b.input('x', 'float32', [1, 2, 4, 4]);
+    b.initializer('K1', 'float32', [8, 2, 1, 1], seeded(16, 71));
+    b.initializer('roi', 'float32', [0], []);
+    b.initializer('scales', 'float32', [4], [1, 1, 2, 2]);
+    b.initializer('T', 'float32', [8, 3, 2, 2], seeded(96, 72));
+    const r = b.op('Relu', [b.op('Conv', [x, 'K1'])]);
+    const up = b.op('Resize', [r, 'roi', 'scales'], { mode: 'nearest' });
+    b.node('ConvTranspose', [up, 'T'], { attributes: { strides: [2, 2] }, outputs: ['y'] });
+    b.output('y', 'float32', [1, 3, 16, 16]);
+    const { model: out, report } = pruneStructured(b.build(), { ratio: 0.5 });
+    expect(report.tensors.map((t) => [t.name, t.shapeAfter])).toEqual([['K1', [4, 2, 1, 1]], ['T', [4, 3, 2, 2]]]);
+    for (const run of [runNode, runWeb]) expect((await run(out, { x: feed([1, 2, 4, 4], 73) })).y!.length).toBe(3 * 16 * 16);
+  });
+
+  it('prunes a squeeze-excite gate together with the channels it gates', async () => {
+    const b = new GraphBuilder('se', { opset: 13 });
+    const x = b.input('x', 'float32', [2, 3, 6, 6]);
+    b.initializer('K1', 'float32', [8, 3, 1, 1], seeded(24, 61));
+    b.initializer('K1b', 'float32', [8], seeded(8, 62));
+    b.initializer('S', 'float32', [2, 8, 1, 1], seeded(16, 63));
+    b.initializer('E', 'float32', [8, 2, 1, 1], seeded(16, 64));
+    b.initializer('Eb', 'float32', [8], seeded(8, 65));
+    b.initializer('K3', 'float32', [4, 8, 1, 1], seeded(32, 66));
+    const r = b.op('Relu', [b.node('Conv', [x, 'K1', 'K1b'], { name: 'head' })[0]!]);
+    const squeeze = b.op('Relu', [b.op('Conv', [b.op('GlobalAveragePool', [r]), 'S'])]);
+    const gate = b.op('HardSigmoid', [b.node('Conv', [squeeze, 'E', 'Eb'], { name: 'excite' })[0]!]);
+    b.node('Conv', [b.op('Mul', [r, gate]), 'K3'], { outputs: ['y'] });
+    b.output('y', 'float32', [2, 4, 6, 6]);
+    const model = b.build();
+    const { model: out, report } = pruneStructured(model, { ratio: 0.25 });
+    expect(report.notes[0]).toBe('"head": kept 6 of 8 units (with excite)');
+    const dims = Object.fromEntries(['K1', 'K1b', 'S', 'E', 'Eb', 'K3'].map((n) => [n, init(out, n).dims]));
+    expect(dims).toEqual({ K1: [6, 3, 1, 1], K1b: [6], S: [2, 6, 1, 1], E: [6, 2, 1, 1], Eb: [6], K3: [4, 6, 1, 1] });
+
+    // Oracle: the removed channels reach the output only through K3 and the squeeze conv S; zero both there.
+    const removed = String(report.tensors.find((t) => t.name === 'K1')!.detail!.removedUnits).split(',').map(Number);
+    const zeroed = structuredClone(model);
+    for (const [name, outs] of [['K3', 4], ['S', 2]] as const) {
+      const v = Float32Array.from(floats(model, name));
+      for (let o = 0; o < outs; o++) for (const k of removed) v[o * 8 + k] = 0;
+      Object.assign(init(zeroed, name), { raw_data: new Uint8Array(v.buffer) });
+    }
+    const input = feed([2, 3, 6, 6], 67);
+    const want = (await runNode(zeroed, { x: input })).y!;
+    for (const run of [runNode, runWeb]) {
+      const got = (await run(out, { x: input })).y!;
+      expect(Math.max(...got.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThan(1e-4);
+    }
+  });
 });
 
 describe('pruneStructured: unsafe patterns are skipped and reported', () => {
@@ -171,7 +222,7 @@ describe('pruneStructured: unsafe patterns are skipped and reported', () => {
   const reasonFor = (m: Model, node = 'first'): string | undefined => pruneStructured(m, { ratio: 0.5 }).report.skipped.find((s) => s.name === node)?.reason;
 
   it('a residual Add', () => {
-    expect(reasonFor(chainWith((b, h) => b.op('Add', [h, 'x'])))).toMatch(/joins the units with "x" from outside the chain \(residual connection\?\)/);
+    expect(reasonFor(chainWith((b, h) => b.op('Add', [h, 'x'])))).toMatch(/joins the units with "x" from outside the chain \(a residual connection/);
   });
   it('a Reshape in between', () => {
     expect(reasonFor(chainWith((b, h) => { b.initializer('shape', 'int64', [2], [2, 8]); return b.op('Reshape', [h, 'shape']); }))).toMatch(/Reshape\) needs the full unit layout/);

@@ -1,4 +1,4 @@
-import type { GraphIndex, Node } from '@pare/onnx';
+import { readTensorAsFloat32, type GraphIndex, type Node } from '@pare/onnx';
 import { attrInt, exclusiveUse, unitProducer, type AxisEdit, type UnitProducer } from './unitProducer';
 
 /**
@@ -67,8 +67,8 @@ export function traceUnitGroup(head: UnitProducer, ctx: TraceContext): UnitGroup
       // Joins still waiting: their other operand never became part of the units by itself, so it must
       // be a gate from another producer (squeeze-excite), or the pattern is not safe.
       const next = [...pending].find((n) => !visited.has(n));
-      pending.clear();
       if (!next) break;
+      pending.delete(next);
       visited.add(next);
       const why = joinBinary(next);
       if (why) return why;
@@ -134,6 +134,16 @@ export function traceUnitGroup(head: UnitProducer, ctx: TraceContext): UnitGroup
       } else if (op === 'Conv') {
         const why = convConsumer(node, where);
         if (why) return why;
+      } else if (op === 'ConvTranspose') {
+        // Its weight is [C_in, C_out/group, k…]: the units are its first axis.
+        const w = idx.initializer.get(node.input[1] ?? '');
+        if (where !== 0 || end === -1 || attrInt(node, 'group', 1) !== 1 || !w || w.dims[0] !== units) return `${label(node)} is not a group=1 ConvTranspose reading ${units} channels from an initializer weight`;
+        const shared = exclusiveUse(node.input[1]!, idx);
+        if (shared) return shared;
+        group.edits.push({ tensor: node.input[1]!, axis: 0 });
+        group.terminals.push({ tensor: node.input[1]!, axis: 0 });
+      } else if (op === 'Resize' && end !== -1 && where === 0 && keepsChannels(node, idx)) {
+        enter(node.output[0]);
       } else {
         return `${label(node)} needs the full unit layout (reshape, concat, shape…): not rewritten`;
       }
@@ -222,7 +232,7 @@ export function traceUnitGroup(head: UnitProducer, ctx: TraceContext): UnitGroup
       if (!UNARY.has(p.op_type ?? '') || p.input.slice(1).some((i) => i && !idx.initializer.has(i))) break;
       v = p.input[0]!;
     }
-    return `${label(node)} joins the units with "${other}" from outside the chain (residual connection?)`;
+    return `${label(node)} joins the units with "${other}" from outside the chain (a residual connection, or a gate on another value)`;
   }
 
   /** True when `v` is the same for every unit: a reduction over the unit axis, or arithmetic on such values and scalars. */
@@ -240,6 +250,18 @@ export function traceUnitGroup(head: UnitProducer, ctx: TraceContext): UnitGroup
     if (UNARY.has(p.op_type ?? '') || BINARY.has(p.op_type ?? '')) return p.input.every((i) => !i || unitFree(i, depth + 1));
     return false;
   }
+}
+
+/**
+ * A Resize that scales only spatial axes: scales (input 2 from opset 11, input 1 in opset 10) is an
+ * initializer with 1 for batch and channels, and no `sizes` (which would spell out the channel count).
+ */
+function keepsChannels(node: Node, idx: GraphIndex): boolean {
+  if (node.input[3]) return false;
+  const scales = idx.initializer.get(node.input.length >= 3 ? node.input[2]! : (node.input[1] ?? ''));
+  if (!scales) return false;
+  const v = readTensorAsFloat32(scales);
+  return v.length >= 2 && v[0] === 1 && v[1] === 1;
 }
 
 /** A Reduce node's axes (attribute before opset 18, second input after); undefined means all axes. */
