@@ -7,6 +7,9 @@ import { oipRoutes } from './routes/oip';
 import { modelRoutes } from './routes/models';
 import { prometheusRoutes } from './routes/prometheus';
 import { adminRoutes } from './routes/admin';
+import { abRoutes } from './routes/ab';
+import { feedbackRoutes } from './routes/feedback';
+import { dashboardRoutes } from './dashboard/routes';
 
 export function createApp(): Hono<AppContext> {
   const app = new Hono<AppContext>();
@@ -16,6 +19,10 @@ export function createApp(): Hono<AppContext> {
   app.route('/v2', oipRoutes);
   app.route('/metrics', prometheusRoutes);
   app.route('/admin', adminRoutes);
+  // A/B statistics, ground-truth feedback and the dashboard (issue 5).
+  app.route('/v1/models', abRoutes);
+  app.route('/v1/feedback', feedbackRoutes);
+  app.route('/dashboard', dashboardRoutes);
 
   app.notFound((c) => {
     const message = `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`;

@@ -7,6 +7,7 @@ import type { AppContext } from '../env';
 import { sendMetricEvent } from '../metrics/sendMetricEvent';
 import { resolveServingVariant, type ServingVariant } from './servingVariant';
 import { VariantLoadError } from './sessionCache';
+import { issueRequestId, predictedLabels } from '../feedback/requestReceipt';
 
 export interface InferenceResult {
   body: unknown;
@@ -45,6 +46,9 @@ export async function serveInference(
     const response = c.json(result.body as object, 200);
     response.headers.set('x-pare-variant', serving.variant);
     if (serving.fallback) response.headers.set('x-pare-fallback-from', serving.assigned);
+    // The request id that POST /v1/feedback takes: a signed receipt of the variant and the predicted label(s).
+    const requestId = await issueRequestId(c.env, { model: target.model, variant: serving.variant, predicted: predictedLabels(result.body) });
+    if (requestId) response.headers.set('x-pare-request-id', requestId);
     response.headers.set(
       'server-timing',
       [`load;dur=${serving.loadMs.toFixed(3)}`, `assign;dur=${(assignedMs - serving.loadMs).toFixed(3)}`, `infer;dur=${result.inferMs.toFixed(3)}`, `total;dur=${totalMs.toFixed(3)}`].join(', '),
