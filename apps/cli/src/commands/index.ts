@@ -5,6 +5,12 @@ import { registerInspect } from './inspect';
 import { registerDistill } from './distill';
 import { registerJob } from './job';
 import { registerJobs } from './jobs';
+import { registerDeploy } from './deploy';
+import { registerTraffic } from './traffic';
+import { registerPromote } from './promote';
+import { registerRollback } from './rollback';
+import { registerModels } from './models';
+import { registerStats } from './stats';
 
 /** Every command of `pare`; each file exports one function that adds its command to the program. */
-export const commands: Array<(program: Command) => void> = [registerCompress, registerEval, registerInspect, registerJobs, registerJob, registerDistill];
+export const commands: Array<(program: Command) => void> = [registerCompress, registerEval, registerInspect, registerJobs, registerJob, registerDistill, registerDeploy, registerTraffic, registerPromote, registerRollback, registerModels, registerStats];

@@ -2,7 +2,8 @@
 // workerd forbids compiling wasm from bytes at run time, so the wasm arrives as a precompiled module
 // (wrangler `CompiledWasm` rule) and is handed to ORT's loader by briefly swapping WebAssembly.instantiate.
 import * as ort from 'onnxruntime-web/wasm';
-import ortWasmModule from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
+// A relative path: wrangler's module collector resolves .wasm imports as files, not as package exports.
+import ortWasmModule from '../../../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm';
 
 export type OrtTensor = ort.Tensor;
 export type OrtTensorType = ort.Tensor.Type;

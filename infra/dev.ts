@@ -1,0 +1,119 @@
+// `npm run dev [-- --port <n>]`: apply the D1 migrations, start the edge worker locally (workerd with local
+// D1, R2 and queues through wrangler), deploy the default model's variants through the admin API (the same
+// path `pare deploy` takes), set a traffic split, check a request, and print the URLs and a curl line.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { EdgeAdminClient } from '../apps/cli/src/edge/adminClient';
+import { buildDefaultVariants, DEFAULT_MODEL_NAME } from './models/defaultVariants';
+
+const root = path.resolve(import.meta.dirname, '..');
+const wrangler = path.join(root, 'node_modules', '.bin', 'wrangler');
+const childEnv = { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_SEND_ERROR_REPORTS: 'false', NO_UPDATE_NOTIFIER: '1' };
+
+function step(message: string): void {
+  process.stdout.write(`pare dev: ${message}\n`);
+}
+
+let worker: ChildProcess | undefined;
+
+function fail(message: string): never {
+  process.stderr.write(`pare dev: ${message}\n`);
+  if (worker && worker.exitCode === null) worker.kill('SIGINT');
+  process.exit(1);
+}
+
+/** The admin token lives in .dev.vars (gitignored), which wrangler reads as the worker's secrets. */
+function ensureAdminToken(): string {
+  const file = path.join(root, '.dev.vars');
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const found = /^ADMIN_TOKEN\s*=\s*"?([^"\n]+)"?/m.exec(text)?.[1]?.trim();
+  if (found) return found;
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${text}${text && !text.endsWith('\n') ? '\n' : ''}ADMIN_TOKEN="${token}"\n`, { mode: 0o600 });
+  step('wrote a new admin token to .dev.vars');
+  return token;
+}
+
+function applyMigrations(): void {
+  step('applying D1 migrations (infra/migrations) to the local database');
+  const result = spawnSync(wrangler, ['d1', 'migrations', 'apply', 'DB', '--local'], { cwd: root, env: { ...childEnv, CI: '1' }, encoding: 'utf8' });
+  if (result.status !== 0) fail(`migrations failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+async function waitUntilLive(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) fail(`wrangler dev exited with code ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/v2/health/live`)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  fail(`the worker did not answer on ${url} within ${timeoutMs / 1000} s`);
+}
+
+function exampleInput(width: number): number[][] {
+  return [Array.from({ length: width }, (_, i) => Number((Math.sin(i) * 0.5).toFixed(3)))];
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { port: { type: 'string', default: '8787' }, 'no-seed': { type: 'boolean', default: false } }, allowPositionals: false });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`--port must be a TCP port number, got "${values.port}"`);
+  const url = `http://127.0.0.1:${port}`;
+  const token = ensureAdminToken();
+  applyMigrations();
+
+  step(`starting the worker (wrangler dev, local mode) on ${url}`);
+  const child = spawn(wrangler, ['dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false'], { cwd: root, env: childEnv, stdio: ['ignore', 'inherit', 'inherit'] });
+  worker = child;
+  const stop = (): void => {
+    if (child.exitCode === null) child.kill('SIGINT');
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  child.on('exit', (code) => process.exit(code ?? 0));
+  await waitUntilLive(url, child);
+
+  if (!values['no-seed']) {
+    const client = new EdgeAdminClient({ endpoint: url, token });
+    step(`building the default model "${DEFAULT_MODEL_NAME}" and its int8 variant`);
+    const variants = buildDefaultVariants();
+    for (const v of variants) {
+      const result = await client.deployVariant(DEFAULT_MODEL_NAME, v.variant, v.bytes, v.manifest);
+      step(`deployed ${DEFAULT_MODEL_NAME}/${v.variant}: ${v.bytes.byteLength} bytes, sha256 ${result.sha256.slice(0, 12)}… (${result.created ? 'new' : 'already there'})`);
+    }
+    const split = { fp32: 50, int8: 50 };
+    await client.setTraffic(DEFAULT_MODEL_NAME, split);
+    step(`traffic split ${Object.entries(split).map(([k, w]) => `${k}=${w}`).join(' ')}`);
+  }
+
+  const input = exampleInput(64);
+  const check = await fetch(`${url}/v1/models/${DEFAULT_MODEL_NAME}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pare-unit': 'alice' }, body: JSON.stringify({ inputs: { input } }) });
+  if (!check.ok) fail(`the example request failed: ${check.status} ${await check.text()}`);
+  const body = JSON.stringify({ inputs: { input } });
+  process.stdout.write(
+    [
+      '',
+      `Pare edge is running at ${url}  (Ctrl-C stops it)`,
+      `  models        ${url}/v1/models`,
+      `  predict       POST ${url}/v1/models/${DEFAULT_MODEL_NAME}/predict`,
+      `  OIP v2        ${url}/v2/models/${DEFAULT_MODEL_NAME}   (POST …/infer, …/versions/<variant>/infer)`,
+      `  stats         ${url}/v1/models/${DEFAULT_MODEL_NAME}/stats?window=15m`,
+      `  prometheus    ${url}/metrics`,
+      `  admin token   ${token}   (from .dev.vars; the pare CLI reads it for local endpoints, or export PARE_TOKEN)`,
+      '',
+      'Try:',
+      `  curl -s ${url}/v1/models/${DEFAULT_MODEL_NAME}/predict -H 'content-type: application/json' -H 'x-pare-unit: alice' -d '${body}'`,
+      `  node apps/cli/bin/pare.js models --endpoint ${url}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
