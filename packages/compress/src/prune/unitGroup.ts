@@ -84,7 +84,7 @@ export function traceUnitGroup(head: UnitProducer, ctx: TraceContext): UnitGroup
       if (node.domain && node.domain !== 'ai.onnx') return `${label(node)} is a custom-domain op`;
       if (where < 0) return `${label(node)} reads "${value}" inside a subgraph`;
       const usedOutputs = node.output.filter((o, i) => i > 0 && o && (idx.consumers.get(o)?.length || idx.graphOutputs.has(o)));
-      if (usedOutputs.length > 0 && op !== 'Dropout') return `${label(node)} has extra outputs in use`;
+      if (usedOutputs.length > 0) return `${label(node)} has extra outputs in use`;
 
       if (UNARY.has(op)) {
         if (where !== 0) return `${label(node)} takes the units as a parameter`;
@@ -241,7 +241,6 @@ export function traceUnitGroup(head: UnitProducer, ctx: TraceContext): UnitGroup
     if (t) { const pos = t.dims.length + end; return pos < 0 || t.dims[pos] === 1; }
     const p = idx.producer.get(v);
     if (!p || depth > 8) return false;
-    if (p.op_type === 'Constant') return true;
     if (REDUCE.has(p.op_type ?? '') && attrInt(p, 'keepdims', 1) === 1) {
       const axes = reduceAxes(p, idx);
       const rank = end === -1 ? ctx.rankOf(p.input[0] ?? '') : 1 - end;
