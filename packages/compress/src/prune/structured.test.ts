@@ -265,9 +265,23 @@ describe('pruneStructured: unsafe patterns are skipped and reported', () => {
     expect(pruneStructured(m, { ratio: 0.1 }).report.skipped[0]!.reason).toBe('ratio 0.1 removes none of its 8 units');
     expect(pruneStructured(m, { ratio: 0 }).model.graph!.initializer).toEqual(m.graph!.initializer);
   });
+  it('rounds the kept count up to multipleOf (fast kernels like multiples of 8)', () => {
+    const b = new GraphBuilder('round');
+    const x = b.input('x', 'float32', [1, 4]);
+    b.initializer('A', 'float32', [4, 24], seeded(96, 81));
+    b.initializer('B', 'float32', [24, 2], seeded(48, 82));
+    b.node('MatMul', [b.op('Relu', [b.node('MatMul', [x, 'A'], { name: 'first' })[0]!]), 'B'], { outputs: ['y'] });
+    b.output('y', 'float32', [1, 2]);
+    const m = b.build();
+    expect(init(pruneStructured(m, { ratio: 0.3, multipleOf: 8 }).model, 'A').dims).toEqual([4, 24]); // 17 → 24: nothing to remove
+    expect(reasonFor(m)).toBeUndefined();
+    expect(pruneStructured(m, { ratio: 0.3, multipleOf: 8 }).report.skipped[0]!.reason).toMatch(/rounded up to a multiple of 8/);
+    expect(init(pruneStructured(m, { ratio: 0.5, multipleOf: 8 }).model, 'A').dims).toEqual([4, 16]); // 12 → 16
+    expect(init(pruneStructured(m, { ratio: 0.5 }).model, 'A').dims).toEqual([4, 12]);
+  });
   it('refuses bad options', () => {
     const m = chainWith((b, h) => b.op('Relu', [h]));
-    for (const bad of [{ ratio: 1 }, { ratio: -0.1 }, { ratio: Number.NaN }, { ratio: 0.5, minUnits: 0 }]) {
+    for (const bad of [{ ratio: 1 }, { ratio: -0.1 }, { ratio: Number.NaN }, { ratio: 0.5, minUnits: 0 }, { ratio: 0.5, multipleOf: 0 }]) {
       expect(() => pruneStructured(m, bad)).toThrow(PareError);
     }
     expect(() => pruneStructured(m, { ratio: 1 })).toThrow(/0 ≤ ratio < 1/);
