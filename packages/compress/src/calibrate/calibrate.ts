@@ -16,10 +16,13 @@ export type CalibrationRunner = (modelBytes: Uint8Array, feeds: Feed[]) => Promi
 export interface CalibrateOptions extends Partial<ActivationRangeOptions> {
   /** Values to observe; default: the activations quantizeStaticInt8 puts QuantizeLinear/DequantizeLinear on. */
   valueNames?: string[];
+  /** Give the same `exclude` and `minElements` as to quantizeStaticInt8, so the observed values match its targets. */
+  exclude?: string[];
+  minElements?: number;
 }
 
 export async function calibrate(model: Model, samples: Feed[], runner: CalibrationRunner, options: CalibrateOptions = {}): Promise<ActivationRanges> {
-  const names = options.valueNames ?? staticActivationNames(model);
+  const names = options.valueNames ?? staticActivationNames(model, { exclude: options.exclude, minElements: options.minElements });
   const bytes = encodeModel(calibrationModel(model, names));
   const outputs = await runner(bytes, samples);
   const wanted = new Set(names);

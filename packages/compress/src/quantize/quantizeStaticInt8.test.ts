@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { encodeModel, upgradeOpset, type Model } from '@pare/onnx';
+import { PareError } from '@pare/errors';
+import { realModels } from '../../../onnx/test/fixtures';
+import { calibrate, type Feed } from '../calibrate/calibrate';
+import { quantizeStaticInt8 } from './quantizeStaticInt8';
+import { convNet, mlp } from './testing/builtModels';
+import { documentImage, loadModel } from './testing/inputs';
+import { floatFeed, minCosine, ortNodeRunner, runModel, type Runtime } from './testing/runtimes';
+
+async function fidelity(reference: Model, candidate: Model, feeds: Feed[]): Promise<Record<Runtime, number>> {
+  const out = {} as Record<Runtime, number>;
+  for (const rt of ['node', 'web'] as const) {
+    out[rt] = minCosine(await runModel(rt, encodeModel(reference), feeds), await runModel(rt, encodeModel(candidate), feeds));
+  }
+  return out;
+}
+
+describe('quantizeStaticInt8 (QDQ)', () => {
+  it.each(['uint8', 'int8'] as const)('conv net, %s activations: QDQ around every Conv, int32 biases, cosine ≥ 0.999 in both runtimes', async (activationType) => {
+    const model = convNet();
+    const samples = [1, 2, 3].map((s) => floatFeed('x', [2, 3, 32, 32], s));
+    const ranges = await calibrate(model, samples, ortNodeRunner);
+    const { model: q, report } = quantizeStaticInt8(model, { ranges, activationType });
+    const ops = q.graph!.node.map((n) => n.op_type);
+    expect(ops.filter((o) => o === 'QuantizeLinear').length).toBeGreaterThanOrEqual(3);
+    const zp = q.graph!.initializer.find((t) => t.name === 'x_zero_point')!;
+    expect(zp.data_type).toBe(activationType === 'uint8' ? 2 : 3);
+    expect(report.tensors.find((t) => t.name === 'conv2.w')!.detail).toMatchObject({ dtype: 'int8', symmetric: true, granularity: 'per-channel(axis 0)' });
+    expect(report.tensors.find((t) => t.name === 'conv2.b')!.detail).toMatchObject({ dtype: 'int32', role: 'bias' });
+    // conv1.w has 432 elements and the fc head 320: both above the default 256, all three weights int8.
+    expect(report.tensors.filter((t) => t.detail?.dtype === 'int8').map((t) => t.name)).toEqual(['conv1.w', 'conv2.w', 'fc.w']);
+    const f = await fidelity(model, q, [floatFeed('x', [2, 3, 32, 32], 9)]);
+    expect(f.node).toBeGreaterThan(0.999);
+    expect(f.web).toBeGreaterThan(0.999);
+  });
+
+  it('MatMul MLP: ≤ 0.27 of the fp32 file; the graph output stays fp32', async () => {
+    const model = mlp([256, 1024, 1024, 10]);
+    const ranges = await calibrate(model, [floatFeed('x', [8, 256], 1)], ortNodeRunner);
+    const { model: q } = quantizeStaticInt8(model, { ranges });
+    expect(encodeModel(q).byteLength / encodeModel(model).byteLength).toBeLessThanOrEqual(0.27);
+    const f = await fidelity(model, q, [floatFeed('x', [4, 256], 2)]);
+    expect(f.web).toBeGreaterThan(0.999);
+  });
+
+  it('skips nodes whose activations have no range, and says which', () => {
+    const model = convNet();
+    const { report } = quantizeStaticInt8(model, { ranges: {} });
+    expect(report.tensors).toHaveLength(0);
+    expect(report.skipped.map((s) => s.reason)).toContain('no calibration range for "x"');
+    expect(() => quantizeStaticInt8(model, undefined as never)).toThrow(/needs `ranges`/);
+  });
+
+  it('refuses a model whose opset is too old: per-channel needs 13, per-tensor 10', () => {
+    const model = convNet({ opset: 11 });
+    const e = (() => { try { quantizeStaticInt8(model, { ranges: {} }); } catch (err) { return err; } })() as PareError;
+    expect(e).toBeInstanceOf(PareError);
+    expect(e.code).toBe('opset_too_old');
+    expect(e.message).toMatch(/needs ONNX opset 13 or newer, but the model imports opset 11/);
+    expect(() => quantizeStaticInt8(model, { ranges: {}, perChannel: false })).not.toThrow();
+    expect(() => quantizeStaticInt8(convNet({ opset: 9 }), { ranges: {}, perChannel: false })).toThrow(/opset 10/);
+  });
+});
+
+describe('quantizeStaticInt8 on real conv models', () => {
+  it('PP-OCR direction classifier (opset 9 → upgraded): cosine ≥ 0.99 in both runtimes', async () => {
+    const model = upgradeOpset(loadModel(realModels.ocrCls), 13).model;
+    const ranges = await calibrate(model, [1, 2, 3, 4].map((s) => documentImage(48, 192, s)), ortNodeRunner);
+    const { model: q, report } = quantizeStaticInt8(model, { ranges });
+    expect(report.tensors.filter((t) => t.detail?.dtype === 'int8').length).toBeGreaterThan(20);
+    const f = await fidelity(model, q, [documentImage(48, 192, 7), documentImage(48, 192, 8)]);
+    expect(f.node).toBeGreaterThan(0.99);
+    expect(f.web).toBeGreaterThan(0.99);
+  });
+
+  it('PP-OCRv4 det (opset 11 → upgraded): runs in both runtimes with cosine ≥ 0.93 (activation error; FACTS.md)', async () => {
+    const model = upgradeOpset(loadModel(realModels.ocrDet), 13).model;
+    const ranges = await calibrate(model, [1, 2, 3].map((s) => documentImage(128, 128, s)), ortNodeRunner);
+    const { model: q } = quantizeStaticInt8(model, { ranges });
+    // Measured 0.945 here (0.986 at 160x160 with 4 calibration images); weight-only int8 of the same model keeps
+    // 0.9997, so the loss is activation quantization, spread over many layers (no single exclusion recovers it).
+    const f = await fidelity(model, q, [documentImage(128, 128, 9)]);
+    expect(f.node).toBeGreaterThan(0.93);
+    expect(f.web).toBeGreaterThan(0.93);
+    expect(encodeModel(q).byteLength / encodeModel(model).byteLength).toBeLessThan(0.31);
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { encodeModel, upgradeOpset, type Model } from '@pare/onnx';
+import { realModels } from '../../../onnx/test/fixtures';
+import { quantizeWeightsInt8 } from './quantizeWeightsInt8';
+import { convNet, mlp } from './testing/builtModels';
+import { documentImage, loadModel } from './testing/inputs';
+import { floatFeed, minCosine, runModel, type Runtime } from './testing/runtimes';
+import type { Feed } from '../calibrate/calibrate';
+
+async function fidelity(reference: Model, candidate: Model, feeds: Feed[]): Promise<Record<Runtime, number>> {
+  const out = {} as Record<Runtime, number>;
+  for (const rt of ['node', 'web'] as const) {
+    out[rt] = minCosine(await runModel(rt, encodeModel(reference), feeds), await runModel(rt, encodeModel(candidate), feeds));
+  }
+  return out;
+}
+
+describe('quantizeWeightsInt8', () => {
+  it('MLP: int8 weights behind DequantizeLinear, ≤ 0.27 of the fp32 file, cosine ≥ 0.9999 in both runtimes', async () => {
+    const model = mlp([256, 1024, 1024, 10]);
+    const { model: q, report } = quantizeWeightsInt8(model, {});
+    expect(encodeModel(q).byteLength / encodeModel(model).byteLength).toBeLessThanOrEqual(0.27);
+    expect(q.graph!.node.filter((n) => n.op_type === 'DequantizeLinear')).toHaveLength(3);
+    expect(report.tensors[0]!.detail).toMatchObject({ dtype: 'int8', symmetric: false, granularity: 'per-channel(axis 1)', op: 'MatMul' });
+    const f = await fidelity(model, q, [floatFeed('x', [4, 256], 1)]);
+    expect(f.node).toBeGreaterThan(0.9999);
+    expect(f.web).toBeGreaterThan(0.9999);
+  });
+
+  it('skewed conv weights (all negative): asymmetric scales halve the error of symmetric ones', async () => {
+    const model = convNet({ skewed: true });
+    const feeds = [floatFeed('x', [2, 3, 32, 32], 4)];
+    const err = (symmetric: boolean, perChannel: boolean): number =>
+      quantizeWeightsInt8(model, { symmetric, perChannel }).report.tensors.find((t) => t.name === 'conv2.w')!.detail!.relativeError as number;
+    expect(err(false, false)).toBeLessThan(err(true, false) * 0.6);
+    expect(err(false, true)).toBeLessThan(err(true, true) * 0.6);
+    const asym = quantizeWeightsInt8(model, { symmetric: false });
+    expect(asym.report.tensors.find((t) => t.name === 'conv2.w')!.detail).toMatchObject({ symmetric: false, op: 'Conv' });
+    const f = await fidelity(model, asym.model, feeds);
+    expect(f.node).toBeGreaterThan(0.9999);
+    expect(f.web).toBeGreaterThan(0.9999);
+  });
+
+  it('refuses per-channel on opset 9 (PP-OCR cls) with the fix in the message; runs once upgraded', async () => {
+    const model = loadModel(realModels.ocrCls);
+    expect(() => quantizeWeightsInt8(model, {})).toThrow(expect.objectContaining({ code: 'opset_too_old', message: expect.stringMatching(/opset 13.*imports opset 9.*upgradeOpset/) }));
+    expect(() => quantizeWeightsInt8(model, { perChannel: false })).toThrow(/opset 10/);
+    const upgraded = upgradeOpset(model, 13).model;
+    const { model: q } = quantizeWeightsInt8(upgraded, {});
+    const f = await fidelity(model, q, [documentImage(48, 192, 1), documentImage(48, 192, 2)]);
+    expect(f.node).toBeGreaterThan(0.999);
+    expect(f.web).toBeGreaterThan(0.999);
+  });
+
+  it('PP-OCRv4 det (conv-heavy, opset 11): per-tensor needs no upgrade; per-channel asymmetric keeps cosine ≥ 0.999', async () => {
+    const model = loadModel(realModels.ocrDet);
+    const feeds = [documentImage(128, 128, 3)];
+    const perTensor = quantizeWeightsInt8(model, { perChannel: false });
+    const perChannel = quantizeWeightsInt8(upgradeOpset(model, 13).model, {});
+    const ft = await fidelity(model, perTensor.model, feeds);
+    const fc = await fidelity(model, perChannel.model, feeds);
+    expect(fc.node).toBeGreaterThan(0.999);
+    expect(fc.web).toBeGreaterThan(0.999);
+    expect(ft.node).toBeGreaterThan(0.99);
+    expect(encodeModel(perChannel.model).byteLength / encodeModel(model).byteLength).toBeLessThan(0.3);
+  });
+});
