@@ -1,7 +1,5 @@
 import { join, resolve } from 'node:path';
 import type { Hono } from 'hono';
-import { createBullmqBackend } from './backends/bullmq/index';
-import { createSqliteBackend } from './backends/sqlite/index';
 import { defaultHandlers } from './handlers/index';
 import { createApp } from './http/app';
 import type { JobHandlers } from './jobs/jobHandler';
@@ -37,14 +35,15 @@ export interface Origin {
 
 export async function createOrigin(config: OriginConfig): Promise<Origin> {
   const dataDir = resolve(config.dataDir);
+  // Each backend loads only when chosen: BullMQ is not needed (nor loaded) on a single machine.
   const backend: QueueBackend = config.redisUrl
-    ? createBullmqBackend({
+    ? (await import('./backends/bullmq/index')).createBullmqBackend({
         url: config.redisUrl,
         prefix: config.redisPrefix ?? 'pare',
         concurrency: config.concurrency,
         lockDurationMs: config.lockDurationMs,
       })
-    : createSqliteBackend({ file: join(dataDir, 'jobs.sqlite'), concurrency: config.concurrency });
+    : (await import('./backends/sqlite/index')).createSqliteBackend({ file: join(dataDir, 'jobs.sqlite'), concurrency: config.concurrency });
   const service = new JobService({
     backend,
     handlers: { ...defaultHandlers, ...config.handlers },

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { serve } from '@hono/node-server';
 import { createOrigin } from './origin';
+import { serveOrigin } from './serveOrigin';
 
 // Starts the origin: `npm run origin -- --port 8788` (or `tsx apps/origin/src/server.ts`). Configuration:
 //   --port / PORT (8788), --host / HOST (127.0.0.1), --data-dir / PARE_ORIGIN_DATA_DIR (.pare/origin),
@@ -29,19 +29,11 @@ const origin = await createOrigin({
   lockDurationMs: env.PARE_BULLMQ_LOCK_MS ? Number(env.PARE_BULLMQ_LOCK_MS) : undefined,
 });
 
-const server = serve({ fetch: origin.app.fetch, port, hostname: host }, (info) => {
-  const worker = origin.service.isWorker ? `worker ${origin.service.workerId}` : 'API only';
-  console.log(`pare origin listening on http://${host}:${info.port} (${origin.service.backendName} backend, ${worker})`);
+serveOrigin(origin, {
+  port,
+  host,
+  onListening: (actualPort) => {
+    const worker = origin.service.isWorker ? `worker ${origin.service.workerId}` : 'API only';
+    console.log(`pare origin listening on http://${host}:${actualPort} (${origin.service.backendName} backend, ${worker})`);
+  },
 });
-
-let stopping = false;
-async function stop(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  console.log(`pare origin: ${signal}, requeueing running jobs and stopping`);
-  server.close();
-  await origin.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));

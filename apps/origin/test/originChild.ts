@@ -1,11 +1,11 @@
-import { serve } from '@hono/node-server';
 import { createOrigin, type OriginConfig } from '../src/origin';
+import { serveOrigin } from '../src/serveOrigin';
 import { sleepyHandler } from './sleepyHandler';
 
-// A real origin process for the restart tests (they SIGKILL it mid-job). Its `compress` handler is the
+// A real origin process for the restart tests (they SIGKILL or SIGTERM it mid-job). Its `compress` handler is the
 // sleepy stand-in so a job is reliably running when the kill comes. Config arrives as JSON in
 // PARE_TEST_ORIGIN_CONFIG; the chosen port is printed as "port=<n>".
 
 const config = JSON.parse(process.env.PARE_TEST_ORIGIN_CONFIG ?? '{}') as OriginConfig & { sleepMs: number };
 const origin = await createOrigin({ ...config, handlers: { compress: sleepyHandler(config.sleepMs) } });
-serve({ fetch: origin.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => console.log(`port=${info.port}`));
+serveOrigin(origin, { port: 0, host: '127.0.0.1', onListening: (port) => console.log(`port=${port}`) });

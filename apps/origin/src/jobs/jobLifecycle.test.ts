@@ -23,6 +23,25 @@ if (redis) {
   backends.push({ name: 'bullmq', config: () => ({ redisUrl: redis.url, redisPrefix: `pare-test-${randomUUID().slice(0, 8)}`, lockDurationMs: 1000 }) });
 }
 
+describe.runIf(redis)('several origin workers on one Redis', () => {
+  test('share the queue: jobs submitted to one origin run on both', async () => {
+    const config: OriginConfig = { dataDir: mkdtempSync(join(tmpdir(), 'pare-origin-pair-')), redisUrl: redis!.url, redisPrefix: `pare-test-${randomUUID().slice(0, 8)}` };
+    const a = await createOrigin({ ...config, handlers: { compress: sleepyHandler(400, 4) } });
+    const b = await createOrigin({ ...config, worker: true, handlers: { compress: sleepyHandler(400, 4) } });
+    try {
+      const api = inProcess(a.app);
+      const jobs = await Promise.all([1, 2, 3, 4].map(() => submit(api, { type: 'compress', model: 'm' })));
+      const done = await Promise.all(jobs.map((j) => waitForJob(api, j.id, settled)));
+      expect(done.every((j) => j.state === 'succeeded')).toBe(true);
+      expect(new Set(done.map((j) => j.workerId))).toEqual(new Set([a.service.workerId, b.service.workerId]));
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await deleteKeys(config.redisUrl!, config.redisPrefix!);
+      rmSync(config.dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
 afterAll(async () => {
   await redis?.stop();
   rmSync(fixture.dir, { recursive: true, force: true });
@@ -146,6 +165,28 @@ describe.each(backends)('job lifecycle on $name', (backend) => {
     const missing = await api('/jobs/job_nope');
     expect(missing.status).toBe(404);
     expect((await readJson(missing)).error.code).toBe('job_not_found');
+  });
+
+  test('a stopped origin (SIGTERM) puts its running job back on the queue without spending an attempt', async () => {
+    const restartDir = mkdtempSync(join(tmpdir(), `pare-origin-stop-${backend.name}-`));
+    const childConfig = { dataDir: restartDir, cancelPollMs: 50, ...backend.config(restartDir), sleepMs: 1500 };
+    const first = await startOriginProcess(childConfig);
+    let second: Awaited<ReturnType<typeof startOriginProcess>> | undefined;
+    try {
+      const job = await submit(first.fetcher, { type: 'compress', model: 'a' });
+      await waitForJob(first.fetcher, job.id, (j) => j.state === 'running' && j.progress > 0);
+      await first.kill('SIGTERM');
+      second = await startOriginProcess(childConfig);
+      const done = await waitForJob(second.fetcher, job.id, settled);
+      expect(done.state).toBe('succeeded');
+      expect(done.attempts).toBe(1);
+      expect(done.logs.some((l) => /shut down while this job ran/.test(l.message))).toBe(true);
+    } finally {
+      await first.kill('SIGKILL');
+      await second?.kill('SIGTERM');
+      if (childConfig.redisUrl && childConfig.redisPrefix) await deleteKeys(childConfig.redisUrl, childConfig.redisPrefix);
+      rmSync(restartDir, { recursive: true, force: true });
+    }
   });
 
   test('a job survives a killed origin: the running job is retried, the queued one runs after the restart', async () => {

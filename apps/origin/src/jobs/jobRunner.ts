@@ -105,7 +105,7 @@ export class JobRunner {
 
   private async watchForCancel(id: string, controller: AbortController): Promise<void> {
     if (controller.signal.aborted) return;
-    const job = await this.options.store.get(id).catch(() => undefined);
+    const job = await this.options.store.getRecord(id).catch(() => undefined);
     if (job && (job.cancelRequested || job.state !== 'running')) controller.abort(CANCELLED);
   }
 

@@ -5,6 +5,8 @@ import type { JobListQuery, JobLogLine, JobPatch, JobRecord, JobState, JobWithLo
 export interface JobStore {
   insert(job: JobRecord): Promise<void>;
   get(id: string): Promise<JobWithLogs | undefined>;
+  /** The record without its log lines: what a worker polls while a job runs. */
+  getRecord(id: string): Promise<JobRecord | undefined>;
   /** Newest first, without logs. */
   list(query: JobListQuery): Promise<JobRecord[]>;
   /**

@@ -40,6 +40,11 @@ export class RedisJobStore implements JobStore {
     return { ...decode(fields), logs: lines.map((l) => JSON.parse(l) as JobLogLine) };
   }
 
+  async getRecord(id: string): Promise<JobRecord | undefined> {
+    const fields = await this.redis.hgetall(this.key(id));
+    return fields.state ? decode(fields) : undefined;
+  }
+
   async list(query: JobListQuery): Promise<JobRecord[]> {
     // Newest first; filters apply while walking the index so `limit` counts matching jobs.
     const found: JobRecord[] = [];

@@ -56,6 +56,11 @@ export class SqliteJobStore implements JobStore {
     return { ...(JSON.parse(row.record) as JobRecord), logs: lines.map((l) => JSON.parse(l.line) as JobLogLine) };
   }
 
+  async getRecord(id: string): Promise<JobRecord | undefined> {
+    const row = this.db.prepare<[string], JobRow>('SELECT state, record FROM jobs WHERE id = ?').get(id);
+    return row ? (JSON.parse(row.record) as JobRecord) : undefined;
+  }
+
   async list(query: JobListQuery): Promise<JobRecord[]> {
     const where: string[] = [];
     const params: string[] = [];
