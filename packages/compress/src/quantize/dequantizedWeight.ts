@@ -9,6 +9,7 @@ export interface QuantizedTensor {
   /** The int8 values, scale and zero point initializers. */
   initializers: Tensor[];
   params: QuantParams;
+  /** zeroPoint is '' for symmetric tensors (no zero-point initializer). */
   names: { quantized: string; scale: string; zeroPoint: string };
   change: TensorChange;
 }
@@ -24,13 +25,14 @@ export function quantizeTensor(
   const perChannel = options.axis !== undefined;
   const quantizedName = names.fresh(`${name}_quantized`);
   const scaleName = names.fresh(`${name}_scale`);
-  const zeroPointName = names.fresh(`${name}_zero_point`);
+  // Symmetric weights have zero point 0, DequantizeLinear's default: no zero-point tensor to store.
+  const zeroPointName = options.symmetric ? '' : names.fresh(`${name}_zero_point`);
   // Per-tensor parameters are scalars; per-axis parameters are 1-D with one entry per channel (ONNX DequantizeLinear).
   const paramDims = perChannel ? [params.scale.length] : [];
   const initializers = [
     makeTensor(quantizedName, DataType.INT8, dims, q),
     makeTensor(scaleName, DataType.FLOAT, paramDims, params.scale),
-    makeTensor(zeroPointName, DataType.INT8, paramDims, Int8Array.from(params.zeroPoint)),
+    ...(zeroPointName ? [makeTensor(zeroPointName, DataType.INT8, paramDims, Int8Array.from(params.zeroPoint))] : []),
   ];
   const restored = dequantize(q, dims, params);
   const scales = Array.from(params.scale);
@@ -63,7 +65,8 @@ export function dequantizedWeight(
   removeInitializer(graph, name);
   graph.initializer.push(...qt.initializers);
   const attrs: Record<string, number> = options.axis !== undefined ? { axis: options.axis } : {};
-  const node = makeNode('DequantizeLinear', [qt.names.quantized, qt.names.scale, qt.names.zeroPoint], [name], names.fresh(`${name}_DequantizeLinear`), attrs);
+  const inputs = [qt.names.quantized, qt.names.scale, ...(qt.names.zeroPoint ? [qt.names.zeroPoint] : [])];
+  const node = makeNode('DequantizeLinear', inputs, [name], names.fresh(`${name}_DequantizeLinear`), attrs);
   return { node, change: qt.change };
 }
 

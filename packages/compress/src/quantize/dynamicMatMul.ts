@@ -45,7 +45,7 @@ export function rewriteDynamic(site: WeightSite, form: Exclude<DynamicForm, 'wei
   const alpha = isGemm ? floatAttr(node, 'alpha', 1) : 1;
   if (alpha !== 1) w = w.map((v) => v * alpha);
   const qt = quantizeTensor(site.tensor, w, [K, N], { axis: ctx.perChannel ? 1 : undefined, symmetric: true }, ctx.names);
-  const [weightQ, weightScale, weightZp] = qt.initializers as [Tensor, Tensor, Tensor];
+  const [weightQ, weightScale] = qt.initializers as [Tensor, Tensor];
   const initializers: Tensor[] = [weightQ, weightScale];
   const folded = form === 'dynamic-quantize-matmul' && !isGemm ? followingBiasAdd(node, N, ctx) : undefined;
   const bias = isGemm ? gemmBias(node, N, ctx) : folded?.bias;
@@ -74,7 +74,6 @@ export function rewriteDynamic(site: WeightSite, form: Exclude<DynamicForm, 'wei
     nodes.push(makeNode('Mul', [accF, scale], [coreOut], ctx.names.fresh(`${base}_rescale_Mul`)));
   }
   if (needsAdd) nodes.push(makeNode('Add', [coreOut, bias!.name], [y], ctx.names.fresh(`${base}_bias_Add`)));
-  void weightZp; // symmetric: the zero point initializer is not needed by either form
   const change = { ...qt.change, detail: { ...qt.change.detail, op: site.op, form, ...(folded ? { biasFolded: true } : {}) } };
   change.bytesAfter = initializers.slice(0, 2).reduce((n, t) => n + (t.raw_data?.byteLength ?? 0), 0);
   return { nodes, initializers, change, removed: folded ? [folded.add] : [] };
