@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeModel, encodeModel, type Model } from '@pare/onnx';
+import { constantsToInitializers, decodeModel, encodeModel, type Model } from '@pare/onnx';
 import {
   calibrate, compressModel, evaluateFidelity, gzipSize, type BackendEvaluation, type CompressOptions,
 } from '@pare/compress';
@@ -45,6 +45,7 @@ const VARIANTS: Array<{ label: string; options: CompressOptions }> = [
   { label: 'int8-weights', options: { quantize: 'int8-weights', perChannel: PER_CHANNEL } },
   { label: 'p50 + int8-static', options: { sparsity: 0.5, quantize: 'int8-static', perChannel: PER_CHANNEL } },
   { label: 'p50 + int8-weights', options: { sparsity: 0.5, quantize: 'int8-weights', perChannel: PER_CHANNEL } },
+  { label: 'p70 + int8-weights', options: { sparsity: 0.7, quantize: 'int8-weights', perChannel: PER_CHANNEL } },
 ];
 
 async function measure(label: string, source: string, reference: Uint8Array, bytes: Uint8Array, seconds: number, samples: Feeds[]): Promise<VariantResult> {
@@ -83,6 +84,10 @@ async function benchModel(m: BenchModel, python: string | undefined, work: strin
   let ort: OrtResult | undefined;
   if (python) {
     const dir = fs.mkdtempSync(path.join(work, 'ort-'));
+    // onnxruntime's quantizer refuses weights held in Constant nodes ("Expected … to be an initializer"), which
+    // the PP-OCR exports use; it gets the same model with them moved to initializers (lossless), as Pare does.
+    const prepared = path.join(dir, path.basename(m.file));
+    fs.writeFileSync(prepared, encodeModel(constantsToInitializers(model).model));
     const files = calibration.map((s, i) => {
       const f = path.join(dir, `calib-${i}.bin`);
       const t = s[m.input]!;
@@ -90,7 +95,7 @@ async function benchModel(m: BenchModel, python: string | undefined, work: strin
       return f;
     });
     process.stderr.write('bench:   onnxruntime quantize_dynamic / quantize_static\n');
-    ort = ortQuantize(python, { model: m.file, outDir: dir, inputName: m.input, calibration: files, shape: m.shape, modes: ['dynamic', 'static'], perChannel: PER_CHANNEL });
+    ort = ortQuantize(python, { model: prepared, outDir: dir, inputName: m.input, calibration: files, shape: m.shape, modes: ['dynamic', 'static'], perChannel: PER_CHANNEL });
     for (const [mode, r] of Object.entries(ort)) {
       if (!r?.path) { errors.push(`onnxruntime ${mode}: ${r?.error ?? 'no output'}`); continue; }
       try {
@@ -119,6 +124,7 @@ async function main(): Promise<void> {
     perChannel: PER_CHANNEL,
     calibrationSamples: CALIBRATION_SAMPLES,
     evalSamples: EVAL_SAMPLES,
+    notes: fs.existsSync('bench/compressNotes.md') ? fs.readFileSync('bench/compressNotes.md', 'utf8') : undefined,
   });
   fs.mkdirSync('bench-results', { recursive: true });
   fs.writeFileSync('bench-results/compress.md', markdown);

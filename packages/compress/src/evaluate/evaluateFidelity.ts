@@ -19,7 +19,7 @@ export interface EvaluateOptions {
 export interface Timing {
   /** Session creation, ms. */
   loadMs: number;
-  /** Median run time over the timed passes after warm-up, ms. */
+  /** Median run time over the timed passes after warm-up (runs alternate with the other model's), ms. */
   runMs: number;
 }
 
@@ -27,7 +27,7 @@ export interface BackendEvaluation extends FidelityByOutput {
   backend: string;
   reference: Timing;
   candidate: Timing;
-  /** candidate.runMs / reference.runMs. */
+  /** Median over alternating reference/candidate runs of candidate time ÷ reference time. */
   latencyRatio: number;
   accuracy?: { reference: number; candidate: number };
 }
@@ -53,53 +53,78 @@ export async function evaluateFidelity(
   let done = 0;
   const results: BackendEvaluation[] = [];
   for (const backend of backends) {
-    const timing = { warmup: options.warmup ?? 1, passes: options.timingPasses ?? 2 };
-    const ref = await runAll(backend, reference, samples, timing, 'reference');
-    options.onProgress?.(++done, total, `${backend.name}: reference`);
-    const cand = await runAll(backend, candidate, samples, timing, 'candidate');
-    options.onProgress?.(++done, total, `${backend.name}: candidate`);
-    const evaluation: BackendEvaluation = {
-      backend: backend.name,
-      ...compareOutputs(ref.outputs, cand.outputs),
-      reference: ref.timing,
-      candidate: cand.timing,
-      latencyRatio: cand.timing.runMs / ref.timing.runMs,
-    };
-    if (options.labels) {
-      evaluation.accuracy = { reference: accuracy(ref.outputs, options.labels), candidate: accuracy(cand.outputs, options.labels) };
+    const ref = await load(backend, reference, 'reference');
+    const cand = await load(backend, candidate, 'candidate').catch(async (e) => { await ref.session.release(); throw e; });
+    try {
+      const refOut = await runEach(ref.session, samples);
+      options.onProgress?.(++done, total, `${backend.name}: reference`);
+      const candOut = await runEach(cand.session, samples);
+      const timing = await pairedTiming(ref.session, cand.session, samples, options.warmup ?? 1, options.timingPasses ?? 2);
+      options.onProgress?.(++done, total, `${backend.name}: candidate`);
+      const evaluation: BackendEvaluation = {
+        backend: backend.name,
+        ...compareOutputs(refOut, candOut),
+        reference: { loadMs: ref.loadMs, runMs: timing.referenceMs },
+        candidate: { loadMs: cand.loadMs, runMs: timing.candidateMs },
+        latencyRatio: timing.ratio,
+      };
+      if (options.labels) {
+        evaluation.accuracy = { reference: accuracy(refOut, options.labels), candidate: accuracy(candOut, options.labels) };
+      }
+      results.push(evaluation);
+    } finally {
+      await ref.session.release();
+      await cand.session.release();
     }
-    results.push(evaluation);
   }
   return { samples: samples.length, backends: results };
 }
 
-async function runAll(backend: EvalBackend, bytes: Uint8Array, samples: EvalFeeds[], timing: { warmup: number; passes: number }, role: string) {
+async function load(backend: EvalBackend, bytes: Uint8Array, role: string): Promise<{ session: EvalSession; loadMs: number }> {
   const t0 = performance.now();
-  let session: EvalSession;
   try {
-    session = await backend.createSession(bytes);
+    const session = await backend.createSession(bytes);
+    return { session, loadMs: performance.now() - t0 };
   } catch (e) {
     throw new PareError('eval_load_failed', `The ${role} model does not load in ${backend.name}: ${(e as Error).message}`, { cause: e });
   }
-  const loadMs = performance.now() - t0;
-  try {
-    for (let i = 0; i < timing.warmup; i++) await session.run(samples[i % samples.length]!);
-    const outputs: Array<Record<string, EvalTensor>> = [];
-    const times: number[] = [];
-    for (let pass = 0; pass < Math.max(1, timing.passes); pass++) {
-      for (const feeds of samples) {
-        const t1 = performance.now();
-        const out = await session.run(feeds);
-        times.push(performance.now() - t1);
-        if (pass === 0) outputs.push(out);
-      }
-    }
-    // The median resists the odd slow run (GC, another process on a shared 2-core machine).
-    times.sort((a, b) => a - b);
-    return { outputs, timing: { loadMs, runMs: times[Math.floor(times.length / 2)]! } };
-  } finally {
-    await session.release();
+}
+
+async function runEach(session: EvalSession, samples: EvalFeeds[]): Promise<Array<Record<string, EvalTensor>>> {
+  const outputs: Array<Record<string, EvalTensor>> = [];
+  for (const feeds of samples) outputs.push(await session.run(feeds));
+  return outputs;
+}
+
+/**
+ * Reference and candidate run alternately on the same sample, so both see the same machine load (a shared
+ * CI box swings several-fold between seconds). Reported: the median run of each, and the median of the
+ * per-pair ratios, which cancels load that changes slower than one pair.
+ */
+async function pairedTiming(ref: EvalSession, cand: EvalSession, samples: EvalFeeds[], warmup: number, passes: number) {
+  for (let i = 0; i < warmup; i++) {
+    await ref.run(samples[i % samples.length]!);
+    await cand.run(samples[i % samples.length]!);
   }
+  const refTimes: number[] = [], candTimes: number[] = [], ratios: number[] = [];
+  for (let pass = 0; pass < Math.max(1, passes); pass++) {
+    for (const feeds of samples) {
+      const t0 = performance.now();
+      await ref.run(feeds);
+      const t1 = performance.now();
+      await cand.run(feeds);
+      const t2 = performance.now();
+      refTimes.push(t1 - t0);
+      candTimes.push(t2 - t1);
+      ratios.push((t2 - t1) / (t1 - t0));
+    }
+  }
+  return { referenceMs: median(refTimes), candidateMs: median(candTimes), ratio: median(ratios) };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 /** Fraction of samples whose first score output's first row has its argmax at the label. */
