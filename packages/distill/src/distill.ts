@@ -33,7 +33,7 @@ export interface DistillOptions {
   /** Weight of the KD term; 1 - alpha weights cross-entropy on labels (default 0.7). */
   alpha?: number;
   seed?: number;
-  /** Tokenizer settings when the teacher is trained here (default 3000 pieces, 128 tokens). */
+  /** Tokenizer settings when the teacher is trained here (default 6000 pieces, 128 tokens). */
   vocabSize?: number;
   maxLength?: number;
   /** Keep only the first n examples of each split: tests and smoke runs. */
@@ -59,7 +59,7 @@ export interface DistillResult {
   testSet: EncodedSet;
 }
 
-export const DEFAULTS = { temperature: 2, alpha: 0.7, seed: 1, vocabSize: 3000, maxLength: 128, batchSize: 64, teacherEpochs: 3, studentEpochs: 6, learningRate: 1e-3, studentLearningRate: 2e-3 } as const;
+export const DEFAULTS = { temperature: 2, alpha: 0.7, seed: 1, vocabSize: 6000, maxLength: 128, batchSize: 64, teacherEpochs: 3, studentEpochs: 6, learningRate: 1e-3, studentLearningRate: 2e-3 } as const;
 
 export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
   if ((o.data ?? DATASET_NAME) !== DATASET_NAME) throw new PareError('distill_data', `Unknown dataset "${o.data}"; available: ${DATASET_NAME}.`);
@@ -83,7 +83,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
   } else {
     tokenizer = trainWordPiece(data.train.map((e) => e.text), { vocabSize: o.vocabSize ?? DEFAULTS.vocabSize, maxLength: o.maxLength ?? DEFAULTS.maxLength });
   }
-  const [train, test] = [encodeExamples(tokenizer, data.train), encodeExamples(tokenizer, data.test)];
+  const [train, val, test] = [encodeExamples(tokenizer, data.train), encodeExamples(tokenizer, data.val), encodeExamples(tokenizer, data.test)];
   const base = { vocabSize: tokenizer.vocab.length, maxLength: tokenizer.maxLength, numLabels: 2 };
   const provenance = { seed, datasetChecksum: data.checksum };
   const progress = (phase: DistillPhase) => (p: TrainProgress) =>
@@ -102,7 +102,8 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
     const config: EncoderConfig = { ...base, ...TEACHER_SIZE, ...teacherSpec.size };
     const model = initEncoder(config, seed);
     say('teacher', `training teacher (${countParameters(config)} parameters)`);
-    const r = await trainEncoder(model, train, { epochs: teacherSpec.epochs ?? DEFAULTS.teacherEpochs, batchSize, learningRate: teacherSpec.learningRate ?? DEFAULTS.learningRate, seed, onProgress: progress('teacher'), signal: o.signal });
+    const r = await trainEncoder(model, train, { epochs: teacherSpec.epochs ?? DEFAULTS.teacherEpochs, batchSize, learningRate: teacherSpec.learningRate ?? DEFAULTS.learningRate, seed, validation: val, onProgress: progress('teacher'), signal: o.signal });
+    if (r.validationAccuracy) say('teacher', `validation accuracy by epoch ${r.validationAccuracy.map((a) => a.toFixed(4)).join(', ')}; kept epoch ${r.bestEpoch! + 1}`);
     say('teacher-logits', 'teacher logits on the training split');
     teacherTrainLogits = predictLogits(model, train);
     teacher = await exportClassifier(model, test, { model: modelName, variant: 'teacher', tokenizer, provenance });
@@ -115,8 +116,9 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
   say('student', `distilling student (${countParameters(sConfig)} parameters, T=${temperature}, alpha=${alpha})`);
   const r = await trainEncoder(student, train, {
     epochs: sSpec.epochs ?? DEFAULTS.studentEpochs, batchSize, learningRate: sSpec.learningRate ?? DEFAULTS.studentLearningRate, seed: seed + 1,
-    kd: { temperature, alpha, teacherLogits: teacherTrainLogits }, onProgress: progress('student'), signal: o.signal,
+    kd: { temperature, alpha, teacherLogits: teacherTrainLogits }, validation: val, onProgress: progress('student'), signal: o.signal,
   });
+  if (r.validationAccuracy) say('student', `validation accuracy by epoch ${r.validationAccuracy.map((a) => a.toFixed(4)).join(', ')}; kept epoch ${r.bestEpoch! + 1}`);
   say('export', 'exporting the student to ONNX');
   const passes = [{ name: 'distill', options: { temperature, alpha, teacherSha256: teacher.manifest.sha256 } }];
   const exported = await exportClassifier(student, test, { model: modelName, variant: 'student', tokenizer, provenance: { ...provenance, source: 'teacher', sourceSha256: teacher.manifest.sha256, passes } });

@@ -17,7 +17,7 @@ export interface EncoderConfig {
 export type ModelSize = Pick<EncoderConfig, 'dModel' | 'heads' | 'layers' | 'ffDim'>;
 
 /** Defaults for the spam teacher and student; the student has under a quarter of the teacher's parameters. */
-export const TEACHER_SIZE: ModelSize = { dModel: 96, heads: 4, layers: 2, ffDim: 192 };
+export const TEACHER_SIZE: ModelSize = { dModel: 128, heads: 4, layers: 2, ffDim: 256 };
 export const STUDENT_SIZE: ModelSize = { dModel: 32, heads: 2, layers: 1, ffDim: 64 };
 
 export function validateConfig(c: EncoderConfig): void {

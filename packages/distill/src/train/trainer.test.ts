@@ -44,6 +44,16 @@ describe('trainEncoder', () => {
     expect(r.losses.at(-1)!).toBeLessThan(r.losses[0]! * 0.5);
   });
 
+  it('keeps the weights of the epoch with the best validation accuracy', async () => {
+    const model = initEncoder(config, 4);
+    const val = toySet(32, 8, 9);
+    const r = await trainEncoder(model, toySet(64, 8, 8), { epochs: 4, batchSize: 16, learningRate: 1e-2, warmupSteps: 2, seed: 4, validation: val });
+    expect(r.validationAccuracy).toHaveLength(4);
+    const best = Math.max(...r.validationAccuracy!);
+    expect(r.validationAccuracy![r.bestEpoch!]).toBe(best);
+    expect(classifierMetrics(predictLogits(model, val), val).accuracy).toBe(best);
+  });
+
   it('stops when its signal is aborted', async () => {
     const ac = new AbortController();
     ac.abort();

@@ -6,6 +6,8 @@ import type { EncoderModel, Weights } from '../model/params';
 import { makeRng, shuffle } from '../random';
 import { AdamW } from './adamw';
 import { crossEntropy, kdLoss, validateKd, type KdOptions } from './losses';
+import { classifierMetrics } from './metrics';
+import { predictLogits } from './predict';
 
 // The training loop: mini-batches of fixed shape (so jit compiles once), the embedding lookup outside jit,
 // loss + gradients inside one jitted valueAndGrad, AdamW on the JS-side weights, linear warm-up then linear decay.
@@ -24,11 +26,20 @@ export interface TrainOptions {
   seed: number;
   /** Distil instead of plain cross-entropy: teacher logits [n, numLabels] for every training row. */
   kd?: KdOptions & { teacherLogits: Float32Array };
+  /** Evaluate on this set after every epoch and keep the weights of the epoch with the best accuracy. */
+  validation?: EncodedSet;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
 
-export interface TrainResult { losses: number[]; steps: number; seconds: number }
+export interface TrainResult {
+  losses: number[];
+  steps: number;
+  seconds: number;
+  /** Validation accuracy after each epoch and the epoch (0-based) whose weights were kept, when validating. */
+  validationAccuracy?: number[];
+  bestEpoch?: number;
+}
 
 export function oneHot(labels: ArrayLike<number>, k: number): Float32Array {
   const out = new Float32Array(labels.length * k);
@@ -82,6 +93,8 @@ export async function trainEncoder(model: EncoderModel, data: EncodedSet, o: Tra
   const losses: number[] = [];
   const started = performance.now();
   let s = 0;
+  const valAcc: number[] = [];
+  let best: { epoch: number; accuracy: number; weights: Weights } | undefined;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     shuffle(order, rng);
     for (let b = 0; b < perEpoch; b++, s++) {
@@ -111,6 +124,13 @@ export async function trainEncoder(model: EncoderModel, data: EncodedSet, o: Tra
       // Yield to the event loop so a job runner can report progress and receive a cancel between steps.
       await new Promise((r) => setTimeout(r, 0));
     }
+    if (o.validation) {
+      const acc = classifierMetrics(predictLogits(model, o.validation), o.validation).accuracy;
+      valAcc.push(acc);
+      // Ties go to the later epoch: same accuracy after more training usually means more confident margins.
+      if (!best || acc >= best.accuracy) best = { epoch, accuracy: acc, weights: Object.fromEntries(Object.entries(model.weights).map(([k, v]) => [k, v.slice()])) };
+    }
   }
-  return { losses, steps: s, seconds: (performance.now() - started) / 1000 };
+  if (best) for (const [k, v] of Object.entries(best.weights)) model.weights[k]!.set(v);
+  return { losses, steps: s, seconds: (performance.now() - started) / 1000, ...(best ? { validationAccuracy: valAcc, bestEpoch: best.epoch } : {}) };
 }
