@@ -60,7 +60,7 @@ const noop = (): void => {};
 console.log(`batch-infer on an MLP 256-${HIDDEN}-${HIDDEN}-10, ${count} examples, ${cores} cores, onnxruntime-node cpu\n`);
 console.log('sessions  threads/session  batch  examples/s  (run seconds, excluding JSON parse and session start)');
 for (const configuration of configurations) {
-  const spec: BatchInferSpec = { type: 'batch-infer', model, data, executionProvider: 'cpu', ...configuration };
+  const spec: BatchInferSpec = { type: 'batch-infer', model, data, seed: 1, executionProvider: 'cpu', ...configuration };
   const ctx: JobContext = { jobId: 'bench', progress: noop, log: { info: noop, warn: noop, error: noop }, signal: new AbortController().signal, artifactsDir: mkdtempSync(join(dir, 'out-')) };
   const { metrics } = await batchInfer(spec, ctx);
   console.log(`${String(metrics.sessions).padStart(8)}  ${String(metrics.intraOpNumThreads).padStart(15)}  ${String(metrics.batchSize).padStart(5)}  ${String(metrics.itemsPerSecond).padStart(10)}  (${metrics.seconds})`);

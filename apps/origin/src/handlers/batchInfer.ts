@@ -11,7 +11,7 @@ import { loadDataset } from './dataset';
 // order: {"index": i, "outputs": {<name>: flat number array}}.
 
 export const batchInfer: JobHandler<BatchInferSpec> = async (spec, ctx) => {
-  const examples = await loadDataset(spec.data, ctx.signal);
+  const { examples } = await loadDataset(spec, ctx.signal);
   ctx.log.info(`Loaded ${examples.length} examples from ${spec.data}.`);
   const predictions: Array<Record<string, number[]>> = new Array(examples.length);
   const stats = await runBatchedInference(spec, examples, ctx, ({ firstIndex, outputs }) => {

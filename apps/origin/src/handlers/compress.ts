@@ -19,7 +19,7 @@ export const compress: JobHandler<CompressSpec> = async (spec, ctx) => {
   let done = 0;
   let total = 0;
   const deps = {
-    calibrate: spec.calibration ? await calibrator(spec.calibration, spec.calibrationLimit, ctx) : undefined,
+    calibrate: spec.calibration ? await calibrator(spec.calibration, spec.calibrationLimit, spec.model, ctx) : undefined,
     onStep: (step: string, phase: 'start' | 'end') => {
       if (phase === 'end') done += 1;
       ctx.progress(done / total, `${phase === 'start' ? 'running' : 'finished'} ${step}`);
@@ -45,8 +45,8 @@ export const compress: JobHandler<CompressSpec> = async (spec, ctx) => {
   };
 };
 
-async function calibrator(ref: string, limit: number, ctx: JobContext): Promise<(model: Parameters<typeof calibrate>[0]) => ReturnType<typeof calibrate>> {
-  const examples = (await loadDataset(ref, ctx.signal)).slice(0, limit);
+async function calibrator(ref: string, limit: number, modelRef: string, ctx: JobContext): Promise<(model: Parameters<typeof calibrate>[0]) => ReturnType<typeof calibrate>> {
+  const { examples } = await loadDataset({ data: ref, model: modelRef, seed: 1, limit }, ctx.signal);
   ctx.log.info(`Calibrating on ${examples.length} examples from ${ref}.`);
   return async (model) => {
     const probe = await createNodeSession(encodeModel(model), { executionProvider: 'cpu', intraOpNumThreads: 1 }, ctx.log.warn);

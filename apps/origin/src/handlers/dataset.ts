@@ -1,9 +1,13 @@
+import { dirname, join } from 'node:path';
 import { PareError } from '@pare/errors';
+import { encodeText, parseManifest, type Manifest } from '@pare/runtime';
 import { readFileRef } from './readFileRef';
 
-// Datasets for batch inference and evaluation: JSONL (one example per line) or a JSON array. An example is
-// `{ "inputs": { <input name>: number | nested number array }, "label"?: number | string }`; the arrays are
-// one example's tensor, without the batch dimension.
+// Datasets for batch inference and evaluation. A file is JSONL (one example per line) or a JSON array; an
+// example is `{ "inputs": { <input name>: number | nested number array }, "label"?: number | string }` (the
+// arrays are one example's tensor, without the batch axis) or `{ "text": "…", "label"?: … }`, which the
+// variant manifest's tokenizer turns into inputs exactly as the edge does. "spam-assassin" names that
+// dataset's held-out test split, split with the same seed as distillation.
 
 export type NestedNumbers = number | NestedNumbers[];
 
@@ -12,19 +16,68 @@ export interface Example {
   label?: number | string;
 }
 
-export async function loadDataset(ref: string, signal?: AbortSignal): Promise<Example[]> {
+interface RawExample {
+  inputs?: Record<string, NestedNumbers>;
+  text?: string;
+  label?: number | string;
+}
+
+export interface DatasetRequest {
+  data: string;
+  model: string;
+  manifest?: string;
+  seed: number;
+  limit?: number;
+}
+
+export interface Dataset {
+  examples: Example[];
+  /** Class names from the manifest, when one was read. */
+  labels?: string[];
+  source: string;
+}
+
+export async function loadDataset(request: DatasetRequest, signal?: AbortSignal): Promise<Dataset> {
+  const raw = request.data === 'spam-assassin' ? await spamAssassinTest(request.seed) : await readExamples(request.data, signal);
+  const limited = request.limit === undefined ? raw : raw.slice(0, request.limit);
+  if (limited.length === 0) throw new PareError('dataset_empty', `data: ${request.data} holds no examples.`);
+  if (!limited.some((e) => e.text !== undefined)) return { examples: limited as Example[], source: request.data };
+
+  const manifest = await readManifest(request, signal);
+  const preprocess = manifest.preprocess;
+  if (!preprocess) throw new PareError('manifest_invalid', `manifest: ${manifest.model}/${manifest.variant} has no preprocess.tokenizer, so text examples cannot be encoded.`);
+  const examples = limited.map((example, i): Example => {
+    if (example.text === undefined) return example as Example;
+    if (example.inputs) throw new PareError('dataset_invalid', `data: example ${i} has both "text" and "inputs"; give one.`);
+    const encoded = encodeText(preprocess.tokenizer, example.text);
+    const inputs: Record<string, NestedNumbers> = { [preprocess.idsInput]: Array.from(encoded.ids) };
+    if (preprocess.maskInput) inputs[preprocess.maskInput] = Array.from(encoded.attentionMask);
+    return { inputs, label: example.label };
+  });
+  return { examples, labels: manifest.postprocess?.labels, source: request.data };
+}
+
+async function spamAssassinTest(seed: number): Promise<RawExample[]> {
+  const { loadSpamAssassin, LABELS } = await import('@pare/distill');
+  return loadSpamAssassin({ seed }).test.map((e) => ({ text: e.text, label: LABELS[e.label] }));
+}
+
+async function readManifest(request: DatasetRequest, signal?: AbortSignal): Promise<Manifest> {
+  const ref = request.manifest ?? (/^https?:\/\//.test(request.model) ? new URL('manifest.json', request.model).href : join(dirname(request.model), 'manifest.json'));
+  const text = new TextDecoder().decode(await readFileRef(ref, 'manifest', signal));
+  return parseManifest(parseJson(text, `manifest ${ref}`));
+}
+
+async function readExamples(ref: string, signal?: AbortSignal): Promise<RawExample[]> {
   const text = new TextDecoder().decode(await readFileRef(ref, 'data', signal));
-  const trimmed = text.trimStart();
   const raw: Array<{ value: unknown; where: string }> = [];
-  if (trimmed.startsWith('[')) {
-    const parsed = parseJson(trimmed, 'the JSON file');
-    (parsed as unknown[]).forEach((value, i) => raw.push({ value, where: `item ${i}` }));
+  if (text.trimStart().startsWith('[')) {
+    (parseJson(text, 'the JSON file') as unknown[]).forEach((value, i) => raw.push({ value, where: `item ${i}` }));
   } else {
     text.split('\n').forEach((line, i) => {
       if (line.trim()) raw.push({ value: parseJson(line, `line ${i + 1}`), where: `line ${i + 1}` });
     });
   }
-  if (raw.length === 0) throw new PareError('dataset_empty', `data: ${ref} holds no examples.`);
   return raw.map(({ value, where }) => checkExample(value, where));
 }
 
@@ -36,13 +89,15 @@ function parseJson(text: string, where: string): unknown {
   }
 }
 
-function checkExample(value: unknown, where: string): Example {
-  const example = value as Partial<Example> | null;
-  if (typeof example !== 'object' || example === null || typeof example.inputs !== 'object' || example.inputs === null || Array.isArray(example.inputs)) {
-    throw new PareError('dataset_invalid', `data: ${where} must be an object {"inputs": {<input name>: values}, "label"?: …}.`);
+function checkExample(value: unknown, where: string): RawExample {
+  const example = value as RawExample | null;
+  const hasInputs = typeof example?.inputs === 'object' && example.inputs !== null && !Array.isArray(example.inputs);
+  const hasText = typeof example?.text === 'string';
+  if (typeof example !== 'object' || example === null || (!hasInputs && !hasText)) {
+    throw new PareError('dataset_invalid', `data: ${where} must be an object {"inputs": {<input name>: values}} or {"text": "…"}, with an optional "label".`);
   }
   if (example.label !== undefined && typeof example.label !== 'number' && typeof example.label !== 'string') {
     throw new PareError('dataset_invalid', `data: ${where} has a label that is neither a number nor a string.`);
   }
-  return example as Example;
+  return example;
 }

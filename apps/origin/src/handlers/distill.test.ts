@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parseManifest } from '@pare/runtime';
-import { parseJobSpec, type DistillSpec } from '../jobs/jobSpec';
+import { parseJobSpec, type DistillSpec, type EvaluateSpec } from '../jobs/jobSpec';
 import { recordingContext } from '../../test/recordingContext';
 import { startStandInEdge, type StandInEdge } from '../../test/standInEdge';
 import { distill } from './distill';
+import { evaluate } from './evaluate';
 
 // A tiny real distillation (128 emails, a 2-layer d=32 teacher, a 1-layer d=8 student, one epoch each)
 // through the job handler, publishing the student to a stand-in edge.
@@ -34,6 +35,17 @@ test('trains a teacher, distils a student, writes artifacts and publishes the st
   expect(result.metrics.published).toMatchObject({ model: 'spam', variant: 'student-test', status: 201 });
   const [upload] = edge.received;
   expect(upload!.manifest).toMatchObject({ model: 'spam', variant: 'student-test', bytes: readFileSync(join(ctx.artifactsDir, 'student.onnx')).byteLength });
+
+  // The origin's evaluate job (onnxruntime-node, the runtime's tokenizer, the same seed and test split) reads
+  // the student exactly as the trainer measured it.
+  const evaluation = await evaluate(parseJobSpec({
+    type: 'evaluate', model: join(ctx.artifactsDir, 'student.onnx'), manifest: join(ctx.artifactsDir, 'student.manifest.json'),
+    data: 'spam-assassin', seed: 3, limit: 128,
+  }) as EvaluateSpec, recordingContext());
+  expect(evaluation.metrics.labels).toEqual(['ham', 'spam']);
+  expect(evaluation.metrics.labelled).toBe(result.metrics.n);
+  expect(evaluation.metrics.accuracy).toBeCloseTo(result.metrics.accuracy as number, 10);
+
   // Progress moves forward through the phases and ends near the top.
   expect(ctx.progressSeen).toEqual([...ctx.progressSeen].sort((a, b) => a - b));
   expect(ctx.progressSeen.at(-1)!).toBeGreaterThan(0.95);

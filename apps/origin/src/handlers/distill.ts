@@ -25,6 +25,7 @@ const PHASE_SPAN: Record<DistillPhase, [number, number]> = {
 export const distill: JobHandler<DistillSpec> = async (spec, ctx) => {
   const teacher = await teacherOption(spec, ctx);
   let lastPhase: DistillPhase | undefined;
+  let reached = 0;
   const result = await runDistill({
     teacher,
     data: spec.data,
@@ -43,7 +44,9 @@ export const distill: JobHandler<DistillSpec> = async (spec, ctx) => {
       lastPhase = p.phase;
       const [start, end] = PHASE_SPAN[p.phase];
       const within = p.step !== undefined && p.totalSteps ? p.step / p.totalSteps : 0;
-      ctx.progress(start + (end - start) * within, `${p.phase}: ${p.message}`);
+      // A phase may report again without a step (a summary line): progress never moves backwards.
+      reached = Math.max(reached, start + (end - start) * within);
+      ctx.progress(reached, `${p.phase}: ${p.message}`);
     },
   });
 

@@ -11,7 +11,9 @@ import { loadDataset, type Example } from './dataset';
 // and the confusion matrix, beside throughput. Examples without a label still count for throughput.
 
 export const evaluate: JobHandler<EvaluateSpec> = async (spec, ctx) => {
-  const examples = await loadDataset(spec.data, ctx.signal);
+  const dataset = await loadDataset(spec, ctx.signal);
+  const { examples } = dataset;
+  ctx.log.info(`Loaded ${examples.length} examples from ${dataset.source}.`);
   const predicted: number[] = new Array(examples.length);
   let width = 0;
   let outputName = spec.output;
@@ -25,7 +27,7 @@ export const evaluate: JobHandler<EvaluateSpec> = async (spec, ctx) => {
     });
   });
 
-  const labels = spec.labels ?? Array.from({ length: Math.max(2, width) }, (_, i) => String(i));
+  const labels = spec.labels ?? dataset.labels ?? Array.from({ length: Math.max(2, width) }, (_, i) => String(i));
   const actual: number[] = [];
   const predictedLabelled: number[] = [];
   examples.forEach((example, i) => {

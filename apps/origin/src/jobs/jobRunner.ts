@@ -114,7 +114,7 @@ export class JobRunner {
     for (const name of result.artifacts) {
       artifacts.push({ name, bytes: (await stat(join(artifactsDir, name))).size });
     }
-    await this.settle(id, { state: 'succeeded', progress: 1, metrics: result.metrics, artifacts, error: null });
+    await this.settle(id, { state: 'succeeded', progress: 1, message: null, metrics: result.metrics, artifacts, error: null });
     await this.log(id, 'info', 'Succeeded.');
   }
 

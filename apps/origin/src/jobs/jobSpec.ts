@@ -15,8 +15,18 @@ const fileRef = z.string().min(1, 'must name a file path or an http(s) URL');
 
 const inferenceOptions = {
   model: fileRef,
-  /** JSONL (one example per line) or a JSON array; each example is `{ "inputs": { <input name>: number | nested number array } }`. */
+  /**
+   * JSONL (one example per line) or a JSON array of `{ "inputs": { <input name>: number | nested array } }` or
+   * `{ "text": "…" }` examples (with `"label"` for evaluate); or "spam-assassin" for that dataset's held-out
+   * test split (text, labelled).
+   */
   data: fileRef,
+  /** The variant manifest (tokenizer, input names, labels) for text examples; manifest.json beside the model when absent. */
+  manifest: fileRef.optional(),
+  /** Seed of the built-in dataset's split (the one the model was distilled with). */
+  seed: z.number().int().default(1),
+  /** Use only the first n examples. */
+  limit: z.number().int().positive().optional(),
   batchSize: z.number().int().min(1).max(65536).default(64),
   executionProvider: z.enum(EXECUTION_PROVIDERS).default('cpu'),
   /** Sessions run side by side, each on cores/sessions intra-op threads. */
