@@ -20,12 +20,15 @@ const { values } = parseArgs({
 const env = process.env;
 const port = Number(values.port ?? env.PORT ?? 8788);
 const host = values.host ?? env.HOST ?? '127.0.0.1';
+const concurrency = Number(values.concurrency ?? env.PARE_ORIGIN_CONCURRENCY ?? 1);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port / PORT must be a port number; got "${values.port ?? env.PORT}".`);
+if (!Number.isInteger(concurrency) || concurrency < 1) fail(`--concurrency / PARE_ORIGIN_CONCURRENCY must be a positive integer; got "${values.concurrency ?? env.PARE_ORIGIN_CONCURRENCY}".`);
 const origin = await createOrigin({
   redisUrl: env.REDIS_URL || undefined,
   redisPrefix: env.PARE_REDIS_PREFIX,
   dataDir: values['data-dir'] ?? env.PARE_ORIGIN_DATA_DIR ?? '.pare/origin',
   worker: !values['no-worker'] && env.PARE_ORIGIN_WORKER !== '0',
-  concurrency: Number(values.concurrency ?? env.PARE_ORIGIN_CONCURRENCY ?? 1),
+  concurrency,
   lockDurationMs: env.PARE_BULLMQ_LOCK_MS ? Number(env.PARE_BULLMQ_LOCK_MS) : undefined,
 });
 
@@ -37,3 +40,8 @@ serveOrigin(origin, {
     console.log(`pare origin listening on http://${host}:${actualPort} (${origin.service.backendName} backend, ${worker})`);
   },
 });
+
+function fail(message: string): never {
+  console.error(`pare origin: ${message}`);
+  process.exit(1);
+}

@@ -24,17 +24,28 @@ test('trains a teacher, distils a student, writes artifacts and publishes the st
     limit: 128, vocabSize: 300, maxLength: 24, batchSize: 32, seed: 3, temperature: 3, alpha: 0.5,
     teacher: { size: { dModel: 32, heads: 2, layers: 2, ffDim: 64 }, epochs: 1 },
     student: { size: { dModel: 8, heads: 2, layers: 1, ffDim: 16 }, epochs: 1 },
+    variants: [{ variant: 'student-int8', options: { quantize: 'int8-dynamic' } }],
     publish: { edge: edge.url, model: 'spam', variant: 'student-test' },
   }) as DistillSpec;
   const ctx = recordingContext();
   const result = await distill(spec, ctx);
-  expect(result.artifacts).toEqual(['student.onnx', 'student.manifest.json', 'metrics.json', 'teacher.onnx', 'teacher.manifest.json']);
+  expect(result.artifacts).toEqual([
+    'student.onnx', 'student.manifest.json', 'metrics.json', 'teacher.onnx', 'teacher.manifest.json', 'student-int8.onnx', 'student-int8.manifest.json',
+  ]);
   const manifest = parseManifest(JSON.parse(readFileSync(join(ctx.artifactsDir, 'student.manifest.json'), 'utf8')));
   expect(manifest.variant).toBe('student');
   expect(result.metrics.parameterRatio).toBeLessThan(0.25);
-  expect(result.metrics.published).toMatchObject({ model: 'spam', variant: 'student-test', status: 201 });
-  const [upload] = edge.received;
+  expect(result.metrics.published).toMatchObject({ model: 'spam', variants: [{ variant: 'student-test', status: 201 }, { variant: 'student-int8', status: 201 }] });
+  const [upload, int8Upload] = edge.received;
   expect(upload!.manifest).toMatchObject({ model: 'spam', variant: 'student-test', bytes: readFileSync(join(ctx.artifactsDir, 'student.onnx')).byteLength });
+  // The int8 variant is smaller, names its source and passes, and carries the accuracy measured on the test split.
+  const int8Manifest = parseManifest(JSON.parse(readFileSync(join(ctx.artifactsDir, 'student-int8.manifest.json'), 'utf8')));
+  expect(int8Manifest.bytes).toBeLessThan(manifest.bytes);
+  expect(int8Manifest.sha256).toBe(int8Upload!.manifest.sha256);
+  expect(int8Manifest.provenance).toMatchObject({ source: 'student', sourceSha256: manifest.sha256 });
+  expect(int8Manifest.provenance.passes.at(-1)!.name).toMatch(/int8-dynamic/);
+  expect(int8Manifest.metrics.accuracy).toBeGreaterThanOrEqual(0);
+  expect(Math.abs(int8Manifest.metrics.accuracy! - (result.metrics.accuracy as number))).toBeLessThan(0.1);
 
   // The origin's evaluate job (onnxruntime-node, the runtime's tokenizer, the same seed and test split) reads
   // the student exactly as the trainer measured it.

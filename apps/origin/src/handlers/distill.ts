@@ -7,6 +7,7 @@ import type { JobContext, JobHandler } from '../jobs/jobHandler';
 import type { DistillSpec } from '../jobs/jobSpec';
 import { publishVariant } from '../publish/edgePublisher';
 import { readFileRef } from './readFileRef';
+import { buildStudentVariants } from './studentVariants';
 
 // `distill`: the @pare/distill pipeline as a job. Artifacts: student.onnx and its manifest (and the teacher's
 // when trained here) plus metrics.json; with `publish`, the student then goes to the edge's admin API.
@@ -66,14 +67,22 @@ export const distill: JobHandler<DistillSpec> = async (spec, ctx) => {
     studentBytes: result.student.bytes.byteLength,
     dataset: result.dataset,
   };
+  const variants = await buildStudentVariants(result, spec.variants, ctx);
+  for (const v of variants) artifacts.push(`${v.variant}.onnx`, `${v.variant}.manifest.json`);
+  if (variants.length) metrics.variants = variants.map((v) => ({ variant: v.variant, bytes: v.bytes.byteLength, accuracy: v.accuracy }));
   await writeFile(join(ctx.artifactsDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
 
   if (spec.publish) {
     const { edge, model, variant } = spec.publish;
-    ctx.progress(0.99, `publishing ${model}/${variant} to ${edge}`);
-    const published = await publishVariant({ edge, model, variant, bytes: result.student.bytes, manifest: { ...result.manifest }, signal: ctx.signal });
-    ctx.log.info(`Published ${model}/${variant} to ${edge} (HTTP ${published.status}).`);
-    metrics.published = { edge, model, variant, status: published.status };
+    const uploads = [{ variant, bytes: result.student.bytes, manifest: result.manifest }, ...variants];
+    const published = [];
+    for (const upload of uploads) {
+      ctx.progress(0.99, `publishing ${model}/${upload.variant} to ${edge}`);
+      const answer = await publishVariant({ edge, model, variant: upload.variant, bytes: upload.bytes, manifest: { ...upload.manifest }, signal: ctx.signal });
+      ctx.log.info(`Published ${model}/${upload.variant} to ${edge} (HTTP ${answer.status}).`);
+      published.push({ variant: upload.variant, status: answer.status });
+    }
+    metrics.published = { edge, model, variants: published };
   }
   return { metrics, artifacts };
 };

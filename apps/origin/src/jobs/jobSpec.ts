@@ -91,6 +91,23 @@ const publishTarget = z
 
 const positiveInt = z.number().int().positive();
 
+const variantName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case variant name');
+
+/** A compressed variant a distill job makes of its student: CompressOptions of @pare/compress, without calibration. */
+const compressedVariant = z
+  .object({ variant: variantName, options: z.record(z.string(), z.unknown()) })
+  .strict()
+  .superRefine((spec, ctx) => {
+    try {
+      checkCompressOptions(spec.options as CompressOptions);
+      if ((spec.options as CompressOptions).quantize === 'int8-static') {
+        ctx.addIssue({ code: 'custom', path: ['options', 'quantize'], message: 'int8-static needs calibration; use int8-dynamic or int8-weights here, or a compress job' });
+      }
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: error instanceof Error ? error.message.replace(/\.$/, '') : String(error) });
+    }
+  });
+
 /** Size and schedule of an encoder the trainer builds (teacher or student). */
 const encoderTraining = z
   .object({
@@ -123,7 +140,9 @@ const distillSpec = z
     batchSize: positiveInt.optional(),
     /** Model name written into the manifests. */
     model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case model name').default('spam'),
-    /** Publish the student to the edge when the job succeeds. */
+    /** Compressed variants of the student to make (and measure on the test split), e.g. { variant: "student-int8", options: { quantize: "int8-dynamic" } }. */
+    variants: z.array(compressedVariant).max(8).default([]),
+    /** Publish the student (as publish.variant) and its compressed variants to the edge when the job succeeds. */
     publish: publishTarget.optional(),
   })
   .strict();

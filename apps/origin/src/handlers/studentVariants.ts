@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { compressModel, describeOptions, type CompressOptions } from '@pare/compress';
+import type { DistillResult } from '@pare/distill';
+import { encodeModel } from '@pare/onnx';
+import { parseManifest, type Manifest } from '@pare/runtime';
+import type { JobContext } from '../jobs/jobHandler';
+import { runBatchedInference } from './batchedInference';
+import { classificationMetrics, predictedClass } from './classificationMetrics';
+import type { Example } from './dataset';
+
+// Compressed variants of a freshly distilled student, each measured on the same test split as the student
+// (onnxruntime-node, the trainer's encoded test set) so its manifest carries its own accuracy.
+
+export interface VariantRequest {
+  variant: string;
+  options: Record<string, unknown>;
+}
+
+export interface BuiltVariant {
+  variant: string;
+  bytes: Uint8Array;
+  manifest: Manifest;
+  accuracy: number;
+}
+
+export async function buildStudentVariants(result: DistillResult, requests: VariantRequest[], ctx: JobContext): Promise<BuiltVariant[]> {
+  const built: BuiltVariant[] = [];
+  if (requests.length === 0) return built;
+  const examples = testExamples(result);
+  const student = result.manifest;
+  for (const request of requests) {
+    ctx.signal.throwIfAborted();
+    const options = request.options as CompressOptions;
+    const { model } = await compressModel(result.studentModel, options);
+    const bytes = encodeModel(model);
+    const file = `${request.variant}.onnx`;
+    await writeFile(join(ctx.artifactsDir, file), bytes);
+
+    const predicted: number[] = new Array(examples.length);
+    // A quiet context: the student's own progress bar should not jump around while variants are measured.
+    const quiet: JobContext = { ...ctx, progress: () => {} };
+    await runBatchedInference({ model: join(ctx.artifactsDir, file), batchSize: 64, executionProvider: 'cpu', sessions: 1 }, examples, quiet, ({ firstIndex, outputs }) => {
+      const logits = outputs[student.postprocess?.output ?? Object.keys(outputs)[0]!]!;
+      logits.forEach((row, i) => (predicted[firstIndex + i] = predictedClass(row, 0.5)));
+    });
+    const labels = student.postprocess?.labels ?? ['0', '1'];
+    const quality = classificationMetrics(examples.map((e) => e.label as number), predicted, labels);
+
+    const manifest = parseManifest({
+      ...student,
+      variant: request.variant,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      bytes: bytes.byteLength,
+      gzipBytes: gzipSync(bytes, { level: 9 }).byteLength,
+      provenance: {
+        ...student.provenance,
+        source: student.variant,
+        sourceSha256: student.sha256,
+        passes: [...student.provenance.passes, { name: describeOptions(options), options: request.options }],
+        createdAt: new Date().toISOString(),
+      },
+      metrics: { accuracy: quality.accuracy },
+    });
+    await writeFile(join(ctx.artifactsDir, `${request.variant}.manifest.json`), `${JSON.stringify(manifest, null, 2)}\n`);
+    ctx.log.info(`${request.variant}: ${describeOptions(options)}, ${bytes.byteLength} bytes, accuracy ${(quality.accuracy * 100).toFixed(2)}%.`);
+    built.push({ variant: request.variant, bytes, manifest, accuracy: quality.accuracy });
+  }
+  return built;
+}
+
+/** The trainer's encoded test split as onnxruntime feeds, named as the student's manifest names its inputs. */
+function testExamples(result: DistillResult): Example[] {
+  const { testSet, manifest } = result;
+  const ids = manifest.preprocess?.idsInput ?? 'input_ids';
+  const mask = manifest.preprocess?.maskInput ?? 'attention_mask';
+  const L = testSet.maxLength;
+  return Array.from({ length: testSet.n }, (_, i) => ({
+    inputs: { [ids]: Array.from(testSet.ids.subarray(i * L, (i + 1) * L)), [mask]: Array.from(testSet.mask.subarray(i * L, (i + 1) * L)) },
+    label: testSet.labels[i]!,
+  }));
+}
