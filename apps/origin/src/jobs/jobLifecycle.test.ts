@@ -149,6 +149,8 @@ describe.each(backends)('job lifecycle on $name', (backend) => {
       [{ type: 'evaluate', model: 'm', data: 'd', bachSize: 8 }, 'bachSize'],
       [{ type: 'distill', teacher: 't', alpha: 2 }, 'alpha'],
       [{ type: 'distill', teacher: 't', publish: { edge: 'not a url', model: 'spam', variant: 's' } }, 'publish.edge'],
+      [{ type: 'compress', model: 'm', options: { sparsity: 2 } }, 'options'],
+      [{ type: 'distill', variants: [{ variant: 'int8', options: { quantize: 'int8-static' } }] }, 'variants.0.options.quantize'],
       [[1, 2], '(body)'],
     ];
     for (const [spec, field] of cases) {

@@ -10,6 +10,8 @@ export type JobType = (typeof JOB_TYPES)[number];
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
 
+const variantName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case variant name');
+
 /** A file on the origin machine (absolute or relative to the origin's working directory) or an http(s) URL. */
 const fileRef = z.string().min(1, 'must name a file path or an http(s) URL');
 
@@ -69,42 +71,43 @@ const compressSpec = z
   })
   .strict()
   .superRefine((spec, ctx) => {
-    // The pipeline's own check, run at submission so a bad option is a 400 rather than a failed job.
-    try {
-      checkCompressOptions(spec.options as CompressOptions);
-      if ((spec.options as CompressOptions).quantize === 'int8-static' && !spec.calibration) {
-        ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'int8-static needs calibration examples (a JSONL file like batch-infer data)' });
-      }
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', path: ['options'], message: error instanceof Error ? error.message.replace(/\.$/, '') : String(error) });
+    if (checkCompressOptionsInto(spec.options, ctx) === 'int8-static' && !spec.calibration) {
+      ctx.addIssue({ code: 'custom', path: ['calibration'], message: 'int8-static needs calibration examples (a JSONL file like batch-infer data)' });
     }
   });
+
+/**
+ * Run @pare/compress's own option check at submission, so a bad option is a 400 rather than a failed job.
+ * Returns the quantization mode when the options are valid.
+ */
+function checkCompressOptionsInto(options: Record<string, unknown>, ctx: z.RefinementCtx): CompressOptions['quantize'] | 'invalid' {
+  try {
+    checkCompressOptions(options as CompressOptions);
+    return (options as CompressOptions).quantize;
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path: ['options'], message: error instanceof Error ? error.message.replace(/\.$/, '') : String(error) });
+    return 'invalid';
+  }
+}
 
 const publishTarget = z
   .object({
     /** Base URL of the edge worker, e.g. https://pare.example.workers.dev */
     edge: z.url(),
     model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case model name'),
-    variant: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case variant name'),
+    variant: variantName,
   })
   .strict();
 
 const positiveInt = z.number().int().positive();
-
-const variantName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case variant name');
 
 /** A compressed variant a distill job makes of its student: CompressOptions of @pare/compress, without calibration. */
 const compressedVariant = z
   .object({ variant: variantName, options: z.record(z.string(), z.unknown()) })
   .strict()
   .superRefine((spec, ctx) => {
-    try {
-      checkCompressOptions(spec.options as CompressOptions);
-      if ((spec.options as CompressOptions).quantize === 'int8-static') {
-        ctx.addIssue({ code: 'custom', path: ['options', 'quantize'], message: 'int8-static needs calibration; use int8-dynamic or int8-weights here, or a compress job' });
-      }
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', path: ['options'], message: error instanceof Error ? error.message.replace(/\.$/, '') : String(error) });
+    if (checkCompressOptionsInto(spec.options, ctx) === 'int8-static') {
+      ctx.addIssue({ code: 'custom', path: ['options', 'quantize'], message: 'int8-static needs calibration; use int8-dynamic or int8-weights here, or a compress job' });
     }
   });
 
