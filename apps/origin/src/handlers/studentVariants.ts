@@ -26,7 +26,10 @@ export interface BuiltVariant {
   accuracy: number;
 }
 
-export async function buildStudentVariants(result: DistillResult, requests: VariantRequest[], ctx: JobContext): Promise<BuiltVariant[]> {
+/** What of a distillation result the variants need: the student, its manifest and the encoded test split. */
+export type DistilledStudent = Pick<DistillResult, 'studentModel' | 'manifest' | 'testSet'>;
+
+export async function buildStudentVariants(result: DistilledStudent, requests: VariantRequest[], ctx: JobContext): Promise<BuiltVariant[]> {
   const built: BuiltVariant[] = [];
   if (requests.length === 0) return built;
   const examples = testExamples(result);
@@ -72,7 +75,7 @@ export async function buildStudentVariants(result: DistillResult, requests: Vari
 }
 
 /** The trainer's encoded test split as onnxruntime feeds, named as the student's manifest names its inputs. */
-function testExamples(result: DistillResult): Example[] {
+function testExamples(result: DistilledStudent): Example[] {
   const { testSet, manifest } = result;
   const ids = manifest.preprocess?.idsInput ?? 'input_ids';
   const mask = manifest.preprocess?.maskInput ?? 'attention_mask';
