@@ -16,6 +16,7 @@ describe('distill (tiny end-to-end run)', () => {
     expect(r.metrics.parameterRatio).toBeLessThan(0.25);
     expect(r.student.onnxMaxAbsDiff!).toBeLessThan(1e-4);
     expect(r.teacher.onnxMaxAbsDiff!).toBeLessThan(1e-4);
+    expect(r.student.onnxWebMaxAbsDiff!).toBeLessThan(1e-4);
     const manifest = parseManifest(JSON.parse(JSON.stringify(r.manifest)));
     expect(manifest.variant).toBe('student');
     expect(manifest.postprocess?.labels).toEqual(['ham', 'spam']);

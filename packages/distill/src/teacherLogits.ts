@@ -1,9 +1,9 @@
 import type { EncodedSet } from './data/encode';
-import { createClassifierSession, toInt64 } from './export/ortRun';
+import { createClassifierSession, toInt64, type OrtBackend } from './export/ortRun';
 
-/** Logits of an ONNX classifier (a teacher given as model.onnx) over a set, with onnxruntime-node, in batches. */
-export async function onnxLogits(bytes: Uint8Array, data: EncodedSet, names: { ids: string; mask: string; logits: string }, numLabels: number, batchSize = 256): Promise<Float32Array> {
-  const session = await createClassifierSession(bytes, 'node', names);
+/** Logits of an ONNX classifier (a teacher given as model.onnx, an exported variant) over a set, in batches. */
+export async function onnxLogits(bytes: Uint8Array, data: EncodedSet, names: { ids: string; mask: string; logits: string }, numLabels: number, batchSize = 256, backend: OrtBackend = 'node'): Promise<Float32Array> {
+  const session = await createClassifierSession(bytes, backend, names);
   const L = data.maxLength;
   const out = new Float32Array(data.n * numLabels);
   try {

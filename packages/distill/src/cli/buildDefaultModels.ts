@@ -97,7 +97,7 @@ for (const v of variants) {
 const seconds = (performance.now() - started) / 1000;
 const summary = {
   command: 'npm run models', seconds, dataset: result.dataset, seed: DEFAULTS.seed, temperature: DEFAULTS.temperature, alpha: DEFAULTS.alpha,
-  teacherTrainSeconds: teacher.trainSeconds, studentTrainSeconds: student.trainSeconds, onnxMaxAbsDiff: { teacher: teacher.onnxMaxAbsDiff, student: student.onnxMaxAbsDiff },
+  teacherTrainSeconds: teacher.trainSeconds, studentTrainSeconds: student.trainSeconds, onnxMaxAbsDiff: { teacher: teacher.onnxMaxAbsDiff, student: student.onnxMaxAbsDiff }, onnxWebMaxAbsDiff: { teacher: teacher.onnxWebMaxAbsDiff, student: student.onnxWebMaxAbsDiff },
   studentTeacherAgreement: result.metrics.teacherAgreement, parameterRatio: result.metrics.parameterRatio, variants: rows,
 };
 writeFileSync(join(outDir, 'metrics.json'), JSON.stringify(summary, null, 2) + '\n');
