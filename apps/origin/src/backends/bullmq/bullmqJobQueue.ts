@@ -46,11 +46,13 @@ export class BullmqJobQueue implements JobQueue {
     // The runner never throws, so a failed delivery is BullMQ giving up on a job that stalled too often.
     this.worker.on('failed', (delivery, error) => {
       if (!delivery) return;
-      void this.store.update(
-        delivery.data.id,
-        { state: 'failed', error: { code: 'job_interrupted', message: `The job's workers kept dying: ${error.message}` }, finishedAt: new Date().toISOString() },
-        ['queued', 'running'],
-      );
+      this.store
+        .update(
+          delivery.data.id,
+          { state: 'failed', error: { code: 'job_interrupted', message: `The job's workers kept dying: ${error.message}` }, finishedAt: new Date().toISOString() },
+          ['queued', 'running'],
+        )
+        .catch((cause: unknown) => console.error(`origin: could not mark job ${delivery.data.id} failed:`, cause));
     });
     this.worker.on('error', (error) => console.error('origin: BullMQ worker error:', error.message));
     await this.worker.waitUntilReady();

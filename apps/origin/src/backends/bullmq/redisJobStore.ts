@@ -24,6 +24,8 @@ export class RedisJobStore implements JobStore {
 
   constructor(url: string, private readonly prefix: string) {
     this.redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
+    // ioredis reconnects by itself; without a listener every dropped connection is an "unhandled error" print.
+    this.redis.on('error', (error: Error) => console.error(`origin: Redis job store: ${error.message}`));
   }
 
   async insert(job: JobRecord): Promise<void> {
