@@ -19,10 +19,11 @@ export interface CalibrateOptions extends Partial<ActivationRangeOptions> {
   /** Give the same `exclude` and `minElements` as to quantizeStaticInt8, so the observed values match its targets. */
   exclude?: string[];
   minElements?: number;
+  foldBatchNorm?: boolean;
 }
 
 export async function calibrate(model: Model, samples: Feed[], runner: CalibrationRunner, options: CalibrateOptions = {}): Promise<ActivationRanges> {
-  const names = options.valueNames ?? staticActivationNames(model, { exclude: options.exclude, minElements: options.minElements });
+  const names = options.valueNames ?? staticActivationNames(model, { exclude: options.exclude, minElements: options.minElements, foldBatchNorm: options.foldBatchNorm });
   const bytes = encodeModel(calibrationModel(model, names));
   const outputs = await runner(bytes, samples);
   const wanted = new Set(names);

@@ -11,8 +11,9 @@ import type { WeightSite } from './weightSites';
  * - `matmul-integer`: DynamicQuantizeLinear → MatMulInteger → Cast → Mul(scale) [→ Add bias] (standard ops, opset 11).
  * - `dynamic-quantize-matmul`: com.microsoft DynamicQuantizeMatMul (one contrib op carrying the bias; any opset).
  * - `weight-only`: int8 weight → DequantizeLinear → the original MatMul/Gemm; activations stay fp32.
+ * - `matmul-nbits`: com.microsoft MatMulNBits with bits=8, one scale per block of K (matMulNBits.ts).
  */
-export type DynamicForm = 'matmul-integer' | 'dynamic-quantize-matmul' | 'weight-only';
+export type DynamicForm = 'matmul-integer' | 'dynamic-quantize-matmul' | 'weight-only' | 'matmul-nbits';
 
 export interface RewriteResult {
   nodes: Node[];
@@ -36,7 +37,7 @@ export function dynamicBlocker(site: WeightSite): string | undefined {
   return undefined;
 }
 
-export function rewriteDynamic(site: WeightSite, form: Exclude<DynamicForm, 'weight-only'>, ctx: RewriteContext): RewriteResult {
+export function rewriteDynamic(site: WeightSite, form: 'matmul-integer' | 'dynamic-quantize-matmul', ctx: RewriteContext): RewriteResult {
   const { node } = site;
   const isGemm = site.op === 'Gemm';
   const [K, N] = isGemm && intAttr(node, 'transB', 0) ? [site.tensor.dims[1]!, site.tensor.dims[0]!] : [site.tensor.dims[0]!, site.tensor.dims[1]!];

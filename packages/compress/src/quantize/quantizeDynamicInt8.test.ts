@@ -9,7 +9,7 @@ import { documentImage, loadModel } from './testing/inputs';
 import { floatFeed, minCosine, runModel, seededFloats, type Runtime } from './testing/runtimes';
 import type { Feed } from '../calibrate/calibrate';
 
-const FORMS: DynamicForm[] = ['matmul-integer', 'dynamic-quantize-matmul', 'weight-only'];
+const FORMS: DynamicForm[] = ['matmul-integer', 'dynamic-quantize-matmul', 'weight-only', 'matmul-nbits'];
 
 /** Min output cosine of `candidate` vs `reference`, each run in the same runtime, for both runtimes. */
 async function fidelity(reference: Model, candidate: Model, feeds: Feed[], runtimes: Runtime[] = ['node', 'web']): Promise<Record<Runtime, number>> {
@@ -23,7 +23,7 @@ async function fidelity(reference: Model, candidate: Model, feeds: Feed[], runti
 describe('quantizeDynamicInt8 on built models', () => {
   const feeds = [floatFeed('x', [1, 256], 1), floatFeed('x', [32, 256], 2)];
 
-  it.each(FORMS.flatMap((form) => [true, false].map((perChannel) => [form, perChannel] as const)))(
+  it.each(FORMS.flatMap((form) => (form === 'matmul-nbits' ? [true] : [true, false]).map((perChannel) => [form, perChannel] as const)))(
     'MatMul MLP, form %s, perChannel %s: runs in onnxruntime-node and -web, cosine ≥ 0.999, ≤ 0.27 of fp32 bytes',
     async (form, perChannel) => {
       const model = mlp([256, 1024, 1024, 10]);
@@ -33,8 +33,9 @@ describe('quantizeDynamicInt8 on built models', () => {
       expect(f.web).toBeGreaterThan(0.999);
       expect(encodeModel(q).byteLength / encodeModel(model).byteLength).toBeLessThanOrEqual(0.27);
       expect(report.tensors.map((t) => t.name)).toEqual(['w0', 'w1', 'w2']);
-      expect(report.tensors[0]!.detail).toMatchObject({ dtype: 'int8', symmetric: true, form, granularity: perChannel ? 'per-channel(axis 1)' : 'per-tensor' });
-      expect(report.tensors[0]!.bytesAfter).toBeLessThan(report.tensors[0]!.bytesBefore / 3.9);
+      const granularity = form === 'matmul-nbits' ? 'block 128 along K' : perChannel ? 'per-channel(axis 1)' : 'per-tensor';
+      expect(report.tensors[0]!.detail).toMatchObject({ dtype: 'int8', symmetric: true, form, granularity });
+      expect(report.tensors[0]!.bytesAfter).toBeLessThan(report.tensors[0]!.bytesBefore / 3.8);
     },
   );
 
@@ -87,10 +88,12 @@ describe('quantizeDynamicInt8 on built models', () => {
     const { model: q, report } = quantizeDynamicInt8(model, { exclude: ['w0'], minElements: 1000 });
     expect(report.tensors.map((t) => t.name)).toEqual(['w1']);
     expect(report.skipped).toEqual([
-      { name: 'w0', reason: 'excluded by option' },
+      { name: 'w0', reason: 'excluded by "w0"' },
       { name: 'w2', reason: 'small tensor (160 < 1000 elements)' },
     ]);
     expect(q.graph!.initializer.find((t) => t.name === 'w0')!.data_type).toBe(1);
+    // Globs as the CLI's --exclude takes them: `w*` leaves every weight alone.
+    expect(quantizeDynamicInt8(model, { exclude: ['w*'] }).report.tensors).toHaveLength(0);
     expect(Buffer.from(encodeModel(model)).equals(Buffer.from(before))).toBe(true);
   });
 

@@ -7,6 +7,7 @@ import type { PassReport } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
 import { dynamicBlocker, rewriteDynamic, type DynamicForm, type RewriteContext } from './dynamicMatMul';
 import { rewriteEmbedding } from './embeddingInt8';
+import { rewriteNBits } from './matMulNBits';
 import { importDomain, NameAllocator, prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
 import { subgraphNote } from './subgraphNote';
 import { findWeightSites } from './weightSites';
@@ -22,15 +23,20 @@ export interface QuantizeDynamicInt8Options {
   embeddings?: boolean;
   /** Weights with fewer elements stay fp32 (default 256). */
   minElements?: number;
+  /** Form `matmul-nbits` only: block length along K (default 128) and MatMulNBits accuracy_level (default 4). */
+  blockSize?: number;
+  accuracyLevel?: number;
 }
 
 export const DEFAULT_DYNAMIC_FORM: DynamicForm = 'dynamic-quantize-matmul';
-const FORMS: DynamicForm[] = ['matmul-integer', 'dynamic-quantize-matmul', 'weight-only'];
+const FORMS: DynamicForm[] = ['matmul-integer', 'dynamic-quantize-matmul', 'weight-only', 'matmul-nbits'];
 
 export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Options = {}): { model: Model; report: PassReport } {
   const perChannel = options.perChannel ?? true;
   const form = options.form ?? DEFAULT_DYNAMIC_FORM;
   if (!FORMS.includes(form)) throw new PareError('invalid_option', `Unknown form "${form}"; expected one of ${FORMS.join(', ')}.`);
+  const blockSize = options.blockSize ?? 128;
+  if (!(blockSize >= 16 && (blockSize & (blockSize - 1)) === 0)) throw new PareError('invalid_option', `blockSize must be a power of two ≥ 16; got ${blockSize}.`);
   if (form === 'matmul-integer') requireOpset(model, 11, 'DynamicQuantizeLinear + MatMulInteger (form "matmul-integer")');
   if (form === 'weight-only') requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Per-channel DequantizeLinear (form "weight-only")' : 'DequantizeLinear (form "weight-only")');
 
@@ -70,7 +76,9 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
       replaced.add(name);
       continue;
     }
-    const r = rewriteDynamic(site, form, ctx);
+    const r = form === 'matmul-nbits'
+      ? rewriteNBits(site, { blockSize: options.blockSize ?? 128, accuracyLevel: options.accuracyLevel ?? 4 }, names)
+      : rewriteDynamic(site, form, ctx);
     replaceNode(graph, site.node, r.nodes);
     for (const gone of r.removed ?? []) graph.node.splice(graph.node.indexOf(gone), 1);
     graph.initializer.push(...r.initializers);
@@ -78,7 +86,7 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
     replaced.add(name);
   }
   prependNodes(graph, dqNodes);
-  if (form === 'dynamic-quantize-matmul' && report.tensors.some((t) => t.detail?.form === form)) importDomain(out, 'com.microsoft', 1);
+  if ((form === 'dynamic-quantize-matmul' || form === 'matmul-nbits') && report.tensors.some((t) => t.detail?.form === form)) importDomain(out, 'com.microsoft', 1);
   dropUnused(out, replaced, report);
   dropUnusedInitializers(graph);
   const note = subgraphNote(out);

@@ -9,6 +9,7 @@ import { dequantizedWeight } from './dequantizedWeight';
 import { floatAttr, makeNode, NameAllocator, removeInitializer, requireOpset } from './graphEdit';
 import { activationParams, roundHalfEven, type QuantParams, type QuantType } from './quantMath';
 import { findStaticTargets, type StaticTarget } from './staticTargets';
+import { foldBatchNorm } from './foldBatchNorm';
 import { subgraphNote } from './subgraphNote';
 
 export interface QuantizeStaticInt8Options {
@@ -19,6 +20,8 @@ export interface QuantizeStaticInt8Options {
   /** Element type of quantized activations (default: the faster one measured in ORT-web wasm). */
   activationType?: QuantType;
   exclude?: string[];
+  /** Fold inference BatchNormalization into the preceding Conv first (default true): keeps the Conv fusable. */
+  foldBatchNorm?: boolean;
   /** Weights with fewer elements stay fp32 (default 256); their node's activations stay fp32 too. */
   minElements?: number;
 }
@@ -41,10 +44,14 @@ export function quantizeStaticInt8(model: Model, options: QuantizeStaticInt8Opti
     tensors: [], skipped: [], notes: [],
   };
   if (moved.moved.length) report.notes.push(`${moved.moved.length} Constant-node weights moved to initializers first.`);
+  const names = new NameAllocator(out);
+  if (options.foldBatchNorm ?? true) {
+    const folded = foldBatchNorm(graph, names);
+    if (folded) report.notes.push(`${folded} BatchNormalization node(s) folded into the Conv before them.`);
+  }
   const { targets, skipped } = findStaticTargets(graph, { exclude: options.exclude, minElements: options.minElements });
   report.skipped.push(...skipped);
 
-  const names = new NameAllocator(out);
   const chosen: StaticTarget[] = [];
   for (const t of targets) {
     const missing = t.activations.find((a) => !options.ranges[a]);

@@ -4,6 +4,7 @@ import { constantsToInitializers, type Model } from '@pare/onnx';
 import type { PassReport } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
 import { NameAllocator, prependNodes, requireOpset } from './graphEdit';
+import { foldBatchNorm } from './foldBatchNorm';
 import { subgraphNote } from './subgraphNote';
 import { findWeightSites, type WeightOp } from './weightSites';
 
@@ -14,6 +15,8 @@ export interface QuantizeWeightsInt8Options {
   symmetric?: boolean;
   /** Node, weight or output names to leave in fp32. */
   exclude?: string[];
+  /** Fold inference BatchNormalization into the preceding Conv first (default true): keeps the Conv fusable. */
+  foldBatchNorm?: boolean;
   /** Weights with fewer elements stay fp32 (default 256). */
   minElements?: number;
   /** Operators whose weights are quantized (default MatMul, Gemm, Conv, ConvTranspose, Gather). */
@@ -34,9 +37,13 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
     tensors: [], skipped: [], notes: [],
   };
   if (moved.moved.length) report.notes.push(`${moved.moved.length} Constant-node weights moved to initializers first.`);
+  const names = new NameAllocator(out);
+  if (options.foldBatchNorm ?? true) {
+    const folded = foldBatchNorm(graph, names);
+    if (folded) report.notes.push(`${folded} BatchNormalization node(s) folded into the Conv before them.`);
+  }
   const { sites, skipped } = findWeightSites(graph, { ops: options.ops ?? DEFAULT_OPS, exclude: options.exclude, minElements: options.minElements });
   report.skipped.push(...skipped);
-  const names = new NameAllocator(out);
   const dqNodes = [];
   const done = new Set<string>();
   for (const site of sites) {

@@ -1,6 +1,9 @@
 // What the static (QDQ) pass quantizes: Conv, MatMul and Gemm nodes, their constant weights, and the
 // activations around them (inputs and outputs). Calibration observes exactly these activations.
 import { constantsToInitializers, indexGraph, type Graph, type Model, type Node } from '@pare/onnx';
+import { nameFilter } from '../prune/nameFilter';
+import { foldBatchNorm } from './foldBatchNorm';
+import { NameAllocator } from './graphEdit';
 import { findWeightSites, type SiteSelection, type WeightSite } from './weightSites';
 
 export const STATIC_OPS = ['Conv', 'MatMul', 'Gemm'] as const;
@@ -17,7 +20,7 @@ export function findStaticTargets(graph: Graph, selection: Omit<SiteSelection, '
   const index = indexGraph(graph);
   const { sites, skipped } = findWeightSites(graph, { ...selection, ops: STATIC_OPS });
   const byNode = new Map(sites.map((s) => [s.node, s]));
-  const exclude = new Set(selection.exclude ?? []);
+  const excluded = nameFilter(selection.exclude);
   const targets: StaticTarget[] = [];
   for (const node of graph.node) {
     if ((node.domain ?? '') !== '' || !(STATIC_OPS as readonly string[]).includes(node.op_type ?? '')) continue;
@@ -27,7 +30,7 @@ export function findStaticTargets(graph: Graph, selection: Omit<SiteSelection, '
       // Only MatMul of two activations (attention scores) is quantized without a constant weight.
       const activationsOnly = node.op_type === 'MatMul' && !node.input.some(isConst);
       if (!activationsOnly) continue;
-      if (exclude.has(node.name ?? '') || node.output.some((o) => exclude.has(o))) continue;
+      if (excluded(node.name, ...node.output)) continue;
     }
     // Gemm's C and Conv's bias (input 2) are not activations; they are folded into an int32 bias where possible.
     const reads = node.input.slice(0, 2).filter((n) => n && !isConst(n));
@@ -38,9 +41,11 @@ export function findStaticTargets(graph: Graph, selection: Omit<SiteSelection, '
   return { targets, skipped };
 }
 
-/** The activation names `calibrate` observes by default for `quantizeStaticInt8`. */
-export function staticActivationNames(model: Model, selection: Omit<SiteSelection, 'ops'> = {}): string[] {
+/** The activation names `calibrate` observes by default for `quantizeStaticInt8` (after the same BN folding). */
+export function staticActivationNames(model: Model, selection: Omit<SiteSelection, 'ops'> & { foldBatchNorm?: boolean } = {}): string[] {
   const { model: m } = constantsToInitializers(model);
+  // A folded Conv writes its BatchNormalization's output name, whose values the original model also computes.
+  if (selection.foldBatchNorm ?? true) foldBatchNorm(m.graph!, new NameAllocator(m));
   const { targets } = findStaticTargets(m.graph!, selection);
   return [...new Set(targets.flatMap((t) => t.activations))];
 }

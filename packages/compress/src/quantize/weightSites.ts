@@ -1,6 +1,7 @@
 // Where the weights are: nodes of the main graph whose weight input is a float initializer the passes may
 // quantize, with the axis that holds the output channels (the axis per-channel scales run along).
 import { DataType, elementCount, indexGraph, type Graph, type Node, type Tensor } from '@pare/onnx';
+import { nameFilter } from '../prune/nameFilter';
 import { intAttr } from './graphEdit';
 
 export type WeightOp = 'MatMul' | 'Gemm' | 'Conv' | 'ConvTranspose' | 'Gather';
@@ -17,7 +18,7 @@ export interface WeightSite {
 
 export interface SiteSelection {
   ops: readonly WeightOp[];
-  /** Node names, weight names or output names to leave in fp32. */
+  /** Node names, weight names or output names to leave in fp32; `*` matches any run of characters. */
   exclude?: readonly string[];
   /** Tensors with fewer elements stay fp32: their bytes do not matter and their error does. */
   minElements?: number;
@@ -28,7 +29,7 @@ export const DEFAULT_MIN_ELEMENTS = 256;
 /** The weight sites of the main graph, and the candidates passed over with the reason. */
 export function findWeightSites(graph: Graph, selection: SiteSelection): { sites: WeightSite[]; skipped: Array<{ name: string; reason: string }> } {
   const index = indexGraph(graph);
-  const exclude = new Set(selection.exclude ?? []);
+  const excluded = nameFilter(selection.exclude);
   const minElements = selection.minElements ?? DEFAULT_MIN_ELEMENTS;
   const sites: WeightSite[] = [];
   const skipped: Array<{ name: string; reason: string }> = [];
@@ -41,8 +42,9 @@ export function findWeightSites(graph: Graph, selection: SiteSelection): { sites
     const tensor = name ? index.initializer.get(name) : undefined;
     if (!name || !tensor) continue;
     const label = name;
-    if (exclude.has(name) || exclude.has(node.name ?? '') || node.output.some((o) => exclude.has(o))) {
-      skipped.push({ name: label, reason: 'excluded by option' });
+    const hit = excluded(name, node.name, ...node.output);
+    if (hit) {
+      skipped.push({ name: label, reason: `excluded by "${hit}"` });
       continue;
     }
     if (tensor.data_type !== DataType.FLOAT) {

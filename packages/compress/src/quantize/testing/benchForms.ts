@@ -11,6 +11,7 @@ import { quantizeWeightsInt8 } from '../quantizeWeightsInt8';
 import { calibrate, type Feed } from '../../calibrate/calibrate';
 import { convNet, mlp } from './builtModels';
 import { realModels as realModelPaths } from '../../../../onnx/test/fixtures';
+import { documentImage } from './inputs';
 import { createSession, floatFeed, minCosine, ortNodeRunner, runModel, toOrtFeeds, type Runtime } from './runtimes';
 import { upgradeOpset } from '@pare/onnx';
 
@@ -85,13 +86,15 @@ const m = mlp([256, 1024, 1024, 10]);
 rows.push(...(await bench('MLP 256-1024-1024-10, batch 1', dynamicVariants(m), floatFeed('x', [1, 256], 1), rounds, 200)));
 rows.push(...(await bench('MLP 256-1024-1024-10, batch 32', dynamicVariants(m), floatFeed('x', [32, 256], 1), rounds, 10)));
 const rec = load(realModelPaths.ocrRec);
-const recFeed = floatFeed('x', [1, 3, 48, 320], 3);
-rows.push(...(await bench('PP-OCRv4 rec (1x3x48x320)', dynamicVariants(rec), recFeed, quick ? 3 : 7, 2)));
+const recFeed = documentImage(48, 320, 3);
+rows.push(...(await bench('PP-OCRv4 rec 1x3x48x320', dynamicVariants(rec), recFeed, quick ? 3 : 9, 2)));
 const conv = convNet();
 rows.push(...(await bench('conv net 3x32x32, batch 8', await staticVariants(conv, [1, 2, 3, 4].map((s) => floatFeed('x', [8, 3, 32, 32], s))), floatFeed('x', [8, 3, 32, 32], 9), rounds, 20)));
-rows.push(...(await bench('PP-OCRv4 rec (1x3x48x320)', await staticVariants(rec, [1, 2, 4].map((s) => floatFeed('x', [1, 3, 48, 320], s))), recFeed, quick ? 3 : 7, 2)));
+const cls = load(realModelPaths.ocrCls);
+rows.push(...(await bench('PP-OCR cls 1x3x48x192', await staticVariants(cls, [1, 2, 3, 4].map((s) => documentImage(48, 192, s))), documentImage(48, 192, 9), rounds, 10)));
+rows.push(...(await bench('PP-OCRv4 rec 1x3x48x320', await staticVariants(rec, [1, 2, 4].map((s) => documentImage(48, 320, s))), recFeed, quick ? 3 : 9, 2)));
 const det = load(realModelPaths.ocrDet);
-rows.push(...(await bench('PP-OCRv4 det (1x3x320x320)', await staticVariants(det, [1, 2].map((s) => floatFeed('x', [1, 3, 320, 320], s, 0, 1))), floatFeed('x', [1, 3, 320, 320], 7, 0, 1), quick ? 3 : 5, 1)));
+rows.push(...(await bench('PP-OCRv4 det 1x3x320x320', await staticVariants(det, [1, 2, 3].map((s) => documentImage(320, 320, s))), documentImage(320, 320, 9), quick ? 3 : 7, 1)));
 
 if (outPath) {
   const lines = [
