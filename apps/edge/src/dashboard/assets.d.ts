@@ -7,7 +7,7 @@ declare module '*/dashboard.client.js' {
   const source: string;
   export default source;
 }
-declare module '*.css' {
+declare module '*/dashboard.client.css' {
   const source: string;
   export default source;
 }

@@ -29,8 +29,8 @@ function modelSection(m: ModelDashboard, origin: string) {
     <form class="ab-form">
       <label>baseline <select name="a"><option value="">auto: top 2 by traffic</option>${options}</select></label>
       <label>candidate <select name="b"><option value="">auto</option>${options}</select></label>
-      <label>smallest accuracy loss to detect <input name="minEffectPt" type="number" min="0.1" max="50" step="0.1" value="1"> pt</label>
-      <label>smallest latency change <input name="minLatencyPct" type="number" min="0.5" max="100" step="0.5" value="5"> %</label>
+      <label>smallest accuracy loss to detect <span class="unit"><input name="minEffectPt" type="number" min="0.1" max="50" step="0.1" value="1"> pt</span></label>
+      <label>smallest latency change <span class="unit"><input name="minLatencyPct" type="number" min="0.5" max="100" step="0.5" value="5"> %</span></label>
       <button type="submit">Compare</button>
     </form>
     <p class="verdict" data-field="verdict" aria-live="polite">Computing…</p>

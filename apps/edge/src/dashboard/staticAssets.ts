@@ -3,7 +3,7 @@
 // npm workspaces hoist it to the repository's node_modules.
 import chartJs from '../../../../node_modules/chart.js/dist/chart.umd.min.js';
 import clientJs from './assets/dashboard.client.js';
-import css from './assets/dashboard.css';
+import css from './assets/dashboard.client.css';
 
 export const DASHBOARD_ASSETS: Record<string, { body: string; type: string }> = {
   'chart.umd.min.js': { body: chartJs, type: 'text/javascript; charset=utf-8' },

@@ -1,0 +1,13 @@
+// Browser tests of the dashboard: Node drives Debian's Chromium (playwright-core) against the worker in
+// local workerd (wrangler dev). Chromium at /usr/bin/chromium or $CHROMIUM_PATH (.ci/run installs it).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/browser/**/*.browser.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+    // One worker and one browser: the suite shares a single wrangler dev process.
+    fileParallelism: false,
+  },
+});
