@@ -1,5 +1,6 @@
 // `pare job <id>`: one job's state, metrics, artifacts and log; `--follow` watches it settle with a progress
-// bar, `--cancel` cancels it.
+// bar, `--cancel` cancels it, `--download` saves an artifact.
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
 import { OriginClient, originUrl, type JobRecord, type JobWithLogs } from '@pare/origin/client';
@@ -10,6 +11,8 @@ interface JobFlags {
   follow?: boolean;
   cancel?: boolean;
   logs?: boolean;
+  download?: string;
+  output?: string;
   json?: boolean;
 }
 
@@ -22,15 +25,24 @@ export function registerJob(program: Command): void {
     .option('--follow', 'follow the job until it settles; exits non-zero when it fails or is cancelled')
     .option('--cancel', 'cancel the job (queued: at once; running: at its next check)')
     .option('--logs', 'print every log line (default: the last 10)')
+    .option('--download <artifact>', 'save one of the job\'s artifacts (e.g. student.onnx) to --output or ./<artifact>')
+    .option('-o, --output <file>', 'where --download writes')
     .option('--json', 'print one JSON object')
     .action(async (id: string, flags: JobFlags) => {
       const client = new OriginClient(originUrl(flags.origin));
       if (flags.cancel) await client.cancel(id);
       if (flags.follow) await followJob(client, id, { json: flags.json ?? false });
       const job = await client.get(id);
+      if (flags.follow) requireSuccess(job);
+      if (flags.download) {
+        const bytes = await client.artifact(id, flags.download);
+        const file = flags.output ?? flags.download;
+        await writeFile(file, bytes);
+        process.stdout.write(flags.json ? `${JSON.stringify({ id, artifact: flags.download, file, bytes: bytes.byteLength })}\n` : `wrote ${file} (${bytes.byteLength} bytes)\n`);
+        return;
+      }
       if (flags.json) process.stdout.write(`${JSON.stringify(job)}\n`);
       else process.stdout.write(describeJob(job, flags.logs ? Infinity : 10));
-      if (flags.follow) requireSuccess(job);
     });
 }
 

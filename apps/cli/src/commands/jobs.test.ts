@@ -53,6 +53,11 @@ describe('pare job / jobs', () => {
 
     const json = await runPare(['job', id, '--json', '--origin', url]);
     expect(JSON.parse(json.stdout)).toMatchObject({ id, state: 'succeeded', metrics: { accuracy: 0.8 } });
+
+    const saved = path.join(fixture.dir, 'evaluation-copy.json');
+    const download = await runPare(['job', id, '--download', 'evaluation.json', '-o', saved, '--origin', url]);
+    expect(download.code, download.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(saved, 'utf8')).accuracy).toBe(0.8);
   });
 
   it('lists jobs as a table and as JSON, filtered by state', async () => {

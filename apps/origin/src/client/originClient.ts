@@ -47,6 +47,12 @@ export class OriginClient {
     return this.request(`/jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
   }
 
+  /** One artifact of a job (model.onnx, predictions.jsonl…) as bytes. */
+  async artifact(id: string, name: string): Promise<Uint8Array> {
+    const response = await this.fetch(`/jobs/${encodeURIComponent(id)}/artifacts/${encodeURIComponent(name)}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
   /** Follow a job's server-sent events until it settles; resolves with the settled job. */
   async follow(id: string, onEvent: (event: JobEvent) => void, signal?: AbortSignal): Promise<JobRecord> {
     const response = await this.fetch(`/jobs/${encodeURIComponent(id)}/events`, { signal, headers: { accept: 'text/event-stream' } });
