@@ -1,6 +1,6 @@
 // `pare distill`: submit a knowledge-distillation job to the origin service and follow it to the end.
 // Training runs in the origin (where the cores and GPUs are); this command only builds the spec.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
@@ -21,6 +21,7 @@ interface DistillFlags {
   publish?: string;
   publishVariant?: string;
   origin?: string;
+  outputDir?: string;
   follow: boolean;
   json?: boolean;
 }
@@ -41,6 +42,7 @@ export function registerDistill(program: Command): void {
     .option('--publish <edge-url>', 'publish the student to this edge when done (the origin needs PARE_TOKEN)')
     .option('--publish-variant <name>', 'variant name to publish as (default student)')
     .option('--origin <url>', 'origin service URL (default $PARE_ORIGIN or http://127.0.0.1:8788)')
+    .option('-o, --output-dir <dir>', 'download the artifacts (student.onnx, manifests, metrics.json…) here when done')
     .option('--no-follow', 'submit and print the job id without waiting')
     .option('--json', 'print one JSON object (the job)')
     .action(async (flags: DistillFlags) => {
@@ -55,6 +57,13 @@ export function registerDistill(program: Command): void {
       const settled = await client.get(job.id);
       process.stdout.write(flags.json ? `${JSON.stringify(settled)}\n` : describeJob(settled, 5));
       requireSuccess(settled);
+      if (flags.outputDir) {
+        mkdirSync(flags.outputDir, { recursive: true });
+        for (const artifact of settled.artifacts) {
+          writeFileSync(path.join(flags.outputDir, artifact.name), await client.artifact(job.id, artifact.name));
+        }
+        if (!flags.json) process.stderr.write(`wrote ${settled.artifacts.length} artifacts to ${flags.outputDir}\n`);
+      }
     });
 }
 
