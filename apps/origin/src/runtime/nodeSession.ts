@@ -22,9 +22,10 @@ export interface NodeSession {
 }
 
 export async function createNodeSession(model: Uint8Array, options: NodeSessionOptions, warn: (message: string) => void): Promise<NodeSession> {
-  const sessionOptions = { intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const };
+  const sessionOptions = { intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: 1, graphOptimizationLevel: 'all' as const, logSeverityLevel: 3 as const };
   if (options.executionProvider !== 'cpu') {
     try {
+      // onnxruntime's process-wide logger also prints the load failure to stderr; the job log gets the warning below.
       const session = await ort.InferenceSession.create(model, { ...sessionOptions, executionProviders: [options.executionProvider] });
       return { session, executionProvider: options.executionProvider };
     } catch (error) {
