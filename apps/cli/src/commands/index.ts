@@ -11,6 +11,7 @@ import { registerPromote } from './promote';
 import { registerRollback } from './rollback';
 import { registerModels } from './models';
 import { registerStats } from './stats';
+import { registerAb } from './ab';
 
 /** Every command of `pare`; each file exports one function that adds its command to the program. */
-export const commands: Array<(program: Command) => void> = [registerCompress, registerEval, registerInspect, registerJobs, registerJob, registerDistill, registerDeploy, registerTraffic, registerPromote, registerRollback, registerModels, registerStats];
+export const commands: Array<(program: Command) => void> = [registerCompress, registerEval, registerInspect, registerJobs, registerJob, registerDistill, registerDeploy, registerTraffic, registerPromote, registerRollback, registerModels, registerStats, registerAb];

@@ -1,0 +1,113 @@
+// `pare ab <model> [--a <variant> --b <variant>] [--window 15m|1h|24h|7d] [--min-effect <pt>] [--json]`:
+// the A/B comparison the dashboard shows (GET /v1/models/:model/ab), as a table and the verdict in words.
+import type { Command } from 'commander';
+import Table from 'cli-table3';
+import { PareError } from '@pare/errors';
+import { edgeClient, printJson, withEdgeOptions, type EdgeFlags } from '../edge/edgeOptions';
+
+const WINDOWS = ['15m', '1h', '24h', '7d'];
+
+interface Interval {
+  estimate: number | null;
+  lower: number | null;
+  upper: number | null;
+}
+
+interface Side {
+  name: string;
+  requests: number;
+  medianMs: number | null;
+  meanMs: number | null;
+  errorRate: Interval | null;
+  labelled: { correct: number; total: number };
+  accuracy: Interval | null;
+}
+
+/** The part of the edge's JSON answer this command prints (the rest passes through with --json). */
+export interface AbAnswer {
+  model: string;
+  window: string;
+  pair: { a: string; b: string; chosen: 'given' | 'top-traffic' };
+  report: {
+    a: Side;
+    b: Side;
+    confidence: number;
+    latency: { meanDifferenceMs: Interval | null; median: { difference: Interval; relativeChangePct: Interval } | null };
+    errorRateDifference: Interval | null;
+    accuracyDifference: Interval | null;
+    design: { latency: { plannedPerVariant: number | null }; accuracy: { plannedPerVariant: number | null }; explanation: string };
+    status: string;
+    verdict: string;
+  };
+}
+
+const num = (x: number | null | undefined, d: number, plus = false): string => (x === null || x === undefined ? '-' : `${x > 0 && plus ? '+' : ''}${x.toFixed(d)}`);
+const ms = (x: number | null): string => (x === null ? '-' : `${num(x, x < 1 ? 3 : 2)} ms`);
+const pct = (i: Interval | null, d = 1): string => (i === null || i.estimate === null ? '-' : `${num(i.estimate * 100, d)}%`);
+const ci = (i: Interval | null, scale: number, d: number, unit: string): string =>
+  i === null || i.estimate === null ? '-' : `${num(i.estimate * scale, d, true)}${unit} (${num((i.lower ?? NaN) * scale, d, true)} to ${num((i.upper ?? NaN) * scale, d, true)})`;
+
+export function abText(r: AbAnswer): string {
+  const { a, b } = r.report;
+  const lat = r.report.latency;
+  const table = new Table({ head: ['', `${a.name} (baseline)`, b.name, `difference, ${Math.round(r.report.confidence * 100)}% CI`] });
+  table.push(
+    ['requests', a.requests, b.requests, ''],
+    ['median latency', ms(a.medianMs), ms(b.medianMs), lat.median ? `${ci(lat.median.difference, 1, 3, ' ms')}; ${ci(lat.median.relativeChangePct, 1, 1, '%')}` : '-'],
+    ['mean latency (Welch)', ms(a.meanMs), ms(b.meanMs), ci(lat.meanDifferenceMs, 1, 3, ' ms')],
+    ['error rate', pct(a.errorRate, 2), pct(b.errorRate, 2), ci(r.report.errorRateDifference, 100, 2, ' pt')],
+    ['accuracy (labelled)', a.accuracy ? `${pct(a.accuracy)} of ${a.labelled.total}` : 'no labels', b.accuracy ? `${pct(b.accuracy)} of ${b.labelled.total}` : 'no labels', ci(r.report.accuracyDifference, 100, 1, ' pt')],
+  );
+  const plan = r.report.design;
+  return [
+    `${r.model}: ${b.name} vs ${a.name}, last ${r.window}${r.pair.chosen === 'top-traffic' ? ' (the two variants with most traffic)' : ''}`,
+    table.toString(),
+    `planned per variant: ${plan.latency.plannedPerVariant ?? '-'} requests, ${plan.accuracy.plannedPerVariant ?? '-'} labelled requests; status: ${r.report.status}`,
+    plan.explanation,
+    '',
+    r.report.verdict,
+    '',
+  ].join('\n');
+}
+
+export function registerAb(program: Command): void {
+  withEdgeOptions(
+    program
+      .command('ab')
+      .description('Compare two variants of a model: latency (medians, means), errors and labelled accuracy with 95% intervals, and a verdict')
+      .argument('<model>', 'the model')
+      .option('--a <variant>', 'baseline variant (default: the larger of the two with most traffic)')
+      .option('--b <variant>', 'candidate variant')
+      .option('--window <window>', `time window: ${WINDOWS.join(', ')}`, '1h')
+      .option('--min-effect <pt>', 'smallest accuracy loss worth detecting, in points (sizes the planned sample)', '1')
+      .option('--min-latency <pct>', 'smallest latency change worth detecting, in percent', '5'),
+  ).action(async (model: string, flags: EdgeFlags & { a?: string; b?: string; window: string; minEffect: string; minLatency: string }) => {
+    if (!WINDOWS.includes(flags.window)) throw new PareError('window_invalid', `--window must be one of ${WINDOWS.join(', ')}, got "${flags.window}".`);
+    if ((flags.a === undefined) !== (flags.b === undefined)) throw new PareError('input_invalid', 'Give both --a and --b, or neither (the two variants with most traffic are compared).');
+    for (const [name, value] of [['--min-effect', flags.minEffect], ['--min-latency', flags.minLatency]] as const) {
+      if (!(Number(value) > 0)) throw new PareError('input_invalid', `${name} must be a positive number, got "${value}".`);
+    }
+    const query = new URLSearchParams({ window: flags.window, minEffectPt: flags.minEffect, minLatencyPct: flags.minLatency });
+    if (flags.a !== undefined && flags.b !== undefined) {
+      query.set('a', flags.a);
+      query.set('b', flags.b);
+    }
+    const answer = await getJson<AbAnswer>(edgeClient(flags).endpoint, `/v1/models/${encodeURIComponent(model)}/ab?${query}`);
+    if (flags.json) return printJson(answer);
+    process.stdout.write(abText(answer));
+  });
+}
+
+/** GET a public read route of the edge; its `{ error: { code, message } }` becomes a PareError. */
+async function getJson<T>(endpoint: string, path: string): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${endpoint}${path}`, { headers: { accept: 'application/json' } });
+  } catch (cause) {
+    throw new PareError('edge_unreachable', `Cannot reach the edge at ${endpoint}. Is \`npm run dev\` running, or is --endpoint right?`, { cause });
+  }
+  const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
+  if (!response.ok) throw new PareError(body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? `GET ${path} answered ${response.status}.`, { status: response.status });
+  if (body === undefined) throw new PareError('edge_bad_response', `GET ${path} did not answer JSON.`);
+  return body as T;
+}
