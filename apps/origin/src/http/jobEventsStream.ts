@@ -16,9 +16,9 @@ export function jobEventsStream(c: Context, service: JobService, id: string, pol
     let logsSent = 0;
     let lastKeepAlive = Date.now();
     while (!aborted) {
-      const job = await service.get(id);
-      for (const line of job.logs.slice(logsSent)) await stream.writeSSE({ event: 'log', data: JSON.stringify(line) });
-      logsSent = job.logs.length;
+      const { job, logs } = await service.progressOf(id, logsSent);
+      for (const line of logs) await stream.writeSSE({ event: 'log', data: JSON.stringify(line) });
+      logsSent += logs.length;
       const progress = JSON.stringify({ id: job.id, state: job.state, progress: job.progress, message: job.message });
       if (progress !== lastProgress) {
         await stream.writeSSE({ event: 'progress', data: progress });
@@ -26,8 +26,7 @@ export function jobEventsStream(c: Context, service: JobService, id: string, pol
         lastKeepAlive = Date.now();
       }
       if (isTerminal(job.state)) {
-        const { logs: _logs, ...record } = job;
-        await stream.writeSSE({ event: 'end', data: JSON.stringify(record) });
+        await stream.writeSSE({ event: 'end', data: JSON.stringify(job) });
         return;
       }
       if (Date.now() - lastKeepAlive > 15_000) {

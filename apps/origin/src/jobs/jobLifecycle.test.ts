@@ -94,7 +94,9 @@ describe.each(backends)('job lifecycle on $name', (backend) => {
     const progress = events.filter((e) => e.event === 'progress').map((e) => e.data.progress as number);
     expect(progress.length).toBeGreaterThan(2);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
-    expect(events.some((e) => e.event === 'log')).toBe(true);
+    // Every log line exactly once, in order.
+    const logged = events.filter((e) => e.event === 'log').map((e) => e.data.message as string);
+    expect(logged).toEqual((await getJob(api, job.id)).logs.map((l) => l.message));
     expect(events.at(-1)).toMatchObject({ event: 'end', data: { id: job.id, state: 'succeeded', progress: 1 } });
   });
 

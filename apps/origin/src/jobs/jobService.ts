@@ -3,7 +3,7 @@ import { join, basename } from 'node:path';
 import { PareError } from '@pare/errors';
 import type { JobHandlers } from './jobHandler';
 import type { QueueBackend } from './jobQueue';
-import { isTerminal, type JobListQuery, type JobRecord, type JobWithLogs } from './jobRecord';
+import { isTerminal, type JobListQuery, type JobLogLine, type JobRecord, type JobWithLogs } from './jobRecord';
 import type { JobSpec } from './jobSpec';
 import { JobRunner } from './jobRunner';
 
@@ -83,6 +83,14 @@ export class JobService {
     const job = await this.options.backend.store.get(id);
     if (!job) throw new PareError('job_not_found', `No job with id "${id}". \`pare jobs\` lists the jobs this origin knows.`, { status: 404 });
     return job;
+  }
+
+  /** The job without logs, and its log lines from `from` on: what the events stream polls. */
+  async progressOf(id: string, logsFrom: number): Promise<{ job: JobRecord; logs: JobLogLine[] }> {
+    const { store } = this.options.backend;
+    const [job, logs] = await Promise.all([store.getRecord(id), store.logsSince(id, logsFrom)]);
+    if (!job) throw new PareError('job_not_found', `No job with id "${id}".`, { status: 404 });
+    return { job, logs };
   }
 
   list(query: JobListQuery): Promise<JobRecord[]> {

@@ -16,6 +16,8 @@ export interface JobStore {
    */
   update(id: string, patch: JobPatch, whileIn?: readonly JobState[]): Promise<JobRecord | undefined>;
   appendLog(id: string, line: JobLogLine): Promise<void>;
+  /** Log lines from index `from` on (what an events stream has not sent yet). */
+  logsSince(id: string, from: number): Promise<JobLogLine[]>;
   /** Ids of jobs in a state, oldest first (used to resume queued work and recover interrupted runs). */
   idsInState(state: JobState): Promise<string[]>;
   close(): Promise<void>;

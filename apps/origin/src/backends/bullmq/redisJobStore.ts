@@ -81,6 +81,10 @@ export class RedisJobStore implements JobStore {
     await this.redis.rpush(this.logsKey(id), JSON.stringify(line));
   }
 
+  async logsSince(id: string, from: number): Promise<JobLogLine[]> {
+    return (await this.redis.lrange(this.logsKey(id), from, -1)).map((l) => JSON.parse(l) as JobLogLine);
+  }
+
   async idsInState(state: JobState): Promise<string[]> {
     const ids = await this.redis.zrange(this.indexKey(), '0', '-1');
     const pipeline = this.redis.pipeline();

@@ -78,6 +78,13 @@ export class SqliteJobStore implements JobStore {
     this.db.prepare('INSERT INTO job_logs (job_id, line) VALUES (?, ?)').run(id, JSON.stringify(line));
   }
 
+  async logsSince(id: string, from: number): Promise<JobLogLine[]> {
+    return this.db
+      .prepare<[string, number], { line: string }>('SELECT line FROM job_logs WHERE job_id = ? ORDER BY seq LIMIT -1 OFFSET ?')
+      .all(id, from)
+      .map((l) => JSON.parse(l.line) as JobLogLine);
+  }
+
   async idsInState(state: JobState): Promise<string[]> {
     return this.db.prepare<[string], { id: string }>('SELECT id FROM jobs WHERE state = ? ORDER BY created_at, rowid').all(state).map((r) => r.id);
   }
