@@ -114,8 +114,9 @@ export class JobRunner {
     for (const name of result.artifacts) {
       artifacts.push({ name, bytes: (await stat(join(artifactsDir, name))).size });
     }
-    await this.settle(id, { state: 'succeeded', progress: 1, message: null, metrics: result.metrics, artifacts, error: null });
+    // The last log line goes first: a reader that sees the settled state has already got every line.
     await this.log(id, 'info', 'Succeeded.');
+    await this.settle(id, { state: 'succeeded', progress: 1, message: null, metrics: result.metrics, artifacts, error: null });
   }
 
   private async fail(job: JobRecord, error: unknown, signal: AbortSignal): Promise<void> {
@@ -127,15 +128,15 @@ export class JobRunner {
       return;
     }
     if (signal.aborted) {
-      await this.settle(job.id, { state: 'cancelled', error: null, message: 'cancelled' });
       await this.log(job.id, 'info', 'Cancelled.');
+      await this.settle(job.id, { state: 'cancelled', error: null, message: 'cancelled' });
       return;
     }
     const jobError: JobError = isPareError(error)
       ? { code: error.code, message: error.message }
       : { code: 'job_failed', message: error instanceof Error ? error.message : String(error) };
-    await this.settle(job.id, { state: 'failed', error: jobError });
     await this.log(job.id, 'error', `Failed: ${jobError.message}`);
+    await this.settle(job.id, { state: 'failed', error: jobError });
   }
 
   private async settle(id: string, patch: Parameters<JobStore['update']>[1]): Promise<void> {
