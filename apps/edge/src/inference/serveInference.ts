@@ -51,7 +51,13 @@ export async function serveInference(
     if (requestId) response.headers.set('x-pare-request-id', requestId);
     response.headers.set(
       'server-timing',
-      [`load;dur=${serving.loadMs.toFixed(3)}`, `assign;dur=${(assignedMs - serving.loadMs).toFixed(3)}`, `infer;dur=${result.inferMs.toFixed(3)}`, `total;dur=${totalMs.toFixed(3)}`].join(', '),
+      [
+        `load;dur=${serving.loadMs.toFixed(3)}`,
+        ...(serving.loadTimings ? [`r2;dur=${serving.loadTimings.r2Ms.toFixed(3)}`, `sha256;dur=${serving.loadTimings.hashMs.toFixed(3)}`, `ort;dur=${serving.loadTimings.ortMs.toFixed(3)}`] : []),
+        `assign;dur=${(assignedMs - serving.loadMs).toFixed(3)}`,
+        `infer;dur=${result.inferMs.toFixed(3)}`,
+        `total;dur=${totalMs.toFixed(3)}`,
+      ].join(', '),
     );
     return response;
   } catch (e) {

@@ -6,8 +6,8 @@ import { assignVariant } from '@pare/experiments';
 import { parseManifest, type Manifest } from '@pare/runtime';
 import type { Env } from '../env';
 import { getModelState, invalidateModelState, markUnhealthyInIsolate } from '../registry/modelState';
-import { getSession, VariantLoadError } from './sessionCache';
-import type { OrtSession } from '../ort/ortWeb';
+import { getSession, VariantLoadError, type LoadTimings } from './sessionCache';
+import { warmUpOrt, type OrtSession } from '../ort/ortWeb';
 
 export interface ServingVariant {
   model: string;
@@ -16,6 +16,7 @@ export interface ServingVariant {
   manifest: Manifest;
   session: OrtSession;
   loadMs: number;
+  loadTimings?: LoadTimings;
   /** The variant the weights picked, when a fallback served instead. */
   assigned: string;
   fallback: boolean;
@@ -54,6 +55,8 @@ async function markUnhealthy(env: Env, row: VariantRow, reason: string): Promise
 export async function resolveServingVariant(env: Env, options: ResolveOptions): Promise<ServingVariant> {
   const { model, unit, pinnedVariant } = options;
   const failed = new Set<string>();
+  // The first request of an isolate initialises ORT while it reads D1 and R2 (no-op afterwards).
+  void warmUpOrt();
   for (;;) {
     const state = await getModelState(env, model);
     let variant: string;
@@ -72,8 +75,8 @@ export async function resolveServingVariant(env: Env, options: ResolveOptions): 
     }
     const row = state.variants.get(variant)!;
     try {
-      const { session, loadMs } = await getSession(env.MODELS, { model, variant, sha256: row.sha256, r2Key: row.r2Key });
-      return { model, variant, row, manifest: manifestOf(row), session, loadMs, assigned, fallback: fallback || failed.size > 0 };
+      const { session, loadMs, timings } = await getSession(env.MODELS, { model, variant, sha256: row.sha256, r2Key: row.r2Key });
+      return { model, variant, row, manifest: manifestOf(row), session, loadMs, loadTimings: timings, assigned, fallback: fallback || failed.size > 0 };
     } catch (e) {
       if (!(e instanceof VariantLoadError)) throw e;
       await markUnhealthy(env, row, e.reason);

@@ -14,10 +14,18 @@ export interface SessionSource {
   r2Key: string;
 }
 
+export interface LoadTimings {
+  r2Ms: number;
+  hashMs: number;
+  ortMs: number;
+}
+
 export interface CachedSession {
   session: OrtSession;
   /** Milliseconds spent reading R2, hashing and creating the session (0 on a cache hit). */
   loadMs: number;
+  /** Where the load time went (cold loads only). */
+  timings?: LoadTimings;
   cached: boolean;
 }
 
@@ -30,14 +38,18 @@ export class VariantLoadError extends PareError {
 
 const sessions = new Map<string, Promise<OrtSession>>();
 
-async function load(bucket: R2Bucket, source: SessionSource): Promise<OrtSession> {
+async function load(bucket: R2Bucket, source: SessionSource): Promise<{ session: OrtSession; timings: LoadTimings }> {
+  const t0 = performance.now();
   const object = await bucket.get(source.r2Key);
   if (!object) throw new VariantLoadError(source, `model bytes missing from R2 (${source.r2Key})`);
   const bytes = new Uint8Array(await object.arrayBuffer());
+  const t1 = performance.now();
   const actual = await sha256Hex(bytes);
   if (actual !== source.sha256) throw new VariantLoadError(source, `sha256 of the stored bytes is ${actual}, the manifest says ${source.sha256}`);
+  const t2 = performance.now();
   try {
-    return await createOrtSession(bytes);
+    const session = await createOrtSession(bytes);
+    return { session, timings: { r2Ms: t1 - t0, hashMs: t2 - t1, ortMs: performance.now() - t2 } };
   } catch (cause) {
     throw new VariantLoadError(source, `onnxruntime-web could not load it (${cause instanceof Error ? cause.message : String(cause)})`, cause);
   }
@@ -51,12 +63,13 @@ export async function getSession(bucket: R2Bucket, source: SessionSource): Promi
     return { session: await hit, loadMs: 0, cached: true };
   }
   const started = performance.now();
-  const pending = load(bucket, source);
+  const loading = load(bucket, source);
+  const pending = loading.then((l) => l.session);
   sessions.set(source.sha256, pending);
   try {
-    const session = await pending;
+    const { session, timings } = await loading;
     evictBeyondLimit();
-    return { session, loadMs: performance.now() - started, cached: false };
+    return { session, loadMs: performance.now() - started, timings, cached: false };
   } catch (e) {
     if (sessions.get(source.sha256) === pending) sessions.delete(source.sha256);
     throw e;

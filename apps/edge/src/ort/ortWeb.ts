@@ -16,6 +16,23 @@ export function createTensor(type: OrtTensorType, data: ort.Tensor.DataType, dim
   return new ort.Tensor(type, data as never, dims);
 }
 
+/** A one-node Identity model (built with @pare/onnx's GraphBuilder): creating it initialises ORT's wasm. */
+const WARMUP_MODEL_BASE64 = 'CAgSBHBhcmUaBTAuMS4wOk8KIwoBeBIBeRoPSWRlbnRpdHlfbm9kZV8wIghJZGVudGl0eToAEgZ3YXJtdXBaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAR';
+let warming: Promise<void> | undefined;
+
+/**
+ * Start ORT's wasm initialisation now (idempotent), so that a cold request overlaps it with its D1 and R2
+ * reads instead of paying for it after them.
+ */
+export function warmUpOrt(): Promise<void> {
+  warming ??= createOrtSession(Uint8Array.from(atob(WARMUP_MODEL_BASE64), (ch) => ch.charCodeAt(0)))
+    .then((session) => session.release())
+    .catch(() => {
+      warming = undefined;
+    });
+  return warming;
+}
+
 /** Create an inference session from model bytes. The first call initialises ORT's wasm (lazily, never at module start). */
 export async function createOrtSession(bytes: Uint8Array): Promise<OrtSession> {
   if (!initialised) {

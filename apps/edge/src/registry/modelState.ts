@@ -14,7 +14,8 @@ export interface ModelState {
   fetchedAt: number;
 }
 
-const cache = new Map<string, Promise<ModelState>>();
+/** Model → its state (or the model_not_found error), with when it was fetched: unknown models are cached too. */
+const cache = new Map<string, { state: Promise<ModelState>; fetchedAt: number }>();
 
 export function unknownModel(model: string): PareError {
   return new PareError('model_not_found', `Unknown model "${model}"; GET /v1/models lists the deployed models.`, { status: 404 });
@@ -38,14 +39,14 @@ async function fetchState(env: Env, model: string): Promise<ModelState> {
 export async function getModelState(env: Env, model: string): Promise<ModelState> {
   const ttl = Number(env.DEPLOYMENT_CACHE_MS ?? '5000');
   const cached = cache.get(model);
-  if (cached) {
-    const state = await cached.catch(() => undefined);
-    if (state && Date.now() - state.fetchedAt < ttl) return state;
-  }
-  const pending = fetchState(env, model);
-  cache.set(model, pending);
-  pending.catch(() => cache.delete(model));
-  return pending;
+  if (cached && Date.now() - cached.fetchedAt < ttl) return cached.state;
+  const state = fetchState(env, model);
+  cache.set(model, { state, fetchedAt: Date.now() });
+  // Only "unknown model" is worth remembering; any other failure (D1 down) is retried by the next request.
+  state.catch((e: unknown) => {
+    if (!(e instanceof PareError && e.code === 'model_not_found') && cache.get(model)?.state === state) cache.delete(model);
+  });
+  return state;
 }
 
 export function invalidateModelState(model: string): void {
@@ -54,6 +55,6 @@ export function invalidateModelState(model: string): void {
 
 /** Mark a variant unhealthy in this isolate right away (D1 is updated by the caller). */
 export async function markUnhealthyInIsolate(model: string, variant: string): Promise<void> {
-  const state = await cache.get(model)?.catch(() => undefined);
+  const state = await cache.get(model)?.state.catch(() => undefined);
   state?.healthy.delete(variant);
 }

@@ -1,0 +1,24 @@
+/** Percentile (nearest rank) of samples in ms. */
+export function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+export function mean(samples: readonly number[]): number {
+  return samples.reduce((a, b) => a + b, 0) / samples.length;
+}
+
+export function median(samples: readonly number[]): number {
+  return percentile(samples, 0.5);
+}
+
+/** The `dur` of one metric in a server-timing header. */
+export function serverTiming(header: string | null, name: string): number | undefined {
+  const match = new RegExp(`(?:^|,\\s*)${name};dur=([\\d.]+)`).exec(header ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+export function fmt(ms: number, digits = 2): string {
+  return Number.isFinite(ms) ? ms.toFixed(digits) : '-';
+}

@@ -1,0 +1,107 @@
+// A local edge worker for benchmarks: the exact upload that `wrangler deploy --dry-run` builds, run by
+// Miniflare (workerd) with local D1, R2 and the metrics queue, persisted in a temporary folder so the worker
+// can be restarted cold on the same data. (wrangler dev's file watcher is not wanted here: it rebuilds.)
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Miniflare } from 'miniflare';
+
+export const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const wrangler = path.join(repoRoot, 'node_modules', '.bin', 'wrangler');
+const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_SEND_ERROR_REPORTS: 'false', NO_UPDATE_NOTIFIER: '1', CI: '1' };
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function runWrangler(args: string[]): string {
+  const result = spawnSync(wrangler, args, { cwd: repoRoot, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  return `${result.stdout}\n${result.stderr}`;
+}
+
+/** D1 migrations as statements, in file order (drizzle-kit separates statements with a breakpoint marker). */
+function migrationStatements(): string[] {
+  const dir = path.join(repoRoot, 'infra', 'migrations');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('--> statement-breakpoint'))
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export class LocalWorker {
+  private mf?: Miniflare;
+  readonly url: string;
+
+  /** bundleDir: the --outdir of `wrangler deploy --dry-run` (index.js + the ORT wasm). */
+  constructor(readonly port: number, readonly stateDir: string, readonly token: string, readonly bundleDir: string) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  private options(): ConstructorParameters<typeof Miniflare>[0] {
+    const files = readdirSync(this.bundleDir);
+    const wasm = files.filter((f) => f.endsWith('.wasm'));
+    return {
+      host: '127.0.0.1',
+      port: this.port,
+      compatibilityDate: '2026-04-20',
+      modulesRoot: this.bundleDir,
+      modules: [
+        { type: 'ESModule', path: path.join(this.bundleDir, 'index.js') },
+        ...wasm.map((f) => ({ type: 'CompiledWasm' as const, path: path.join(this.bundleDir, f) })),
+      ],
+      bindings: { ADMIN_TOKEN: this.token, MAX_BODY_BYTES: '1048576', DEPLOYMENT_CACHE_MS: '5000' },
+      d1Databases: { DB: 'pare' },
+      r2Buckets: { MODELS: 'pare-models' },
+      queueProducers: { METRICS: { queueName: 'pare-metrics' } },
+      queueConsumers: { 'pare-metrics': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 } },
+      defaultPersistRoot: this.stateDir,
+      // The worker's per-request log line is for the Tail Worker handler; keep benchmark output readable.
+      handleRuntimeStdio: (stdout, stderr) => {
+        stdout.resume();
+        stderr.pipe(process.stderr);
+      },
+    };
+  }
+
+  async applyMigrations(): Promise<void> {
+    const mf = new Miniflare(this.options());
+    try {
+      const db = await mf.getD1Database('DB');
+      for (const statement of migrationStatements()) await db.prepare(statement).run();
+    } finally {
+      await mf.dispose();
+    }
+  }
+
+  /** Start workerd and wait until GET /v2/health/live answers; returns the milliseconds it took. */
+  async start(): Promise<number> {
+    const started = performance.now();
+    this.mf = new Miniflare(this.options());
+    await this.mf.ready;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      try {
+        if ((await fetch(`${this.url}/v2/health/live`)).ok) return performance.now() - started;
+      } catch {
+        // not yet
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the worker did not come up in 60 s');
+  }
+
+  async stop(): Promise<void> {
+    await this.mf?.dispose();
+    this.mf = undefined;
+  }
+}
