@@ -20,7 +20,8 @@ interface BackendUnderTest { name: string; config(dataDir: string): Partial<Orig
 
 const backends: BackendUnderTest[] = [{ name: 'sqlite', config: () => ({}) }];
 if (redis) {
-  backends.push({ name: 'bullmq', config: () => ({ redisUrl: redis.url, redisPrefix: `pare-test-${randomUUID().slice(0, 8)}`, lockDurationMs: 1000 }) });
+  // A short BullMQ lock so a killed worker's job is found again within seconds (the production default is 30 s).
+  backends.push({ name: 'bullmq', config: () => ({ redisUrl: redis.url, redisPrefix: `pare-test-${randomUUID().slice(0, 8)}`, lockDurationMs: 2000 }) });
 }
 
 describe.runIf(redis)('several origin workers on one Redis', () => {
