@@ -23,11 +23,15 @@ const host = values.host ?? env.HOST ?? '127.0.0.1';
 const concurrency = Number(values.concurrency ?? env.PARE_ORIGIN_CONCURRENCY ?? 1);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port / PORT must be a port number; got "${values.port ?? env.PORT}".`);
 if (!Number.isInteger(concurrency) || concurrency < 1) fail(`--concurrency / PARE_ORIGIN_CONCURRENCY must be a positive integer; got "${values.concurrency ?? env.PARE_ORIGIN_CONCURRENCY}".`);
+const worker = !values['no-worker'] && env.PARE_ORIGIN_WORKER !== '0';
+if (!worker && !env.REDIS_URL) {
+  console.warn('pare origin: --no-worker without REDIS_URL: jobs are stored in SQLite but no process will run them.');
+}
 const origin = await createOrigin({
   redisUrl: env.REDIS_URL || undefined,
   redisPrefix: env.PARE_REDIS_PREFIX,
   dataDir: values['data-dir'] ?? env.PARE_ORIGIN_DATA_DIR ?? '.pare/origin',
-  worker: !values['no-worker'] && env.PARE_ORIGIN_WORKER !== '0',
+  worker,
   concurrency,
   lockDurationMs: env.PARE_BULLMQ_LOCK_MS ? Number(env.PARE_BULLMQ_LOCK_MS) : undefined,
 });
