@@ -30,14 +30,12 @@ export class JobRunner {
 
   constructor(private readonly options: JobRunnerOptions) {}
 
-  get activeJobs(): number {
-    return this.running.size;
-  }
-
-  /** Run one delivered job to a settled state. Never throws: a handler's failure is the job's failure. */
+  /** Run one delivered job to a settled state. A handler's failure is the job's failure; only a store failure rejects. */
   readonly run = async (id: string): Promise<void> => {
     const { store } = this.options;
-    const job = await store.get(id);
+    // Delivered again while this worker still runs it (a queue that thought the job stalled): keep the one run.
+    if (this.running.has(id)) return;
+    const job = await store.getRecord(id);
     if (!job || job.state === 'succeeded' || job.state === 'failed' || job.state === 'cancelled') return;
     if (job.state === 'running') {
       await this.log(id, 'warn', `The previous attempt (worker ${job.workerId ?? 'unknown'}) was interrupted.`);
