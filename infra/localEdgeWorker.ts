@@ -1,4 +1,4 @@
-// A local edge worker for benchmarks: the exact upload that `wrangler deploy --dry-run` builds, run by
+// A local edge worker for benchmarks and CLI tests: the exact upload that `wrangler deploy --dry-run` builds, run by
 // Miniflare (workerd) with local D1, R2 and the metrics queue, persisted in a temporary folder so the worker
 // can be restarted cold on the same data. (wrangler dev's file watcher is not wanted here: it rebuilds.)
 import { spawnSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { Miniflare } from 'miniflare';
 
-export const repoRoot = path.resolve(import.meta.dirname, '../../..');
+export const repoRoot = path.resolve(import.meta.dirname, '..');
 const wrangler = path.join(repoRoot, 'node_modules', '.bin', 'wrangler');
 const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', WRANGLER_SEND_ERROR_REPORTS: 'false', NO_UPDATE_NOTIFIER: '1', CI: '1' };
 
@@ -38,6 +38,11 @@ function migrationStatements(): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** Build the upload into `outdir` (wrangler deploy --dry-run); returns wrangler's output. */
+export function buildUpload(outdir: string): string {
+  return runWrangler(['deploy', '--dry-run', '--outdir', outdir]);
+}
+
 export class LocalWorker {
   private mf?: Miniflare;
   readonly url: string;
@@ -48,8 +53,9 @@ export class LocalWorker {
   }
 
   private options(): ConstructorParameters<typeof Miniflare>[0] {
-    const files = readdirSync(this.bundleDir);
-    const wasm = files.filter((f) => f.endsWith('.wasm'));
+    // Every module of the upload besides index.js, typed as wrangler.toml's [[rules]] type them.
+    const extra = readdirSync(this.bundleDir).filter((f) => f !== 'index.js' && f !== 'README.md' && !f.endsWith('.map'));
+    const moduleType = (f: string): 'CompiledWasm' | 'Text' | 'Data' => (f.endsWith('.wasm') ? 'CompiledWasm' : /\.(js|css|txt|html)$/.test(f) ? 'Text' : 'Data');
     return {
       host: '127.0.0.1',
       port: this.port,
@@ -57,7 +63,7 @@ export class LocalWorker {
       modulesRoot: this.bundleDir,
       modules: [
         { type: 'ESModule', path: path.join(this.bundleDir, 'index.js') },
-        ...wasm.map((f) => ({ type: 'CompiledWasm' as const, path: path.join(this.bundleDir, f) })),
+        ...extra.map((f) => ({ type: moduleType(f), path: path.join(this.bundleDir, f) })),
       ],
       bindings: { ADMIN_TOKEN: this.token, MAX_BODY_BYTES: '1048576', DEPLOYMENT_CACHE_MS: '5000' },
       d1Databases: { DB: 'pare' },
