@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/browser/**/*.browser.test.ts'],
+    // *.spec.ts, so that the workerd suite's *.test.ts pattern (vitest.config.ts) does not pick these up.
+    include: ['test/browser/**/*.spec.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     // One worker and one browser: the suite shares a single wrangler dev process.

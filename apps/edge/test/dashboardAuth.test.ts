@@ -14,6 +14,7 @@ beforeAll(async () => {
   await deployFixture('mlp', MODEL, 'fp32');
   await deployFixture('mlpSmall', MODEL, 'small');
   await setTraffic(MODEL, { fp32: 50, small: 50 });
+  await deployFixture('mlp', 'dash-idle', 'fp32', 100);
   for (const statement of seedAbTrafficSql({ model: MODEL, variants: ['fp32', 'small'], now: Date.now() })) await env.DB.prepare(statement).run();
 });
 
@@ -50,6 +51,10 @@ describe('dashboard access', () => {
     expect(html).toContain(`data-model="${MODEL}"`);
     expect(html).toContain('id="initial-data"');
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    // A model without traffic says what to do instead of drawing empty charts.
+    const idle = html.slice(html.indexOf('data-model="dash-idle"'));
+    expect(idle).toMatch(/<p class="empty" data-empty="traffic" >No traffic in this window yet: send a request, e.g.\s+<code>curl -X POST http:\/\/edge.test\/v1\/models\/dash-idle\/predict/);
+    expect(idle).toMatch(/One variant only: deploy a second/);
     const data = (await (await call('/dashboard/data?window=1h', { headers: { cookie: session } })).json()) as any;
     const model = data.models.find((m: any) => m.name === MODEL);
     expect(model.requests).toBeGreaterThan(0);
