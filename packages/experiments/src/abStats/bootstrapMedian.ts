@@ -27,7 +27,9 @@ export function bootstrapMedianDifference(a: LatencyHistogram, b: LatencyHistogr
   assertHistogram(a, 'a');
   assertHistogram(b, 'b');
   const confidence = options.confidence ?? 0.95;
-  const replicates = options.replicates ?? 2000;
+  // 1,000 replicates: percentile bounds settle to within a few % of their width, and a comparison over a
+  // week of traffic stays near 5 ms of CPU (the free Workers plan allows 10 ms per request).
+  const replicates = options.replicates ?? 1000;
   const seed = options.seed ?? 20261128;
   const na = histogramTotal(a);
   const nb = histogramTotal(b);
