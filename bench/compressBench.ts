@@ -3,7 +3,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { constantsToInitializers, decodeModel, encodeModel, type Model } from '@pare/onnx';
+import { constantsToInitializers, decodeModel, encodeModel, upgradeOpset, type Model } from '@pare/onnx';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import {
   calibrate, compressModel, evaluateFidelity, gzipSize, type BackendEvaluation, type CompressOptions,
 } from '@pare/compress';
@@ -85,9 +88,10 @@ async function benchModel(m: BenchModel, python: string | undefined, work: strin
   if (python) {
     const dir = fs.mkdtempSync(path.join(work, 'ort-'));
     // onnxruntime's quantizer refuses weights held in Constant nodes ("Expected … to be an initializer"), which
-    // the PP-OCR exports use; it gets the same model with them moved to initializers (lossless), as Pare does.
+    // the PP-OCR exports use, and writes invalid per-channel DequantizeLinear below opset 13: it gets the model
+    // Pare's pipeline sees before quantizing (Constant weights as initializers, opset 13), both lossless.
     const prepared = path.join(dir, path.basename(m.file));
-    fs.writeFileSync(prepared, encodeModel(constantsToInitializers(model).model));
+    fs.writeFileSync(prepared, encodeModel(upgradeOpset(constantsToInitializers(model).model, 13).model));
     const files = calibration.map((s, i) => {
       const f = path.join(dir, `calib-${i}.bin`);
       const t = s[m.input]!;
@@ -108,13 +112,38 @@ async function benchModel(m: BenchModel, python: string | undefined, work: strin
   return { name: m.name, kind: m.kind, file: path.basename(m.file), fp32Bytes: reference.byteLength, fp32GzipBytes: await gzipSize(reference), inputShape: m.shape, variants, errors };
 }
 
+/**
+ * Each model runs in its own process: onnxruntime-web's wasm heap only grows, and after dozens of sessions
+ * on the OCR models a run can stall with a promise that never settles (Node then exits silently).
+ */
+function runIsolated(m: BenchModel, python: string | undefined, work: string): ModelResult {
+  const out = path.join(work, `${MODELS.indexOf(m)}.json`);
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  const child = spawnSync(process.execPath, [tsx, fileURLToPath(import.meta.url), '--one', m.name, out, python ?? ''], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (child.status !== 0 || !fs.existsSync(out)) {
+    return { name: m.name, kind: m.kind, file: path.basename(m.file), fp32Bytes: fs.statSync(m.file).size, fp32GzipBytes: NaN, inputShape: m.shape, variants: [], errors: [`bench process for ${m.name} failed (exit ${child.status}, signal ${child.signal})`] };
+  }
+  return JSON.parse(fs.readFileSync(out, 'utf8')) as ModelResult;
+}
+
+async function runOne(name: string, out: string, python: string): Promise<void> {
+  const m = MODELS.find((x) => x.name === name)!;
+  let finished = false;
+  process.on('exit', () => {
+    if (!finished) { process.stderr.write(`bench: ${name} stopped before finishing (a runtime call never settled)\n`); process.exitCode = 1; }
+  });
+  const result = await benchModel(m, python || undefined, path.dirname(out));
+  fs.writeFileSync(out, JSON.stringify(result));
+  finished = true;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const { python, why } = findPython();
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pare-bench-'));
   const only = process.argv.slice(2);
   const results: ModelResult[] = [];
-  for (const m of MODELS) if (only.length === 0 || only.some((o) => m.name.toLowerCase().includes(o.toLowerCase()))) results.push(await benchModel(m, python, work));
+  for (const m of MODELS) if (only.length === 0 || only.some((o) => m.name.toLowerCase().includes(o.toLowerCase()))) results.push(runIsolated(m, python, work));
   fs.rmSync(work, { recursive: true, force: true });
   const markdown = renderReport(results, {
     ortNote: python ? undefined : why,
@@ -131,4 +160,5 @@ async function main(): Promise<void> {
   process.stdout.write(markdown);
 }
 
-await main();
+if (process.argv[2] === '--one') await runOne(process.argv[3]!, process.argv[4]!, process.argv[5] ?? '');
+else await main();
