@@ -1,6 +1,6 @@
 // The dashboard in a real browser: Debian's Chromium driven by playwright-core against the worker running
 // in local workerd (wrangler dev) with seeded and live traffic. Screenshots go to test-artifacts/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -54,6 +54,7 @@ async function chartContents(page: Page): Promise<Record<string, { points: numbe
 }
 
 beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (Debian), or set CHROMIUM_PATH.`);
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startEdgeServer({ token: TOKEN, seedSql: seedAbTrafficSql({ model: MODEL, variants: ['fp32', 'int8'], now: Date.now() }) });
   await deploySpamVariants(server.url, TOKEN);
