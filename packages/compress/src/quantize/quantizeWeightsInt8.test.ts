@@ -64,4 +64,27 @@ describe('quantizeWeightsInt8', () => {
     expect(ft.node).toBeGreaterThan(0.99);
     expect(encodeModel(perChannel.model).byteLength / encodeModel(model).byteLength).toBeLessThan(0.3);
   });
+
+  it('Silero VAD: conv weights the If bodies read from the main graph go int8; body-local LSTMs are reported; runs', async () => {
+    const model = loadModel(realModels.sileroVad);
+    const { model: q, report } = quantizeWeightsInt8(model, {});
+    expect(report.tensors.map((t) => t.name)).toContain('model.feature_extractor.forward_basis_buffer');
+    expect(encodeModel(q).byteLength).toBeLessThan(encodeModel(model).byteLength * 0.75); // 0.72: the LSTMs stay fp32
+    expect(report.notes.join(' ')).toMatch(/\d+ subgraph\(s\) \(If\/Loop\/Scan bodies\) left alone in fp32: \d+ constant tensor\(s\)/);
+    const feed: Feed = {
+      input: { type: 'float32', data: Float32Array.from({ length: 512 }, (_, i) => Math.sin(i / 5) * 0.3), dims: [1, 512] },
+      sr: { type: 'int64', data: BigInt64Array.of(16000n), dims: [] },
+      h: { type: 'float32', data: new Float32Array(128), dims: [2, 1, 64] },
+      c: { type: 'float32', data: new Float32Array(128), dims: [2, 1, 64] },
+    };
+    // The STFT basis (a fixed Fourier "buffer" run as a Conv) feeds a log-magnitude: its 0.4% int8 error turns a
+    // speech probability of 0.014 into 0.08. Left fp32 via `exclude`, the rest of the model quantizes cleanly.
+    const kept = quantizeWeightsInt8(model, { exclude: ['*forward_basis_buffer'] }).model;
+    for (const rt of ['node', 'web'] as const) {
+      const [ref, out] = [(await runModel(rt, encodeModel(model), [feed]))[0]!, (await runModel(rt, encodeModel(kept), [feed]))[0]!];
+      expect(Math.abs(out.output!.data[0]! - ref.output!.data[0]!)).toBeLessThan(0.002);
+      expect(minCosine([{ hn: ref.hn!, cn: ref.cn! }], [{ hn: out.hn!, cn: out.cn! }])).toBeGreaterThan(0.998);
+      await runModel(rt, encodeModel(q), [feed]); // the fully quantized model loads and runs too
+    }
+  });
 });

@@ -1,6 +1,6 @@
 // Weight-only int8: weights stored int8 behind DequantizeLinear, activations left in fp32. It buys the int8
 // file size without the activation error that costs most fidelity on conv and OCR models (FACTS.md).
-import { constantsToInitializers, type Model } from '@pare/onnx';
+import { allGraphs, constantsToInitializers, type Model } from '@pare/onnx';
 import type { PassReport } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
 import { NameAllocator, prependNodes, requireOpset } from './graphEdit';
@@ -42,7 +42,10 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
     const folded = foldBatchNorm(graph, names);
     if (folded) report.notes.push(`${folded} BatchNormalization node(s) folded into the Conv before them.`);
   }
-  const { sites, skipped } = findWeightSites(graph, { ops: options.ops ?? DEFAULT_OPS, exclude: options.exclude, minElements: options.minElements });
+  // Subgraph nodes count as readers of main-graph weights: the DequantizeLinear sits in the main graph and the
+  // If/Loop bodies read its output by the weight's own name, as they read the initializer before.
+  const subgraphNodes = allGraphs(out).filter((g) => g.depth > 0).flatMap((g) => g.graph.node);
+  const { sites, skipped } = findWeightSites(graph, { ops: options.ops ?? DEFAULT_OPS, exclude: options.exclude, minElements: options.minElements, subgraphNodes });
   report.skipped.push(...skipped);
   const dqNodes = [];
   const done = new Set<string>();

@@ -15,5 +15,6 @@ export function subgraphNote(model: Model): string | undefined {
       if (t) { weights++; elements += elementCount(t.dims); }
     }
   }
-  return `${subs.length} subgraph(s) (If/Loop/Scan bodies) left alone in fp32: ${weights} constant tensor(s), ${elements} elements. Only the main graph is quantized.`;
+  return `${subs.length} subgraph(s) (If/Loop/Scan bodies) left alone in fp32: ${weights} constant tensor(s), ${elements} elements. ` +
+    'Only main-graph tensors are quantized (those the bodies read from the main graph included, where the pass keeps their names).';
 }

@@ -22,6 +22,12 @@ export interface SiteSelection {
   exclude?: readonly string[];
   /** Tensors with fewer elements stay fp32: their bytes do not matter and their error does. */
   minElements?: number;
+  /**
+   * Nodes of subgraphs (If/Loop bodies) to consider too, for weights that are initializers of the main graph
+   * read from the outer scope (Silero VAD keeps its conv weights so). Only forms that keep the weight's name
+   * (DequantizeLinear in the main graph) may use this: the subgraph nodes themselves are not rewritten.
+   */
+  subgraphNodes?: readonly Node[];
 }
 
 export const DEFAULT_MIN_ELEMENTS = 256;
@@ -34,7 +40,7 @@ export function findWeightSites(graph: Graph, selection: SiteSelection): { sites
   const sites: WeightSite[] = [];
   const skipped: Array<{ name: string; reason: string }> = [];
   const seen = new Set<string>();
-  for (const node of graph.node) {
+  for (const node of [...graph.node, ...(selection.subgraphNodes ?? [])]) {
     const op = node.op_type as WeightOp;
     if ((node.domain ?? '') !== '' || !selection.ops.includes(op)) continue;
     const inputIndex = op === 'Gather' ? 0 : 1;

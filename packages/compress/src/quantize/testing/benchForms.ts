@@ -15,8 +15,8 @@ import { documentImage } from './inputs';
 import { createSession, floatFeed, minCosine, ortNodeRunner, runModel, toOrtFeeds, type Runtime } from './runtimes';
 import { upgradeOpset } from '@pare/onnx';
 
-interface Variant { name: string; model: Model }
-interface Row { model: string; variant: string; bytes: number; ms: number; ratio: number; cosine: number }
+interface Variant { name: string; model: Model; passMs?: number }
+interface Row { model: string; variant: string; bytes: number; ms: number; ratio: number; cosine: number; passMs?: number }
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -25,7 +25,6 @@ const runtime: Runtime = args.includes('--node') ? 'node' : 'web';
 
 async function bench(label: string, variants: Variant[], feed: Feed, rounds: number, perRound: number): Promise<Row[]> {
   const fp32 = variants[0]!;
-  const reference = await runModel('node', encodeModel(fp32.model), [feed]);
   const sessions = [];
   for (const v of variants) {
     const bytes = encodeModel(v.model);
@@ -33,7 +32,7 @@ async function bench(label: string, variants: Variant[], feed: Feed, rounds: num
     const feeds = toOrtFeeds(runtime, feed);
     for (let i = 0; i < 3; i++) await session.run(feeds);
     const out = await runModel(runtime, bytes, [feed]);
-    sessions.push({ v, bytes: bytes.byteLength, session, feeds, times: [] as number[], cosine: minCosine(reference, out) });
+    sessions.push({ v, bytes: bytes.byteLength, session, feeds, times: [] as number[], cosine: minCosine(await runModel(runtime, encodeModel(fp32.model), [feed]), out) });
   }
   for (let r = 0; r < rounds; r++) {
     for (const s of sessions) {
@@ -44,18 +43,25 @@ async function bench(label: string, variants: Variant[], feed: Feed, rounds: num
   }
   const med = (t: number[]): number => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
   const base = med(sessions[0]!.times);
-  const rows = sessions.map((s) => ({ model: label, variant: s.v.name, bytes: s.bytes, ms: med(s.times), ratio: med(s.times) / base, cosine: s.cosine }));
+  const rows = sessions.map((s) => ({ model: label, variant: s.v.name, bytes: s.bytes, ms: med(s.times), ratio: med(s.times) / base, cosine: s.cosine, passMs: s.v.passMs }));
   for (const s of sessions) await s.session.release();
   for (const r of rows) console.log(`${r.model.padEnd(28)} ${r.variant.padEnd(44)} ${(r.bytes / 1e6).toFixed(2).padStart(6)} MB ${r.ms.toFixed(3).padStart(8)} ms  x${r.ratio.toFixed(2)}  cos ${r.cosine.toFixed(5)}`);
   return rows;
 }
 
+/** Run a pass and keep how long it took (the compress-time column). */
+function timed(name: string, make: () => Model): Variant {
+  const t0 = performance.now();
+  const model = make();
+  return { name, model, passMs: performance.now() - t0 };
+}
+
 function dynamicVariants(model: Model): Variant[] {
   const v: Variant[] = [{ name: 'fp32', model }];
-  for (const form of ['matmul-integer', 'dynamic-quantize-matmul', 'weight-only'] as const) {
-    for (const perChannel of [false, true]) {
+  for (const form of ['matmul-integer', 'dynamic-quantize-matmul', 'weight-only', 'matmul-nbits'] as const) {
+    for (const perChannel of form === 'matmul-nbits' ? [true] : [false, true]) {
       try {
-        v.push({ name: `${form} ${perChannel ? 'per-channel' : 'per-tensor'}`, model: quantizeDynamicInt8(model, { form, perChannel }).model });
+        v.push(timed(`${form} ${form === 'matmul-nbits' ? 'block 128' : perChannel ? 'per-channel' : 'per-tensor'}`, () => quantizeDynamicInt8(model, { form, perChannel }).model));
       } catch (e) {
         console.log(`skip ${form}: ${(e as Error).message}`);
       }
@@ -65,14 +71,17 @@ function dynamicVariants(model: Model): Variant[] {
 }
 
 async function staticVariants(model: Model, samples: Feed[]): Promise<Variant[]> {
+  const t0 = performance.now();
   const ranges = await calibrate(model, samples, ortNodeRunner);
+  const calMs = performance.now() - t0;
+  const withCal = (v: Variant): Variant => ({ ...v, passMs: (v.passMs ?? 0) + calMs });
   return [
     { name: 'fp32', model },
-    { name: 'static QDQ uint8 act, per-channel', model: quantizeStaticInt8(model, { ranges, activationType: 'uint8' }).model },
-    { name: 'static QDQ int8 act, per-channel', model: quantizeStaticInt8(model, { ranges, activationType: 'int8' }).model },
-    { name: 'static QDQ uint8 act, per-tensor', model: quantizeStaticInt8(model, { ranges, activationType: 'uint8', perChannel: false }).model },
-    { name: 'weight-only int8 (asymmetric, per-channel)', model: quantizeWeightsInt8(model, {}).model },
-    { name: 'dynamic (default form)', model: quantizeDynamicInt8(model, {}).model },
+    withCal(timed('static QDQ uint8 act, per-channel', () => quantizeStaticInt8(model, { ranges, activationType: 'uint8' }).model)),
+    withCal(timed('static QDQ int8 act, per-channel', () => quantizeStaticInt8(model, { ranges, activationType: 'int8' }).model)),
+    withCal(timed('static QDQ uint8 act, per-tensor', () => quantizeStaticInt8(model, { ranges, activationType: 'uint8', perChannel: false }).model)),
+    timed('weight-only int8 (asymmetric, per-channel)', () => quantizeWeightsInt8(model, {}).model),
+    timed('dynamic (default form)', () => quantizeDynamicInt8(model, {}).model),
   ];
 }
 
@@ -98,9 +107,12 @@ rows.push(...(await bench('PP-OCRv4 det 1x3x320x320', await staticVariants(det, 
 
 if (outPath) {
   const lines = [
-    '| model | variant | bytes | ms / run (median) | vs fp32 | min output cosine vs fp32 |',
-    '|---|---|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.model} | ${r.variant} | ${r.bytes.toLocaleString('en-US')} | ${r.ms.toFixed(3)} | ${r.ratio.toFixed(2)} | ${r.cosine.toFixed(5)} |`),
+    '| model | variant | bytes | size vs fp32 | ms / run (median) | time vs fp32 | min output cosine vs fp32 | pass ms (incl. calibration) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => {
+      const fp = rows.find((x) => x.model === r.model && x.variant === 'fp32')!;
+      return `| ${r.model} | ${r.variant} | ${r.bytes.toLocaleString('en-US')} | ${(r.bytes / fp.bytes).toFixed(3)} | ${r.ms.toFixed(3)} | ${r.ratio.toFixed(2)} | ${r.cosine.toFixed(5)} | ${r.passMs === undefined ? '' : r.passMs.toFixed(0)} |`;
+    }),
   ];
   const header = `Measured ${new Date().toISOString()} on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores visible), Node ${process.version}, onnxruntime-${runtime === 'web' ? 'web 1.30.0 wasm, numThreads 1' : 'node 1.30.0 CPU, 1 intra-op thread'}, graph optimization "all".`;
   writeFileSync(outPath, `${header}\n\n${lines.join('\n')}\n`);
