@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EdgeAdminClient } from '../apps/cli/src/edge/adminClient';
 import { buildDefaultVariants, DEFAULT_MODEL_NAME } from './models/defaultVariants';
+import { equalSplit, findCommittedVariants } from './models/committedVariants';
 
 const root = path.resolve(import.meta.dirname, '..');
 const wrangler = path.join(root, 'node_modules', '.bin', 'wrangler');
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   child.on('exit', (code) => process.exit(code ?? 0));
   await waitUntilLive(url, child);
 
+  let textModel: string | undefined;
   if (!values['no-seed']) {
     const client = new EdgeAdminClient({ endpoint: url, token });
     step(`building the default model "${DEFAULT_MODEL_NAME}" and its int8 variant`);
@@ -91,6 +93,19 @@ async function main(): Promise<void> {
     const split = { fp32: 50, int8: 50 };
     await client.setTraffic(DEFAULT_MODEL_NAME, split);
     step(`traffic split ${Object.entries(split).map(([k, w]) => `${k}=${w}`).join(' ')}`);
+
+    const committed = findCommittedVariants(path.join(root, 'infra', 'models'));
+    for (const model of new Set(committed.map((c) => c.model))) {
+      const ofModel = committed.filter((c) => c.model === model);
+      for (const v of ofModel) {
+        const result = await client.deployVariant(model, v.variant, v.bytes, v.manifest);
+        step(`deployed ${model}/${v.variant}: ${v.bytes.byteLength} bytes, sha256 ${result.sha256.slice(0, 12)}… (${result.created ? 'new' : 'already there'})`);
+      }
+      const weights = equalSplit(ofModel.map((v) => v.variant));
+      await client.setTraffic(model, weights);
+      step(`traffic split of ${model}: ${Object.entries(weights).map(([k, w]) => `${k}=${w}`).join(' ')}`);
+      if (ofModel[0]!.manifest.task === 'text-classification') textModel ??= model;
+    }
   }
 
   const input = exampleInput(64);
@@ -110,6 +125,7 @@ async function main(): Promise<void> {
       '',
       'Try:',
       `  curl -s ${url}/v1/models/${DEFAULT_MODEL_NAME}/predict -H 'content-type: application/json' -H 'x-pare-unit: alice' -d '${body}'`,
+      ...(textModel ? [`  curl -s ${url}/v1/models/${textModel}/predict -H 'content-type: application/json' -d '{"text":"WIN a FREE prize now, click here"}'`] : []),
       `  node apps/cli/bin/pare.js models --endpoint ${url}`,
       '',
     ].join('\n'),
