@@ -63,7 +63,18 @@ describe('quantizeStaticInt8 (QDQ)', () => {
   });
 });
 
-describe('quantizeStaticInt8 on real conv models', () => {
+describe('quantizeStaticInt8 on real models', () => {
+  it('wake-word head (Gemm + layer norms, weights in Constant nodes): cosine ≥ 0.99 in both runtimes', async () => {
+    const model = loadModel(realModels.wakeWord);
+    const feeds = [1, 2, 3, 4].map((s) => floatFeed('onnx::Flatten_0', [1, 25, 96], s, -2, 2));
+    const ranges = await calibrate(model, feeds, ortNodeRunner);
+    const { model: q, report } = quantizeStaticInt8(model, { ranges });
+    expect(report.tensors.filter((t) => t.detail?.op === 'Gemm').length).toBeGreaterThanOrEqual(2);
+    const f = await fidelity(model, q, [5, 6].map((s) => floatFeed('onnx::Flatten_0', [1, 25, 96], s, -2, 2)));
+    expect(f.node).toBeGreaterThan(0.99);
+    expect(f.web).toBeGreaterThan(0.99);
+  });
+
   it('PP-OCR direction classifier (opset 9 → upgraded): cosine ≥ 0.99 in both runtimes', async () => {
     const model = upgradeOpset(loadModel(realModels.ocrCls), 13).model;
     const ranges = await calibrate(model, [1, 2, 3, 4].map((s) => documentImage(48, 192, s)), ortNodeRunner);

@@ -1,7 +1,8 @@
 // Which emitted int8 form runs fastest in onnxruntime-web's wasm build (one thread, under Node)?
 // Every variant of a model gets a session first; then rounds run each session in turn (interleaved, so
 // machine noise hits every variant alike) and the median per variant is reported with its ratio to fp32.
-// Run: npx tsx packages/compress/src/quantize/testing/benchForms.ts [--out bench-results/quantize-forms.md] [--quick]
+// Run: npx tsx packages/compress/src/quantize/testing/benchForms.ts [--out bench-results/quantize-forms.table.md] [--quick] [--node]
+// (bench-results/quantize-forms.md is the write-up around that table; do not overwrite it.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { constantsToInitializers, decodeModel, encodeModel, type Model } from '@pare/onnx';
