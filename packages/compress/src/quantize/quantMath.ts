@@ -42,7 +42,8 @@ export function affineParams(lo: number, hi: number, type: QuantType): { scale: 
   const { min: qmin, max: qmax } = RANGE[type];
   const rmin = Math.min(lo, 0);
   const rmax = Math.max(hi, 0);
-  if (rmax - rmin === 0) return { scale: 1, zeroPoint: type === 'int8' ? 0 : 0 };
+  // An all-zero tensor: any scale represents it exactly; 1 avoids dividing by zero.
+  if (rmax - rmin === 0) return { scale: 1, zeroPoint: 0 };
   const scale = (rmax - rmin) / (qmax - qmin);
   const zeroPoint = clamp(roundHalfEven(qmin - rmin / scale), qmin, qmax);
   return { scale, zeroPoint };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeModel, upgradeOpset, type Model } from '@pare/onnx';
 import { realModels } from '../../../onnx/test/fixtures';
 import { quantizeWeightsInt8 } from './quantizeWeightsInt8';
-import { convNet, mlp } from './testing/builtModels';
+import { convNet, embeddingModel, mlp } from './testing/builtModels';
 import { documentImage, loadModel } from './testing/inputs';
 import { floatFeed, minCosine, runModel, type Runtime } from './testing/runtimes';
 import type { Feed } from '../calibrate/calibrate';
@@ -25,6 +25,18 @@ describe('quantizeWeightsInt8', () => {
     const f = await fidelity(model, q, [floatFeed('x', [4, 256], 1)]);
     expect(f.node).toBeGreaterThan(0.9999);
     expect(f.web).toBeGreaterThan(0.9999);
+  });
+
+  it('embedding tables: int8 rows gathered first, then dequantized (no whole-table DequantizeLinear per run)', async () => {
+    const model = embeddingModel(2000, 64);
+    const { model: q, report } = quantizeWeightsInt8(model, {});
+    const gather = q.graph!.node.find((n) => n.op_type === 'Gather' && n.input[1] === 'ids')!;
+    expect(q.graph!.initializer.find((t) => t.name === gather.input[0])!.data_type).toBe(3); // int8 table
+    expect(report.tensors.find((t) => t.name === 'embedding')!.detail).toMatchObject({ granularity: 'per-row' });
+    const ids: Feed = { ids: { type: 'int64', data: BigInt64Array.from([5n, 1999n, 0n, 42n]), dims: [2, 2] } };
+    const f = await fidelity(model, q, [ids]);
+    expect(f.node).toBeGreaterThan(0.999);
+    expect(f.web).toBeGreaterThan(0.999);
   });
 
   it('skewed conv weights (all negative): asymmetric scales halve the error of symmetric ones', async () => {

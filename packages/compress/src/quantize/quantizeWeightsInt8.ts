@@ -1,9 +1,10 @@
 // Weight-only int8: weights stored int8 behind DequantizeLinear, activations left in fp32. It buys the int8
 // file size without the activation error that costs most fidelity on conv and OCR models (FACTS.md).
-import { allGraphs, constantsToInitializers, type Model } from '@pare/onnx';
+import { allGraphs, constantsToInitializers, indexGraph, type Model } from '@pare/onnx';
 import type { PassReport } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
-import { NameAllocator, prependNodes, requireOpset } from './graphEdit';
+import { NameAllocator, prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
+import { rewriteEmbedding } from './embeddingInt8';
 import { foldBatchNorm } from './foldBatchNorm';
 import { subgraphNote } from './subgraphNote';
 import { findWeightSites, type WeightOp } from './weightSites';
@@ -49,8 +50,21 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
   report.skipped.push(...skipped);
   const dqNodes = [];
   const done = new Set<string>();
+  const tables = new Set<string>();
+  const index = indexGraph(graph);
   for (const site of sites) {
     const name = site.tensor.name!;
+    // Embedding tables read only by Gathers of this graph: gather the int8 rows, then dequantize those rows,
+    // rather than dequantizing the whole table on every run (a DequantizeLinear before the Gather would).
+    const readers = index.consumers.get(name) ?? [];
+    if (site.op === 'Gather' && graph.node.includes(site.node) && readers.every((n) => n.op_type === 'Gather' && graph.node.includes(n)) && !index.graphOutputs.has(name)) {
+      const r = rewriteEmbedding(site, perChannel, names);
+      replaceNode(graph, site.node, r.nodes);
+      graph.initializer.push(...r.initializers);
+      report.tensors.push(r.change);
+      if (!done.has(name)) { done.add(name); tables.add(name); }
+      continue;
+    }
     // A weight shared by several nodes is quantized once: its DequantizeLinear feeds them all.
     if (done.has(name)) continue;
     done.add(name);
@@ -60,6 +74,8 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
     report.tensors.push(change);
   }
   prependNodes(graph, dqNodes);
+  for (const t of tables) removeInitializer(graph, t);
+  if (tables.size) report.notes.push(`${tables.size} embedding table(s) stored int8 with symmetric per-${perChannel ? 'row' : 'tensor'} scales (rows dequantized after the lookup).`);
   const note = subgraphNote(out);
   if (note) report.notes.push(note);
   return { model: out, report };
