@@ -43,6 +43,20 @@ describe('evaluateFidelity on a real model', () => {
     expect(f.cosineMin).toBeGreaterThan(0.9);
   });
 
+  it('reports accuracy of both models with labelled samples (score-vector output)', async () => {
+    const cls = new Uint8Array(fs.readFileSync(realModels.ocrCls));
+    const session = await nodeBackend.createSession(cls);
+    const samples = generateInputs(session.inputs, { count: 2, dims: { 'p2o.DynamicDimension.0': 1 } });
+    const predicted = await Promise.all(samples.map(async (s) => {
+      const out = Object.values(await session.run(s))[0]!;
+      return out.data[0]! > out.data[1]! ? 0 : 1;
+    }));
+    await session.release();
+    const report = await evaluateFidelity(cls, cls, samples, [nodeBackend], { labels: predicted });
+    expect(report.backends[0]!.accuracy).toEqual({ reference: 1, candidate: 1 });
+    expect(report.backends[0]!.overall.top1Agreement).toBe(1);
+  });
+
   it('fails clearly when the candidate does not load', async () => {
     await expect(evaluateFidelity(reference, new Uint8Array([8, 1]), generateInputs([{ name: 'onnx::Flatten_0', type: 'float32', shape: [1, 25, 96] }], { count: 1 }), [nodeBackend]))
       .rejects.toThrow(/candidate model does not load in onnxruntime-node/);
