@@ -93,6 +93,7 @@ async function runCompress(input: string, flags: CompressFlags): Promise<Compres
 
   const report: CompressReport = {
     input, output: flags.output, configuration,
+    ...(samples && /int8-static/.test(configuration) ? { calibration: samples.source } : {}),
     before: { bytes: source.bytes.byteLength, gzipBytes: await gzipSize(source.bytes) },
     after: { bytes: bytes.byteLength, gzipBytes: await gzipSize(bytes) },
     ratio: { raw: 0, gzip: 0 },

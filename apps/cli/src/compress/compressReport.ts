@@ -9,6 +9,8 @@ export interface CompressReport {
   input: string;
   output: string;
   configuration: string;
+  /** Where int8-static's activation ranges came from (an inputs file, or generated inputs). */
+  calibration?: string;
   before: SizeReport;
   after: SizeReport;
   /** after / before, raw and gzipped. */

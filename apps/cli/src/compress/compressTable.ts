@@ -6,6 +6,7 @@ import type { CompressReport } from './compressReport';
 
 export function compressTable(r: CompressReport): string {
   const out: string[] = [`${r.input} → ${r.output}  (${r.configuration})`];
+  if (r.calibration) out.push(`calibration: ${r.calibration}`);
   const sizes = new Table({ head: ['', 'before', 'after', 'after ÷ input raw'], style: PLAIN });
   sizes.push(['size', formatBytes(r.before.bytes), formatBytes(r.after.bytes), r.ratio.raw.toFixed(3)]);
   sizes.push(['gzipped', formatBytes(r.before.gzipBytes), formatBytes(r.after.gzipBytes), r.ratio.gzip.toFixed(3)]);
