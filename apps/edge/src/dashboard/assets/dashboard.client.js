@@ -18,7 +18,12 @@
   const alpha = (hex, a) => hex + Math.round(a * 255).toString(16).padStart(2, '0');
   const fmtMs = (v) => (v == null ? '—' : v < 1 ? v.toFixed(3) + ' ms' : v.toFixed(1) + ' ms');
   const fmtPct = (p, d = 1) => (p == null || Number.isNaN(p) ? '—' : (p * 100).toFixed(d) + '%');
-  const signed = (x, d) => (x == null || Number.isNaN(x) ? '—' : (x > 0 ? '+' : x < 0 ? '−' : '') + Math.abs(x).toFixed(d));
+  const signed = (x, d) => {
+    if (x == null || Number.isNaN(x)) return '—';
+    const digits = Math.abs(x).toFixed(d);
+    // No sign on a figure that rounds to zero: "−0.00" reads as a loss that is not there.
+    return Number(digits) === 0 ? digits : (x > 0 ? '+' : '−') + digits;
+  };
   const interval = (i, scale, d, unit) => (i ? `${signed(i.estimate * scale, d)}${unit} (${signed(i.lower * scale, d)} to ${signed(i.upper * scale, d)})` : '—');
   const bucketLabel = (bounds, i) => (i >= bounds.length ? `>${bounds[bounds.length - 1]}` : `≤${bounds[i]}`);
 
