@@ -65,6 +65,8 @@ export async function getSession(bucket: R2Bucket, source: SessionSource): Promi
   const started = performance.now();
   const loading = load(bucket, source);
   const pending = loading.then((l) => l.session);
+  // Failures surface through `loading` below; this copy only serves concurrent callers.
+  pending.catch(() => undefined);
   sessions.set(source.sha256, pending);
   try {
     const { session, timings } = await loading;
