@@ -16,8 +16,8 @@ import { compressStudent } from './compressVariants';
 // bench-results/distill.md. Fixed seeds; the dataset checksum goes into every manifest.
 
 // --quick: a small smoke run (a few hundred emails, one epoch each) that exercises every step in seconds;
-// --out / --bench redirect the artefacts (the smoke run should not overwrite the committed model).
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, bench: { type: 'string' } } });
+// --json prints the summary (metrics.json) on stdout; --out / --bench redirect the artefacts (the smoke run should not overwrite the committed model).
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, out: { type: 'string' }, bench: { type: 'string' } } });
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const outDir = resolve(args.out ?? join(root, 'infra/models/spam'));
 const benchFile = resolve(args.bench ?? join(root, 'bench-results/distill.md'));
@@ -108,3 +108,4 @@ writeFileSync(benchFile, benchMarkdown(rows, {
   temperature: DEFAULTS.temperature, alpha: DEFAULTS.alpha, machine: '2 shared CPU cores, Node 20',
 }));
 log(`done in ${seconds.toFixed(0)} s: ${rows.map((r) => `${r.variant} ${(100 * r.accuracy).toFixed(2)}% ${(r.bytes / 1024).toFixed(0)} KiB ${r.wasmMs.toFixed(3)} ms`).join('; ')}`);
+if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
