@@ -56,6 +56,17 @@ describe('metric events through the queue', () => {
     expect(text).toMatch(new RegExp(`pare_latency_ms\\{model="${MODEL}",variant="b",source="isolate",window="1h",quantile="0.99"\\} [\\d.]+`));
   });
 
+  it('loses no event when many requests share one batch (over the 100-message sendBatch limit)', async () => {
+    const model = 'burst-model';
+    await deployFixture('mlpSmall', model, 'only');
+    const n = 130;
+    const responses = await Promise.all(Array.from({ length: n }, (_, i) => postJson(`/v1/models/${model}/predict`, { inputs: { input: MLP_INPUT } }, { 'x-pare-unit': `b${i}` })));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    await eventually(async () => ((await eventCount(model)) >= n ? true : undefined));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await eventCount(model)).toBe(n);
+  });
+
   it('rejects an unknown stats window and an unknown model', async () => {
     expect((await call(`/v1/models/${MODEL}/stats?window=3w`)).status).toBe(400);
     expect((await call('/v1/models/nope/stats')).status).toBe(404);
