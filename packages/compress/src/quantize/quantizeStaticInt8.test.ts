@@ -28,7 +28,6 @@ describe('quantizeStaticInt8 (QDQ)', () => {
     expect(zp.data_type).toBe(activationType === 'uint8' ? 2 : 3);
     expect(report.tensors.find((t) => t.name === 'conv2.w')!.detail).toMatchObject({ dtype: 'int8', symmetric: true, granularity: 'per-channel(axis 0)' });
     expect(report.tensors.find((t) => t.name === 'conv2.b')!.detail).toMatchObject({ dtype: 'int32', role: 'bias' });
-    // conv1.w has 432 elements and the fc head 320: both above the default 256, all three weights int8.
     expect(report.tensors.filter((t) => t.detail?.dtype === 'int8').map((t) => t.name)).toEqual(['conv1.w', 'conv2.w', 'fc.w']);
     const f = await fidelity(model, q, [floatFeed('x', [2, 3, 32, 32], 9)]);
     expect(f.node).toBeGreaterThan(0.999);

@@ -26,7 +26,11 @@ export interface QuantizeStaticInt8Options {
   minElements?: number;
 }
 
-export const DEFAULT_ACTIVATION_TYPE: QuantType = 'uint8';
+/**
+ * int8 activations: in onnxruntime-web wasm uint8 was 2–3x slower than int8 on PP-OCR cls and no better than
+ * within noise elsewhere (bench-results/quantize-forms.md); int8 has the smaller worst case.
+ */
+export const DEFAULT_ACTIVATION_TYPE: QuantType = 'int8';
 
 export function quantizeStaticInt8(model: Model, options: QuantizeStaticInt8Options): { model: Model; report: PassReport } {
   if (!options || typeof options.ranges !== 'object' || options.ranges === null) {
