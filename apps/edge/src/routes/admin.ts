@@ -15,8 +15,8 @@ import { variantNotFound } from '../inference/servingVariant';
 export const adminRoutes = new Hono<AppContext>();
 adminRoutes.use('*', requireAdminToken);
 
-/** Largest variant upload accepted (model bytes + manifest, multipart). */
-export const MAX_VARIANT_UPLOAD_BYTES = 96 * 1024 * 1024;
+/** Largest variant upload accepted (model bytes + manifest, multipart): the body, its parsed form and the ORT session must fit in an isolate's 128 MB. */
+export const MAX_VARIANT_UPLOAD_BYTES = 32 * 1024 * 1024;
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
