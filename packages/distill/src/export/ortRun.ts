@@ -24,7 +24,13 @@ export async function createClassifierSession(bytes: Uint8Array, backend: OrtBac
     webConfigured = true;
   }
   const ort = (backend === 'node' ? ortNode : ortWeb) as typeof ortNode;
+  // onnxruntime-web's Emscripten loader installs a global `Worker` (Node's worker_threads) when it starts. jax-js
+  // decides per kernel whether its Wasm memory is shared from `typeof Worker`, so a global appearing after jax-js
+  // started makes its next kernel fail to link ("memory import 0 has no maximum limit"). Remove what ORT added:
+  // with one thread and no proxy, ORT-web never starts a worker.
+  const hadWorker = 'Worker' in globalThis;
   const session = await ort.InferenceSession.create(bytes, backend === 'node' ? { intraOpNumThreads: 1, interOpNumThreads: 1 } : { executionProviders: ['wasm'] });
+  if (!hadWorker && 'Worker' in globalThis) Reflect.deleteProperty(globalThis, 'Worker');
   return {
     backend,
     async run(ids, mask, rows, maxLength) {
