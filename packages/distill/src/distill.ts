@@ -8,7 +8,7 @@ import { LOGITS_OUTPUT, MASK_INPUT } from './export/encoderToOnnx';
 import { exportClassifier, type ExportedClassifier } from './export/exportClassifier';
 import { countParameters, STUDENT_SIZE, TEACHER_SIZE, type EncoderConfig, type ModelSize } from './model/config';
 import { initEncoder } from './model/params';
-import { onnxLogits } from './teacherLogits';
+import { onnxLogits } from './export/onnxLogits';
 import { trainWordPiece } from './tokenizer/trainWordPiece';
 import { argmaxRows, classifierMetrics, type ClassifierMetrics } from './train/metrics';
 export type { ExportedClassifier } from './export/exportClassifier';

@@ -7,7 +7,7 @@ import { measureLatencies } from '../bench/wasmLatency';
 import { distill, DEFAULTS } from '../distill';
 import { variantManifest } from '../export/variantManifest';
 import { argmaxRows, classifierMetrics } from '../train/metrics';
-import { onnxLogits } from '../teacherLogits';
+import { onnxLogits } from '../export/onnxLogits';
 import { benchMarkdown, type VariantRow } from './benchReport';
 import { compressStudent } from './compressVariants';
 

@@ -7,7 +7,7 @@ import { encodeExamples } from '../data/encode';
 import { loadSpamAssassin } from '../data/spamAssassin';
 import { sha256Hex } from '../export/variantManifest';
 import { classifierMetrics } from '../train/metrics';
-import { onnxLogits } from '../teacherLogits';
+import { onnxLogits } from '../export/onnxLogits';
 
 // The committed default model (infra/models/spam, written by `npm run models`) is what its manifests say:
 // the bytes hash to the manifest's sha256, the edge tokenizer on the manifest's vocabulary reproduces the test

@@ -5,7 +5,7 @@ import { countParameters } from '../model/config';
 import type { EncoderModel } from '../model/params';
 import { classifierMetrics, type ClassifierMetrics } from '../train/metrics';
 import { predictLogits } from '../train/predict';
-import { onnxLogits } from '../teacherLogits';
+import { onnxLogits } from './onnxLogits';
 import { encoderToOnnx, IDS_INPUT, LOGITS_OUTPUT, MASK_INPUT } from './encoderToOnnx';
 import { variantManifest, type VariantManifestArgs } from './variantManifest';
 

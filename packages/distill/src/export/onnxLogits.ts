@@ -1,5 +1,5 @@
-import type { EncodedSet } from './data/encode';
-import { createClassifierSession, toInt64, type OrtBackend } from './export/ortRun';
+import type { EncodedSet } from '../data/encode';
+import { createClassifierSession, toInt64, type OrtBackend } from './ortRun';
 
 /** Logits of an ONNX classifier (a teacher given as model.onnx, an exported variant) over a set, in batches. */
 export async function onnxLogits(bytes: Uint8Array, data: EncodedSet, names: { ids: string; mask: string; logits: string }, numLabels: number, batchSize = 256, backend: OrtBackend = 'node'): Promise<Float32Array> {
