@@ -5,3 +5,4 @@ export { quantizeStaticInt8, DEFAULT_ACTIVATION_TYPE, type QuantizeStaticInt8Opt
 export { staticActivationNames } from './staticTargets';
 export type { DynamicForm } from './dynamicMatMul';
 export { quantize, dequantize, weightParams, activationParams, affineParams, symmetricScale, roundHalfEven, type QuantParams, type QuantType } from './quantMath';
+export { dequantizeInitializers } from './dequantizeInitializers';
