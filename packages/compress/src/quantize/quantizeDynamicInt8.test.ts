@@ -104,6 +104,8 @@ describe('quantizeDynamicInt8 on built models', () => {
     expect(e).toBeInstanceOf(PareError);
     expect((e as PareError).code).toBe('opset_too_old');
     expect((e as PareError).message).toMatch(/opset 13.*upgradeOpset/);
+    expect(() => quantizeDynamicInt8(old, { form: 'qlinear' as DynamicForm })).toThrow(/Unknown form "qlinear"; expected one of matmul-integer, dynamic-quantize-matmul, weight-only, matmul-nbits/);
+    expect(() => quantizeDynamicInt8(old, { form: 'matmul-nbits', blockSize: 48 })).toThrow(/blockSize must be a power of two/);
     // The contrib form needs no particular default-domain opset.
     expect(() => quantizeDynamicInt8(old, { form: 'dynamic-quantize-matmul' })).not.toThrow();
   });
