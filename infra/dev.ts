@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EdgeAdminClient } from '../apps/cli/src/edge/adminClient';
 import { buildDefaultVariants, DEFAULT_MODEL_NAME } from './models/defaultVariants';
-import { equalSplit, findCommittedVariants } from './models/committedVariants';
+import { devSplit, findCommittedVariants } from './models/committedVariants';
 
 const root = path.resolve(import.meta.dirname, '..');
 const wrangler = path.join(root, 'node_modules', '.bin', 'wrangler');
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
         const result = await client.deployVariant(model, v.variant, v.bytes, v.manifest);
         step(`deployed ${model}/${v.variant}: ${v.bytes.byteLength} bytes, sha256 ${result.sha256.slice(0, 12)}… (${result.created ? 'new' : 'already there'})`);
       }
-      const weights = equalSplit(ofModel.map((v) => v.variant));
+      const weights = devSplit(ofModel.map((v) => v.variant));
       await client.setTraffic(model, weights);
       step(`traffic split of ${model}: ${Object.entries(weights).map(([k, w]) => `${k}=${w}`).join(' ')}`);
       if (ofModel[0]!.manifest.task === 'text-classification') textModel ??= model;
@@ -124,8 +124,8 @@ async function main(): Promise<void> {
       `  admin token   ${token}   (from .dev.vars; the pare CLI reads it for local endpoints, or export PARE_TOKEN)`,
       '',
       'Try:',
+      ...(textModel ? [`  curl -s ${url}/v1/models/${textModel}/predict -H 'content-type: application/json' -H 'x-pare-unit: alice' -d '{"text":"WIN a FREE prize now, click here"}'`] : []),
       `  curl -s ${url}/v1/models/${DEFAULT_MODEL_NAME}/predict -H 'content-type: application/json' -H 'x-pare-unit: alice' -d '${body}'`,
-      ...(textModel ? [`  curl -s ${url}/v1/models/${textModel}/predict -H 'content-type: application/json' -d '{"text":"WIN a FREE prize now, click here"}'`] : []),
       `  node apps/cli/bin/pare.js models --endpoint ${url}`,
       '',
     ].join('\n'),

@@ -31,3 +31,10 @@ export function equalSplit(variants: readonly string[]): Record<string, number> 
   const base = Math.floor(100 / variants.length);
   return Object.fromEntries(variants.map((v, i) => [v, base + (i < 100 % variants.length ? 1 : 0)]));
 }
+
+/** The dev traffic split of a committed model: equal over its variants, the teacher (if any) kept at 0. */
+export function devSplit(variants: readonly string[]): Record<string, number> {
+  const serving = variants.filter((v) => v !== 'teacher');
+  const split = equalSplit(serving.length > 0 ? serving : variants);
+  return Object.fromEntries(variants.map((v) => [v, split[v] ?? 0]));
+}
