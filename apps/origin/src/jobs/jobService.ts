@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { PareError } from '@pare/errors';
 import type { JobHandlers } from './jobHandler';
@@ -120,7 +121,12 @@ export class JobService {
     if (basename(name) !== name || !job.artifacts.some((a) => a.name === name)) {
       throw new PareError('artifact_not_found', `Job ${id} has no artifact "${name}"; it has: ${job.artifacts.map((a) => a.name).join(', ') || 'none'}.`, { status: 404 });
     }
-    return join(this.options.artifactsRoot, id, name);
+    const path = join(this.options.artifactsRoot, id, name);
+    if (!existsSync(path)) {
+      // With a shared Redis queue the job may have run on another machine; artifacts stay on that worker's disk.
+      throw new PareError('artifact_elsewhere', `Artifact "${name}" of job ${id} is not on this origin; it was written by worker ${job.workerId ?? 'unknown'}. Fetch it from that worker.`, { status: 404 });
+    }
+    return path;
   }
 
   /** Stop taking work, put running jobs back on the queue, and close the backend. */
