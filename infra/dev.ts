@@ -121,6 +121,7 @@ async function main(): Promise<void> {
       `  OIP v2        ${url}/v2/models/${DEFAULT_MODEL_NAME}   (POST …/infer, …/versions/<variant>/infer)`,
       `  stats         ${url}/v1/models/${DEFAULT_MODEL_NAME}/stats?window=15m`,
       `  prometheus    ${url}/metrics`,
+      `  dashboard     ${url}/dashboard   (sign in with the admin token below)`,
       `  admin token   ${token}   (from .dev.vars; the pare CLI reads it for local endpoints, or export PARE_TOKEN)`,
       '',
       'Try:',
