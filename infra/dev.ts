@@ -112,14 +112,16 @@ async function main(): Promise<void> {
   const check = await fetch(`${url}/v1/models/${DEFAULT_MODEL_NAME}/predict`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-pare-unit': 'alice' }, body: JSON.stringify({ inputs: { input } }) });
   if (!check.ok) fail(`the example request failed: ${check.status} ${await check.text()}`);
   const body = JSON.stringify({ inputs: { input } });
+  // The trained text model, when one is committed, is what a newcomer wants to try first.
+  const primary = textModel ?? DEFAULT_MODEL_NAME;
   process.stdout.write(
     [
       '',
       `Pare edge is running at ${url}  (Ctrl-C stops it)`,
       `  models        ${url}/v1/models`,
-      `  predict       POST ${url}/v1/models/${DEFAULT_MODEL_NAME}/predict`,
-      `  OIP v2        ${url}/v2/models/${DEFAULT_MODEL_NAME}   (POST …/infer, …/versions/<variant>/infer)`,
-      `  stats         ${url}/v1/models/${DEFAULT_MODEL_NAME}/stats?window=15m`,
+      `  predict       POST ${url}/v1/models/${primary}/predict`,
+      `  OIP v2        ${url}/v2/models/${primary}   (POST …/infer, …/versions/<variant>/infer)`,
+      `  stats         ${url}/v1/models/${primary}/stats?window=15m`,
       `  prometheus    ${url}/metrics`,
       `  dashboard     ${url}/dashboard   (sign in with the admin token below)`,
       `  admin token   ${token}   (from .dev.vars; the pare CLI reads it for local endpoints, or export PARE_TOKEN)`,
