@@ -1,6 +1,7 @@
 // The default model of `npm run dev` until a trained model exists: an MLP built with Pare's own graph
 // builder, deterministic pseudo-random weights (so every clone gets the same bytes and sha256).
 import { GraphBuilder, encodeModel, type Model } from '@pare/onnx';
+import { seededRandom as runtimeRandom } from '@pare/runtime';
 
 export interface MlpShape {
   name: string;
@@ -11,16 +12,9 @@ export interface MlpShape {
 
 export const DEFAULT_MLP: MlpShape = { name: 'pare-mlp', widths: [64, 256, 256, 10], seed: 20261128 };
 
-/** mulberry32: small, fast, deterministic. */
+/** Floats in [0, 1) from the project's one seeded generator (mulberry32, in @pare/runtime). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return runtimeRandom(seed).next;
 }
 
 /** input [batch, widths[0]] float32 → Gemm/Relu … → logits [batch, classes]. */

@@ -3,6 +3,7 @@
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { encodeModel, type Model } from '@pare/onnx';
+import { seededRandom } from '@pare/runtime';
 
 // One thread: the test machines are shared, and threads need worker files the Node build does not ship.
 ortWeb.env.wasm.numThreads = 1;
@@ -51,16 +52,8 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 
 /** Deterministic pseudo-random values in [lo, hi) (mulberry32), so failures reproduce. */
 export function seeded(count: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  const next = seededRandom(seed).next;
+  return Float32Array.from({ length: count }, () => lo + (hi - lo) * next());
 }
 
 export function feed(dims: number[], seed: number, lo = -1, hi = 1): Feed {

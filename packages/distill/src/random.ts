@@ -1,15 +1,10 @@
+import { seededRandom } from '@pare/runtime';
+
 // Seeded randomness: every split, shuffle and weight init takes its numbers from here so that a seed fixes a run.
 
-/** mulberry32: small, fast, good enough for shuffling and initialisation; returns floats in [0, 1). */
+/** Floats in [0, 1) from the project's one seeded generator (mulberry32, in @pare/runtime). */
 export function makeRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(seed).next;
 }
 
 /** Fisher-Yates shuffle in place. */

@@ -2,6 +2,7 @@
 // as at the edge) and compare outputs. Not exported from the package: the passes never import a runtime.
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
+import { seededRandom } from '@pare/runtime';
 import type { CalibrationRunner, Feed, FloatOutput } from '../../calibrate/calibrate';
 
 ortWeb.env.wasm.numThreads = 1;
@@ -90,16 +91,8 @@ export function minCosine(reference: Outputs[], candidate: Outputs[]): number {
 
 /** Deterministic pseudo-random floats (mulberry32), so tests and benches see the same inputs every run. */
 export function seededFloats(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return out;
+  const next = seededRandom(seed).next;
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * next());
 }
 
 export function floatFeed(name: string, dims: number[], seed: number, lo = -1, hi = 1): Feed {
