@@ -13,7 +13,7 @@ import { dashboardRoutes } from './dashboard/routes';
 
 export function createApp(): Hono<AppContext> {
   const app = new Hono<AppContext>();
-  app.get('/', (c) => c.json({ name: 'pare-edge', routes: ['/v1/models', '/v1/models/:model/predict', '/v1/models/:model/stats', '/v2', '/metrics', '/admin/*'] }));
+  app.get('/', (c) => c.json({ name: 'pare-edge', routes: ['/v1/models', '/v1/models/:model/predict', '/v1/models/:model/stats', '/v1/models/:model/ab', '/v1/feedback', '/v2', '/metrics', '/dashboard', '/admin/*'] }));
   app.route('/v1/models', predictRoutes);
   app.route('/v1/models', modelRoutes);
   app.route('/v2', oipRoutes);
