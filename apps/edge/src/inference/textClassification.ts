@@ -1,7 +1,7 @@
-// `{ "text" }` / `{ "texts" }` for text-classification variants: the manifest's tokenizer (packages/runtime)
-// makes the ids, the manifest's labels name the scores.
+// `{ "text" }` / `{ "texts" }` for text-classification variants: the manifest's tokenizer (packages/runtime's
+// textFeeds, which `pare eval --data` uses too) makes the ids, the manifest's labels name the scores.
 import { PareError } from '@pare/errors';
-import { encodeBatch, type Manifest } from '@pare/runtime';
+import { textFeeds, type Manifest } from '@pare/runtime';
 import { createTensor, type OrtSession, type OrtTensor } from '../ort/ortWeb';
 import { fromOrtTensor } from './tensorCodec';
 
@@ -26,10 +26,6 @@ export function textsOf(body: Record<string, unknown>): { texts: string[]; singl
   return { texts: texts as string[], single: false };
 }
 
-function toInputDtype(data: BigInt64Array, dtype: string): { type: 'int64' | 'int32'; data: BigInt64Array | Int32Array } {
-  return dtype === 'int32' ? { type: 'int32', data: Int32Array.from(data, (v) => Number(v)) } : { type: 'int64', data };
-}
-
 function softmax(row: number[]): number[] {
   const max = Math.max(...row);
   const exps = row.map((v) => Math.exp(v - max));
@@ -43,15 +39,8 @@ export async function classifyTexts(manifest: Manifest, session: OrtSession, tex
   if (manifest.task !== 'text-classification' || !pre || !post) {
     throw new PareError('input_invalid', `Variant "${manifest.model}/${manifest.variant}" is not a text model; send { "inputs": { ... } }.`, { status: 400, details: { field: 'text' } });
   }
-  const batch = encodeBatch(pre.tokenizer, texts);
-  const specOf = (name: string) => manifest.inputs.find((i) => i.name === name);
   const feeds: Record<string, OrtTensor> = {};
-  const ids = toInputDtype(batch.ids, specOf(pre.idsInput)?.dtype ?? 'int64');
-  feeds[pre.idsInput] = createTensor(ids.type, ids.data, batch.dims);
-  if (pre.maskInput) {
-    const mask = toInputDtype(batch.attentionMask, specOf(pre.maskInput)?.dtype ?? 'int64');
-    feeds[pre.maskInput] = createTensor(mask.type, mask.data, batch.dims);
-  }
+  for (const [name, t] of Object.entries(textFeeds(manifest, texts))) feeds[name] = createTensor(t.type, t.data, t.dims);
   const started = performance.now();
   const results = await session.run(feeds);
   const inferMs = performance.now() - started;

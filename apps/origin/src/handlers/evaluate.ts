@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { classificationMetrics, predictedClass } from '@pare/compress';
 import { PareError } from '@pare/errors';
 import type { JobHandler } from '../jobs/jobHandler';
 import type { EvaluateSpec } from '../jobs/jobSpec';
 import { runBatchedInference } from './batchedInference';
-import { classificationMetrics, predictedClass } from './classificationMetrics';
 import { loadDataset, type Example } from './dataset';
 
 // `evaluate`: run a classifier over labelled examples and report accuracy, per-class precision/recall/F1

@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { compressModel, describeOptions, type CompressOptions } from '@pare/compress';
+import { classificationMetrics, compressModel, describeOptions, predictedClass, type CompressOptions } from '@pare/compress';
 import type { DistillResult } from '@pare/distill';
 import { encodeModel } from '@pare/onnx';
 import { parseManifest, type Manifest } from '@pare/runtime';
 import type { JobContext } from '../jobs/jobHandler';
 import { runBatchedInference } from './batchedInference';
-import { classificationMetrics, predictedClass } from './classificationMetrics';
 import type { Example } from './dataset';
 
 // Compressed variants of a freshly distilled student, each measured on the same test split as the student

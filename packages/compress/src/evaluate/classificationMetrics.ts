@@ -1,5 +1,5 @@
 // Accuracy, per-class precision/recall/F1 and the confusion matrix of a classifier's predictions. Pure, so
-// evaluate jobs and `pare eval` can agree on the numbers.
+// the origin's evaluate jobs and `pare eval --data` agree on the numbers.
 
 export interface ClassificationMetrics {
   labelled: number;

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parseManifest, type ManifestInput } from './manifest';
+import { textFeeds } from './textFeeds';
+
+const tokenizer = { kind: 'wordpiece' as const, vocab: ['[PAD]', '[UNK]', '[CLS]', 'free', 'now'], maxLength: 4, clsToken: '[CLS]' };
+const manifest = (over: Partial<ManifestInput>) => parseManifest({
+  model: 'm', variant: 'v', sha256: 'a'.repeat(64), bytes: 1,
+  inputs: [{ name: 'ids', dtype: 'int64', shape: ['batch', 4] }, { name: 'mask', dtype: 'int32', shape: ['batch', 4] }],
+  outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 2] }],
+  preprocess: { tokenizer, idsInput: 'ids', maskInput: 'mask' },
+  ...over,
+});
+
+describe('textFeeds', () => {
+  it('stacks the encoded texts under the manifest input names, in each input dtype', () => {
+    const feeds = textFeeds(manifest({}), ['free now', 'now']);
+    expect(feeds.ids).toEqual({ type: 'int64', dims: [2, 4], data: BigInt64Array.from([2n, 3n, 4n, 0n, 2n, 4n, 0n, 0n]) });
+    expect(feeds.mask).toEqual({ type: 'int32', dims: [2, 4], data: Int32Array.from([1, 1, 1, 0, 1, 1, 0, 0]) });
+  });
+
+  it('feeds no mask when the manifest names none, and refuses a manifest without a tokenizer', () => {
+    expect(Object.keys(textFeeds(manifest({ preprocess: { tokenizer, idsInput: 'ids' } }), ['free']))).toEqual(['ids']);
+    expect(() => textFeeds(manifest({ preprocess: undefined }), ['free'])).toThrow(/no preprocess.tokenizer/);
+  });
+});
