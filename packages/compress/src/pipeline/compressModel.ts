@@ -1,5 +1,5 @@
 // The compression pipeline: passes composed from options, in the order that keeps each one meaningful —
-// weights out of Constant nodes, structured pruning (shapes shrink), magnitude pruning (zeros), then
+// weights out of Constant nodes (duplicates shared), structured pruning (shapes shrink), magnitude pruning (zeros), then
 // quantization (which must see the final weights; static calibration must see the pruned model).
 import { constantsToInitializers, opsetVersion, upgradeOpset, type Model } from '@pare/onnx';
 import type { PassReport } from '../passReport';
@@ -10,6 +10,7 @@ import { quantizeWeightsInt8 } from '../quantize/quantizeWeightsInt8';
 import { quantizeStaticInt8 } from '../quantize/quantizeStaticInt8';
 import { PareError } from '@pare/errors';
 import { checkCompressOptions, type CompressOptions } from './compressOptions';
+import { shareConstants } from './shareConstants';
 
 export type ActivationRanges = Parameters<typeof quantizeStaticInt8>[1]['ranges'];
 
@@ -40,7 +41,9 @@ interface Step {
 export function planSteps(options: CompressOptions, deps: CompressDeps = {}): Step[] {
   checkCompressOptions(options);
   const exclude = options.exclude ?? [];
-  const steps: Step[] = [{ name: 'constants-to-initializers', run: (m) => ({ model: constantsToInitializers(m).model }) }];
+  // Constant-node weights become initializers, and identical small constants (one Constant node per use in
+  // exported models) one shared initializer: lossless, and fewer bytes for every mode.
+  const steps: Step[] = [{ name: 'constants-to-initializers', run: (m) => shareConstants(constantsToInitializers(m).model) }];
   if (options.structured) {
     const ratio = options.structured;
     steps.push({ name: 'prune-structured', run: (m) => pruneStructured(m, { ratio, exclude }) });

@@ -1,2 +1,3 @@
 export * from './compressOptions';
 export * from './compressModel';
+export * from './shareConstants';

@@ -136,6 +136,8 @@ function gemmBias(node: Node, n: number, ctx: RewriteContext): { name: string; v
 function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
   // w is [rows=N, cols=K] row-major; the result is [K, N].
   const out = new Float32Array(w.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c]!;
+  // Running indices, no multiply per element: this often runs before the JIT has optimized it.
+  let src = 0;
+  for (let r = 0; r < rows; r++) for (let c = 0, dst = r; c < cols; c++, dst += rows) out[dst] = w[src++]!;
   return out;
 }

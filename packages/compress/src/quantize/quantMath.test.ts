@@ -1,9 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { activationParams, affineParams, channelRanges, dequantize, quantize, roundHalfEven, symmetricScale, weightParams } from './quantMath';
+import { activationParams, affineParams, channelRanges, dequantize, quantize, quantizeMeasured, relativeError, roundHalfEven, symmetricScale, weightParams } from './quantMath';
 
 describe('quantization arithmetic', () => {
   it('rounds half to even like ONNX QuantizeLinear', () => {
     expect([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, 2.6, -2.6].map(roundHalfEven)).toEqual([0, 2, 2, -0, -2, -2, 2, 3, -3]);
+    // Halves of large magnitudes and the values just beside a half keep the same rule.
+    expect([126.5, 127.5, -127.5, 0.49999999999999994, 2 ** 40 + 0.5, -(2 ** 40) - 1.5].map(roundHalfEven))
+      .toEqual([126, 128, -128, 0, 2 ** 40, -(2 ** 40) - 2]);
+  });
+
+  it('quantizeMeasured: the same bytes as quantize and the error relativeError(dequantize) reports, in one pass', () => {
+    const values = Float32Array.from({ length: 6 * 5 * 3 }, (_, i) => Math.sin(i * 1.7) * (1 + (i % 7)) - (i % 4 === 0 ? 0.8 : 0));
+    const dims = [6, 5, 3];
+    for (const axis of [undefined, 0, 1, 2]) {
+      for (const symmetric of [true, false]) {
+        const p = weightParams(values, dims, { axis, symmetric });
+        const { q, error } = quantizeMeasured(values, dims, p);
+        expect(Array.from(q)).toEqual(Array.from(quantize(values, dims, p)));
+        expect(error).toBeCloseTo(relativeError(values, dequantize(q, dims, p)), 12);
+        expect(error).toBeGreaterThan(0);
+      }
+    }
+    expect(quantizeMeasured(new Float32Array(0), [0, 4], weightParams(new Float32Array(0), [0, 4], { axis: 1, symmetric: true })).q).toHaveLength(0);
   });
 
   it('symmetric int8: scale = max|w| / 127, zero point 0, ±max on the grid ends', () => {

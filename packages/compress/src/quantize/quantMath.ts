@@ -21,8 +21,9 @@ export const RANGE: Record<QuantType, { min: number; max: number }> = {
 /** Round half to even, as ONNX QuantizeLinear (and numpy.rint) do: 2.5 → 2, 3.5 → 4, -2.5 → -2. */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
-  // Math.round rounds .5 up (toward +∞); step back when that landed on an odd number from an exact half.
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  // Math.round rounds .5 up (toward +∞): r - x is exactly 0.5 only at a half, and then an odd r steps back.
+  // (Cheaper than x % 1: this runs once per weight, often in code the JIT has not optimized yet.)
+  return r - x === 0.5 && (r & 1) !== 0 ? r - 1 : r;
 }
 
 /**
@@ -51,14 +52,24 @@ export function affineParams(lo: number, hi: number, type: QuantType): { scale: 
 
 /** Per-channel extremes of a tensor: for each index along `axis`, the min and max of its slice. */
 export function channelRanges(values: Float32Array, dims: readonly number[], axis: number | undefined): { lo: Float32Array; hi: Float32Array } {
-  const { channels, inner } = layout(dims, axis);
+  const { outer, channels, inner } = loops(values.length, dims, axis);
   const lo = new Float32Array(channels).fill(Infinity);
   const hi = new Float32Array(channels).fill(-Infinity);
-  for (let i = 0; i < values.length; i++) {
-    const c = channels === 1 ? 0 : Math.floor(i / inner) % channels;
-    const v = values[i]!;
-    if (v < lo[c]!) lo[c] = v;
-    if (v > hi[c]!) hi[c] = v;
+  // Nested loops (outer × channel × inner) instead of a division per element: the passes run once per process,
+  // mostly before the JIT has optimized them, so per-element work is what a small model's compress time is.
+  let i = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      let l = lo[c]!;
+      let h = hi[c]!;
+      for (let k = 0; k < inner; k++, i++) {
+        const v = values[i]!;
+        if (v < l) l = v;
+        if (v > h) h = v;
+      }
+      lo[c] = l;
+      hi[c] = h;
+    }
   }
   for (let c = 0; c < channels; c++) if (lo[c]! > hi[c]!) { lo[c] = 0; hi[c] = 0; }
   return { lo, hi };
@@ -89,25 +100,55 @@ export function activationParams(lo: number, hi: number, type: QuantType): Quant
 
 /** Quantize values with the given parameters (per-tensor or per-channel along params.axis). */
 export function quantize(values: Float32Array, dims: readonly number[], params: QuantParams): Int8Array | Uint8Array {
+  return quantizeMeasured(values, dims, params).q;
+}
+
+/**
+ * quantize(), and in the same pass over the values the error relativeError(values, dequantize(q)) would report
+ * (the restored value rounded to float32, as DequantizeLinear's output is). One loop instead of three matters
+ * for small models, whose compress time is mostly this loop running before the JIT has optimized it.
+ */
+export function quantizeMeasured(values: Float32Array, dims: readonly number[], params: QuantParams): { q: Int8Array | Uint8Array; error: number } {
   const { min, max } = RANGE[params.type];
-  const out = params.type === 'int8' ? new Int8Array(values.length) : new Uint8Array(values.length);
-  const { channels, inner } = layout(dims, params.scale.length > 1 ? params.axis : undefined);
+  const q = params.type === 'int8' ? new Int8Array(values.length) : new Uint8Array(values.length);
+  const { outer, channels, inner } = loops(values.length, dims, params.scale.length > 1 ? params.axis : undefined);
   // The float32 scale is what the model stores and what the runtime divides by: quantize with exactly that.
   const scale = params.scale;
-  for (let i = 0; i < values.length; i++) {
-    const c = channels === 1 ? 0 : Math.floor(i / inner) % channels;
-    out[i] = clamp(roundHalfEven(values[i]! / scale[c]!) + params.zeroPoint[c]!, min, max);
+  let err = 0;
+  let ref = 0;
+  let i = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const s = scale[c]!;
+      const zp = params.zeroPoint[c]!;
+      for (let k = 0; k < inner; k++, i++) {
+        const v = values[i]!;
+        const x = v / s;
+        let r = Math.round(x);
+        if (r - x === 0.5 && (r & 1) !== 0) r -= 1; // round half to even (roundHalfEven, inlined)
+        r += zp;
+        r = r < min ? min : r > max ? max : r;
+        q[i] = r;
+        const d = v - Math.fround((r - zp) * s);
+        err += d * d;
+        ref += v * v;
+      }
+    }
   }
-  return out;
+  return { q, error: ref === 0 ? 0 : Math.sqrt(err / ref) };
 }
 
 /** The inverse: (q - zp) * scale, in float32. */
 export function dequantize(q: Int8Array | Uint8Array, dims: readonly number[], params: QuantParams): Float32Array {
   const out = new Float32Array(q.length);
-  const { channels, inner } = layout(dims, params.scale.length > 1 ? params.axis : undefined);
-  for (let i = 0; i < q.length; i++) {
-    const c = channels === 1 ? 0 : Math.floor(i / inner) % channels;
-    out[i] = (q[i]! - params.zeroPoint[c]!) * params.scale[c]!;
+  const { outer, channels, inner } = loops(q.length, dims, params.scale.length > 1 ? params.axis : undefined);
+  let i = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let c = 0; c < channels; c++) {
+      const s = params.scale[c]!;
+      const zp = params.zeroPoint[c]!;
+      for (let k = 0; k < inner; k++, i++) out[i] = (q[i]! - zp) * s;
+    }
   }
   return out;
 }
@@ -129,6 +170,13 @@ function layout(dims: readonly number[], axis: number | undefined): { channels: 
   let inner = 1;
   for (let d = axis + 1; d < dims.length; d++) inner *= dims[d]!;
   return { channels: dims[axis]!, inner };
+}
+
+/** The tensor as outer × channels × inner nested loops; per-tensor is one channel spanning everything. */
+function loops(length: number, dims: readonly number[], axis: number | undefined): { outer: number; channels: number; inner: number } {
+  if (axis === undefined) return { outer: length > 0 ? 1 : 0, channels: 1, inner: length };
+  const { channels, inner } = layout(dims, axis);
+  return { outer: channels * inner > 0 ? length / (channels * inner) : 0, channels, inner };
 }
 
 function clamp(x: number, lo: number, hi: number): number {
