@@ -16,12 +16,34 @@ interface PendingBatch {
 
 let pending: PendingBatch | undefined;
 
-async function send(batch: PendingBatch): Promise<void> {
-  try {
-    await batch.queue.sendBatch(batch.messages.map((body) => ({ body, contentType: 'json' as const })));
-  } catch (e) {
-    console.error(`pare: ${batch.messages.length} metric events lost: ${e instanceof Error ? e.message : String(e)}`);
+/** Attempts per batch and the first back-off: a send that fails (seen locally under load: "Unknown Internal
+ * Error (15000)") is tried again inside the same waitUntil rather than dropped. */
+export const SEND_ATTEMPTS = 5;
+export const RETRY_BASE_MS = 20;
+
+/** The part of a queue binding the sender uses. */
+export interface MetricQueue {
+  sendBatch(messages: Iterable<MessageSendRequest<MetricMessage>>): Promise<unknown>;
+}
+
+/** Send one batch, retrying with exponential back-off; only after the last attempt are the events reported lost. */
+export async function sendWithRetry(queue: MetricQueue, messages: MetricMessage[], attempts = SEND_ATTEMPTS, baseMs = RETRY_BASE_MS): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await queue.sendBatch(messages.map((body) => ({ body, contentType: 'json' as const })));
+      return true;
+    } catch (e) {
+      if (attempt >= attempts) {
+        console.error(`pare: ${messages.length} metric events lost after ${attempts} attempts: ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+      }
+      await new Promise((r) => setTimeout(r, baseMs * 2 ** (attempt - 1)));
+    }
   }
+}
+
+async function send(batch: PendingBatch): Promise<void> {
+  await sendWithRetry(batch.queue, batch.messages);
 }
 
 const sent = new WeakSet<PendingBatch>();
