@@ -2,14 +2,14 @@
 // Conv/MatMul/Gemm (scales from calibration), int8 weights behind DequantizeLinear, int32 biases. onnxruntime
 // fuses DQ → Conv → Q into QLinearConv, which keeps conv models near fp32 speed in wasm where ConvInteger does not.
 import { PareError } from '@pare/errors';
-import { constantsToInitializers, DataType, indexGraph, makeTensor, readTensorAsFloat32, tensorByteLength, topologicalOrder, type Graph, type Model, type Node } from '@pare/onnx';
+import { DataType, indexGraph, makeTensor, readTensorAsFloat32, tensorByteLength, topologicalOrder, type Graph, type Model, type Node } from '@pare/onnx';
 import type { ActivationRanges } from '../calibrate/activationRanges';
 import type { PassReport } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
 import { floatAttr, makeNode, NameAllocator, removeInitializer, requireOpset } from './graphEdit';
 import { activationParams, roundHalfEven, type QuantParams, type QuantType } from './quantMath';
 import { findStaticTargets, type StaticTarget } from './staticTargets';
-import { foldBatchNorm } from './foldBatchNorm';
+import { startQuantization } from './quantizationStart';
 import { subgraphNote } from './subgraphNote';
 
 export interface QuantizeStaticInt8Options {
@@ -41,18 +41,7 @@ export function quantizeStaticInt8(model: Model, options: QuantizeStaticInt8Opti
   if (activationType !== 'uint8' && activationType !== 'int8') throw new PareError('invalid_option', `activationType must be uint8 or int8; got "${String(activationType)}".`);
   requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Static int8 with per-channel weights (per-axis DequantizeLinear)' : 'Static int8 (QuantizeLinear/DequantizeLinear)');
 
-  const { model: out, report: moved } = constantsToInitializers(model);
-  const graph = out.graph!;
-  const report: PassReport = {
-    pass: 'quantizeStaticInt8', options: { perChannel, activationType, exclude: options.exclude ?? [], minElements: options.minElements, rangeCount: Object.keys(options.ranges).length },
-    tensors: [], skipped: [], notes: [],
-  };
-  if (moved.moved.length) report.notes.push(`${moved.moved.length} Constant-node weights moved to initializers first.`);
-  const names = new NameAllocator(out);
-  if (options.foldBatchNorm ?? true) {
-    const folded = foldBatchNorm(graph, names);
-    if (folded) report.notes.push(`${folded} BatchNormalization node(s) folded into the Conv before them.`);
-  }
+  const { model: out, graph, report, names } = startQuantization(model, 'quantizeStaticInt8', { perChannel, activationType, exclude: options.exclude ?? [], minElements: options.minElements, rangeCount: Object.keys(options.ranges).length }, { foldBatchNorm: options.foldBatchNorm ?? true });
   const { targets, skipped } = findStaticTargets(graph, { exclude: options.exclude, minElements: options.minElements });
   report.skipped.push(...skipped);
 

@@ -1,11 +1,11 @@
 // Weight-only int8: weights stored int8 behind DequantizeLinear, activations left in fp32. It buys the int8
 // file size without the activation error that costs most fidelity on conv and OCR models (FACTS.md).
-import { allGraphs, constantsToInitializers, indexGraph, type Model } from '@pare/onnx';
+import { allGraphs, indexGraph, type Model } from '@pare/onnx';
 import type { PassReport } from '../passReport';
 import { dequantizedWeight, type Symmetry } from './dequantizedWeight';
-import { NameAllocator, prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
+import { prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
 import { rewriteEmbedding } from './embeddingInt8';
-import { foldBatchNorm } from './foldBatchNorm';
+import { startQuantization } from './quantizationStart';
 import { subgraphNote } from './subgraphNote';
 import { findWeightSites, type WeightOp } from './weightSites';
 
@@ -41,18 +41,7 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
   const minElements = options.minElements ?? WEIGHT_ONLY_MIN_ELEMENTS;
   requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Per-channel DequantizeLinear (weight-only int8)' : 'DequantizeLinear (weight-only int8)');
   // constantsToInitializers copies the model: everything below edits that copy, never the caller's model.
-  const { model: out, report: moved } = constantsToInitializers(model);
-  const graph = out.graph!;
-  const report: PassReport = {
-    pass: 'quantizeWeightsInt8', options: { perChannel, symmetric, exclude: options.exclude ?? [], minElements, ops: options.ops ?? DEFAULT_OPS },
-    tensors: [], skipped: [], notes: [],
-  };
-  if (moved.moved.length) report.notes.push(`${moved.moved.length} Constant-node weights moved to initializers first.`);
-  const names = new NameAllocator(out);
-  if (options.foldBatchNorm ?? true) {
-    const folded = foldBatchNorm(graph, names);
-    if (folded) report.notes.push(`${folded} BatchNormalization node(s) folded into the Conv before them.`);
-  }
+  const { model: out, graph, report, names } = startQuantization(model, 'quantizeWeightsInt8', { perChannel, symmetric, exclude: options.exclude ?? [], minElements, ops: options.ops ?? DEFAULT_OPS }, { foldBatchNorm: options.foldBatchNorm ?? true });
   // Subgraph nodes count as readers of main-graph weights: the DequantizeLinear sits in the main graph and the
   // If/Loop bodies read its output by the weight's own name, as they read the initializer before.
   const subgraphNodes = allGraphs(out).filter((g) => g.depth > 0).flatMap((g) => g.graph.node);
