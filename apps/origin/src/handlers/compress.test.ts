@@ -47,4 +47,12 @@ describe('compress', () => {
     expect(() => parseJobSpec({ type: 'compress', model: 'm.onnx', options: { quantize: 'int3' } })).toThrow(/options: Unknown quantization mode "int3"/);
     expect(() => parseJobSpec({ type: 'compress', model: 'm.onnx', options: { quantize: 'int8-static' } })).toThrow(/calibration: int8-static needs calibration/);
   });
+
+  test('misspelt or mistyped compression options are refused, not ignored', () => {
+    // `sparsty` would otherwise compress nothing and succeed; a string `exclude` would match single characters.
+    expect(() => parseJobSpec({ type: 'compress', model: 'm.onnx', options: { sparsty: 0.5 } })).toThrow(/options\.sparsty/);
+    expect(() => parseJobSpec({ type: 'compress', model: 'm.onnx', options: { quantize: 'int8-dynamic', exclude: 'W1' } })).toThrow(/options\.exclude/);
+    expect(() => parseJobSpec({ type: 'compress', model: 'm.onnx', options: { quantize: 'int8-dynamic', perChannel: 'yes' } })).toThrow(/options\.perChannel/);
+    expect(() => parseJobSpec({ type: 'distill', variants: [{ variant: 'student-int8', options: { quantise: 'int8-dynamic' } }] })).toThrow(/variants\.0\.options\.quantise/);
+  });
 });

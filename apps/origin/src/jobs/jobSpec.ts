@@ -58,12 +58,27 @@ const evaluateSpec = z
   })
   .strict();
 
+/**
+ * The fields of CompressOptions, typed; their values are checked by @pare/compress (checkCompressOptionsInto).
+ * Strict, so a misspelt option (`sparsty`) is a 400 rather than a job that silently compresses nothing.
+ */
+const compressOptions = z
+  .object({
+    quantize: z.string().optional(),
+    perChannel: z.boolean().optional(),
+    pruneThreshold: z.number().optional(),
+    sparsity: z.number().optional(),
+    structured: z.number().optional(),
+    exclude: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
 const compressSpec = z
   .object({
     type: z.literal('compress'),
     model: fileRef,
     /** CompressOptions of @pare/compress (quantize, perChannel, sparsity, pruneThreshold, structured, exclude); checked there. */
-    options: z.record(z.string(), z.unknown()).default({}),
+    options: compressOptions.default({}),
     /** Calibration examples (same format as batch-infer data) for `quantize: "int8-static"`. */
     calibration: fileRef.optional(),
     /** How many calibration examples to run at most. */
@@ -80,7 +95,7 @@ const compressSpec = z
  * Run @pare/compress's own option check at submission, so a bad option is a 400 rather than a failed job.
  * Returns the quantization mode when the options are valid.
  */
-function checkCompressOptionsInto(options: Record<string, unknown>, ctx: z.RefinementCtx): CompressOptions['quantize'] | 'invalid' {
+function checkCompressOptionsInto(options: z.output<typeof compressOptions>, ctx: z.RefinementCtx): CompressOptions['quantize'] | 'invalid' {
   try {
     checkCompressOptions(options as CompressOptions);
     return (options as CompressOptions).quantize;
@@ -103,7 +118,7 @@ const positiveInt = z.number().int().positive();
 
 /** A compressed variant a distill job makes of its student: CompressOptions of @pare/compress, without calibration. */
 const compressedVariant = z
-  .object({ variant: variantName, options: z.record(z.string(), z.unknown()) })
+  .object({ variant: variantName, options: compressOptions })
   .strict()
   .superRefine((spec, ctx) => {
     if (checkCompressOptionsInto(spec.options, ctx) === 'int8-static') {
