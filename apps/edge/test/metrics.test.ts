@@ -71,6 +71,15 @@ describe('metric events through the queue', () => {
     expect((await call(`/v1/models/${MODEL}/stats?window=3w`)).status).toBe(400);
     expect((await call('/v1/models/nope/stats')).status).toBe(404);
   });
+
+  it('rejects a window named after an Object.prototype member (not a window)', async () => {
+    for (const window of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const stats = await call(`/v1/models/${MODEL}/stats?window=${window}`);
+      expect(stats.status).toBe(400);
+      expect(((await stats.json()) as { error: { code: string } }).error.code).toBe('window_invalid');
+      expect((await call(`/metrics?window=${window}`)).status).toBe(400);
+    }
+  });
 });
 
 describe('recordInferenceEvents', () => {

@@ -5,6 +5,6 @@ export type StatsWindow = keyof typeof STATS_WINDOWS;
 
 export function parseStatsWindow(value: string | undefined, fallback: StatsWindow = '1h'): StatsWindow {
   if (value === undefined || value === '') return fallback;
-  if (value in STATS_WINDOWS) return value as StatsWindow;
+  if (Object.hasOwn(STATS_WINDOWS, value)) return value as StatsWindow;
   throw new PareError('window_invalid', `Unknown window "${value}"; use one of ${Object.keys(STATS_WINDOWS).join(', ')}.`, { status: 400 });
 }
