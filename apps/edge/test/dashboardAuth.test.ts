@@ -70,5 +70,10 @@ describe('dashboard access', () => {
     expect(chart.headers.get('content-type')).toMatch(/javascript/);
     expect(await chart.text()).toMatch(/Chart\.js v4\.6\.1/);
     expect((await call('/dashboard/assets/nope.js')).status).toBe(404);
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const response = await call(`/dashboard/assets/${name}`);
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('route_not_found');
+    }
   });
 });

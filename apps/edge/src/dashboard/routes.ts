@@ -76,7 +76,8 @@ dashboardRoutes.get('/ab', async (c) => {
 
 // Assets carry no data, so they need no session (the login page uses the stylesheet).
 dashboardRoutes.get('/assets/:name', (c) => {
-  const asset = DASHBOARD_ASSETS[c.req.param('name')];
+  const name = c.req.param('name');
+  const asset = Object.hasOwn(DASHBOARD_ASSETS, name) ? DASHBOARD_ASSETS[name] : undefined;
   if (!asset) throw new PareError('route_not_found', `No dashboard asset "${c.req.param('name')}".`, { status: 404 });
   return c.body(asset.body, 200, { 'content-type': asset.type, 'cache-control': 'public, max-age=300' });
 });
