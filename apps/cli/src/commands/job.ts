@@ -1,9 +1,9 @@
 // `pare job <id>`: one job's state, metrics, artifacts and log; `--follow` watches it settle with a progress
 // bar, `--cancel` cancels it, `--download` saves an artifact.
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
 import { OriginClient, originUrl, type JobRecord, type JobWithLogs } from '@pare/origin/client';
+import { writeFileAtomic } from '../shared/modelFile';
 import { createProgress } from '../shared/progress';
 
 interface JobFlags {
@@ -37,7 +37,7 @@ export function registerJob(program: Command): void {
       if (flags.download) {
         const bytes = await client.artifact(id, flags.download);
         const file = flags.output ?? flags.download;
-        await writeFile(file, bytes);
+        await writeFileAtomic(file, bytes);
         process.stdout.write(flags.json ? `${JSON.stringify({ id, artifact: flags.download, file, bytes: bytes.byteLength })}\n` : `wrote ${file} (${bytes.byteLength} bytes)\n`);
         return;
       }

@@ -58,6 +58,13 @@ describe('pare job / jobs', () => {
     const download = await runPare(['job', id, '--download', 'evaluation.json', '-o', saved, '--origin', url]);
     expect(download.code, download.stderr).toBe(0);
     expect(JSON.parse(fs.readFileSync(saved, 'utf8')).accuracy).toBe(0.8);
+
+    // A folder that does not exist is a message and exit 1, not a stack trace.
+    const nowhere = path.join(fixture.dir, 'no-such-folder', 'evaluation.json');
+    const refused = await runPare(['job', id, '--download', 'evaluation.json', '-o', nowhere, '--origin', url]);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain('does not exist');
+    expect(refused.stderr).not.toContain('unexpected error');
   });
 
   it('lists jobs as a table and as JSON, filtered by state', async () => {
