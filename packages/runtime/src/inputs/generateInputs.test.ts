@@ -42,4 +42,9 @@ describe('inputs file', () => {
     const missing = JSON.stringify({ samples: [{ x: { dims: [1, 3, 1, 1], data: [0, 0, 0] } }] });
     expect(() => parseInputsFile(missing, inputs)).toThrow(/lacks input "ids"/);
   });
+
+  it('refuses an element type it does not know instead of handing the runtime no data', () => {
+    const typo = JSON.stringify({ samples: [{ x: { type: 'float', dims: [1, 3, 1, 1], data: [0, 0, 0] }, ids: { dims: [1, 1], data: [1] } }] });
+    expect(() => parseInputsFile(typo, inputs)).toThrow(/Sample 0, input "x": .*"float".*float32/);
+  });
 });

@@ -24,6 +24,9 @@ function typedArrayFrom(type: ElementType, values: ArrayLike<number>): TensorDat
     case 'uint64': return BigUint64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v))));
     case 'float16':
       throw new PareError('inputs_unsupported_type', 'float16 inputs are not supported yet: give the model float32 inputs.');
+    default:
+      // A "type" from an inputs file is any string; without this the runtime would get no data at all.
+      throw new PareError('inputs_unsupported_type', `unknown element type "${String(type)}"; use float32, float64, int8, uint8, int16, uint16, int32, uint32, int64, uint64 or bool.`);
   }
 }
 
