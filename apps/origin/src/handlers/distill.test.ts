@@ -65,3 +65,15 @@ test('trains a teacher, distils a student, writes artifacts and publishes the st
 test('a teacher config with an unknown size field is refused at submission', () => {
   expect(() => parseJobSpec({ type: 'distill', teacher: { size: { width: 3 } } })).toThrow(/Invalid job spec: teacher.size.width: unknown field/);
 });
+
+test('compressed variant names that would overwrite an artifact or another variant are refused at submission', () => {
+  const int8 = { quantize: 'int8-dynamic' };
+  // student.onnx / teacher.onnx are the job's own artifacts; a variant of that name would overwrite them.
+  expect(() => parseJobSpec({ type: 'distill', variants: [{ variant: 'student', options: int8 }] })).toThrow(/variants\.0\.variant: .*student/);
+  expect(() => parseJobSpec({ type: 'distill', variants: [{ variant: 'teacher', options: int8 }] })).toThrow(/variants\.0\.variant: .*teacher/);
+  expect(() => parseJobSpec({ type: 'distill', variants: [{ variant: 'a', options: int8 }, { variant: 'a', options: {} }] })).toThrow(/variants\.1\.variant: .*"a"/);
+  // Published after the student under the same name, it would replace the student on the edge.
+  expect(() => parseJobSpec({ type: 'distill', variants: [{ variant: 'student-x', options: int8 }], publish: { edge: 'http://e.example', model: 'spam', variant: 'student-x' } }))
+    .toThrow(/variants\.0\.variant: .*student-x/);
+  expect(() => parseJobSpec({ type: 'distill', variants: [{ variant: 'student-int8', options: int8 }] })).not.toThrow();
+});

@@ -163,7 +163,17 @@ const distillSpec = z
     /** Publish the student (as publish.variant) and its compressed variants to the edge when the job succeeds. */
     publish: publishTarget.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    // Each variant is written as <variant>.onnx beside the job's own artifacts and published under its name.
+    const taken = new Map<string, string>([['student', "the distilled student's artifact"], ['teacher', "the teacher's artifact"]]);
+    if (spec.publish) taken.set(spec.publish.variant, 'the name the student is published as');
+    spec.variants.forEach((v, i) => {
+      const clash = taken.get(v.variant);
+      if (clash) ctx.addIssue({ code: 'custom', path: ['variants', i, 'variant'], message: `"${v.variant}" is already ${clash}; choose another variant name` });
+      else taken.set(v.variant, `variant ${i}`);
+    });
+  });
 
 const jobSpecSchema = z.discriminatedUnion('type', [batchInferSpec, evaluateSpec, compressSpec, distillSpec]);
 
