@@ -63,6 +63,18 @@ describe('PUT /admin/models/:model/variants/:variant', () => {
     const plain = await admin(`/admin/models/${MODEL}/variants/x`, { method: 'PUT', body: 'hello' });
     expect(plain.status).toBe(415);
   });
+
+  it('refuses a bad weight before storing anything', async () => {
+    const model = 'bad-weight-model';
+    for (const weight of [50, 150]) {
+      const refused = await admin(`/admin/models/${model}/variants/fp32`, { method: 'PUT', body: variantForm(fixtureBytes('mlp'), fixtureManifest('mlp', model, 'fp32'), weight) });
+      expect(refused.status).toBe(400);
+      expect((await json(refused)).error.code).toBe('weights_invalid');
+    }
+    const models = await json(await call('/v1/models'));
+    expect(models.models.find((m: { name: string }) => m.name === model)).toBeUndefined();
+    expect(await env.MODELS.get(`models/${model}/fp32/model.onnx`)).toBeNull();
+  });
 });
 
 describe('traffic, promote, rollback, delete', () => {

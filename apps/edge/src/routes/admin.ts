@@ -84,6 +84,10 @@ adminRoutes.put('/models/:model/variants/:variant', async (c) => {
   if (existing && existing.sha256 !== sha256) {
     throw new PareError('variant_exists', `Variant "${model}/${variant}" already exists with other bytes; variants are immutable, deploy under a new name.`, { status: 409 });
   }
+  // The new weights are worked out (and refused) before anything is stored: a 400 leaves no trace.
+  const current = await currentDeployment(db, model);
+  const weights = weight !== undefined || !current ? withVariantWeight(current?.weights ?? {}, variant, weight ?? 100) : undefined;
+  if (weights) validateWeights(weights);
   try {
     const session = await tryLoad(bytes);
     const missing = manifest.inputs.map((i) => i.name).filter((n) => !session.inputNames.includes(n));
@@ -99,13 +103,7 @@ adminRoutes.put('/models/:model/variants/:variant', async (c) => {
   await putVariant(db, { model, name: variant, task: manifest.task, sha256, bytes: bytes.byteLength, manifest: JSON.stringify(manifest), r2Key });
   forgetSession(sha256);
 
-  const current = await currentDeployment(db, model);
-  let deployment = current;
-  if (weight !== undefined || !current) {
-    const weights = withVariantWeight(current?.weights ?? {}, variant, weight ?? 100);
-    validateWeights(weights);
-    deployment = await setWeights(db, model, weights, `deploy ${variant}`);
-  }
+  const deployment = weights ? await setWeights(db, model, weights, `deploy ${variant}`) : current;
   invalidateModelState(model);
   return c.json({ model, variant, sha256, bytes: bytes.byteLength, status: 'healthy', created: !existing, deployment }, existing ? 200 : 201);
 });
