@@ -131,6 +131,17 @@ describe('traffic, promote, rollback, delete', () => {
     expect((await admin(`/admin/models/${M}/variants/small`, { method: 'DELETE' })).status).toBe(404);
   });
 
+  it('refuses to roll back to weights that give traffic to a deleted variant', async () => {
+    // The version before the promote above gave "small" traffic; "small" is gone now.
+    const refused = await admin(`/admin/models/${M}/rollback`, { method: 'POST' });
+    expect(refused.status).toBe(409);
+    expect((await json(refused)).error.code).toBe('rollback_refused');
+    const models = await json(await call('/v1/models'));
+    const entry = models.models.find((m: { name: string }) => m.name === M);
+    expect(Object.fromEntries(entry.variants.map((v: { name: string; weight: number }) => [v.name, v.weight]))).toEqual({ fp32: 100 });
+    expect((await call(`/v2/models/${M}`)).status).toBe(200);
+  });
+
   it('answers 409 when there is nothing to roll back to', async () => {
     await deployFixture('mlp', 'single-model', 'only');
     const response = await admin('/admin/models/single-model/rollback', { method: 'POST' });

@@ -1,7 +1,7 @@
 // Admin API (Bearer token): publish variants, set traffic, promote, roll back, delete.
 import { Hono } from 'hono';
 import { PareError } from '@pare/errors';
-import { createDb, currentDeployment, deleteVariant, getVariant, listVariants, putVariant, rollbackDeployment, setWeights } from '@pare/db';
+import { createDb, currentDeployment, deleteVariant, deploymentHistory, getVariant, listVariants, putVariant, rollbackDeployment, setWeights } from '@pare/db';
 import { validateWeights, withVariantWeight } from '@pare/experiments';
 import { parseManifest } from '@pare/runtime';
 import type { AppContext, Env } from '../env';
@@ -136,6 +136,16 @@ adminRoutes.post('/models/:model/promote', async (c) => {
 adminRoutes.post('/models/:model/rollback', async (c) => {
   const model = c.req.param('model');
   const db = createDb(c.env.DB);
+  // The weights to restore must still name existing, healthy variants (one may have been deleted since).
+  const previous = (await deploymentHistory(db, model)).filter((d) => !d.rolledBack)[1];
+  if (previous) {
+    try {
+      await requireHealthyVariants(c.env, model, Object.fromEntries(Object.entries(previous.weights).filter(([, w]) => w > 0)));
+    } catch (e) {
+      if (!(e instanceof PareError)) throw e;
+      throw new PareError('rollback_refused', `Cannot roll back "${model}" to version ${previous.version}: ${e.message} Set the traffic instead (pare traffic).`, { status: 409, cause: e });
+    }
+  }
   const result = await rollbackDeployment(db, model);
   if (!result) {
     const current = await currentDeployment(db, model);
