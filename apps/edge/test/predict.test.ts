@@ -52,6 +52,14 @@ describe('POST /v1/models/:model/predict with tensors', () => {
     expect(neither.status).toBe(400);
   });
 
+  it('answers 400 for an input nested far deeper than any tensor (no stack overflow)', async () => {
+    const depth = 30_000;
+    const body = `{"inputs":{"input":${'['.repeat(depth)}1${']'.repeat(depth)}}}`;
+    const response = await call(`/v1/models/${MODEL}/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(response.status).toBe(400);
+    expect((await json(response)).error.code).toBe('input_invalid');
+  });
+
   it('answers 413 for a body over the size limit', async () => {
     const big = { inputs: { input: [Array.from({ length: 8 }, () => 0.123456789)] }, padding: 'x'.repeat(70_000) };
     const response = await postJson(`/v1/models/${MODEL}/predict`, big);

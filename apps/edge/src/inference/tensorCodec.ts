@@ -26,12 +26,16 @@ function invalid(message: string, field: string): PareError {
   return new PareError('input_invalid', message, { status: 400, details: { field } });
 }
 
+/** Deeper nesting than any model's input rank is refused before it is walked (recursion depth). */
+export const MAX_RANK = 32;
+
 /** A nested JSON array → its shape and row-major values; ragged arrays are refused. */
 export function flattenNested(value: unknown, name: string): { shape: number[]; data: unknown[] } {
   if (!Array.isArray(value)) return { shape: [], data: [value] };
   const shape: number[] = [];
   let probe: unknown = value;
   while (Array.isArray(probe)) {
+    if (shape.length === MAX_RANK) throw invalid(`Input "${name}" is nested more than ${MAX_RANK} arrays deep.`, name);
     shape.push(probe.length);
     if (probe.length === 0) break;
     probe = probe[0];
