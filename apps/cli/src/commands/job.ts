@@ -64,6 +64,10 @@ export async function followJob(client: OriginClient, id: string, options: { jso
 export function requireSuccess(job: JobRecord): void {
   if (job.state === 'failed') throw new PareError(job.error?.code ?? 'job_failed', `Job ${job.id} failed: ${job.error?.message ?? 'no message'}`);
   if (job.state === 'cancelled') throw new PareError('job_cancelled', `Job ${job.id} was cancelled.`);
+  // The events stream closed before the job settled (origin restarted, proxy timeout): not a success.
+  if (job.state !== 'succeeded') {
+    throw new PareError('job_unsettled', `Job ${job.id} is still ${job.state}: the origin's event stream closed before it settled. Keep following it with \`pare job ${job.id} --follow\`.`);
+  }
 }
 
 export function describeJob(job: JobWithLogs, logLines: number): string {
