@@ -92,5 +92,7 @@ describe('parseWeights', () => {
     expect(parseWeights(['a=70', 'b=30'])).toEqual({ a: 70, b: 30 });
     expect(() => parseWeights(['a=70', 'a=30'])).toThrow(/twice/);
     expect(() => parseWeights(['a=7.5'])).toThrow(/variant>=<weight>/);
+    // A variant may be named like an Object.prototype member; that is not "given twice".
+    expect(parseWeights(['constructor=60', 'b=40'])).toEqual({ constructor: 60, b: 40 });
   });
 });

@@ -8,7 +8,7 @@ export function parseWeights(pairs: readonly string[]): Record<string, number> {
   for (const pair of pairs) {
     const match = /^([^=\s]+)=(\d+)$/.exec(pair);
     if (!match) throw new PareError('weights_invalid', `"${pair}" is not <variant>=<weight> (an integer from 0 to 100).`);
-    if (match[1]! in weights) throw new PareError('weights_invalid', `Variant "${match[1]}" is given twice.`);
+    if (Object.hasOwn(weights, match[1]!)) throw new PareError('weights_invalid', `Variant "${match[1]}" is given twice.`);
     weights[match[1]!] = Number(match[2]);
   }
   const sum = Object.values(weights).reduce((a, b) => a + b, 0);
