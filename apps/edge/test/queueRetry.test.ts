@@ -44,4 +44,15 @@ describe('the metrics queue consumer', () => {
     expect(result.explicitAcks).toContain('bad');
     expect(await stored()).toBe(3);
   });
+
+  it('stores only the event fields: a well-formed message with extra fields (an "id") does not fail the batch', async () => {
+    const odd = message(4);
+    (odd.body.event as unknown as Record<string, unknown>).id = 'not-a-row-id';
+    const batch = createMessageBatch<unknown>('pare-metrics', [message(5), odd]);
+    const ctx = createExecutionContext();
+    await consumeMetricBatch(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryBatch.retry).toBe(false);
+    expect(await stored()).toBe(5);
+  });
 });

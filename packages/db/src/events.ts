@@ -25,7 +25,11 @@ export async function recordInferenceEvents(db: PareDb, events: readonly Inferen
   if (events.length === 0) return;
   const inserts = [];
   for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
-    const chunk = events.slice(i, i + ROWS_PER_INSERT).map((e) => ({ ...e, folded: 0 }));
+    // Only the event's own fields: a message with extra keys (an `id`, `folded`) must not reach other columns.
+    const chunk = events.slice(i, i + ROWS_PER_INSERT).map((e) => ({
+      eventId: e.eventId, ts: e.ts, model: e.model, variant: e.variant, status: e.status, errorCode: e.errorCode,
+      latencyMs: e.latencyMs, inputBytes: e.inputBytes, unitBucket: e.unitBucket, folded: 0,
+    }));
     inserts.push(db.insert(inferenceEvents).values(chunk).onConflictDoNothing());
   }
   const fold = db.run(
