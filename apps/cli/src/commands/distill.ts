@@ -1,10 +1,11 @@
 // `pare distill`: submit a knowledge-distillation job to the origin service and follow it to the end.
 // Training runs in the origin (where the cores and GPUs are); this command only builds the spec.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
 import { OriginClient, originUrl } from '@pare/origin/client';
+import { writeFileAtomic } from '../shared/modelFile';
 import { parseFraction, parsePositiveInt } from '../shared/parseArgs';
 import { describeJob, followJob, requireSuccess } from './job';
 
@@ -58,9 +59,9 @@ export function registerDistill(program: Command): void {
       process.stdout.write(flags.json ? `${JSON.stringify(settled)}\n` : describeJob(settled, 5));
       requireSuccess(settled);
       if (flags.outputDir) {
-        mkdirSync(flags.outputDir, { recursive: true });
+        makeOutputDir(flags.outputDir, job.id);
         for (const artifact of settled.artifacts) {
-          writeFileSync(path.join(flags.outputDir, artifact.name), await client.artifact(job.id, artifact.name));
+          await writeFileAtomic(path.join(flags.outputDir, artifact.name), await client.artifact(job.id, artifact.name));
         }
         if (!flags.json) process.stderr.write(`wrote ${settled.artifacts.length} artifacts to ${flags.outputDir}\n`);
       }
@@ -102,6 +103,16 @@ function readJsonConfig(file: string, flag: string): Record<string, unknown> {
     return value as Record<string, unknown>;
   } catch {
     throw new PareError('invalid_flag', `${flag}: ${file} is not a JSON object.`);
+  }
+}
+
+/** The job has succeeded by now: say where its artifacts still are when they cannot be saved here. */
+function makeOutputDir(dir: string, jobId: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new PareError('file_unwritable', `--output-dir: cannot make ${dir} (${code ?? String(cause)}); the artifacts stay on the origin: \`pare job ${jobId} --download <artifact>\`.`, { cause });
   }
 }
 

@@ -100,6 +100,15 @@ describe('pare distill', () => {
     await runPare(['job', job.id, '--cancel', '--origin', url]);
   });
 
+  it('an --output-dir that cannot be made is a message and exit 1, not a stack trace', async () => {
+    const blocker = path.join(fixture.dir, 'a-file');
+    fs.writeFileSync(blocker, 'not a folder');
+    const r = await runPare(['distill', '--limit', '24', '--output-dir', path.join(blocker, 'out'), '--origin', url]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(path.join(blocker, 'out'));
+    expect(r.stderr).not.toContain('unexpected error');
+  }, 120_000);
+
   it('refuses a bad spec before anything runs, naming the field', async () => {
     const r = await runPare(['distill', '--publish', 'not-a-url', '--origin', url]);
     expect(r.code).toBe(1);
