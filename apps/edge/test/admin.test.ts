@@ -142,6 +142,13 @@ describe('traffic, promote, rollback, delete', () => {
     expect((await call(`/v2/models/${M}`)).status).toBe(200);
   });
 
+  it('gives concurrent traffic changes distinct versions instead of failing one', async () => {
+    const responses = await Promise.all(Array.from({ length: 8 }, () => setTraffic(M, { fp32: 100 })));
+    expect(responses.map((r) => r.status)).toEqual(new Array(8).fill(200));
+    const versions = await Promise.all(responses.map(async (r) => (await json(r)).deployment.version as number));
+    expect(new Set(versions).size).toBe(8);
+  });
+
   it('answers 409 when there is nothing to roll back to', async () => {
     await deployFixture('mlp', 'single-model', 'only');
     const response = await admin('/admin/models/single-model/rollback', { method: 'POST' });

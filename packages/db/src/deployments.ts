@@ -1,5 +1,5 @@
 // Versioned traffic weights. The current deployment of a model is its newest version not rolled back.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { deployments } from './schema';
 import type { PareDb } from './client';
 
@@ -35,12 +35,16 @@ export async function deploymentHistory(db: PareDb, model: string): Promise<Arra
   return rows.map((r) => ({ ...toDeployment(r), rolledBack: r.rolledBack }));
 }
 
-/** Append a new version with these weights; it becomes current. */
+/**
+ * Append a new version with these weights; it becomes current. The next version number is taken inside the
+ * one INSERT statement, so concurrent changes get distinct versions instead of a unique-constraint failure.
+ */
 export async function setWeights(db: PareDb, model: string, weights: TrafficWeights, reason: string, now = Date.now()): Promise<Deployment> {
-  const last = await db.select({ version: deployments.version }).from(deployments).where(eq(deployments.model, model)).orderBy(desc(deployments.version)).limit(1).get();
-  const version = (last?.version ?? 0) + 1;
-  await db.insert(deployments).values({ model, version, weights: JSON.stringify(weights), reason, createdAt: now });
-  return { model, version, weights, reason, createdAt: now };
+  const row = await db.get<{ version: number }>(sql`
+    INSERT INTO ${deployments} (${sql.identifier(deployments.model.name)}, ${sql.identifier(deployments.version.name)}, ${sql.identifier(deployments.weights.name)}, ${sql.identifier(deployments.reason.name)}, ${sql.identifier(deployments.createdAt.name)})
+    SELECT ${model}, COALESCE(MAX(${deployments.version}), 0) + 1, ${JSON.stringify(weights)}, ${reason}, ${now} FROM ${deployments} WHERE ${deployments.model} = ${model}
+    RETURNING ${sql.identifier(deployments.version.name)} AS version`);
+  return { model, version: Number(row.version), weights, reason, createdAt: now };
 }
 
 /**
