@@ -149,6 +149,20 @@ describe('traffic, promote, rollback, delete', () => {
     expect(new Set(versions).size).toBe(8);
   });
 
+  it('gives a deleted variant no share when a deploy rescales the weights', async () => {
+    const model = 'rescale-model';
+    await deployFixture('mlp', model, 'fp32');
+    await deployFixture('mlpSmall', model, 'small', 10);
+    expect((await setTraffic(model, { fp32: 100, small: 0 })).status).toBe(200);
+    expect((await admin(`/admin/models/${model}/variants/small`, { method: 'DELETE' })).status).toBe(200);
+    // fp32 again (same bytes) at 50%: the only other variant named in the weights is gone, so nothing can take the rest.
+    const refused = await admin(`/admin/models/${model}/variants/fp32`, { method: 'PUT', body: variantForm(fixtureBytes('mlp'), fixtureManifest('mlp', model, 'fp32'), 50) });
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).error.code).toBe('weights_invalid');
+    const models = await json(await call('/v1/models'));
+    expect(models.models.find((m: { name: string }) => m.name === model).deploymentVersion).toBe(3);
+  });
+
   it('answers 409 when there is nothing to roll back to', async () => {
     await deployFixture('mlp', 'single-model', 'only');
     const response = await admin('/admin/models/single-model/rollback', { method: 'POST' });

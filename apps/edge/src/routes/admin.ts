@@ -86,7 +86,10 @@ adminRoutes.put('/models/:model/variants/:variant', async (c) => {
   }
   // The new weights are worked out (and refused) before anything is stored: a 400 leaves no trace.
   const current = await currentDeployment(db, model);
-  const weights = weight !== undefined || !current ? withVariantWeight(current?.weights ?? {}, variant, weight ?? 100) : undefined;
+  // Only existing, healthy variants share the rest when the weights are rescaled (a deleted one may linger at 0%).
+  const servable = new Set((await listVariants(db, model)).filter((v) => v.status === 'healthy').map((v) => v.name));
+  const others = Object.fromEntries(Object.entries(current?.weights ?? {}).filter(([v]) => v === variant || servable.has(v)));
+  const weights = weight !== undefined || !current ? withVariantWeight(others, variant, weight ?? 100) : undefined;
   if (weights) validateWeights(weights);
   try {
     const session = await tryLoad(bytes);
