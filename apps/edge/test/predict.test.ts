@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, deployFixture, MLP_INPUT, postJson } from './helpers';
+import { admin, call, deployFixture, fixtureBytes, fixtureManifest, MLP_INPUT, postJson, variantForm } from './helpers';
 
 const MODEL = 'predict-model';
 const TEXT = 'predict-text';
@@ -88,6 +88,21 @@ describe('POST /v1/models/:model/predict with text', () => {
     expect(spam.scores.spam + spam.scores.ham).toBeCloseTo(1, 5);
     const ham = await json(await postJson(`/v1/models/${TEXT}/predict`, { text: 'hello, meeting tomorrow for lunch' }));
     expect(ham.label).toBe('ham');
+  });
+
+  it('labels with the manifest of the variant that answered, even when another variant has the same bytes', async () => {
+    const model = 'relabel-text';
+    await deployFixture('text', model, 'v1');
+    expect((await json(await postJson(`/v1/models/${model}/predict`, { text: 'WIN free money now' }))).label).toBe('spam');
+    // Variants are immutable: a corrected manifest is deployed as a new variant with the same bytes.
+    const manifest = fixtureManifest('text', model, 'v2');
+    manifest.postprocess = { ...(manifest.postprocess as Record<string, unknown>), labels: ['not-spam', 'junk'] };
+    const put = await admin(`/admin/models/${model}/variants/v2`, { method: 'PUT', body: variantForm(fixtureBytes('text'), manifest, 100) });
+    expect(put.status).toBe(201);
+    const relabelled = await json(await postJson(`/v1/models/${model}/predict`, { text: 'WIN free money now' }));
+    expect(relabelled.variant).toBe('v2');
+    expect(relabelled.label).toBe('junk');
+    expect(Object.keys(relabelled.scores).sort()).toEqual(['junk', 'not-spam']);
   });
 
   it('classifies a batch of texts', async () => {

@@ -31,15 +31,17 @@ export interface ResolveOptions {
   onUnhealthy?: (variant: string, error: VariantLoadError) => void;
 }
 
-const manifests = new Map<string, Manifest>();
+/** Parsed manifests per variant: two variants may share bytes (a sha256) but not labels or tokenizer. */
+const manifests = new Map<string, { text: string; manifest: Manifest }>();
 
 export function manifestOf(row: VariantRow): Manifest {
-  let manifest = manifests.get(row.sha256);
-  if (!manifest) {
-    manifest = parseManifest(JSON.parse(row.manifest));
-    manifests.set(row.sha256, manifest);
-  }
-  return manifest;
+  const key = `${row.model}\u0000${row.name}`;
+  let entry = manifests.get(key);
+  if (!entry || entry.text !== row.manifest) {
+    entry = { text: row.manifest, manifest: parseManifest(JSON.parse(row.manifest)) };
+    manifests.set(key, entry);
+  } else entry.text = row.manifest; // the same text: keep the newest string, so the next check is an identity hit
+  return entry.manifest;
 }
 
 export function variantNotFound(model: string, variant: string): PareError {
