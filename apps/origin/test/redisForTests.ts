@@ -30,8 +30,8 @@ export async function redisForTests(): Promise<TestRedis | undefined> {
 }
 
 export const REDIS_MISSING_MESSAGE =
-  '\n\n!!! SKIPPING the BullMQ backend tests: REDIS_URL is not set and no redis-server binary is installed.\n' +
-  '!!! Install it (apt-get install -y redis-server) or set REDIS_URL; CI must run these.\n\n';
+  '\n\n!!! The BullMQ backend tests need Redis: REDIS_URL is not set and no redis-server binary is installed.\n' +
+  '!!! Install it (apt-get install -y redis-server) or set REDIS_URL. They are skipped here; with CI set they fail.\n\n';
 
 /** Remove every key of a test prefix (for a shared REDIS_URL). */
 export async function deleteKeys(url: string, prefix: string): Promise<void> {
