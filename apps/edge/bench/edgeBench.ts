@@ -1,4 +1,4 @@
-// Edge benchmark (issue 3, section 9), all in one run on local workerd (wrangler dev):
+// Edge benchmark, all in one run on local workerd (wrangler dev):
 //   upload size raw/gzipped · cold first request (ORT init + load from R2) · warm request latency of the fp32
 //   and int8 variants side by side with GET /v2/health/live on the same worker · in-isolate inference time ·
 //   a loopback load test (autocannon, bounded in time) with events in D1 versus requests sent.

@@ -19,7 +19,7 @@ export function createApp(): Hono<AppContext> {
   app.route('/v2', oipRoutes);
   app.route('/metrics', prometheusRoutes);
   app.route('/admin', adminRoutes);
-  // A/B statistics, ground-truth feedback and the dashboard (issue 5).
+  // A/B statistics, ground-truth feedback and the dashboard.
   app.route('/v1/models', abRoutes);
   app.route('/v1/feedback', feedbackRoutes);
   app.route('/dashboard', dashboardRoutes);

@@ -84,7 +84,7 @@ describe('quantizeStaticInt8 on real models', () => {
     expect(f.web).toBeGreaterThan(0.99);
   });
 
-  it('PP-OCRv4 det (opset 11 → upgraded): runs in both runtimes with cosine ≥ 0.93 (activation error; FACTS.md)', async () => {
+  it('PP-OCRv4 det (opset 11 → upgraded): runs in both runtimes with cosine ≥ 0.93 (activation error; docs/platform.md)', async () => {
     const model = upgradeOpset(loadModel(realModels.ocrDet), 13).model;
     const ranges = await calibrate(model, [1, 2, 3].map((s) => documentImage(128, 128, s)), ortNodeRunner);
     const { model: q } = quantizeStaticInt8(model, { ranges });

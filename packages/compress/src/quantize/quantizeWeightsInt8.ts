@@ -1,5 +1,5 @@
 // Weight-only int8: weights stored int8 behind DequantizeLinear, activations left in fp32. It buys the int8
-// file size without the activation error that costs most fidelity on conv and OCR models (FACTS.md).
+// file size without the activation error that costs most fidelity on conv and OCR models (docs/platform.md).
 import { allGraphs, indexGraph, type Model } from '@pare/onnx';
 import type { PassReport } from '../passReport';
 import { dequantizedWeight, type Symmetry } from './dequantizedWeight';

@@ -1,5 +1,5 @@
 // The token-embedding lookup and its gradient, done on plain Float32Arrays outside jax-js: jit cannot compile the
-// scatter-add that a gather's gradient needs (FACTS.md), and doing it here is a cheap copy per step.
+// scatter-add that a gather's gradient needs (docs/platform.md), and doing it here is a cheap copy per step.
 
 /** Rows of `table` ([vocab, D]) for `ids` ([rows]) into a new [rows, D] array. */
 export function gatherRows(table: Float32Array, D: number, ids: Int32Array): Float32Array {
