@@ -26,7 +26,7 @@ export async function readVariantHistograms(db: PareDb, options: { model: string
   for (const r of rows) {
     let h = byVariant.get(r.variant);
     if (!h) byVariant.set(r.variant, (h = { variant: r.variant, counts: emptyCounts(), errors: 0 }));
-    if (r.bucket >= 0 && r.bucket < h.counts.length) h.counts[r.bucket] += Number(r.count);
+    if (r.bucket >= 0 && r.bucket < h.counts.length) h.counts[r.bucket] = (h.counts[r.bucket] ?? 0) + Number(r.count);
     h.errors += Number(r.errors);
   }
   return [...byVariant.values()].sort((a, b) => a.variant.localeCompare(b.variant));
@@ -59,7 +59,7 @@ export async function readLatencySeries(db: PareDb, options: { model: string; si
     const startMs = Number(r.slot) * 60000;
     let s = slots.get(startMs);
     if (!s) slots.set(startMs, (s = { startMs, counts: emptyCounts(), errors: 0 }));
-    if (r.bucket >= 0 && r.bucket < s.counts.length) s.counts[r.bucket] += Number(r.count);
+    if (r.bucket >= 0 && r.bucket < s.counts.length) s.counts[r.bucket] = (s.counts[r.bucket] ?? 0) + Number(r.count);
     s.errors += Number(r.errors);
   }
   return new Map([...out].map(([variant, slots]) => [variant, [...slots.values()].sort((a, b) => a.startMs - b.startMs)]));

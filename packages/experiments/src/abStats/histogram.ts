@@ -87,6 +87,6 @@ export function histogramQuantile(h: LatencyHistogram, p: number): number {
 /** Sum histograms with the same bounds (minutes, isolates). */
 export function sumHistograms(bounds: readonly number[], parts: readonly (readonly number[])[]): LatencyHistogram {
   const counts = new Array<number>(bounds.length + 1).fill(0);
-  for (const part of parts) for (let i = 0; i < counts.length; i++) counts[i] += part[i] ?? 0;
+  for (const part of parts) for (let i = 0; i < counts.length; i++) counts[i] = (counts[i] ?? 0) + (part[i] ?? 0);
   return { bounds, counts };
 }
