@@ -7,28 +7,9 @@ import { histogramQuantile } from '@pare/experiments';
 import type { Env } from '../env';
 import { STATS_WINDOWS, type StatsWindow } from '../metrics/statsWindow';
 import { dominatedVariants } from './pareto';
+import type { VariantFigures } from './variantFigures';
 import { variantsTable } from './variantsTable';
 import { SLOT_MINUTES } from './windowSlots';
-
-export interface VariantFigures {
-  name: string;
-  bytes: number;
-  gzipBytes: number | null;
-  parameters: number | null;
-  accuracy: number | null;
-  fidelity: number | null;
-  weight: number;
-  status: string;
-  statusReason: string | null;
-  requests: number;
-  errors: number;
-  errorRate: number | null;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  /** Set when another variant is smaller, at least as accurate and as fast. */
-  dominatedBy: string | null;
-}
 
 export interface ModelDashboard {
   name: string;

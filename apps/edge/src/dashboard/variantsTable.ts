@@ -1,6 +1,6 @@
 // The variants table of a model, rendered on the server (first paint and every refresh).
 import { html } from 'hono/html';
-import type { VariantFigures } from './dashboardData';
+import type { VariantFigures } from './variantFigures';
 import { formatBytes, formatCount, formatMs, formatPct } from './format';
 
 export function variantsTable(variants: readonly VariantFigures[]): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareVariants, type VariantSample } from './compareVariants';
+import type { VariantSample } from './abReport';
+import { compareVariants } from './compareVariants';
 
 // The edge's fixed bounds (packages/db histogramBuckets.ts), copied so this package stays free of the db.
 const BOUNDS = [0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7.5, 10, 15, 25, 50, 75, 100, 150, 250, 500, 1000, 2500, 5000, 10000];

@@ -1,57 +1,14 @@
 // The whole A/B comparison of two variants from what D1 holds: latency histograms, error counts and
 // labelled requests. Pure; the edge route and the CLI only fetch and print.
-import { bootstrapMedianDifference, type MedianComparison } from './bootstrapMedian';
-import { planFixedHorizon, type FixedHorizonPlan, type MinimumEffect } from './fixedHorizon';
+import type { AbReport, VariantFigures, VariantSample } from './abReport';
+import { bootstrapMedianDifference } from './bootstrapMedian';
+import { planFixedHorizon, type MinimumEffect } from './fixedHorizon';
 import { assertHistogram, binnedSummary, histogramQuantile, histogramTotal, type LatencyHistogram } from './histogram';
 import type { Interval } from './interval';
 import { newcombeDifference, wilsonInterval } from './proportions';
 import { relativeChangeOfMeans } from './relativeChange';
 import { verdictText } from './verdict';
-import { welchInterval, type WelchInterval } from './welch';
-
-export interface VariantSample {
-  name: string;
-  /** Latency histogram over the window; its total is the request count. */
-  histogram: LatencyHistogram;
-  /** Requests that ended in an error (counted in the histogram too). */
-  errors: number;
-  /** Requests with feedback: how many the variant got right out of how many were labelled. */
-  labelled: { correct: number; total: number };
-}
-
-export interface VariantFigures {
-  name: string;
-  requests: number;
-  errors: number;
-  errorRate: Interval | null;
-  meanMs: number | null;
-  medianMs: number | null;
-  labelled: { correct: number; total: number };
-  accuracy: Interval | null;
-}
-
-export type AbStatus = 'no_traffic' | 'collecting' | 'complete';
-
-export interface AbReport {
-  a: VariantFigures;
-  b: VariantFigures;
-  confidence: number;
-  latency: {
-    /** mean(b) − mean(a), ms (Welch on binned means). */
-    meanDifferenceMs: WelchInterval | null;
-    /** (mean(b)/mean(a) − 1) × 100. */
-    meanRelativeChangePct: Interval | null;
-    /** Medians by bootstrap over the histogram buckets. */
-    median: MedianComparison | null;
-  };
-  /** errorRate(b) − errorRate(a), as a proportion. */
-  errorRateDifference: Interval | null;
-  /** accuracy(b) − accuracy(a) on labelled requests, as a proportion. */
-  accuracyDifference: Interval | null;
-  design: FixedHorizonPlan;
-  status: AbStatus;
-  verdict: string;
-}
+import { welchInterval } from './welch';
 
 export interface CompareOptions {
   confidence?: number;

@@ -10,5 +10,6 @@ export * from './relativeChange';
 export * from './sampleSize';
 export * from './fixedHorizon';
 export * from './format';
+export * from './abReport';
 export * from './compareVariants';
 export * from './verdict';

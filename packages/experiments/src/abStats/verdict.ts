@@ -1,7 +1,7 @@
 // The verdict in words, e.g. "int8 is 38% faster than fp32 (95% CI 31–45%), accuracy −0.2 pt (−0.9 to +0.5):
 // no significant loss; 1,900 more labelled requests would detect a 1-pt loss". Built from the report only,
 // so the page, the JSON and `pare ab` say the same thing.
-import type { AbReport } from './compareVariants';
+import type { AbReport } from './abReport';
 import { excludesZero, type Interval } from './interval';
 import { groupThousands, percentMagnitude, roundUpTwoSignificant, signed } from './format';
 
