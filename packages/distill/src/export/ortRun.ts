@@ -2,9 +2,9 @@ import type { InferenceBackend } from '@pare/runtime';
 import { createNodeBackend } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
 
-// Running an exported model in both ONNX runtimes from Node: onnxruntime-node (the origin's runtime) and
-// onnxruntime-web's wasm backend with one thread (what the edge runs), through @pare/runtime's backends. Used by the parity tests and the latency
-// measurement; the edge itself loads models through packages/runtime.
+// Running an exported model in both ONNX runtimes from Node, through @pare/runtime's backends: onnxruntime-node
+// (the origin's runtime) and onnxruntime-web's wasm backend with one thread (what the edge runs). Used by the
+// parity tests and the latency measurement.
 
 export type OrtBackend = 'node' | 'web';
 
