@@ -14,7 +14,6 @@ import { generateInputs, type Feeds } from '@pare/runtime';
 import { nodeBackend } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
 import { realModels } from '../packages/onnx/test/fixtures';
-import { calibrationRunner } from '../apps/cli/src/compress/calibrationRunner';
 import { findPython, ortQuantize, type OrtResult } from './ortQuantizer';
 import { textImages } from './syntheticInputs';
 import { renderReport, type ModelResult, type VariantResult } from './benchReport';
@@ -68,15 +67,13 @@ async function benchModel(m: BenchModel, python: string | undefined, work: strin
   const model: Model = decodeModel(reference).model;
   const calibration = m.samples(CALIBRATION_SAMPLES, 1000);
   const evalSamples = m.samples(EVAL_SAMPLES, 2000);
-  const runner = calibrationRunner(nodeBackend);
-  const calibFeeds = calibration.map((s) => Object.fromEntries(Object.entries(s).map(([k, t]) => [k, { ...t, dims: [...t.dims] }])));
   const variants: VariantResult[] = [];
   const errors: string[] = [];
   for (const v of VARIANTS) {
     process.stderr.write(`bench:   pare ${v.label}\n`);
     try {
       const t0 = performance.now();
-      const out = await compressModel(model, v.options, { calibrate: (mm) => calibrate(mm, calibFeeds, runner, { method: 'minmax' }) });
+      const out = await compressModel(model, v.options, { calibrate: (mm) => calibrate(mm, calibration, nodeBackend, { method: 'minmax' }) });
       const bytes = encodeModel(out.model);
       const seconds = (performance.now() - t0) / 1000;
       variants.push(await measure(v.label, 'pare', reference, bytes, seconds, evalSamples));

@@ -11,7 +11,7 @@ const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 /** Each benchmark: the command that reproduces it and the result file it (re)writes. */
 const BENCHMARKS = [
   { name: 'compress', args: ['bench/compressBench.ts'], result: 'compress.md' },
-  { name: 'forms', args: ['packages/compress/src/quantize/testing/benchForms.ts', '--out', 'bench-results/quantize-forms.table.md'], result: 'quantize-forms.md' },
+  { name: 'forms', args: ['packages/compress/bench/benchForms.ts', '--out', 'bench-results/quantize-forms.table.md'], result: 'quantize-forms.md' },
   { name: 'edge', args: ['apps/edge/bench/edgeBench.ts'], result: 'edge.md' },
 ] as const;
 

@@ -1,22 +1,19 @@
-// Test helper: run a model in onnxruntime-node and onnxruntime-web (wasm under Node) side by side, and
-// compare outputs. Tests only: passes never import a runtime.
-import * as ortNode from 'onnxruntime-node';
-import * as ortWeb from 'onnxruntime-web';
+// Test helper: run a model in onnxruntime-node and onnxruntime-web (wasm under Node) side by side, through
+// @pare/runtime's backends, and compare outputs. Tests only: passes never import a runtime.
 import { encodeModel, type Model } from '@pare/onnx';
-import { seededRandom } from '@pare/runtime';
-
-// One thread: the test machines are shared, and threads need worker files the Node build does not ship.
-ortWeb.env.wasm.numThreads = 1;
-ortWeb.env.wasm.proxy = false;
+import type { InferenceBackend } from '@pare/runtime';
+import { nodeBackend } from '@pare/runtime/node';
+import { webNodeBackend } from '@pare/runtime/web-node';
+import { seededFloats } from './runtimes';
 
 export interface Feed { data: Float32Array | BigInt64Array; dims: number[] }
 export type Outputs = Record<string, Float32Array>;
 
-export async function runNode(model: Model | Uint8Array, feeds: Record<string, Feed>): Promise<Outputs> {
+async function run(backend: InferenceBackend, model: Model | Uint8Array, feeds: Record<string, Feed>): Promise<Outputs> {
   const bytes = model instanceof Uint8Array ? model : encodeModel(model);
-  const session = await ortNode.InferenceSession.create(bytes);
+  const session = await backend.createSession(bytes);
   try {
-    const input = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, f.data instanceof BigInt64Array ? new ortNode.Tensor('int64', f.data, f.dims) : new ortNode.Tensor('float32', f.data, f.dims)]));
+    const input = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, { type: f.data instanceof BigInt64Array ? 'int64' as const : 'float32' as const, data: f.data, dims: f.dims }]));
     const result = await session.run(input);
     return Object.fromEntries(Object.entries(result).map(([k, t]) => [k, Float32Array.from(t.data as Float32Array)]));
   } finally {
@@ -24,17 +21,8 @@ export async function runNode(model: Model | Uint8Array, feeds: Record<string, F
   }
 }
 
-export async function runWeb(model: Model | Uint8Array, feeds: Record<string, Feed>): Promise<Outputs> {
-  const bytes = model instanceof Uint8Array ? model : encodeModel(model);
-  const session = await ortWeb.InferenceSession.create(bytes);
-  try {
-    const input = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, f.data instanceof BigInt64Array ? new ortWeb.Tensor('int64', f.data, f.dims) : new ortWeb.Tensor('float32', f.data, f.dims)]));
-    const result = await session.run(input);
-    return Object.fromEntries(Object.entries(result).map(([k, t]) => [k, Float32Array.from(t.data as Float32Array)]));
-  } finally {
-    await session.release();
-  }
-}
+export const runNode = (model: Model | Uint8Array, feeds: Record<string, Feed>): Promise<Outputs> => run(nodeBackend, model, feeds);
+export const runWeb = (model: Model | Uint8Array, feeds: Record<string, Feed>): Promise<Outputs> => run(webNodeBackend, model, feeds);
 
 /** A copy of the model that also outputs `value` (an intermediate), to compare logits or features. */
 export function withProbe(model: Model, value: string): Model {
@@ -51,10 +39,7 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 /** Deterministic pseudo-random values in [lo, hi) (mulberry32), so failures reproduce. */
-export function seeded(count: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const next = seededRandom(seed).next;
-  return Float32Array.from({ length: count }, () => lo + (hi - lo) * next());
-}
+export const seeded = seededFloats;
 
 export function feed(dims: number[], seed: number, lo = -1, hi = 1): Feed {
   return { data: seeded(dims.reduce((a, b) => a * b, 1), seed, lo, hi), dims };

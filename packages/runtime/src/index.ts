@@ -6,3 +6,4 @@ export * from './inputs/seededRandom';
 export * from './inputs/hostTensor';
 export * from './inputs/generateInputs';
 export * from './inputs/inputsFile';
+export * from './backend/runtimeFailureReason';

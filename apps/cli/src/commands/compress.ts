@@ -13,7 +13,6 @@ import { checkOutputPath, readModelFile, writeFileAtomic } from '../shared/model
 import { loadSamples, type Samples } from '../shared/samples';
 import { createProgress, type Progress } from '../shared/progress';
 import { parseByteSize, parseDim, parseFraction, parseList, parseNonNegative } from '../shared/parseArgs';
-import { calibrationRunner } from '../compress/calibrationRunner';
 import { sparsityOf, stepSummary, type CompressReport } from '../compress/compressReport';
 import { compressTable } from '../compress/compressTable';
 import { writeManifest } from '../compress/manifestSummary';
@@ -144,9 +143,7 @@ function checkFlags(flags: CompressFlags): CompressOptions {
 }
 
 function calibrateWith(samples: Samples, method: string | undefined): NonNullable<CompressDeps['calibrate']> {
-  const runner = calibrationRunner(nodeBackend);
-  const feeds = samples.samples.map((s) => Object.fromEntries(Object.entries(s).map(([k, t]) => [k, { ...t, dims: [...t.dims] }])));
-  return (model) => calibrate(model, feeds, runner, { method: (method ?? 'minmax') as 'minmax' | 'percentile' });
+  return (model) => calibrate(model, samples.samples, nodeBackend, { method: (method ?? 'minmax') as 'minmax' | 'percentile' });
 }
 
 async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: CompressFlags, options: CompressOptions, samples: Samples, deps: CompressDeps, progress: Progress) {

@@ -1,10 +1,9 @@
 // `{ "inputs": { "<name>": nested array } }` → feeds, checked against the manifest's declared inputs.
 import { PareError } from '@pare/errors';
-import type { Manifest } from '@pare/runtime';
-import type { OrtTensor, OrtSession } from '../ort/ortWeb';
-import { flattenNested, fromOrtTensor, nest, toOrtTensor } from './tensorCodec';
+import type { Feeds, InferenceSession, Manifest } from '@pare/runtime';
+import { flattenNested, fromHostTensor, nest, toHostTensor } from './tensorCodec';
 
-export function feedsFromNamedInputs(manifest: Manifest, inputs: unknown): Record<string, OrtTensor> {
+export function feedsFromNamedInputs(manifest: Manifest, inputs: unknown): Feeds {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
     throw new PareError('input_invalid', '"inputs" must be an object from input name to a (nested) array.', { status: 400, details: { field: 'inputs' } });
   }
@@ -15,23 +14,23 @@ export function feedsFromNamedInputs(manifest: Manifest, inputs: unknown): Recor
       throw new PareError('input_invalid', `Unknown input "${name}"; this model takes ${declared.map((d) => `"${d}"`).join(', ')}.`, { status: 400, details: { field: `inputs.${name}` } });
     }
   }
-  const feeds: Record<string, OrtTensor> = {};
+  const feeds: Feeds = {};
   for (const spec of manifest.inputs) {
     if (!(spec.name in given)) throw new PareError('input_invalid', `Missing input "${spec.name}" (${spec.dtype}, shape [${spec.shape.join(', ')}]).`, { status: 400, details: { field: `inputs.${spec.name}` } });
     const { shape, data } = flattenNested(given[spec.name], spec.name);
-    feeds[spec.name] = toOrtTensor(spec, shape, data);
+    feeds[spec.name] = toHostTensor(spec, shape, data);
   }
   return feeds;
 }
 
 /** Run and return every output as `{ dtype, shape, data (nested) }`. */
-export async function runNamed(session: OrtSession, feeds: Record<string, OrtTensor>): Promise<{ outputs: Record<string, { dtype: string; shape: number[]; data: unknown }>; inferMs: number }> {
+export async function runNamed(session: InferenceSession, feeds: Feeds): Promise<{ outputs: Record<string, { dtype: string; shape: number[]; data: unknown }>; inferMs: number }> {
   const started = performance.now();
   const results = await session.run(feeds);
   const inferMs = performance.now() - started;
   const outputs: Record<string, { dtype: string; shape: number[]; data: unknown }> = {};
-  for (const name of session.outputNames) {
-    const flat = fromOrtTensor(results[name]!);
+  for (const { name } of session.outputs) {
+    const flat = fromHostTensor(results[name]!);
     outputs[name] = { dtype: flat.dtype, shape: flat.shape, data: nest(flat.data, flat.shape) };
   }
   return { outputs, inferMs };

@@ -3,18 +3,18 @@
 import { PareError } from '@pare/errors';
 import { createDb, setVariantStatus, type VariantRow } from '@pare/db';
 import { assignVariant } from '@pare/experiments';
-import { parseManifest, type Manifest } from '@pare/runtime';
+import { parseManifest, type InferenceSession, type Manifest } from '@pare/runtime';
+import { warmUpWorkerdBackend } from '@pare/runtime/workerd';
 import type { Env } from '../env';
 import { getModelState, invalidateModelState, markUnhealthyInIsolate } from '../registry/modelState';
 import { getSession, VariantLoadError, type LoadTimings } from './sessionCache';
-import { warmUpOrt, type OrtSession } from '../ort/ortWeb';
 
 export interface ServingVariant {
   model: string;
   variant: string;
   row: VariantRow;
   manifest: Manifest;
-  session: OrtSession;
+  session: InferenceSession;
   loadMs: number;
   loadTimings?: LoadTimings;
   /** The variant the weights picked, when a fallback served instead. */
@@ -58,7 +58,7 @@ export async function resolveServingVariant(env: Env, options: ResolveOptions): 
   const { model, unit, pinnedVariant } = options;
   const failed = new Set<string>();
   // The first request of an isolate initialises ORT while it reads D1 and R2 (no-op afterwards).
-  void warmUpOrt();
+  void warmUpWorkerdBackend();
   for (;;) {
     const state = await getModelState(env, model);
     let variant: string;

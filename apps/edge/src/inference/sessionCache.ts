@@ -1,7 +1,8 @@
 // Per-isolate cache of ORT sessions keyed by the variant's content hash. A miss reads the bytes from R2,
 // checks them against the manifest's sha256 and creates the session; any failure is a VariantLoadError.
 import { PareError } from '@pare/errors';
-import { createOrtSession, type OrtSession } from '../ort/ortWeb';
+import { runtimeFailureReason, type InferenceSession } from '@pare/runtime';
+import { workerdBackend } from '@pare/runtime/workerd';
 import { sha256Hex } from '../http/sha256';
 
 /** How many sessions an isolate keeps (128 MB per isolate: evict the least recently used). */
@@ -21,7 +22,7 @@ export interface LoadTimings {
 }
 
 export interface CachedSession {
-  session: OrtSession;
+  session: InferenceSession;
   /** Milliseconds spent reading R2, hashing and creating the session (0 on a cache hit). */
   loadMs: number;
   /** Where the load time went (cold loads only). */
@@ -36,9 +37,9 @@ export class VariantLoadError extends PareError {
   }
 }
 
-const sessions = new Map<string, Promise<OrtSession>>();
+const sessions = new Map<string, Promise<InferenceSession>>();
 
-async function load(bucket: R2Bucket, source: SessionSource): Promise<{ session: OrtSession; timings: LoadTimings }> {
+async function load(bucket: R2Bucket, source: SessionSource): Promise<{ session: InferenceSession; timings: LoadTimings }> {
   const t0 = performance.now();
   const object = await bucket.get(source.r2Key);
   if (!object) throw new VariantLoadError(source, `model bytes missing from R2 (${source.r2Key})`);
@@ -48,10 +49,10 @@ async function load(bucket: R2Bucket, source: SessionSource): Promise<{ session:
   if (actual !== source.sha256) throw new VariantLoadError(source, `sha256 of the stored bytes is ${actual}, the manifest says ${source.sha256}`);
   const t2 = performance.now();
   try {
-    const session = await createOrtSession(bytes);
+    const session = await workerdBackend.createSession(bytes);
     return { session, timings: { r2Ms: t1 - t0, hashMs: t2 - t1, ortMs: performance.now() - t2 } };
   } catch (cause) {
-    throw new VariantLoadError(source, `onnxruntime-web could not load it (${cause instanceof Error ? cause.message : String(cause)})`, cause);
+    throw new VariantLoadError(source, `onnxruntime-web could not load it (${runtimeFailureReason(cause)})`, cause);
   }
 }
 
@@ -79,8 +80,8 @@ export async function getSession(bucket: R2Bucket, source: SessionSource): Promi
 }
 
 /** Create a session from bytes without caching it (the admin route's "must load in ORT" check). */
-export async function tryLoad(bytes: Uint8Array): Promise<OrtSession> {
-  return createOrtSession(bytes);
+export async function tryLoad(bytes: Uint8Array): Promise<InferenceSession> {
+  return workerdBackend.createSession(bytes);
 }
 
 export function forgetSession(sha256: string): void {

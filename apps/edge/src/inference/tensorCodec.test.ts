@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flattenNested, fromOrtTensor, nest, toOrtTensor } from './tensorCodec';
+import { flattenNested, fromHostTensor, nest, toHostTensor } from './tensorCodec';
 import { floatToHalf, halfToFloat } from './float16';
 
 const spec = (dtype: string, shape: Array<number | string> = ['n', 2]) => ({ name: 'x', dtype, shape });
@@ -17,21 +17,21 @@ describe('tensorCodec', () => {
       ['string', ['a', 'b', 'c', 'd'], ['a', 'b', 'c', 'd']],
     ];
     for (const [dtype, input, expected] of cases) {
-      const tensor = toOrtTensor(spec(dtype), [2, 2], input);
-      const back = fromOrtTensor(tensor);
+      const tensor = toHostTensor(spec(dtype), [2, 2], input);
+      const back = fromHostTensor(tensor);
       expect(back.shape, dtype).toEqual([2, 2]);
       expect(back.data, dtype).toEqual(expected);
     }
   });
 
   it('refuses values outside the dtype, and counts that do not match the shape', () => {
-    expect(() => toOrtTensor(spec('uint8'), [1, 2], [1, 256])).toThrow(/integer in \[0, 255\]/);
-    expect(() => toOrtTensor(spec('int32'), [1, 2], [1, 1.5])).toThrow(/integer/);
-    expect(() => toOrtTensor(spec('bool'), [1, 2], [true, 2])).toThrow(/true, false, 0 or 1/);
-    expect(() => toOrtTensor(spec('string'), [1, 2], ['a', 1])).toThrow(/a string/);
-    expect(() => toOrtTensor(spec('float32'), [1, 2], [1, null])).toThrow(/finite number/);
-    expect(() => toOrtTensor(spec('float32'), [2, 2], [1, 2])).toThrow(/needs 4/);
-    expect(() => toOrtTensor(spec('complex64'), [1, 2], [1, 2])).toThrow(/cannot feed/);
+    expect(() => toHostTensor(spec('uint8'), [1, 2], [1, 256])).toThrow(/integer in \[0, 255\]/);
+    expect(() => toHostTensor(spec('int32'), [1, 2], [1, 1.5])).toThrow(/integer/);
+    expect(() => toHostTensor(spec('bool'), [1, 2], [true, 2])).toThrow(/true, false, 0 or 1/);
+    expect(() => toHostTensor(spec('string'), [1, 2], ['a', 1])).toThrow(/a string/);
+    expect(() => toHostTensor(spec('float32'), [1, 2], [1, null])).toThrow(/finite number/);
+    expect(() => toHostTensor(spec('float32'), [2, 2], [1, 2])).toThrow(/needs 4/);
+    expect(() => toHostTensor(spec('complex64'), [1, 2], [1, 2])).toThrow(/cannot feed/);
   });
 
   it('flattens and nests row-major, refusing ragged arrays', () => {

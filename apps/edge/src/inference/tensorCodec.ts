@@ -1,8 +1,7 @@
-// JSON values ↔ ORT tensors, checked against the variant's declared inputs: the one place request data is
+// JSON values ↔ host tensors, checked against the variant's declared inputs: the one place request data is
 // turned into typed arrays, with errors that name the input, the dtype and the shape at fault.
 import { PareError } from '@pare/errors';
-import type { TensorSpec } from '@pare/runtime';
-import { createTensor, type OrtTensor, type OrtTensorType } from '../ort/ortWeb';
+import type { ElementType, HostTensor, TensorData, TensorSpec } from '@pare/runtime';
 import { floatToHalf, halfToFloat } from './float16';
 
 export type JsonScalar = number | boolean | string;
@@ -21,6 +20,10 @@ const INT_RANGES: Record<string, [number, number]> = {
   int32: [-2147483648, 2147483647], uint32: [0, 4294967295],
   int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], uint64: [0, Number.MAX_SAFE_INTEGER],
 };
+
+function createTensor(type: ElementType, data: TensorData, dims: number[]): HostTensor {
+  return { type, data, dims };
+}
 
 function invalid(message: string, field: string): PareError {
   return new PareError('input_invalid', message, { status: 400, details: { field } });
@@ -81,8 +84,8 @@ export function checkShape(spec: TensorSpec, shape: readonly number[]): void {
   });
 }
 
-/** Build an ORT tensor of the declared dtype from checked JSON values. */
-export function toOrtTensor(spec: TensorSpec, shape: number[], values: readonly unknown[]): OrtTensor {
+/** Build a host tensor of the declared dtype from checked JSON values. */
+export function toHostTensor(spec: TensorSpec, shape: number[], values: readonly unknown[]): HostTensor {
   const dtype = spec.dtype;
   if (!SUPPORTED.has(dtype)) throw new PareError('dtype_unsupported', `Input "${spec.name}" has dtype ${dtype}, which the edge runtime cannot feed.`, { status: 400 });
   checkShape(spec, shape);
@@ -122,12 +125,12 @@ export function toOrtTensor(spec: TensorSpec, shape: number[], values: readonly 
     case 'int8': return createTensor('int8', Int8Array.from(numbers), shape);
     case 'uint32': return createTensor('uint32', Uint32Array.from(numbers), shape);
     case 'uint16': return createTensor('uint16', Uint16Array.from(numbers), shape);
-    default: return createTensor(dtype as OrtTensorType, Uint8Array.from(numbers), shape);
+    default: return createTensor(dtype as ElementType, Uint8Array.from(numbers), shape);
   }
 }
 
-/** An ORT output tensor → JSON-safe flat values (int64 as numbers, float16 widened, bool as booleans). */
-export function fromOrtTensor(tensor: OrtTensor): FlatTensor {
+/** An output tensor → JSON-safe flat values (int64 as numbers, float16 widened, bool as booleans). */
+export function fromHostTensor(tensor: HostTensor): FlatTensor {
   const shape = [...tensor.dims];
   const type = tensor.type;
   const raw = tensor.data as ArrayLike<number | bigint | string>;

@@ -1,9 +1,8 @@
 // `{ "text" }` / `{ "texts" }` for text-classification variants: the manifest's tokenizer (packages/runtime's
 // textFeeds, which `pare eval --data` uses too) makes the ids, the manifest's labels name the scores.
 import { PareError } from '@pare/errors';
-import { textFeeds, type Manifest } from '@pare/runtime';
-import { createTensor, type OrtSession, type OrtTensor } from '../ort/ortWeb';
-import { fromOrtTensor } from './tensorCodec';
+import { textFeeds, type InferenceSession, type Manifest } from '@pare/runtime';
+import { fromHostTensor } from './tensorCodec';
 
 export const MAX_TEXTS_PER_REQUEST = 64;
 
@@ -33,19 +32,18 @@ function softmax(row: number[]): number[] {
   return exps.map((e) => e / sum);
 }
 
-export async function classifyTexts(manifest: Manifest, session: OrtSession, texts: string[]): Promise<{ predictions: TextPrediction[]; inferMs: number }> {
+export async function classifyTexts(manifest: Manifest, session: InferenceSession, texts: string[]): Promise<{ predictions: TextPrediction[]; inferMs: number }> {
   const pre = manifest.preprocess;
   const post = manifest.postprocess;
   if (manifest.task !== 'text-classification' || !pre || !post) {
     throw new PareError('input_invalid', `Variant "${manifest.model}/${manifest.variant}" is not a text model; send { "inputs": { ... } }.`, { status: 400, details: { field: 'text' } });
   }
-  const feeds: Record<string, OrtTensor> = {};
-  for (const [name, t] of Object.entries(textFeeds(manifest, texts))) feeds[name] = createTensor(t.type, t.data, t.dims);
+  const feeds = textFeeds(manifest, texts);
   const started = performance.now();
   const results = await session.run(feeds);
   const inferMs = performance.now() - started;
-  const outputName = post.output ?? session.outputNames[0]!;
-  const logits = fromOrtTensor(results[outputName]!);
+  const outputName = post.output ?? session.outputs[0]!.name;
+  const logits = fromHostTensor(results[outputName]!);
   const width = logits.shape[logits.shape.length - 1] ?? 0;
   if (width !== post.labels.length) {
     throw new PareError('manifest_mismatch', `Output "${outputName}" has ${width} scores per text but the manifest lists ${post.labels.length} labels.`, { status: 500 });

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { PareError } from '@pare/errors';
 import { createDb, currentDeployment, deleteVariant, deploymentHistory, getVariant, listVariants, putVariant, rollbackDeployment, setWeights } from '@pare/db';
 import { validateWeights, withVariantWeight } from '@pare/experiments';
-import { parseManifest } from '@pare/runtime';
+import { parseManifest, runtimeFailureReason } from '@pare/runtime';
 import type { AppContext, Env } from '../env';
 import { requireAdminToken } from '../http/bearerAuth';
 import { maxBodyBytes, readBodyBytes, readJsonBody } from '../http/readJsonBody';
@@ -93,12 +93,13 @@ adminRoutes.put('/models/:model/variants/:variant', async (c) => {
   if (weights) validateWeights(weights);
   try {
     const session = await tryLoad(bytes);
-    const missing = manifest.inputs.map((i) => i.name).filter((n) => !session.inputNames.includes(n));
+    const missing = manifest.inputs.map((i) => i.name).filter((n) => !session.inputs.some((i) => i.name === n));
     await session.release();
     if (missing.length > 0) throw new PareError('manifest_mismatch', `The manifest names inputs the model does not have: ${missing.join(', ')}.`, { status: 400 });
   } catch (cause) {
-    if (cause instanceof PareError) throw cause;
-    throw new PareError('model_unloadable', `onnxruntime-web cannot load this model: ${cause instanceof Error ? cause.message : String(cause)}.`, { status: 422, cause });
+    // The backend's own load failure is the 422 below; other PareErrors (the manifest check) pass through.
+    if (cause instanceof PareError && cause.code !== 'runtime_load_failed') throw cause;
+    throw new PareError('model_unloadable', `onnxruntime-web cannot load this model: ${runtimeFailureReason(cause)}.`, { status: 422, cause });
   }
   const r2Key = r2KeyOf(model, variant, 'model.onnx');
   await c.env.MODELS.put(r2Key, bytes, { sha256, httpMetadata: { contentType: 'application/octet-stream' } });

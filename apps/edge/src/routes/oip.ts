@@ -7,9 +7,9 @@ import { serveInference } from '../inference/serveInference';
 import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
 import { getModelState } from '../registry/modelState';
 import { manifestOf, variantNotFound } from '../inference/servingVariant';
-import { flattenNested, fromOrtTensor, toOrtTensor } from '../inference/tensorCodec';
+import { flattenNested, fromHostTensor, toHostTensor } from '../inference/tensorCodec';
 import { datatypeOfOrt, ortOfDatatype } from '../inference/oipDatatypes';
-import type { OrtTensor } from '../ort/ortWeb';
+import type { Feeds } from '@pare/runtime';
 
 export const oipRoutes = new Hono<AppContext>();
 
@@ -50,7 +50,7 @@ async function infer(c: Context<AppContext>, model: string, variant?: string): P
     const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
     if (!Array.isArray(body.inputs) || body.inputs.length === 0) throw oipInvalid('"inputs" must be a non-empty array of {name, shape, datatype, data}.');
     if (body.id !== undefined && typeof body.id !== 'string') throw oipInvalid('"id" must be a string.');
-    const feeds: Record<string, OrtTensor> = {};
+    const feeds: Feeds = {};
     for (const [i, raw] of (body.inputs as unknown[]).entries()) {
       const input = raw as { name?: unknown; shape?: unknown; datatype?: unknown; data?: unknown };
       if (typeof input !== 'object' || input === null || typeof input.name !== 'string') throw oipInvalid(`inputs[${i}].name must be a string.`);
@@ -62,15 +62,16 @@ async function infer(c: Context<AppContext>, model: string, variant?: string): P
       if (ortType !== spec.dtype) throw oipInvalid(`Input "${spec.name}" has datatype ${datatypeOfOrt(spec.dtype)}, got ${input.datatype}.`);
       if (feeds[spec.name]) throw oipInvalid(`Input "${spec.name}" is given twice.`);
       const { data } = flattenNested(input.data, spec.name);
-      feeds[spec.name] = toOrtTensor(spec, input.shape as number[], data);
+      feeds[spec.name] = toHostTensor(spec, input.shape as number[], data);
     }
     for (const spec of serving.manifest.inputs) if (!feeds[spec.name]) throw oipInvalid(`Missing input "${spec.name}".`);
-    let wanted = serving.session.outputNames;
+    const outputNames = serving.session.outputs.map((o) => o.name);
+    let wanted = outputNames;
     if (body.outputs !== undefined) {
       if (!Array.isArray(body.outputs)) throw oipInvalid('"outputs" must be an array of {name}.');
       wanted = (body.outputs as Array<{ name?: unknown }>).map((o, i) => {
-        if (typeof o?.name !== 'string' || !serving.session.outputNames.includes(o.name)) {
-          throw oipInvalid(`outputs[${i}].name must be one of ${serving.session.outputNames.map((n) => `"${n}"`).join(', ')}.`);
+        if (typeof o?.name !== 'string' || !outputNames.includes(o.name)) {
+          throw oipInvalid(`outputs[${i}].name must be one of ${outputNames.map((n) => `"${n}"`).join(', ')}.`);
         }
         return o.name;
       });
@@ -79,7 +80,7 @@ async function infer(c: Context<AppContext>, model: string, variant?: string): P
     const results = await serving.session.run(feeds);
     const inferMs = performance.now() - started;
     const outputs = wanted.map((name) => {
-      const flat = fromOrtTensor(results[name]!);
+      const flat = fromHostTensor(results[name]!);
       return { name, shape: flat.shape, datatype: datatypeOfOrt(flat.dtype), data: flat.data };
     });
     const response: Record<string, unknown> = { model_name: model, model_version: serving.variant, outputs };

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { JobContext } from '../jobs/jobHandler';
 import type { BatchInferSpec } from '../jobs/jobSpec';
-import { createNodeSession, type NodeSession } from '../runtime/nodeSession';
+import { createNodeBackend, type NodeInferenceSession } from '@pare/runtime/node';
 import type { Example } from './dataset';
 import { readFileRef } from './readFileRef';
 import { batchFeeds, maxBatchSize, modelInputs, splitOutput } from './tensorBatch';
@@ -41,16 +41,17 @@ export async function runBatchedInference(
   const sessionCount = Math.min(options.sessions, Math.max(1, Math.ceil(examples.length / options.batchSize)));
   const threads = options.intraOpNumThreads ?? Math.max(1, Math.floor(cores / sessionCount));
   const createStart = performance.now();
-  const sessions: NodeSession[] = [];
+  const sessions: NodeInferenceSession[] = [];
   try {
     for (let i = 0; i < sessionCount; i++) {
-      sessions.push(await createNodeSession(model, { executionProvider: options.executionProvider, intraOpNumThreads: threads }, (m) => (i === 0 ? ctx.log.warn(m) : undefined)));
+      const backend = createNodeBackend({ executionProvider: options.executionProvider, intraOpNumThreads: threads, warn: (m) => (i === 0 ? ctx.log.warn(m) : undefined) });
+      sessions.push(await backend.createSession(model));
     }
     const sessionCreateMs = performance.now() - createStart;
     const executionProvider = sessions[0]!.executionProvider;
     ctx.log.info(`${sessionCount} session(s) on ${executionProvider}, ${threads} intra-op thread(s) each, ${cores} core(s).`);
 
-    const inputs = modelInputs(sessions[0]!.session);
+    const inputs = modelInputs(sessions[0]!);
     const batchSize = maxBatchSize(inputs, examples[0]!, options.batchSize);
     if (batchSize < options.batchSize) ctx.log.info(`The model has no dynamic batch axis; running one example at a time.`);
     const batchCount = Math.ceil(examples.length / batchSize);
@@ -58,7 +59,7 @@ export async function runBatchedInference(
     let done = 0;
 
     const start = performance.now();
-    const worker = async ({ session }: NodeSession): Promise<void> => {
+    const worker = async (session: NodeInferenceSession): Promise<void> => {
       while (nextBatch < batchCount) {
         ctx.signal.throwIfAborted();
         const firstIndex = nextBatch++ * batchSize;
@@ -85,7 +86,7 @@ export async function runBatchedInference(
       itemsPerSecond: round(examples.length / seconds),
     };
   } finally {
-    await Promise.all(sessions.map((s) => s.session.release()));
+    await Promise.all(sessions.map((s) => s.release()));
   }
 }
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseJobSpec, type CompressSpec } from '../jobs/jobSpec';
-import { createNodeSession, createTensor } from '../runtime/nodeSession';
+import { nodeBackend } from '@pare/runtime/node';
 import { recordingContext } from '../../test/recordingContext';
 import { tinyFixture } from '../../test/tinyDataset';
 import { tinyMlpBytes } from '../../test/tinyClassifier';
@@ -15,8 +15,8 @@ const mlp = join(fixture.dir, 'mlp.onnx');
 writeFileSync(mlp, tinyMlpBytes());
 
 async function logits(model: Uint8Array, x: number[]): Promise<number[]> {
-  const { session } = await createNodeSession(model, { executionProvider: 'cpu', intraOpNumThreads: 1 }, () => {});
-  const out = await session.run({ x: createTensor('float32', Float32Array.from(x), [1, 4]) });
+  const session = await nodeBackend.createSession(model);
+  const out = await session.run({ x: { type: 'float32', data: Float32Array.from(x), dims: [1, 4] } });
   await session.release();
   return Array.from(out.logits!.data as Float32Array);
 }

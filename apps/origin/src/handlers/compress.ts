@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { calibrate, compressModel, describeOptions, planSteps, type CalibrationRunner, type CompressOptions, type Feed } from '@pare/compress';
+import { calibrate, compressModel, describeOptions, planSteps, type CompressDeps, type CompressOptions } from '@pare/compress';
 import { decodeModel, encodeModel } from '@pare/onnx';
+import { createNodeBackend } from '@pare/runtime/node';
 import type { JobContext, JobHandler } from '../jobs/jobHandler';
 import type { CompressSpec } from '../jobs/jobSpec';
-import { createNodeSession, createTensor, type TensorData } from '../runtime/nodeSession';
 import { loadDataset } from './dataset';
 import { readFileRef } from './readFileRef';
 import { batchFeeds, modelInputs } from './tensorBatch';
@@ -45,35 +45,15 @@ export const compress: JobHandler<CompressSpec> = async (spec, ctx) => {
   };
 };
 
-async function calibrator(ref: string, limit: number, modelRef: string, ctx: JobContext): Promise<(model: Parameters<typeof calibrate>[0]) => ReturnType<typeof calibrate>> {
+async function calibrator(ref: string, limit: number, modelRef: string, ctx: JobContext): Promise<NonNullable<CompressDeps['calibrate']>> {
   const { examples } = await loadDataset({ data: ref, model: modelRef, seed: 1, limit }, ctx.signal);
   ctx.log.info(`Calibrating on ${examples.length} examples from ${ref}.`);
+  const backend = createNodeBackend({ executionProvider: 'cpu', intraOpNumThreads: 0, warn: ctx.log.warn });
   return async (model) => {
-    const probe = await createNodeSession(encodeModel(model), { executionProvider: 'cpu', intraOpNumThreads: 1 }, ctx.log.warn);
-    const inputs = modelInputs(probe.session);
-    await probe.session.release();
-    const feeds: Feed[] = examples.map((example, i) => {
-      const tensors = batchFeeds([example], inputs, i);
-      return Object.fromEntries(Object.entries(tensors).map(([name, t]) => [name, { type: t.type, data: t.data as Feed[string]['data'], dims: [...t.dims] }]));
-    });
-    return calibrate(model, feeds, nodeCalibrationRunner(ctx));
-  };
-}
-
-function nodeCalibrationRunner(ctx: JobContext): CalibrationRunner {
-  return async (modelBytes, feeds) => {
-    const { session } = await createNodeSession(modelBytes, { executionProvider: 'cpu', intraOpNumThreads: 0 }, ctx.log.warn);
-    try {
-      const outputs = [];
-      for (const feed of feeds) {
-        ctx.signal.throwIfAborted();
-        const ortFeeds = Object.fromEntries(Object.entries(feed).map(([name, f]) => [name, createTensor(f.type, f.data as TensorData, f.dims)]));
-        const result = await session.run(ortFeeds);
-        outputs.push(Object.fromEntries(Object.entries(result).filter(([, t]) => t.type === 'float32').map(([name, t]) => [name, { data: t.data as Float32Array, dims: [...t.dims] }])));
-      }
-      return outputs;
-    } finally {
-      await session.release();
-    }
+    const probe = await backend.createSession(encodeModel(model));
+    const inputs = modelInputs(probe);
+    await probe.release();
+    const feeds = examples.map((example, i) => batchFeeds([example], inputs, i));
+    return calibrate(model, feeds, backend, { signal: ctx.signal });
   };
 }

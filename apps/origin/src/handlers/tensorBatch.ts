@@ -1,8 +1,8 @@
 import { PareError } from '@pare/errors';
-import { createTensor, type OrtTensor, type Session, type TensorData } from '../runtime/nodeSession';
+import type { ElementType, Feeds, HostTensor, InferenceSession, TensorData } from '@pare/runtime';
 import type { Example, NestedNumbers } from './dataset';
 
-// Turns a batch of examples into onnxruntime feeds (stacking each input along a new first axis) and splits
+// Turns a batch of examples into feeds (stacking each input along a new first axis) and splits
 // a batched output back into one flat array per example.
 
 export interface InputSpec {
@@ -12,12 +12,8 @@ export interface InputSpec {
   shape: ReadonlyArray<number | string>;
 }
 
-export function modelInputs(session: Session): InputSpec[] {
-  return session.inputMetadata.map((m) => ({
-    name: m.name,
-    type: m.isTensor ? m.type : 'float32',
-    shape: m.isTensor ? m.shape : [],
-  }));
+export function modelInputs(session: InferenceSession): InputSpec[] {
+  return session.inputs.map((m) => ({ name: m.name, type: m.type ?? 'float32', shape: m.shape }));
 }
 
 /** The largest batch the model accepts for examples shaped like `example`: 1 where an input has no batch axis or a fixed one. */
@@ -33,8 +29,8 @@ export function maxBatchSize(inputs: InputSpec[], example: Example, requested: n
   return limit;
 }
 
-export function batchFeeds(examples: Example[], inputs: InputSpec[], firstIndex: number): Record<string, OrtTensor> {
-  const feeds: Record<string, OrtTensor> = {};
+export function batchFeeds(examples: Example[], inputs: InputSpec[], firstIndex: number): Feeds {
+  const feeds: Feeds = {};
   for (const input of inputs) {
     const values: number[] = [];
     let itemShape: number[] | undefined;
@@ -56,13 +52,13 @@ export function batchFeeds(examples: Example[], inputs: InputSpec[], firstIndex:
     if (!stacked && !(input.shape.length === shape.length && examples.length === 1)) {
       throw new PareError('dataset_invalid', `data: input "${input.name}" expects rank ${input.shape.length} ([${input.shape.join(', ')}]) but examples give shape [${shape}] per example.`);
     }
-    feeds[input.name] = createTensor(input.type, typedArray(input.type, values, input.name), stacked ? [examples.length, ...shape] : shape);
+    feeds[input.name] = { type: input.type as ElementType, data: typedArray(input.type, values, input.name), dims: stacked ? [examples.length, ...shape] : shape };
   }
   return feeds;
 }
 
 /** One flat number array per example from a batched output tensor. */
-export function splitOutput(tensor: OrtTensor, batch: number): number[][] {
+export function splitOutput(tensor: HostTensor, batch: number): number[][] {
   const data = tensor.data as ArrayLike<number | bigint>;
   const per = Math.floor(data.length / batch);
   const out: number[][] = [];

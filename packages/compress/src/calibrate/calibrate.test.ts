@@ -3,8 +3,8 @@ import { encodeModel, GraphBuilder } from '@pare/onnx';
 import { calibrate } from './calibrate';
 import { calibrationModel } from './calibrationModel';
 import { staticActivationNames } from '../quantize/staticTargets';
-import { convNet } from '../quantize/testing/builtModels';
-import { floatFeed, ortNodeRunner, runModel } from '../quantize/testing/runtimes';
+import { convNet } from '../../test/builtModels';
+import { floatFeed, backends, runModel } from '../../test/runtimes';
 
 function tiny() {
   const b = new GraphBuilder('tiny', { opset: 13 });
@@ -27,13 +27,13 @@ describe('calibration', () => {
     expect(Array.from(out!.y!.data)).toEqual([4, 0]);
   });
 
-  it('calibrate runs the injected runner once over all samples and returns a range per observed value', async () => {
+  it('calibrate loads the calibration model once for all samples and returns a range per observed value', async () => {
     const model = tiny();
     let calls = 0;
     const ranges = await calibrate(model, [
       { x: { type: 'float32', data: Float32Array.of(1, 2, 3, 4), dims: [1, 4] } },
       { x: { type: 'float32', data: Float32Array.of(-1, 0, 0, 0), dims: [1, 4] } },
-    ], async (bytes, feeds) => { calls++; return ortNodeRunner(bytes, feeds); }, { minElements: 1 });
+    ], { name: 'counting', createSession: (bytes) => { calls++; return backends.node.createSession(bytes); } }, { minElements: 1 });
     expect(calls).toBe(1);
     // MatMul input x and output h are what the static pass quantizes (y is the graph output: left fp32).
     expect(ranges).toEqual({ x: { min: -1, max: 4 }, h: { min: -2, max: 4 } });
@@ -42,7 +42,7 @@ describe('calibration', () => {
   it('observes, by default, the activations the static pass needs', async () => {
     const model = convNet();
     const names = staticActivationNames(model);
-    const ranges = await calibrate(model, [floatFeed('x', [1, 3, 32, 32], 1)], ortNodeRunner, { method: 'percentile', percentile: 99.9 });
+    const ranges = await calibrate(model, [floatFeed('x', [1, 3, 32, 32], 1)], backends.node, { method: 'percentile', percentile: 99.9 });
     expect(Object.keys(ranges).sort()).toEqual([...names].sort());
     expect(names).toContain('x');
     for (const r of Object.values(ranges)) expect(r.min).toBeLessThanOrEqual(r.max);

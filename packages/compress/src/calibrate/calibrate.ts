@@ -1,17 +1,12 @@
-// Calibration glue: build the calibration model, hand it to an injected runner (onnxruntime-node in the CLI
-// and tests), and reduce the outputs to ranges. The passes stay pure; only the runner touches a runtime.
+// Calibration: build the calibration model, run it on a runtime backend (onnxruntime-node in the CLI, the
+// origin and tests), and reduce the outputs to ranges. The passes stay pure; only the backend runs a model.
+import type { Feeds, InferenceBackend } from '@pare/runtime';
 import { encodeModel, type Model } from '@pare/onnx';
 import { staticActivationNames } from '../quantize/staticTargets';
 import { activationRanges, type ActivationRangeOptions, type ActivationRanges, type FloatOutput } from './activationRanges';
 import { calibrationModel } from './calibrationModel';
 
 export type { FloatOutput } from './activationRanges';
-
-/** One sample: an input name → tensor, in the shape onnxruntime's Tensor constructor takes. */
-export type Feed = Record<string, { type: string; data: ArrayLike<number> | ArrayLike<bigint>; dims: number[] }>;
-
-/** Runs model bytes on each feed and returns every output as float32. */
-export type CalibrationRunner = (modelBytes: Uint8Array, feeds: Feed[]) => Promise<Array<Record<string, FloatOutput>>>;
 
 export interface CalibrateOptions extends Partial<ActivationRangeOptions> {
   /** Values to observe; default: the activations quantizeStaticInt8 puts QuantizeLinear/DequantizeLinear on. */
@@ -20,13 +15,26 @@ export interface CalibrateOptions extends Partial<ActivationRangeOptions> {
   exclude?: string[];
   minElements?: number;
   foldBatchNorm?: boolean;
+  /** Checked between samples, so a cancelled job stops calibrating. */
+  signal?: AbortSignal;
 }
 
-export async function calibrate(model: Model, samples: Feed[], runner: CalibrationRunner, options: CalibrateOptions = {}): Promise<ActivationRanges> {
+export async function calibrate(model: Model, samples: readonly Feeds[], backend: InferenceBackend, options: CalibrateOptions = {}): Promise<ActivationRanges> {
   const names = options.valueNames ?? staticActivationNames(model, { exclude: options.exclude, minElements: options.minElements, foldBatchNorm: options.foldBatchNorm });
-  const bytes = encodeModel(calibrationModel(model, names));
-  const outputs = await runner(bytes, samples);
   const wanted = new Set(names);
-  const observed = outputs.map((o) => Object.fromEntries(Object.entries(o).filter(([k]) => wanted.has(k))));
+  const session = await backend.createSession(encodeModel(calibrationModel(model, names)));
+  const observed: Array<Record<string, FloatOutput>> = [];
+  try {
+    for (const sample of samples) {
+      options.signal?.throwIfAborted();
+      const out = await session.run(sample);
+      observed.push(Object.fromEntries(Object.entries(out).filter(([k]) => wanted.has(k)).map(([k, t]) => [k, {
+        data: t.data instanceof Float32Array ? t.data : Float32Array.from(t.data as ArrayLike<number>, Number),
+        dims: [...t.dims],
+      }])));
+    }
+  } finally {
+    await session.release();
+  }
   return activationRanges(observed, { method: options.method ?? 'minmax', percentile: options.percentile });
 }

@@ -1,4 +1,4 @@
 // Public surface of calibration: a pure model transform, pure statistics, and the glue with an injected runner.
 export { calibrationModel } from './calibrationModel';
 export { activationRanges, type ActivationRanges, type ActivationRangeOptions, type FloatOutput } from './activationRanges';
-export { calibrate, type CalibrationRunner, type CalibrateOptions, type Feed } from './calibrate';
+export { calibrate, type CalibrateOptions } from './calibrate';

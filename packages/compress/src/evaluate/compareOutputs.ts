@@ -1,7 +1,7 @@
 // Folds per-sample output comparisons into one fidelity summary per output and one over all outputs.
 import { PareError } from '@pare/errors';
-import type { EvalTensor } from './evalBackend';
-import { cosineSimilarity, isScoreVector, maxAbsError, maxRelError, top1Matches } from './metrics';
+import type { HostTensor } from '@pare/runtime';
+import { cosineSimilarity, isScoreVector, maxAbsError, maxRelError, numericData, top1Matches } from './metrics';
 
 export interface Fidelity {
   /** Mean and minimum over samples (and outputs) of the output cosine similarity. */
@@ -18,7 +18,7 @@ export interface FidelityByOutput {
   outputs: Record<string, Fidelity>;
 }
 
-type Outputs = Record<string, EvalTensor>;
+type Outputs = Record<string, HostTensor>;
 
 /** Compare the reference's and the candidate's outputs sample by sample. */
 export function compareOutputs(reference: Outputs[], candidate: Outputs[]): FidelityByOutput {
@@ -47,8 +47,8 @@ export function compareOutputs(reference: Outputs[], candidate: Outputs[]): Fide
   return { overall: all.result(), outputs };
 }
 
-function pooled(pairs: ReadonlyArray<readonly [EvalTensor, EvalTensor]>): [EvalTensor, EvalTensor] {
-  const join = (k: 0 | 1): EvalTensor => ({ type: 'float64', dims: [pairs.length], data: pairs.map((p) => Number(p[k].data[0])) });
+function pooled(pairs: ReadonlyArray<readonly [HostTensor, HostTensor]>): [HostTensor, HostTensor] {
+  const join = (k: 0 | 1): HostTensor => ({ type: 'float64', dims: [pairs.length], data: Float64Array.from(pairs, (p) => Number(p[k].data[0])) });
   return [join(0), join(1)];
 }
 
@@ -59,12 +59,13 @@ class Accumulator {
   private agree = 0;
   private rows = 0;
 
-  add(r: EvalTensor, c: EvalTensor): void {
-    this.cosines.push(cosineSimilarity(r.data, c.data));
-    this.abs = Math.max(this.abs, maxAbsError(r.data, c.data));
-    this.rel = Math.max(this.rel, maxRelError(r.data, c.data));
+  add(r: HostTensor, c: HostTensor): void {
+    const [rd, cd] = [numericData(r, 'The reference output'), numericData(c, 'The candidate output')];
+    this.cosines.push(cosineSimilarity(rd, cd));
+    this.abs = Math.max(this.abs, maxAbsError(rd, cd));
+    this.rel = Math.max(this.rel, maxRelError(rd, cd));
     if (isScoreVector(r.dims)) {
-      const m = top1Matches(r.data, c.data, r.dims[r.dims.length - 1]!);
+      const m = top1Matches(rd, cd, r.dims[r.dims.length - 1]!);
       this.agree += m.agree;
       this.rows += m.rows;
     }

@@ -1,9 +1,9 @@
 // Run a reference model and a compressed candidate on the same samples in each runtime, and report how
 // close the candidate stays (fidelity), how each scores on labelled data (accuracy), and how fast each runs.
 import { PareError } from '@pare/errors';
-import type { EvalBackend, EvalFeeds, EvalSession, EvalTensor } from './evalBackend';
+import type { Feeds, HostTensor, InferenceBackend, InferenceSession } from '@pare/runtime';
 import { compareOutputs, type FidelityByOutput } from './compareOutputs';
-import { argmax, isScoreVector } from './metrics';
+import { argmax, isScoreVector, numericData } from './metrics';
 
 export interface EvaluateOptions {
   /** One class index per sample: accuracy of both models is reported (argmax of the first score output). */
@@ -40,8 +40,8 @@ export interface FidelityReport {
 export async function evaluateFidelity(
   reference: Uint8Array,
   candidate: Uint8Array,
-  samples: EvalFeeds[],
-  backends: readonly EvalBackend[],
+  samples: Feeds[],
+  backends: readonly InferenceBackend[],
   options: EvaluateOptions = {},
 ): Promise<FidelityReport> {
   if (samples.length === 0) throw new PareError('eval_no_samples', 'Evaluation needs at least one sample input.');
@@ -80,7 +80,7 @@ export async function evaluateFidelity(
   return { samples: samples.length, backends: results };
 }
 
-async function load(backend: EvalBackend, bytes: Uint8Array, role: string): Promise<{ session: EvalSession; loadMs: number }> {
+async function load(backend: InferenceBackend, bytes: Uint8Array, role: string): Promise<{ session: InferenceSession; loadMs: number }> {
   const t0 = performance.now();
   try {
     const session = await backend.createSession(bytes);
@@ -90,8 +90,8 @@ async function load(backend: EvalBackend, bytes: Uint8Array, role: string): Prom
   }
 }
 
-async function runEach(session: EvalSession, samples: EvalFeeds[]): Promise<Array<Record<string, EvalTensor>>> {
-  const outputs: Array<Record<string, EvalTensor>> = [];
+async function runEach(session: InferenceSession, samples: Feeds[]): Promise<Array<Record<string, HostTensor>>> {
+  const outputs: Array<Record<string, HostTensor>> = [];
   for (const feeds of samples) outputs.push(await session.run(feeds));
   return outputs;
 }
@@ -101,7 +101,7 @@ async function runEach(session: EvalSession, samples: EvalFeeds[]): Promise<Arra
  * CI box swings several-fold between seconds). Reported: the median run of each, and the median of the
  * per-pair ratios, which cancels load that changes slower than one pair.
  */
-async function pairedTiming(ref: EvalSession, cand: EvalSession, samples: EvalFeeds[], warmup: number, passes: number) {
+async function pairedTiming(ref: InferenceSession, cand: InferenceSession, samples: Feeds[], warmup: number, passes: number) {
   for (let i = 0; i < warmup; i++) {
     await ref.run(samples[i % samples.length]!);
     await cand.run(samples[i % samples.length]!);
@@ -128,12 +128,12 @@ function median(values: number[]): number {
 }
 
 /** Fraction of samples whose first score output's first row has its argmax at the label. */
-function accuracy(outputs: Array<Record<string, EvalTensor>>, labels: number[]): number {
+function accuracy(outputs: Array<Record<string, HostTensor>>, labels: number[]): number {
   let correct = 0;
   outputs.forEach((out, s) => {
     const scores = Object.values(out).find((t) => isScoreVector(t.dims));
     if (!scores) throw new PareError('eval_labels', 'Labels were given but no output is a score vector ([batch, classes]).');
-    if (argmax(scores.data, 0, scores.dims[scores.dims.length - 1]!) === labels[s]) correct++;
+    if (argmax(numericData(scores, 'The score output'), 0, scores.dims[scores.dims.length - 1]!) === labels[s]) correct++;
   });
   return correct / labels.length;
 }

@@ -1,4 +1,3 @@
-export * from './evalBackend';
 export * from './metrics';
 export * from './compareOutputs';
 export * from './evaluateFidelity';

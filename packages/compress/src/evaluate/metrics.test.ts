@@ -27,7 +27,7 @@ describe('metrics', () => {
   });
 
   it('compareOutputs folds samples into mean and min per output', () => {
-    const t = (data: number[]) => ({ type: 'float32', dims: [1, data.length], data });
+    const t = (data: number[]) => ({ type: 'float32' as const, dims: [1, data.length], data: Float32Array.from(data) });
     const f = compareOutputs([{ y: t([1, 0]) }, { y: t([0, 1]) }], [{ y: t([1, 0]) }, { y: t([1, 1]) }]);
     expect(f.overall.cosineMean).toBeCloseTo((1 + Math.SQRT1_2) / 2, 12);
     expect(f.overall.cosineMin).toBeCloseTo(Math.SQRT1_2, 12);

@@ -1,7 +1,14 @@
 // Pure fidelity metrics between a reference output and a candidate output of the same shape.
 import { PareError } from '@pare/errors';
+import type { HostTensor } from '@pare/runtime';
 
 export type Numeric = ArrayLike<number | bigint>;
+
+/** A tensor's values as numbers to compare; string tensors have no fidelity to measure. */
+export function numericData(tensor: HostTensor, what: string): Numeric {
+  if (Array.isArray(tensor.data)) throw new PareError('eval_shape_mismatch', `${what} is a string tensor: fidelity compares numeric outputs only.`);
+  return tensor.data;
+}
 
 /** Cosine similarity of two flat tensors. Two all-zero tensors are identical (1); one all-zero tensor is 0. */
 export function cosineSimilarity(a: Numeric, b: Numeric): number {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeModel, GraphBuilder, type Model } from '@pare/onnx';
 import { realModels } from '../../../onnx/test/fixtures';
-import { loadModel } from '../quantize/testing/inputs';
-import { floatFeed, minCosine, runModel } from '../quantize/testing/runtimes';
+import { loadModel } from '../../test/inputs';
+import { floatFeed, minCosine, runModel } from '../../test/runtimes';
 import { compressModel } from './compressModel';
 import { shareConstants } from './shareConstants';
 

@@ -5,9 +5,9 @@ import { dequantizeInitializers } from './dequantizeInitializers';
 import { quantizeStaticInt8 } from './quantizeStaticInt8';
 import { staticActivationNames } from './staticTargets';
 import { quantizeWeightsInt8 } from './quantizeWeightsInt8';
-import { convNet, mlp } from './testing/builtModels';
-import { loadModel } from './testing/inputs';
-import { floatFeed, runModel } from './testing/runtimes';
+import { convNet, mlp } from '../../test/builtModels';
+import { loadModel } from '../../test/inputs';
+import { floatFeed, runModel } from '../../test/runtimes';
 
 describe('dequantizeInitializers', () => {
   it.each([

@@ -3,7 +3,7 @@ import { encodeModel, GraphBuilder, type Model } from '@pare/onnx';
 import { foldBatchNorm } from './foldBatchNorm';
 import { NameAllocator } from './graphEdit';
 import { quantizeWeightsInt8 } from './quantizeWeightsInt8';
-import { floatFeed, minCosine, runModel, seededFloats } from './testing/runtimes';
+import { floatFeed, minCosine, runModel, seededFloats } from '../../test/runtimes';
 
 function convBn(withBias: boolean): Model {
   const b = new GraphBuilder('conv_bn', { opset: 13 });

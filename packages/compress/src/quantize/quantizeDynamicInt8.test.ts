@@ -4,15 +4,15 @@ import { PareError } from '@pare/errors';
 import { realModels } from '../../../onnx/test/fixtures';
 import { quantizeDynamicInt8 } from './quantizeDynamicInt8';
 import type { DynamicForm } from './dynamicMatMul';
-import { embeddingModel, mlp } from './testing/builtModels';
-import { documentImage, loadModel } from './testing/inputs';
-import { floatFeed, minCosine, runModel, seededFloats, type Runtime } from './testing/runtimes';
-import type { Feed } from '../calibrate/calibrate';
+import { embeddingModel, mlp } from '../../test/builtModels';
+import { documentImage, loadModel } from '../../test/inputs';
+import { floatFeed, minCosine, runModel, seededFloats, type Runtime } from '../../test/runtimes';
+import type { Feeds } from '@pare/runtime';
 
 const FORMS: DynamicForm[] = ['matmul-integer', 'dynamic-quantize-matmul', 'weight-only', 'matmul-nbits'];
 
 /** Min output cosine of `candidate` vs `reference`, each run in the same runtime, for both runtimes. */
-async function fidelity(reference: Model, candidate: Model, feeds: Feed[], runtimes: Runtime[] = ['node', 'web']): Promise<Record<Runtime, number>> {
+async function fidelity(reference: Model, candidate: Model, feeds: Feeds[], runtimes: Runtime[] = ['node', 'web']): Promise<Record<Runtime, number>> {
   const out = {} as Record<Runtime, number>;
   for (const rt of runtimes) {
     out[rt] = minCosine(await runModel(rt, encodeModel(reference), feeds), await runModel(rt, encodeModel(candidate), feeds));
@@ -61,7 +61,7 @@ describe('quantizeDynamicInt8 on built models', () => {
     const w = b.initializer('w', 'float32', [300, 20], seededFloats(6000, 5));
     b.output(b.op('Gemm', [x, w, c], { beta: { float: 0.5 }, alpha: { float: 1.5 } }), 'float32', [4, 20]);
     const model = b.build();
-    const feed: Feed = { ...floatFeed('x', [4, 300], 6), ...floatFeed('c', [4, 20], 7, -10, 10) };
+    const feed: Feeds = { ...floatFeed('x', [4, 300], 6), ...floatFeed('c', [4, 20], 7, -10, 10) };
     for (const form of ['matmul-integer', 'dynamic-quantize-matmul'] as const) {
       const f = await fidelity(model, quantizeDynamicInt8(model, { form }).model, [feed]);
       expect(f.node).toBeGreaterThan(0.999);
@@ -72,7 +72,7 @@ describe('quantizeDynamicInt8 on built models', () => {
   it.each([true, false])('embedding table (Gather, axis 0) stored int8, perChannel (per-row) %s', async (perChannel) => {
     const model = embeddingModel(1000, 64);
     const { model: q, report } = quantizeDynamicInt8(model, { perChannel });
-    const ids: Feed = { ids: { type: 'int64', data: BigInt64Array.from([0n, 17n, 999n, 3n, 3n, 500n]), dims: [2, 3] } };
+    const ids: Feeds = { ids: { type: 'int64', data: BigInt64Array.from([0n, 17n, 999n, 3n, 3n, 500n]), dims: [2, 3] } };
     const f = await fidelity(model, q, [ids]);
     expect(f.node).toBeGreaterThan(0.999);
     expect(f.web).toBeGreaterThan(0.999);
@@ -138,7 +138,7 @@ describe('quantizeDynamicInt8 on real models', () => {
     const model = loadModel(realModels.sileroVad);
     const { model: q, report } = quantizeDynamicInt8(model, {});
     expect(report.notes.join(' ')).toMatch(/subgraph\(s\) \(If\/Loop\/Scan bodies\) left alone in fp32/);
-    const feed: Feed = {
+    const feed: Feeds = {
       input: { type: 'float32', data: seededFloats(512, 3, -0.5, 0.5), dims: [1, 512] },
       sr: { type: 'int64', data: BigInt64Array.of(16000n), dims: [] },
       h: { type: 'float32', data: new Float32Array(128), dims: [2, 1, 64] },

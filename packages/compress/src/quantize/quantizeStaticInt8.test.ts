@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { encodeModel, upgradeOpset, type Model } from '@pare/onnx';
 import { PareError } from '@pare/errors';
 import { realModels } from '../../../onnx/test/fixtures';
-import { calibrate, type Feed } from '../calibrate/calibrate';
+import type { Feeds } from '@pare/runtime';
+import { calibrate } from '../calibrate/calibrate';
 import { quantizeStaticInt8 } from './quantizeStaticInt8';
-import { convNet, mlp } from './testing/builtModels';
-import { documentImage, loadModel } from './testing/inputs';
-import { floatFeed, minCosine, ortNodeRunner, runModel, type Runtime } from './testing/runtimes';
+import { convNet, mlp } from '../../test/builtModels';
+import { documentImage, loadModel } from '../../test/inputs';
+import { floatFeed, minCosine, backends, runModel, type Runtime } from '../../test/runtimes';
 
-async function fidelity(reference: Model, candidate: Model, feeds: Feed[]): Promise<Record<Runtime, number>> {
+async function fidelity(reference: Model, candidate: Model, feeds: Feeds[]): Promise<Record<Runtime, number>> {
   const out = {} as Record<Runtime, number>;
   for (const rt of ['node', 'web'] as const) {
     out[rt] = minCosine(await runModel(rt, encodeModel(reference), feeds), await runModel(rt, encodeModel(candidate), feeds));
@@ -20,7 +21,7 @@ describe('quantizeStaticInt8 (QDQ)', () => {
   it.each(['uint8', 'int8'] as const)('conv net, %s activations: QDQ around every Conv, int32 biases, cosine ≥ 0.999 in both runtimes', async (activationType) => {
     const model = convNet();
     const samples = [1, 2, 3].map((s) => floatFeed('x', [2, 3, 32, 32], s));
-    const ranges = await calibrate(model, samples, ortNodeRunner);
+    const ranges = await calibrate(model, samples, backends.node);
     const { model: q, report } = quantizeStaticInt8(model, { ranges, activationType });
     const ops = q.graph!.node.map((n) => n.op_type);
     expect(ops.filter((o) => o === 'QuantizeLinear').length).toBeGreaterThanOrEqual(3);
@@ -36,7 +37,7 @@ describe('quantizeStaticInt8 (QDQ)', () => {
 
   it('MatMul MLP: ≤ 0.27 of the fp32 file; the graph output stays fp32', async () => {
     const model = mlp([256, 1024, 1024, 10]);
-    const ranges = await calibrate(model, [floatFeed('x', [8, 256], 1)], ortNodeRunner);
+    const ranges = await calibrate(model, [floatFeed('x', [8, 256], 1)], backends.node);
     const { model: q } = quantizeStaticInt8(model, { ranges });
     expect(encodeModel(q).byteLength / encodeModel(model).byteLength).toBeLessThanOrEqual(0.27);
     const f = await fidelity(model, q, [floatFeed('x', [4, 256], 2)]);
@@ -66,7 +67,7 @@ describe('quantizeStaticInt8 on real models', () => {
   it('wake-word head (Gemm + layer norms, weights in Constant nodes): cosine ≥ 0.99 in both runtimes', async () => {
     const model = loadModel(realModels.wakeWord);
     const feeds = [1, 2, 3, 4].map((s) => floatFeed('onnx::Flatten_0', [1, 25, 96], s, -2, 2));
-    const ranges = await calibrate(model, feeds, ortNodeRunner);
+    const ranges = await calibrate(model, feeds, backends.node);
     const { model: q, report } = quantizeStaticInt8(model, { ranges });
     expect(report.tensors.filter((t) => t.detail?.op === 'Gemm').length).toBeGreaterThanOrEqual(2);
     const f = await fidelity(model, q, [5, 6].map((s) => floatFeed('onnx::Flatten_0', [1, 25, 96], s, -2, 2)));
@@ -76,7 +77,7 @@ describe('quantizeStaticInt8 on real models', () => {
 
   it('PP-OCR direction classifier (opset 9 → upgraded): cosine ≥ 0.99 in both runtimes', async () => {
     const model = upgradeOpset(loadModel(realModels.ocrCls), 13).model;
-    const ranges = await calibrate(model, [1, 2, 3, 4].map((s) => documentImage(48, 192, s)), ortNodeRunner);
+    const ranges = await calibrate(model, [1, 2, 3, 4].map((s) => documentImage(48, 192, s)), backends.node);
     const { model: q, report } = quantizeStaticInt8(model, { ranges });
     expect(report.tensors.filter((t) => t.detail?.dtype === 'int8').length).toBeGreaterThan(20);
     const f = await fidelity(model, q, [documentImage(48, 192, 7), documentImage(48, 192, 8)]);
@@ -86,7 +87,7 @@ describe('quantizeStaticInt8 on real models', () => {
 
   it('PP-OCRv4 det (opset 11 → upgraded): runs in both runtimes with cosine ≥ 0.93 (activation error; docs/platform.md)', async () => {
     const model = upgradeOpset(loadModel(realModels.ocrDet), 13).model;
-    const ranges = await calibrate(model, [1, 2, 3].map((s) => documentImage(128, 128, s)), ortNodeRunner);
+    const ranges = await calibrate(model, [1, 2, 3].map((s) => documentImage(128, 128, s)), backends.node);
     const { model: q } = quantizeStaticInt8(model, { ranges });
     // Measured 0.945 here (0.986 at 160x160 with 4 calibration images); weight-only int8 of the same model keeps
     // 0.9997, so the loss is activation quantization, spread over many layers (no single exclusion recovers it).

@@ -4,12 +4,12 @@ import { gzipSize } from '../fit/gzipSize';
 import { pruneMagnitude } from '../prune/magnitude';
 import { realModels } from '../../../onnx/test/fixtures';
 import { quantizeWeightsInt8 } from './quantizeWeightsInt8';
-import { convNet, embeddingModel, mlp } from './testing/builtModels';
-import { documentImage, loadModel } from './testing/inputs';
-import { floatFeed, minCosine, runModel, type Runtime } from './testing/runtimes';
-import type { Feed } from '../calibrate/calibrate';
+import { convNet, embeddingModel, mlp } from '../../test/builtModels';
+import { documentImage, loadModel } from '../../test/inputs';
+import { floatFeed, minCosine, runModel, type Runtime } from '../../test/runtimes';
+import type { Feeds } from '@pare/runtime';
 
-async function fidelity(reference: Model, candidate: Model, feeds: Feed[]): Promise<Record<Runtime, number>> {
+async function fidelity(reference: Model, candidate: Model, feeds: Feeds[]): Promise<Record<Runtime, number>> {
   const out = {} as Record<Runtime, number>;
   for (const rt of ['node', 'web'] as const) {
     out[rt] = minCosine(await runModel(rt, encodeModel(reference), feeds), await runModel(rt, encodeModel(candidate), feeds));
@@ -37,7 +37,7 @@ describe('quantizeWeightsInt8', () => {
     const gather = q.graph!.node.find((n) => n.op_type === 'Gather' && n.input[1] === 'ids')!;
     expect(q.graph!.initializer.find((t) => t.name === gather.input[0])!.data_type).toBe(3); // int8 table
     expect(report.tensors.find((t) => t.name === 'embedding')!.detail).toMatchObject({ granularity: 'per-row' });
-    const ids: Feed = { ids: { type: 'int64', data: BigInt64Array.from([5n, 1999n, 0n, 42n]), dims: [2, 2] } };
+    const ids: Feeds = { ids: { type: 'int64', data: BigInt64Array.from([5n, 1999n, 0n, 42n]), dims: [2, 2] } };
     const f = await fidelity(model, q, [ids]);
     expect(f.node).toBeGreaterThan(0.999);
     expect(f.web).toBeGreaterThan(0.999);
@@ -110,7 +110,7 @@ describe('quantizeWeightsInt8', () => {
     expect(report.tensors.map((t) => t.name)).toContain('model.feature_extractor.forward_basis_buffer');
     expect(encodeModel(q).byteLength).toBeLessThan(encodeModel(model).byteLength * 0.75); // 0.72: the LSTMs stay fp32
     expect(report.notes.join(' ')).toMatch(/\d+ subgraph\(s\) \(If\/Loop\/Scan bodies\) left alone in fp32: \d+ constant tensor\(s\)/);
-    const feed: Feed = {
+    const feed: Feeds = {
       input: { type: 'float32', data: Float32Array.from({ length: 512 }, (_, i) => Math.sin(i / 5) * 0.3), dims: [1, 512] },
       sr: { type: 'int64', data: BigInt64Array.of(16000n), dims: [] },
       h: { type: 'float32', data: new Float32Array(128), dims: [2, 1, 64] },

@@ -1,9 +1,10 @@
-import * as ortNode from 'onnxruntime-node';
-import * as ortWeb from 'onnxruntime-web';
+import type { InferenceBackend } from '@pare/runtime';
+import { createNodeBackend } from '@pare/runtime/node';
+import { webNodeBackend } from '@pare/runtime/web-node';
 
-// Running an exported model in both ONNX runtimes from Node: onnxruntime-node (the origin's runtime) and
-// onnxruntime-web's wasm backend with one thread (what the edge runs). Used by the parity tests and the latency
-// measurement; the edge itself loads models through packages/runtime.
+// Running an exported model in both ONNX runtimes from Node, through @pare/runtime's backends: onnxruntime-node
+// (the origin's runtime) and onnxruntime-web's wasm backend with one thread (what the edge runs). Used by the
+// parity tests and the latency measurement.
 
 export type OrtBackend = 'node' | 'web';
 
@@ -14,29 +15,25 @@ export interface ClassifierSession {
   release(): Promise<void>;
 }
 
-let webConfigured = false;
+const backends: Record<OrtBackend, InferenceBackend> = {
+  node: createNodeBackend({ executionProvider: 'cpu', intraOpNumThreads: 1 }),
+  web: webNodeBackend,
+};
 
 export async function createClassifierSession(bytes: Uint8Array, backend: OrtBackend, names = { ids: 'input_ids', mask: 'attention_mask', logits: 'logits' }): Promise<ClassifierSession> {
-  if (backend === 'web' && !webConfigured) {
-    // One thread, no proxy worker: the configuration a Cloudflare Worker runs (FACTS.md).
-    ortWeb.env.wasm.numThreads = 1;
-    ortWeb.env.wasm.proxy = false;
-    webConfigured = true;
-  }
-  const ort = (backend === 'node' ? ortNode : ortWeb) as typeof ortNode;
   // onnxruntime-web's Emscripten loader installs a global `Worker` (Node's worker_threads) when it starts. jax-js
   // decides per kernel whether its Wasm memory is shared from `typeof Worker`, so a global appearing after jax-js
   // started makes its next kernel fail to link ("memory import 0 has no maximum limit"). Remove what ORT added:
   // with one thread and no proxy, ORT-web never starts a worker.
   const hadWorker = 'Worker' in globalThis;
-  const session = await ort.InferenceSession.create(bytes, backend === 'node' ? { intraOpNumThreads: 1, interOpNumThreads: 1 } : { executionProviders: ['wasm'] });
+  const session = await backends[backend].createSession(bytes);
   if (!hadWorker && 'Worker' in globalThis) Reflect.deleteProperty(globalThis, 'Worker');
   return {
     backend,
     async run(ids, mask, rows, maxLength) {
       const out = await session.run({
-        [names.ids]: new ort.Tensor('int64', ids, [rows, maxLength]),
-        [names.mask]: new ort.Tensor('int64', mask, [rows, maxLength]),
+        [names.ids]: { type: 'int64', data: ids, dims: [rows, maxLength] },
+        [names.mask]: { type: 'int64', data: mask, dims: [rows, maxLength] },
       });
       return out[names.logits]!.data as Float32Array;
     },

@@ -1,15 +1,15 @@
 // The one seam between Pare and an ONNX runtime (STYLE.md, "One seam to the runtime"). Everything above it
-// (evaluation, the fitter, calibration, the edge) speaks these plain types; only src/node and src/web-node
-// (and the edge's own wasm loader) import an onnxruntime package. Web-standard types only: the edge imports this.
+// (evaluation, the fitter, calibration, the origin, the edge) speaks these plain types; only src/node,
+// src/web-node and src/workerd import an onnxruntime package. Web-standard types only: the edge imports this.
 
 /** Element types as onnxruntime names them. */
 export type ElementType =
   | 'float32' | 'float64' | 'float16' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32'
-  | 'int64' | 'uint64' | 'bool';
+  | 'int64' | 'uint64' | 'bool' | 'string';
 
 export type TensorData =
   | Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array | Int16Array | Int32Array | Uint32Array
-  | BigInt64Array | BigUint64Array;
+  | BigInt64Array | BigUint64Array | string[];
 
 /** A tensor held in host memory: what feeds and outputs are on this side of the seam. */
 export interface HostTensor {

@@ -11,18 +11,18 @@ export interface OrtModule {
 }
 
 export function ortBackend(name: string, ort: OrtModule, options: OrtSession.SessionOptions): InferenceBackend {
-  return {
-    name,
-    async createSession(modelBytes: Uint8Array): Promise<InferenceSession> {
-      let session: OrtSession;
-      try {
-        session = await ort.InferenceSession.create(modelBytes, options);
-      } catch (cause) {
-        throw new PareError('runtime_load_failed', `${name} could not load the model: ${messageOf(cause)}`, { cause });
-      }
-      return wrapSession(name, ort, session);
-    },
-  };
+  return { name, createSession: (modelBytes) => createOrtSession(name, ort, modelBytes, options) };
+}
+
+/** One session with these options, behind the InferenceSession interface; load failures are PareErrors. */
+export async function createOrtSession(name: string, ort: OrtModule, modelBytes: Uint8Array, options: OrtSession.SessionOptions): Promise<InferenceSession> {
+  let session: OrtSession;
+  try {
+    session = await ort.InferenceSession.create(modelBytes, options);
+  } catch (cause) {
+    throw new PareError('runtime_load_failed', `${name} could not load the model: ${messageOf(cause)}`, { cause });
+  }
+  return wrapSession(name, ort, session);
 }
 
 function wrapSession(name: string, ort: OrtModule, session: OrtSession): InferenceSession {
@@ -53,6 +53,6 @@ function valueInfo(meta: OrtSession.ValueMetadata): ValueInfo {
   return meta.isTensor ? { name: meta.name, type: meta.type as ElementType, shape: [...meta.shape] } : { name: meta.name, shape: [] };
 }
 
-function messageOf(e: unknown): string {
+export function messageOf(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }

@@ -3,7 +3,7 @@
 // says little).
 import { readFileSync } from 'node:fs';
 import { decodeModel, type Model } from '@pare/onnx';
-import type { Feed } from '../../calibrate/calibrate';
+import type { Feeds } from '@pare/runtime';
 import { seededFloats } from './runtimes';
 
 export function loadModel(path: string): Model {
@@ -11,7 +11,7 @@ export function loadModel(path: string): Model {
 }
 
 /** A light page with dark stroke bands, normalised with ImageNet mean/std as PaddleOCR does. */
-export function documentImage(h: number, w: number, seed: number): Feed {
+export function documentImage(h: number, w: number, seed: number): Feeds {
   const noise = seededFloats(3 * h * w, seed, -0.05, 0.05);
   const rnd = seededFloats(32, seed + 100, 0, 1);
   const data = new Float32Array(3 * h * w);

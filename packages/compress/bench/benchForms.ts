@@ -1,19 +1,20 @@
 // Which emitted int8 form runs fastest in onnxruntime-web's wasm build (one thread, under Node)?
 // Every variant of a model gets a session first; then rounds run each session in turn (interleaved, so
 // machine noise hits every variant alike) and the median per variant is reported with its ratio to fp32.
-// Run: npx tsx packages/compress/src/quantize/testing/benchForms.ts [--out bench-results/quantize-forms.table.md] [--quick] [--node]
+// Run: npx tsx packages/compress/bench/benchForms.ts [--out bench-results/quantize-forms.table.md] [--quick] [--node]
 // (bench-results/quantize-forms.md is the write-up around that table; do not overwrite it.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { constantsToInitializers, decodeModel, encodeModel, type Model } from '@pare/onnx';
-import { quantizeDynamicInt8 } from '../quantizeDynamicInt8';
-import { quantizeStaticInt8 } from '../quantizeStaticInt8';
-import { quantizeWeightsInt8 } from '../quantizeWeightsInt8';
-import { calibrate, type Feed } from '../../calibrate/calibrate';
-import { convNet, mlp } from './builtModels';
-import { realModels as realModelPaths } from '../../../../onnx/test/fixtures';
-import { documentImage } from './inputs';
-import { createSession, floatFeed, minCosine, ortNodeRunner, runModel, toOrtFeeds, type Runtime } from './runtimes';
+import type { Feeds } from '@pare/runtime';
+import { quantizeDynamicInt8 } from '../src/quantize/quantizeDynamicInt8';
+import { quantizeStaticInt8 } from '../src/quantize/quantizeStaticInt8';
+import { quantizeWeightsInt8 } from '../src/quantize/quantizeWeightsInt8';
+import { calibrate } from '../src/calibrate/calibrate';
+import { convNet, mlp } from '../test/builtModels';
+import { realModels as realModelPaths } from '../../onnx/test/fixtures';
+import { documentImage } from '../test/inputs';
+import { backends, createSession, floatFeed, minCosine, runModel, type Runtime } from '../test/runtimes';
 import { upgradeOpset } from '@pare/onnx';
 
 interface Variant { name: string; model: Model; passMs?: number }
@@ -24,13 +25,13 @@ const quick = args.includes('--quick');
 const outPath = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
 const runtime: Runtime = args.includes('--node') ? 'node' : 'web';
 
-async function bench(label: string, variants: Variant[], feed: Feed, rounds: number, perRound: number): Promise<Row[]> {
+async function bench(label: string, variants: Variant[], feed: Feeds, rounds: number, perRound: number): Promise<Row[]> {
   const fp32 = variants[0]!;
   const sessions = [];
   for (const v of variants) {
     const bytes = encodeModel(v.model);
     const session = await createSession(runtime, bytes);
-    const feeds = toOrtFeeds(runtime, feed);
+    const feeds = feed;
     for (let i = 0; i < 3; i++) await session.run(feeds);
     const out = await runModel(runtime, bytes, [feed]);
     sessions.push({ v, bytes: bytes.byteLength, session, feeds, times: [] as number[], cosine: minCosine(await runModel(runtime, encodeModel(fp32.model), [feed]), out) });
@@ -71,9 +72,9 @@ function dynamicVariants(model: Model): Variant[] {
   return v;
 }
 
-async function staticVariants(model: Model, samples: Feed[]): Promise<Variant[]> {
+async function staticVariants(model: Model, samples: Feeds[]): Promise<Variant[]> {
   const t0 = performance.now();
-  const ranges = await calibrate(model, samples, ortNodeRunner);
+  const ranges = await calibrate(model, samples, backends.node);
   const calMs = performance.now() - t0;
   const withCal = (v: Variant): Variant => ({ ...v, passMs: (v.passMs ?? 0) + calMs });
   return [

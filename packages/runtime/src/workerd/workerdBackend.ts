@@ -1,20 +1,16 @@
-// The one module of the edge that imports onnxruntime-web (FACTS.md, "onnxruntime-web inside workerd").
-// workerd forbids compiling wasm from bytes at run time, so the wasm arrives as a precompiled module
-// (wrangler `CompiledWasm` rule) and is handed to ORT's loader by briefly swapping WebAssembly.instantiate.
+/// <reference path="./wasm.d.ts" />
+// The only module that imports onnxruntime-web inside workerd. workerd forbids compiling wasm from bytes at
+// run time, so the wasm arrives as a precompiled module (wrangler's `CompiledWasm` rule in wrangler.toml)
+// and is handed to ORT's loader by briefly swapping WebAssembly.instantiate.
 import * as ort from 'onnxruntime-web/wasm';
 // A relative path: wrangler's module collector resolves .wasm imports as files, not as package exports.
 import ortWasmModule from '../../../../node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.wasm';
+import { createOrtSession, type OrtModule } from '../backend/ortAdapter';
+import type { InferenceBackend, InferenceSession } from '../backend/inferenceBackend';
 
-export type OrtTensor = ort.Tensor;
-export type OrtTensorType = ort.Tensor.Type;
-export type OrtSession = ort.InferenceSession;
-
+const NAME = 'onnxruntime-web (wasm)';
+const workerdOrt = ort as unknown as OrtModule;
 let initialised: Promise<void> | undefined;
-
-/** Create an ORT tensor; the one place edge code constructs them. */
-export function createTensor(type: OrtTensorType, data: ort.Tensor.DataType, dims: readonly number[]): OrtTensor {
-  return new ort.Tensor(type, data as never, dims);
-}
 
 /** A one-node Identity model (built with @pare/onnx's GraphBuilder): creating it initialises ORT's wasm. */
 const WARMUP_MODEL_BASE64 = 'CAgSBHBhcmUaBTAuMS4wOk8KIwoBeBIBeRoPSWRlbnRpdHlfbm9kZV8wIghJZGVudGl0eToAEgZ3YXJtdXBaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAR';
@@ -24,8 +20,8 @@ let warming: Promise<void> | undefined;
  * Start ORT's wasm initialisation now (idempotent), so that a cold request overlaps it with its D1 and R2
  * reads instead of paying for it after them.
  */
-export function warmUpOrt(): Promise<void> {
-  warming ??= createOrtSession(Uint8Array.from(atob(WARMUP_MODEL_BASE64), (ch) => ch.charCodeAt(0)))
+export function warmUpWorkerdBackend(): Promise<void> {
+  warming ??= workerdBackend.createSession(Uint8Array.from(atob(WARMUP_MODEL_BASE64), (ch) => ch.charCodeAt(0)))
     .then((session) => session.release())
     .catch(() => {
       warming = undefined;
@@ -34,7 +30,7 @@ export function warmUpOrt(): Promise<void> {
 }
 
 /** Create an inference session from model bytes. The first call initialises ORT's wasm (lazily, never at module start). */
-export async function createOrtSession(bytes: Uint8Array): Promise<OrtSession> {
+async function createSession(bytes: Uint8Array): Promise<InferenceSession> {
   if (!initialised) {
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.proxy = false;
@@ -52,7 +48,7 @@ export async function createOrtSession(bytes: Uint8Array): Promise<OrtSession> {
     WebAssembly.instantiate = patched;
   }
   try {
-    const creating = ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    const creating = createOrtSession(NAME, workerdOrt, bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
     if (first) initialised = creating.then(() => undefined);
     return await creating;
   } catch (e) {
@@ -62,3 +58,6 @@ export async function createOrtSession(bytes: Uint8Array): Promise<OrtSession> {
     if (first) WebAssembly.instantiate = original;
   }
 }
+
+/** onnxruntime-web's wasm build inside workerd, single-threaded. */
+export const workerdBackend: InferenceBackend = { name: NAME, createSession };
