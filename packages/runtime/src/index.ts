@@ -6,3 +6,6 @@ export * from './inputs/seededRandom';
 export * from './inputs/hostTensor';
 export * from './inputs/generateInputs';
 export * from './inputs/inputsFile';
+export * from './variantName';
+export * from './bytes/sha256Hex';
+export * from './bytes/gzipSize';

@@ -2,7 +2,7 @@
 // checks them against the manifest's sha256 and creates the session; any failure is a VariantLoadError.
 import { PareError } from '@pare/errors';
 import { createOrtSession, type OrtSession } from '../ort/ortWeb';
-import { sha256Hex } from '../http/sha256';
+import { sha256Hex } from '@pare/runtime';
 
 /** How many sessions an isolate keeps (128 MB per isolate: evict the least recently used). */
 const MAX_SESSIONS = 8;
