@@ -1,12 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { decodeModel } from '@pare/onnx';
 import { gzipSize, parseManifest, sha256Hex } from '@pare/runtime';
 import { describe, expect, it } from 'vitest';
 import { encodeExamples } from '../src/data/encode';
 import { loadSpamAssassin } from '../src/data/spamAssassin';
 import { classifierMetrics } from '../src/train/metrics';
 import { onnxLogits } from '../src/export/onnxLogits';
+import { compressStudent } from './compressVariants';
 
 // The committed default model (infra/models/spam, written by `npm run models`) is what its manifests say:
 // the bytes hash to the manifest's sha256, the edge tokenizer on the manifest's vocabulary reproduces the test
@@ -30,6 +32,16 @@ describe.skipIf(!existsSync(join(dir, 'student', 'manifest.json')))('committed d
         expect(manifest.parameters! / teacher.parameters!).toBeLessThanOrEqual(0.25);
         expect(bytes.byteLength).toBeLessThan(2 * 1024 * 1024);
       }
+    }
+  });
+
+  it('has compressed variants that the script\'s passes rebuild byte for byte from the committed student', async () => {
+    const student = load('student');
+    for (const c of compressStudent(decodeModel(student.bytes).model)) {
+      const { manifest } = load(c.variant);
+      expect(await sha256Hex(c.bytes)).toBe(manifest.sha256);
+      expect(manifest).toMatchObject({ task: student.manifest.task, preprocess: student.manifest.preprocess, postprocess: student.manifest.postprocess });
+      expect(manifest.provenance).toMatchObject({ source: 'student', sourceSha256: student.manifest.sha256 });
     }
   });
 
