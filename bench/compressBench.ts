@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import {
-  calibrate, compressModel, evaluateFidelity, gzipSize, type BackendEvaluation, type CompressOptions,
+  calibrate, compressModel, evaluateFidelity, type BackendEvaluation, type CompressOptions,
 } from '@pare/compress';
-import { generateInputs, type Feeds } from '@pare/runtime';
+import { generateInputs, gzipSize, type Feeds } from '@pare/runtime';
 import { nodeBackend } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
 import { realModels } from '../packages/onnx/test/fixtures';

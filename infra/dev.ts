@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   if (!values['no-seed']) {
     const client = new EdgeAdminClient({ endpoint: url, token });
     step(`building the default model "${DEFAULT_MODEL_NAME}" and its int8 variant`);
-    const variants = buildDefaultVariants();
+    const variants = await buildDefaultVariants();
     for (const v of variants) {
       const result = await client.deployVariant(DEFAULT_MODEL_NAME, v.variant, v.bytes, v.manifest);
       step(`deployed ${DEFAULT_MODEL_NAME}/${v.variant}: ${v.bytes.byteLength} bytes, sha256 ${result.sha256.slice(0, 12)}… (${result.created ? 'new' : 'already there'})`);

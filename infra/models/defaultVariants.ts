@@ -3,8 +3,8 @@
 import { decodeModel, encodeModel } from '@pare/onnx';
 import { quantizeDynamicInt8 } from '@pare/compress';
 import type { Manifest } from '@pare/runtime';
+import { variantManifest } from '@pare/runtime/manifest-builder';
 import { buildMlpBytes, DEFAULT_MLP } from './defaultMlp';
-import { variantManifest } from './variantManifest';
 
 export const DEFAULT_MODEL_NAME = 'pare-mlp';
 
@@ -14,7 +14,7 @@ export interface BuiltVariant {
   manifest: Manifest;
 }
 
-export function buildDefaultVariants(): BuiltVariant[] {
+export async function buildDefaultVariants(): Promise<BuiltVariant[]> {
   const fp32 = buildMlpBytes(DEFAULT_MLP);
   const { model: quantized, report } = quantizeDynamicInt8(decodeModel(fp32).model, { perChannel: true });
   const int8 = encodeModel(quantized);
@@ -28,7 +28,7 @@ export function buildDefaultVariants(): BuiltVariant[] {
     {
       variant: 'fp32',
       bytes: fp32,
-      manifest: variantManifest(fp32, {
+      manifest: await variantManifest(fp32, {
         model: DEFAULT_MODEL_NAME, variant: 'fp32', ...io,
         provenance: { source: `GraphBuilder MLP ${DEFAULT_MLP.widths.join('-')} seed ${DEFAULT_MLP.seed}`, passes: [], tool: 'pare 0.1.0', createdAt },
       }),
@@ -36,7 +36,7 @@ export function buildDefaultVariants(): BuiltVariant[] {
     {
       variant: 'int8',
       bytes: int8,
-      manifest: variantManifest(int8, {
+      manifest: await variantManifest(int8, {
         model: DEFAULT_MODEL_NAME, variant: 'int8', ...io,
         provenance: { source: 'fp32', passes: [{ name: 'quantizeDynamicInt8', options: { ...(report.options as Record<string, unknown>) } }], tool: 'pare 0.1.0', createdAt },
       }),

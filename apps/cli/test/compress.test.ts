@@ -6,6 +6,7 @@ import { nodeBackend } from '@pare/runtime/node';
 import { realModels } from '../../../packages/onnx/test/fixtures';
 import { runPare } from './runPare';
 
+const spam = path.resolve(import.meta.dirname, '../../../infra/models/spam');
 let dir: string;
 beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pare-compress-')); });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -59,6 +60,8 @@ describe('pare compress on bad input', () => {
     ['a bad byte size', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '12 parsecs'], /--max-bytes takes a size such as 500000, 800KB or 4.5MB; got "12 parsecs"/],
     ['a threshold that is not a number', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', 'abc'], /--prune-threshold takes a number ≥ 0; got "abc"/],
     ['both threshold and sparsity', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', '0.1', '--sparsity', '0.5'], /not both/],
+    ['a source manifest of another model', ['compress', path.join(spam, 'student/model.onnx'), '-o', 'x.onnx', '--manifest', 'x.json', '--source-manifest', path.join(spam, 'teacher/manifest.json')], /The source manifest ".*teacher\/manifest.json" says sha256 [0-9a-f]{64}, but the model hashes to [0-9a-f]{64}: it belongs to another model file/],
+    ['a source manifest without --manifest', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--source-manifest', 'm.json'], /--source-manifest only applies with --manifest/],
     ['a budget nothing reaches', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '1KB', '--gzip', '--quantize', 'int8-weights'], /No configuration fits in 1.0 KB \(gzipped\): the smallest reached was/],
   ];
   it.each(cases)('exits 1 with a clear message on %s', async (_what, args, message) => {

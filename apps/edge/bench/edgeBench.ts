@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     log('starting the worker and deploying fp32 + int8');
     await worker.start();
     const client = new EdgeAdminClient({ endpoint: worker.url, token: worker.token });
-    const variants = buildDefaultVariants();
+    const variants = await buildDefaultVariants();
     for (const v of variants) await client.deployVariant(MODEL, v.variant, v.bytes, v.manifest);
     await client.setTraffic(MODEL, { fp32: 50, int8: 50 });
     const sizes = Object.fromEntries(variants.map((v) => [v.variant, { bytes: v.bytes.byteLength, gzip: v.manifest.gzipBytes ?? 0 }]));

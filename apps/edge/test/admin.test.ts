@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
+import { sha256Hex } from '@pare/runtime';
 import { admin, call, deployFixture, fixtureBytes, fixtureManifest, setTraffic, variantForm } from './helpers';
 
 const MODEL = 'admin-model';
@@ -47,7 +48,7 @@ describe('PUT /admin/models/:model/variants/:variant', () => {
 
   it('refuses bytes that onnxruntime cannot load, even with a matching hash', async () => {
     const garbage = new TextEncoder().encode('this is not an onnx model at all');
-    const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', garbage))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const digest = await sha256Hex(garbage);
     const manifest = fixtureManifest('mlp', MODEL, 'garbage', { sha256: digest, bytes: garbage.byteLength });
     const response = await admin(`/admin/models/${MODEL}/variants/garbage`, { method: 'PUT', body: variantForm(garbage, manifest) });
     expect(response.status).toBe(422);

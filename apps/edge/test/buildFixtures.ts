@@ -2,7 +2,7 @@
 // manifests; they reach the workerd tests as a JSON binding (base64 bytes).
 import { buildMlpBytes } from '../../../infra/models/defaultMlp';
 import { buildTinyTextClassifier, TINY_TEXT_MAX_LENGTH, TINY_TEXT_VOCAB } from '../../../infra/models/textClassifier';
-import { variantManifest } from '../../../infra/models/variantManifest';
+import { variantManifest } from '@pare/runtime/manifest-builder';
 
 import type { Fixture, Fixtures } from './fixtureTypes';
 
@@ -11,17 +11,17 @@ function fixture(bytes: Uint8Array, manifest: unknown): Fixture {
 }
 
 /** Fixtures are built for model "fixture" / variant "fixture"; tests rewrite the two names per use. */
-export function buildFixtures(): Fixtures {
+export async function buildFixtures(): Promise<Fixtures> {
   const mlp = buildMlpBytes({ name: 'mlp', widths: [8, 16, 4], seed: 1 });
   const mlpSmall = buildMlpBytes({ name: 'mlp-small', widths: [8, 4, 4], seed: 2 });
   const text = buildTinyTextClassifier();
   const io = { inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 8] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 4] }] };
   return {
-    mlp: fixture(mlp, variantManifest(mlp, { model: 'fixture', variant: 'fixture', ...io })),
-    mlpSmall: fixture(mlpSmall, variantManifest(mlpSmall, { model: 'fixture', variant: 'fixture', ...io })),
+    mlp: fixture(mlp, await variantManifest(mlp, { model: 'fixture', variant: 'fixture', ...io })),
+    mlpSmall: fixture(mlpSmall, await variantManifest(mlpSmall, { model: 'fixture', variant: 'fixture', ...io })),
     text: fixture(
       text,
-      variantManifest(text, {
+      await variantManifest(text, {
         model: 'fixture',
         variant: 'fixture',
         task: 'text-classification',

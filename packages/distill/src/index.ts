@@ -33,4 +33,4 @@ export { kdLoss, crossEntropy, type KdOptions } from './train/losses';
 export { classifierMetrics, type ClassifierMetrics } from './train/metrics';
 export { predictLogits } from './train/predict';
 export { encoderToOnnx, IDS_INPUT, MASK_INPUT, LOGITS_OUTPUT } from './export/encoderToOnnx';
-export { variantManifest } from './export/variantManifest';
+export { classifierManifest } from './export/classifierManifest';

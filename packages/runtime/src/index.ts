@@ -7,3 +7,6 @@ export * from './inputs/hostTensor';
 export * from './inputs/generateInputs';
 export * from './inputs/inputsFile';
 export * from './backend/runtimeFailureReason';
+export * from './variantName';
+export * from './bytes/sha256Hex';
+export * from './bytes/gzipSize';

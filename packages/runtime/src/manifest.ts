@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PareError } from '@pare/errors';
+import { variantNameSchema } from './variantName';
 
 // The variant manifest: everything needed to serve a variant and to judge it (DESIGN.md, "The variant").
 // It is stored next to the model bytes as manifest.json; the sha256 ties the two together.
@@ -30,8 +31,8 @@ const tokenizerSpec = z.object({
 export const manifestSchema = z.object({
   /** Schema version of this manifest format. */
   format: z.literal(1).default(1),
-  model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
-  variant: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/),
+  model: variantNameSchema,
+  variant: variantNameSchema,
   /** Lower-case hex sha256 of model.onnx. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   bytes: z.number().int().positive(),

@@ -4,9 +4,10 @@ import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
 import { encodeModel, type Model } from '@pare/onnx';
 import {
-  QUANTIZE_MODES, calibrate, compressModel, describeOptions, evaluateFidelity, fitToBudget, gzipSize,
+  QUANTIZE_MODES, calibrate, compressModel, describeOptions, evaluateFidelity, fitToBudget,
   type CompressDeps, type CompressOptions, type CompressStep, type FitCandidate, type QuantizeMode,
 } from '@pare/compress';
+import { gzipSize } from '@pare/runtime';
 import { nodeBackend } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
 import { checkOutputPath, readModelFile, writeFileAtomic } from '../shared/modelFile';
@@ -16,6 +17,7 @@ import { parseByteSize, parseDim, parseFraction, parseList, parseNonNegative } f
 import { sparsityOf, stepSummary, type CompressReport } from '../compress/compressReport';
 import { compressTable } from '../compress/compressTable';
 import { writeManifest } from '../compress/manifestSummary';
+import { findSourceManifest } from '../compress/sourceManifest';
 
 interface CompressFlags {
   output: string;
@@ -32,6 +34,7 @@ interface CompressFlags {
   dim?: Record<string, number>;
   eval?: boolean;
   manifest?: string;
+  sourceManifest?: string;
   json?: boolean;
 }
 
@@ -54,6 +57,7 @@ export function registerCompress(program: Command): void {
     .option('--dim <name=size>', 'size of a named dynamic dimension for generated inputs (repeatable)', parseDim)
     .option('--no-eval', 'skip measuring fidelity after compressing')
     .option('--manifest <file>', 'also write a variant manifest (manifest.json) for the output')
+    .option('--source-manifest <file>', 'with --manifest: the input model\'s manifest, whose task, tokenizer, labels and provenance carry over (default: manifest.json beside the input, if any)')
     .option('--json', 'print one JSON object')
     .action(async (input: string, flags: CompressFlags) => {
       const report = await runCompress(input, flags);
@@ -67,6 +71,7 @@ async function runCompress(input: string, flags: CompressFlags): Promise<Compres
   await checkOutputPath(flags.output);
   if (flags.manifest) await checkOutputPath(flags.manifest);
   const source = await readModelFile(input, 'input model');
+  const sourceManifest = flags.manifest ? await findSourceManifest(input, source.bytes, flags.sourceManifest) : undefined;
   const progress = createProgress(!flags.json);
   const needsSamples = flags.eval !== false || options.quantize === 'int8-static' || flags.maxBytes !== undefined || flags.calibration;
   const samples = needsSamples ? await loadSamples(source.bytes, { inputsFile: flags.calibration, dims: flags.dim }) : undefined;
@@ -112,7 +117,7 @@ async function runCompress(input: string, flags: CompressFlags): Promise<Compres
     report.fidelity = { inputs: samples.source, ...fidelity };
   }
   report.totalMs = Math.round(performance.now() - started);
-  if (flags.manifest) await writeManifest(flags.manifest, { input, sourceBytes: source.bytes, bytes, model, report });
+  if (flags.manifest) await writeManifest(flags.manifest, { input, sourceBytes: source.bytes, sourceManifest, bytes, model, report });
   return report;
 }
 
@@ -132,6 +137,7 @@ function checkFlags(flags: CompressFlags): CompressOptions {
     throw new PareError('cli_usage', '--max-bytes searches the pruning level itself: drop --sparsity, --structured and --prune-threshold (use --quantize to fix the mode).');
   }
   if (flags.gzip && flags.maxBytes === undefined) throw new PareError('cli_usage', '--gzip only applies with --max-bytes.');
+  if (flags.sourceManifest && !flags.manifest) throw new PareError('cli_usage', '--source-manifest only applies with --manifest.');
   return {
     quantize: quantize as QuantizeMode,
     perChannel: flags.perChannel ?? false,

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
-import { readModelFile, readTextFile } from '../shared/modelFile';
+import { readModelFile } from '../shared/modelFile';
 import { edgeClient, printJson, withEdgeOptions, type EdgeFlags } from '../edge/edgeOptions';
 import { manifestFromFile, manifestFromModel } from '../edge/variantManifestFor';
 
@@ -35,8 +35,8 @@ export function registerDeploy(program: Command): void {
     const weight = parseWeight(flags.weight);
     const { bytes, model } = await readModelFile(file);
     const manifest = flags.manifest
-      ? manifestFromFile(await readTextFile(flags.manifest, 'manifest'), bytes, { model: flags.model, variant: flags.variant, file: flags.manifest })
-      : manifestFromModel(bytes, model, { model: flags.model, variant: flags.variant, source: path.basename(file) });
+      ? await manifestFromFile(flags.manifest, bytes, { model: flags.model, variant: flags.variant })
+      : await manifestFromModel(bytes, model, { model: flags.model, variant: flags.variant, source: path.basename(file) });
     const client = edgeClient(flags);
     process.stderr.write(`pare: uploading ${flags.model}/${flags.variant} (${bytes.byteLength} bytes) to ${client.endpoint}…\n`);
     const result = await client.deployVariant(flags.model, flags.variant, bytes, manifest, weight);

@@ -87,6 +87,33 @@ describe('pare edge commands', () => {
   });
 });
 
+describe('pare compress, then pare deploy, of the committed text classifier', () => {
+  const student = path.resolve(import.meta.dirname, '../../../../infra/models/spam/student');
+
+  it('carries the student\'s tokenizer and labels into the int8 manifest, so the edge serves texts with it', async () => {
+    const out = path.join(dir, 'student-int8.onnx');
+    const manifestFile = path.join(dir, 'student-int8.json');
+    const compress = await runPare(['compress', path.join(student, 'model.onnx'), '-o', out, '--quantize', 'int8-dynamic', '--manifest', manifestFile, '--no-eval', '--json']);
+    expect(compress.code, compress.stderr).toBe(0);
+    const source = JSON.parse(fs.readFileSync(path.join(student, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+    expect(manifest).toMatchObject({ model: 'spam', task: 'text-classification', preprocess: source.preprocess, postprocess: source.postprocess });
+    expect(manifest.provenance).toMatchObject({ source: 'student', sourceSha256: source.sha256, datasetChecksum: source.provenance.datasetChecksum });
+    expect(manifest.provenance.passes.slice(0, source.provenance.passes.length)).toEqual(source.provenance.passes);
+    expect(manifest.provenance.passes.at(-1).name).toBe('quantize-int8-dynamic');
+    expect(manifest.bytes).toBe(fs.statSync(out).size);
+
+    const deploy = await runPare(['deploy', out, '--model', 'spam', '--variant', 'int8', '--manifest', manifestFile, ...endpoint]);
+    expect(deploy.code, deploy.stderr).toBe(0);
+    const predict = await fetch(`${worker.url}/v1/models/spam/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'WIN a FREE prize now, click here to claim your money' }) });
+    expect(predict.status, await predict.clone().text()).toBe(200);
+    const body = await predict.json() as { variant: string; label: string; scores: Record<string, number> };
+    expect(body.variant).toBe('int8');
+    expect(source.postprocess.labels).toContain(body.label);
+    expect(Object.keys(body.scores).sort()).toEqual([...source.postprocess.labels].sort());
+  });
+});
+
 describe('parseWeights', () => {
   it('reads variant=weight pairs and checks them', () => {
     expect(parseWeights(['a=70', 'b=30'])).toEqual({ a: 70, b: 30 });

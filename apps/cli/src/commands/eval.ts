@@ -90,7 +90,7 @@ async function evalOnData(file: string, data: string, flags: EvalFlags): Promise
   const manifestFile = flags.manifest ?? path.join(path.dirname(file), 'manifest.json');
   const manifest = await readTextManifest(manifestFile, flags.manifest === undefined);
   const dataset = await loadEvalDataset(data, flags.split ?? 'test', flags.seed ?? manifest.provenance.seed ?? 1);
-  for (const warning of manifestWarnings(manifest, model.bytes, dataset)) process.stderr.write(`pare: warning: ${warning}\n`);
+  for (const warning of await manifestWarnings(manifest, model.bytes, dataset)) process.stderr.write(`pare: warning: ${warning}\n`);
 
   const progress = createProgress(!flags.json);
   const label = `${dataset.name} ${dataset.split} examples`;

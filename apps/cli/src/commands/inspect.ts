@@ -1,10 +1,10 @@
 // `pare inspect <model.onnx> [--json]`: what a model is made of (opsets, inputs/outputs, parameters by
 // dtype, op counts, sparsity) before deciding how to compress it.
-import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { summarizeModel, type InexactInteger, type ModelSummary, type UnknownField } from '@pare/onnx';
 import { loadModelFile } from '@pare/onnx/node';
+import { sha256Hex } from '@pare/runtime';
 import { inspectText } from './inspectTable';
 
 export interface InspectReport {
@@ -24,7 +24,7 @@ export async function inspectModel(file: string): Promise<InspectReport> {
   return {
     file,
     bytes: (await stat(file)).size,
-    sha256: createHash('sha256').update(loaded.bytes).digest('hex'),
+    sha256: await sha256Hex(loaded.bytes),
     summary: summarizeModel(loaded.model),
     unknownFields: loaded.unknownFields,
     inexactIntegers: loaded.inexactIntegers,

@@ -1,10 +1,9 @@
 // `pare eval --data`: run a text classifier over a labelled split in batches, fed exactly as the edge feeds it
 // (the manifest's tokenizer through @pare/runtime's textFeeds), and score it with @pare/compress's
 // classificationMetrics: the numbers the origin's evaluate jobs report too.
-import { createHash } from 'node:crypto';
 import { classificationMetrics, predictedClass, type ClassificationMetrics } from '@pare/compress';
 import { PareError } from '@pare/errors';
-import { parseManifest, textFeeds, type InferenceBackend, type Manifest } from '@pare/runtime';
+import { parseManifest, sha256Hex, textFeeds, type InferenceBackend, type Manifest } from '@pare/runtime';
 import { readTextFile } from '../shared/modelFile';
 import type { EvalDataset } from './datasets';
 
@@ -40,9 +39,9 @@ export async function readTextManifest(file: string, beside = false): Promise<Te
 }
 
 /** Things about the manifest worth a warning, not a refusal. */
-export function manifestWarnings(manifest: Manifest, modelBytes: Uint8Array, dataset: EvalDataset): string[] {
+export async function manifestWarnings(manifest: Manifest, modelBytes: Uint8Array, dataset: EvalDataset): Promise<string[]> {
   const warnings: string[] = [];
-  const sha256 = createHash('sha256').update(modelBytes).digest('hex');
+  const sha256 = await sha256Hex(modelBytes);
   if (manifest.sha256 !== sha256) warnings.push(`the manifest describes another model file (sha256 ${manifest.sha256.slice(0, 12)}…, the model is ${sha256.slice(0, 12)}…); its tokenizer and labels are used anyway.`);
   const { seed, datasetChecksum } = manifest.provenance;
   if (datasetChecksum && datasetChecksum !== dataset.checksum) warnings.push(`the model was trained on other ${dataset.name} data (checksum ${datasetChecksum}, this is ${dataset.checksum}).`);

@@ -1,9 +1,8 @@
 // Per-isolate cache of ORT sessions keyed by the variant's content hash. A miss reads the bytes from R2,
 // checks them against the manifest's sha256 and creates the session; any failure is a VariantLoadError.
 import { PareError } from '@pare/errors';
-import { runtimeFailureReason, type InferenceSession } from '@pare/runtime';
+import { runtimeFailureReason, sha256Hex, type InferenceSession } from '@pare/runtime';
 import { workerdBackend } from '@pare/runtime/workerd';
-import { sha256Hex } from '../http/sha256';
 
 /** How many sessions an isolate keeps (128 MB per isolate: evict the least recently used). */
 const MAX_SESSIONS = 8;

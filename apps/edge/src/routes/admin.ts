@@ -3,11 +3,10 @@ import { Hono } from 'hono';
 import { PareError } from '@pare/errors';
 import { createDb, currentDeployment, deleteVariant, deploymentHistory, getVariant, listVariants, putVariant, rollbackDeployment, setWeights } from '@pare/db';
 import { validateWeights, withVariantWeight } from '@pare/experiments';
-import { parseManifest, runtimeFailureReason } from '@pare/runtime';
+import { parseManifest, runtimeFailureReason, sha256Hex, VARIANT_NAME } from '@pare/runtime';
 import type { AppContext, Env } from '../env';
 import { requireAdminToken } from '../http/bearerAuth';
 import { maxBodyBytes, readBodyBytes, readJsonBody } from '../http/readJsonBody';
-import { sha256Hex } from '../http/sha256';
 import { forgetSession, tryLoad } from '../inference/sessionCache';
 import { invalidateModelState, unknownModel } from '../registry/modelState';
 import { variantNotFound } from '../inference/servingVariant';
@@ -18,10 +17,8 @@ adminRoutes.use('*', requireAdminToken);
 /** Largest variant upload accepted (model bytes + manifest, multipart): the body, its parsed form and the ORT session must fit in an isolate's 128 MB. */
 export const MAX_VARIANT_UPLOAD_BYTES = 32 * 1024 * 1024;
 
-const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
 function checkName(kind: 'model' | 'variant', name: string): void {
-  if (!NAME.test(name)) throw new PareError('name_invalid', `Invalid ${kind} name "${name}": use 1-64 of a-z 0-9 . _ - starting with a letter or digit.`, { status: 400 });
+  if (!VARIANT_NAME.test(name)) throw new PareError('name_invalid', `Invalid ${kind} name "${name}": use 1-64 of a-z 0-9 . _ - starting with a letter or digit.`, { status: 400 });
 }
 
 export function r2KeyOf(model: string, variant: string, file: 'model.onnx' | 'manifest.json'): string {

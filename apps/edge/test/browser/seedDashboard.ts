@@ -2,9 +2,9 @@
 // sizes and manifest accuracies (one of them dominated), deployed through the admin API, seven days of
 // synthetic histograms and labelled feedback in D1, and a few real requests and feedback on top.
 import { GraphBuilder, encodeModel } from '@pare/onnx';
+import { variantManifest } from '@pare/runtime/manifest-builder';
 import { seededRandom } from '../../../../infra/models/defaultMlp';
 import { TINY_TEXT_MAX_LENGTH, TINY_TEXT_VOCAB } from '../../../../infra/models/textClassifier';
-import { variantManifest } from '../../../../infra/models/variantManifest';
 
 export const MODEL = 'spam';
 
@@ -35,7 +35,7 @@ const VARIANTS = [
 export async function deploySpamVariants(url: string, token: string): Promise<void> {
   for (const v of VARIANTS) {
     const bytes = textClassifier(v.padding);
-    const manifest = variantManifest(bytes, {
+    const manifest = await variantManifest(bytes, {
       model: MODEL,
       variant: v.variant,
       task: 'text-classification',

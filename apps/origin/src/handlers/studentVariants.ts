@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { classificationMetrics, compressModel, describeOptions, predictedClass, type CompressOptions } from '@pare/compress';
 import type { DistillResult } from '@pare/distill';
 import { encodeModel } from '@pare/onnx';
-import { parseManifest, type Manifest } from '@pare/runtime';
+import type { Manifest } from '@pare/runtime';
+import { compressedManifest } from '@pare/runtime/manifest-builder';
 import type { JobContext } from '../jobs/jobHandler';
 import { runBatchedInference } from './batchedInference';
 import type { Example } from './dataset';
@@ -51,19 +50,9 @@ export async function buildStudentVariants(result: DistilledStudent, requests: V
     const labels = student.postprocess?.labels ?? ['0', '1'];
     const quality = classificationMetrics(examples.map((e) => e.label as number), predicted, labels);
 
-    const manifest = parseManifest({
-      ...student,
+    const manifest = await compressedManifest(student, bytes, {
       variant: request.variant,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
-      bytes: bytes.byteLength,
-      gzipBytes: gzipSync(bytes, { level: 9 }).byteLength,
-      provenance: {
-        ...student.provenance,
-        source: student.variant,
-        sourceSha256: student.sha256,
-        passes: [...student.provenance.passes, { name: describeOptions(options), options: request.options }],
-        createdAt: new Date().toISOString(),
-      },
+      passes: [{ name: describeOptions(options), options: request.options }],
       metrics: { accuracy: quality.accuracy },
     });
     await writeFile(join(ctx.artifactsDir, `${request.variant}.manifest.json`), `${JSON.stringify(manifest, null, 2)}\n`);

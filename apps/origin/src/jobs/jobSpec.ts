@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PareError } from '@pare/errors';
 import { checkCompressOptions, type CompressOptions } from '@pare/compress';
+import { VARIANT_NAME } from '@pare/runtime';
 
 // Job specs: what `POST /jobs` accepts, checked once here so handlers can trust their input. Unknown keys are
 // rejected (a typo such as `bachSize` would otherwise be ignored silently).
@@ -10,7 +11,7 @@ export type JobType = (typeof JOB_TYPES)[number];
 
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
 
-const variantName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case variant name');
+const variantName = z.string().regex(VARIANT_NAME, 'must be a lower-case variant name');
 
 /** A file on the origin machine (absolute or relative to the origin's working directory) or an http(s) URL. */
 const fileRef = z.string().min(1, 'must name a file path or an http(s) URL');
@@ -109,7 +110,7 @@ const publishTarget = z
   .object({
     /** Base URL of the edge worker, e.g. https://pare.example.workers.dev */
     edge: z.url(),
-    model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case model name'),
+    model: z.string().regex(VARIANT_NAME, 'must be a lower-case model name'),
     variant: variantName,
   })
   .strict();
@@ -157,7 +158,7 @@ const distillSpec = z
     maxLength: positiveInt.optional(),
     batchSize: positiveInt.optional(),
     /** Model name written into the manifests. */
-    model: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, 'must be a lower-case model name').default('spam'),
+    model: z.string().regex(VARIANT_NAME, 'must be a lower-case model name').default('spam'),
     /** Compressed variants of the student to make (and measure on the test split), e.g. { variant: "student-int8", options: { quantize: "int8-dynamic" } }. */
     variants: z.array(compressedVariant).max(8).default([]),
     /** Publish the student (as publish.variant) and its compressed variants to the edge when the job succeeds. */

@@ -2,10 +2,10 @@
 // size, evaluate the fidelity of those that fit, and keep the most faithful one.
 import { encodeModel, type Model } from '@pare/onnx';
 import { PareError } from '@pare/errors';
+import { gzipSize } from '@pare/runtime';
 import { compressModel, type CompressDeps, type CompressStep } from '../pipeline/compressModel';
 import { describeOptions, type CompressOptions, type QuantizeMode } from '../pipeline/compressOptions';
 import { formatBytes } from './formatBytes';
-import { gzipSize } from './gzipSize';
 
 export interface FitOptions {
   /** The budget, in bytes. */

@@ -1,3 +1,2 @@
 export * from './fitToBudget';
-export * from './gzipSize';
 export * from './formatBytes';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeModel, readTensor, readTensorAsFloat32, upgradeOpset, type Model } from '@pare/onnx';
-import { gzipSize } from '../fit/gzipSize';
+import { gzipSize } from '@pare/runtime';
 import { pruneMagnitude } from '../prune/magnitude';
 import { realModels } from '../../../onnx/test/fixtures';
 import { quantizeWeightsInt8 } from './quantizeWeightsInt8';

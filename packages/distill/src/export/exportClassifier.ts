@@ -7,7 +7,7 @@ import { classifierMetrics, type ClassifierMetrics } from '../train/metrics';
 import { predictLogits } from '../train/predict';
 import { onnxLogits } from './onnxLogits';
 import { encoderToOnnx, IDS_INPUT, LOGITS_OUTPUT, MASK_INPUT } from './encoderToOnnx';
-import { variantManifest, type VariantManifestArgs } from './variantManifest';
+import { classifierManifest, type ClassifierManifestArgs } from './classifierManifest';
 
 export interface ExportedClassifier {
   onnx: Model;
@@ -28,7 +28,7 @@ export interface ExportedClassifier {
 }
 
 /** Export a trained encoder, check the ONNX model against the trainer on the test split, and write its manifest. */
-export async function exportClassifier(encoder: EncoderModel, test: EncodedSet, m: Pick<VariantManifestArgs, 'model' | 'variant' | 'tokenizer' | 'provenance'>): Promise<ExportedClassifier> {
+export async function exportClassifier(encoder: EncoderModel, test: EncodedSet, m: Pick<ClassifierManifestArgs, 'model' | 'variant' | 'tokenizer' | 'provenance'>): Promise<ExportedClassifier> {
   const onnx = encoderToOnnx(encoder, `${m.model}-${m.variant}`);
   const bytes = encodeModel(onnx);
   const testLogits = predictLogits(encoder, test);
@@ -38,7 +38,7 @@ export async function exportClassifier(encoder: EncoderModel, test: EncodedSet, 
   const webDiff = maxDiff(await onnxLogits(bytes, test, names, encoder.config.numLabels, 256, 'web'));
   const metrics = classifierMetrics(testLogits, test);
   const parameters = countParameters(encoder.config);
-  const manifest = variantManifest({
+  const manifest = await classifierManifest({
     ...m, bytes, config: encoder.config, parameters,
     metrics: { accuracy: metrics.accuracy, precision: metrics.precision, recall: metrics.recall, f1: metrics.f1, hardHamFalsePositiveRate: metrics.hardHamFalsePositiveRate, testExamples: metrics.n, onnxMaxAbsDiff: diff, onnxWebMaxAbsDiff: webDiff },
   });

@@ -1,11 +1,10 @@
-import { createHash } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
-import { parseManifest, type Manifest, type TokenizerSpec } from '@pare/runtime';
+import type { Manifest, TokenizerSpec } from '@pare/runtime';
+import { variantManifest } from '@pare/runtime/manifest-builder';
 import { LABELS } from '../data/spamAssassin';
 import type { EncoderConfig } from '../model/config';
 import { IDS_INPUT, LOGITS_OUTPUT, MASK_INPUT } from './encoderToOnnx';
 
-export interface VariantManifestArgs {
+export interface ClassifierManifestArgs {
   model: string;
   variant: string;
   bytes: Uint8Array;
@@ -16,15 +15,10 @@ export interface VariantManifestArgs {
   provenance: { source?: string; sourceSha256?: string; passes?: { name: string; options: Record<string, unknown> }[]; seed: number; datasetChecksum: string };
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** The manifest of an exported classifier (validated against the runtime's schema before it is returned). */
-export function variantManifest(a: VariantManifestArgs): Manifest {
-  return parseManifest({
-    format: 1, model: a.model, variant: a.variant, sha256: sha256Hex(a.bytes), bytes: a.bytes.byteLength,
-    gzipBytes: gzipSync(a.bytes, { level: 9 }).byteLength, parameters: a.parameters,
+/** The manifest of an exported classifier: the trainer's input/output names, its tokenizer and labels. */
+export function classifierManifest(a: ClassifierManifestArgs): Promise<Manifest> {
+  return variantManifest(a.bytes, {
+    format: 1, model: a.model, variant: a.variant, parameters: a.parameters,
     inputs: [
       { name: IDS_INPUT, dtype: 'int64', shape: ['batch', a.config.maxLength] },
       { name: MASK_INPUT, dtype: 'int64', shape: ['batch', a.config.maxLength] },

@@ -3,12 +3,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Manifest } from '@pare/runtime';
+import { compressedManifest } from '@pare/runtime/manifest-builder';
+import { benchMarkdown, type VariantRow } from '../bench/benchReport';
 import { measureLatencies } from '../bench/wasmLatency';
-import { distill, DEFAULTS } from '../distill';
-import { variantManifest } from '../export/variantManifest';
-import { argmaxRows, classifierMetrics } from '../train/metrics';
-import { onnxLogits } from '../export/onnxLogits';
-import { benchMarkdown, type VariantRow } from './benchReport';
+import { distill, DEFAULTS } from '../src/distill';
+import { argmaxRows, classifierMetrics } from '../src/train/metrics';
+import { onnxLogits } from '../src/export/onnxLogits';
 import { compressStudent } from './compressVariants';
 
 // `npm run models`: trains the teacher, distils the student, compresses it, and writes every variant of the default
@@ -18,7 +18,7 @@ import { compressStudent } from './compressVariants';
 // --quick: a small smoke run (a few hundred emails, one epoch each) that exercises every step in seconds;
 // --json prints the summary (metrics.json) on stdout; --out / --bench redirect the artefacts (the smoke run should not overwrite the committed model).
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, out: { type: 'string' }, bench: { type: 'string' } } });
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const outDir = resolve(args.out ?? join(root, 'infra/models/spam'));
 const benchFile = resolve(args.bench ?? join(root, 'bench-results/distill.md'));
 const quick = args.quick
@@ -52,13 +52,10 @@ for (const c of compressed) {
   const m = classifierMetrics(logits, testSet);
   const pred = argmaxRows(logits, 2);
   const agree = pred.reduce((n, p, i) => n + (p === studentPred[i] ? 1 : 0), 0) / testSet.n;
-  const manifest = variantManifest({
-    model: 'spam', variant: c.variant, bytes: c.bytes, config: student.encoder!.config, tokenizer, parameters: student.parameters,
+  const manifest = await compressedManifest(student.manifest, c.bytes, {
+    variant: c.variant,
+    passes: c.reports.map((r) => ({ name: r.pass, options: r.options })),
     metrics: { accuracy: m.accuracy, precision: m.precision, recall: m.recall, f1: m.f1, hardHamFalsePositiveRate: m.hardHamFalsePositiveRate, testExamples: m.n, top1Agreement: agree },
-    provenance: {
-      source: 'student', sourceSha256: student.manifest.sha256, seed: DEFAULTS.seed, datasetChecksum: result.dataset.checksum,
-      passes: [...(student.manifest.provenance.passes ?? []), ...c.reports.map((r) => ({ name: r.pass, options: r.options }))],
-    },
   });
   variants.push({ manifest, bytes: c.bytes });
   log(`${c.variant}: accuracy ${m.accuracy.toFixed(4)}, ${c.bytes.byteLength} bytes, agreement with student ${agree.toFixed(4)}`);

@@ -1,35 +1,47 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseManifest } from '@pare/runtime';
+import { decodeModel } from '@pare/onnx';
+import { gzipSize, parseManifest, sha256Hex } from '@pare/runtime';
 import { describe, expect, it } from 'vitest';
-import { encodeExamples } from '../data/encode';
-import { loadSpamAssassin } from '../data/spamAssassin';
-import { sha256Hex } from '../export/variantManifest';
-import { classifierMetrics } from '../train/metrics';
-import { onnxLogits } from '../export/onnxLogits';
+import { encodeExamples } from '../src/data/encode';
+import { loadSpamAssassin } from '../src/data/spamAssassin';
+import { classifierMetrics } from '../src/train/metrics';
+import { onnxLogits } from '../src/export/onnxLogits';
+import { compressStudent } from './compressVariants';
 
 // The committed default model (infra/models/spam, written by `npm run models`) is what its manifests say:
 // the bytes hash to the manifest's sha256, the edge tokenizer on the manifest's vocabulary reproduces the test
 // accuracy, and onnxruntime-web agrees with onnxruntime-node on every test email.
 
-const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../infra/models/spam');
+const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../infra/models/spam');
 const variants = ['teacher', 'student', 'student-int8', 'student-p50-int8'];
 const load = (v: string) => ({ bytes: new Uint8Array(readFileSync(join(dir, v, 'model.onnx'))), manifest: parseManifest(JSON.parse(readFileSync(join(dir, v, 'manifest.json'), 'utf8'))) });
 const names = { ids: 'input_ids', mask: 'attention_mask', logits: 'logits' };
 
 describe.skipIf(!existsSync(join(dir, 'student', 'manifest.json')))('committed default spam model', () => {
-  it('has bytes that match each manifest, students under a quarter of the teacher and under 2 MB', () => {
+  it('has bytes that match each manifest, students under a quarter of the teacher and under 2 MB', async () => {
     const teacher = load('teacher').manifest;
     for (const v of variants) {
       const { bytes, manifest } = load(v);
-      expect(sha256Hex(bytes)).toBe(manifest.sha256);
+      expect(await sha256Hex(bytes)).toBe(manifest.sha256);
       expect(bytes.byteLength).toBe(manifest.bytes);
+      expect(await gzipSize(bytes)).toBe(manifest.gzipBytes);
       expect(manifest.provenance.datasetChecksum).toBe(teacher.provenance.datasetChecksum);
       if (v !== 'teacher') {
         expect(manifest.parameters! / teacher.parameters!).toBeLessThanOrEqual(0.25);
         expect(bytes.byteLength).toBeLessThan(2 * 1024 * 1024);
       }
+    }
+  });
+
+  it('has compressed variants that the script\'s passes rebuild byte for byte from the committed student', async () => {
+    const student = load('student');
+    for (const c of compressStudent(decodeModel(student.bytes).model)) {
+      const { manifest } = load(c.variant);
+      expect(await sha256Hex(c.bytes)).toBe(manifest.sha256);
+      expect(manifest).toMatchObject({ task: student.manifest.task, preprocess: student.manifest.preprocess, postprocess: student.manifest.postprocess });
+      expect(manifest.provenance).toMatchObject({ source: 'student', sourceSha256: student.manifest.sha256 });
     }
   });
 

@@ -1,4 +1,4 @@
-import { createClassifierSession, toInt64, type ClassifierSession, type OrtBackend } from '../export/ortRun';
+import { createClassifierSession, toInt64, type ClassifierSession, type OrtBackend } from '../src/export/ortRun';
 
 // Latency of classifier variants measured side by side: sessions are created first, then rounds alternate
 // between the models so that a slow moment of the shared machine hits every model alike.
