@@ -4,8 +4,8 @@ import { checkCompressOptions, type CompressOptions } from '@pare/compress';
 import { batchInferSpecWire, compressedVariantWire, compressSpecWire, distillSpecWireWith, evaluateSpecWire, JOB_TYPES, type compressOptionsWire, type JobSpec, type JobType } from '@pare/clients/wire';
 
 // Job specs: what `POST /jobs` accepts, checked once here so handlers can trust their input. The shape is the
-// wire's (packages/clients/src/wire/jobSpecWire.ts); the checks that need @pare/compress and the variant name
-// rules are added here.
+// wire's (packages/clients/src/wire/jobSpecWire.ts); the origin's own checks are added here: compression
+// options through @pare/compress, and variant names that clash with the job's artifacts.
 
 export { EXECUTION_PROVIDERS, JOB_TYPES } from '@pare/clients/wire';
 export type { BatchInferSpec, CompressSpec, DistillSpec, EvaluateSpec, JobSpec, JobType, PublishTarget, SpecOf } from '@pare/clients/wire';
