@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { EdgeAdminClient } from '../apps/cli/src/edge/adminClient';
+import { EdgeClient } from '@pare/clients';
 import { buildDefaultVariants, DEFAULT_MODEL_NAME } from './models/defaultVariants';
 import { devSplit, findCommittedVariants } from './models/committedVariants';
 
@@ -83,11 +83,11 @@ async function main(): Promise<void> {
 
   let textModel: string | undefined;
   if (!values['no-seed']) {
-    const client = new EdgeAdminClient({ endpoint: url, token });
+    const client = new EdgeClient({ endpoint: url, token });
     step(`building the default model "${DEFAULT_MODEL_NAME}" and its int8 variant`);
     const variants = await buildDefaultVariants();
     for (const v of variants) {
-      const result = await client.deployVariant(DEFAULT_MODEL_NAME, v.variant, v.bytes, v.manifest);
+      const result = await client.deployVariant({ model: DEFAULT_MODEL_NAME, variant: v.variant, bytes: v.bytes, manifest: v.manifest });
       step(`deployed ${DEFAULT_MODEL_NAME}/${v.variant}: ${v.bytes.byteLength} bytes, sha256 ${result.sha256.slice(0, 12)}… (${result.created ? 'new' : 'already there'})`);
     }
     const split = { fp32: 50, int8: 50 };
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
     for (const model of new Set(committed.map((c) => c.model))) {
       const ofModel = committed.filter((c) => c.model === model);
       for (const v of ofModel) {
-        const result = await client.deployVariant(model, v.variant, v.bytes, v.manifest);
+        const result = await client.deployVariant({ model, variant: v.variant, bytes: v.bytes, manifest: v.manifest });
         step(`deployed ${model}/${v.variant}: ${v.bytes.byteLength} bytes, sha256 ${result.sha256.slice(0, 12)}… (${result.created ? 'new' : 'already there'})`);
       }
       const weights = devSplit(ofModel.map((v) => v.variant));

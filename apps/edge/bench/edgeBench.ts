@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { EdgeAdminClient } from '../../cli/src/edge/adminClient';
+import { EdgeClient } from '@pare/clients';
 import { buildDefaultVariants, DEFAULT_MODEL_NAME } from '../../../infra/models/defaultVariants';
 import { findCommittedVariants } from '../../../infra/models/committedVariants';
 import { buildUpload, freePort, LocalWorker, repoRoot } from '../../../infra/localEdgeWorker';
@@ -119,9 +119,9 @@ async function main(): Promise<void> {
     await worker.applyMigrations();
     log('starting the worker and deploying fp32 + int8');
     await worker.start();
-    const client = new EdgeAdminClient({ endpoint: worker.url, token: worker.token });
+    const client = new EdgeClient({ endpoint: worker.url, token: worker.token });
     const variants = await buildDefaultVariants();
-    for (const v of variants) await client.deployVariant(MODEL, v.variant, v.bytes, v.manifest);
+    for (const v of variants) await client.deployVariant({ model: MODEL, variant: v.variant, bytes: v.bytes, manifest: v.manifest });
     await client.setTraffic(MODEL, { fp32: 50, int8: 50 });
     const sizes = Object.fromEntries(variants.map((v) => [v.variant, { bytes: v.bytes.byteLength, gzip: v.manifest.gzipBytes ?? 0 }]));
 
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     if (spam.length === 2) {
       log(`spam: ${ROUNDS} rounds of health / student / student-int8`);
       for (const v of spam) {
-        await client.deployVariant('spam', v.variant, v.bytes, v.manifest);
+        await client.deployVariant({ model: 'spam', variant: v.variant, bytes: v.bytes, manifest: v.manifest });
         spamWarm[v.variant] = { ms: [], infer: [], bytes: v.bytes.byteLength };
       }
       const length = spam[0]!.manifest.preprocess?.tokenizer.maxLength ?? 128;

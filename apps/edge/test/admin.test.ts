@@ -150,6 +150,15 @@ describe('traffic, promote, rollback, delete', () => {
     expect(new Set(versions).size).toBe(8);
   });
 
+  it('refuses traffic and promote bodies not of the wire shape, naming what to send', async () => {
+    const model = 'body-shape-model';
+    await deployFixture('mlp', model, 'fp32');
+    const send = async (path: string, method: string, body: unknown) => json(await admin(`/admin/models/${model}/${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+    expect((await send('traffic', 'PUT', { weights: [100] })).error).toMatchObject({ code: 'weights_invalid', message: expect.stringContaining('Send { "weights"') });
+    expect((await send('traffic', 'PUT', { weights: { fp32: 'all' } })).error).toMatchObject({ code: 'weights_invalid', message: 'Weight of "fp32" must be an integer from 0 to 100, got all.' });
+    expect((await send('promote', 'POST', { variant: 3 })).error).toMatchObject({ code: 'body_invalid', message: 'Send { "variant": "<name>" }.' });
+  });
+
   it('gives a deleted variant no share when a deploy rescales the weights', async () => {
     const model = 'rescale-model';
     await deployFixture('mlp', model, 'fp32');

@@ -1,6 +1,7 @@
 // `pare ab`'s text output from an answer shaped like GET /v1/models/:model/ab's.
 import { expect, it } from 'vitest';
-import { abText, type AbAnswer } from './ab';
+import type { AbAnswer } from '@pare/clients';
+import { abText } from './ab';
 
 const i = (estimate: number, lower: number, upper: number) => ({ estimate, lower, upper });
 

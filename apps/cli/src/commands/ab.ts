@@ -2,44 +2,11 @@
 // the A/B comparison the dashboard shows (GET /v1/models/:model/ab), as a table and the verdict in words.
 import type { Command } from 'commander';
 import Table from 'cli-table3';
+import type { AbAnswer, AbInterval as Interval } from '@pare/clients';
 import { PareError } from '@pare/errors';
 import { edgeClient, printJson, withEdgeOptions, type EdgeFlags } from '../edge/edgeOptions';
 
 const WINDOWS = ['15m', '1h', '24h', '7d'];
-
-interface Interval {
-  estimate: number | null;
-  lower: number | null;
-  upper: number | null;
-}
-
-interface Side {
-  name: string;
-  requests: number;
-  medianMs: number | null;
-  meanMs: number | null;
-  errorRate: Interval | null;
-  labelled: { correct: number; total: number };
-  accuracy: Interval | null;
-}
-
-/** The part of the edge's JSON answer this command prints (the rest passes through with --json). */
-export interface AbAnswer {
-  model: string;
-  window: string;
-  pair: { a: string; b: string; chosen: 'given' | 'top-traffic' };
-  report: {
-    a: Side;
-    b: Side;
-    confidence: number;
-    latency: { meanDifferenceMs: Interval | null; median: { difference: Interval; relativeChangePct: Interval } | null };
-    errorRateDifference: Interval | null;
-    accuracyDifference: Interval | null;
-    design: { latency: { plannedPerVariant: number | null }; accuracy: { plannedPerVariant: number | null }; explanation: string };
-    status: string;
-    verdict: string;
-  };
-}
 
 const num = (x: number | null | undefined, d: number, plus = false): string => (x === null || x === undefined ? '-' : `${x > 0 && plus ? '+' : ''}${x.toFixed(d)}`);
 const ms = (x: number | null): string => (x === null ? '-' : `${num(x, x < 1 ? 3 : 2)} ms`);
@@ -87,27 +54,8 @@ export function registerAb(program: Command): void {
     for (const [name, value] of [['--min-effect', flags.minEffect], ['--min-latency', flags.minLatency]] as const) {
       if (!(Number(value) > 0)) throw new PareError('input_invalid', `${name} must be a positive number, got "${value}".`);
     }
-    const query = new URLSearchParams({ window: flags.window, minEffectPt: flags.minEffect, minLatencyPct: flags.minLatency });
-    if (flags.a !== undefined && flags.b !== undefined) {
-      query.set('a', flags.a);
-      query.set('b', flags.b);
-    }
-    const answer = await getJson<AbAnswer>(edgeClient(flags).endpoint, `/v1/models/${encodeURIComponent(model)}/ab?${query}`);
+    const answer = await edgeClient(flags).ab(model, { window: flags.window, minEffectPt: flags.minEffect, minLatencyPct: flags.minLatency, a: flags.a, b: flags.b });
     if (flags.json) return printJson(answer);
     process.stdout.write(abText(answer));
   });
-}
-
-/** GET a public read route of the edge; its `{ error: { code, message } }` becomes a PareError. */
-async function getJson<T>(endpoint: string, path: string): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(`${endpoint}${path}`, { headers: { accept: 'application/json' } });
-  } catch (cause) {
-    throw new PareError('edge_unreachable', `Cannot reach the edge at ${endpoint}. Is \`npm run dev\` running, or is --endpoint right?`, { cause });
-  }
-  const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-  if (!response.ok) throw new PareError(body?.error?.code ?? `http_${response.status}`, body?.error?.message ?? `GET ${path} answered ${response.status}.`, { status: response.status });
-  if (body === undefined) throw new PareError('edge_bad_response', `GET ${path} did not answer JSON.`);
-  return body as T;
 }

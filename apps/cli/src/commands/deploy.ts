@@ -39,7 +39,7 @@ export function registerDeploy(program: Command): void {
       : await manifestFromModel(bytes, model, { model: flags.model, variant: flags.variant, source: path.basename(file) });
     const client = edgeClient(flags);
     process.stderr.write(`pare: uploading ${flags.model}/${flags.variant} (${bytes.byteLength} bytes) to ${client.endpoint}…\n`);
-    const result = await client.deployVariant(flags.model, flags.variant, bytes, manifest, weight);
+    const result = await client.deployVariant({ model: flags.model, variant: flags.variant, bytes, manifest, weight });
     if (flags.json) return printJson(result);
     const weights = result.deployment ? Object.entries(result.deployment.weights).map(([v, w]) => `${v}=${w}`).join(' ') : 'unchanged';
     process.stdout.write(`${result.created ? 'Deployed' : 'Already deployed (same bytes; marked healthy)'} ${flags.model}/${flags.variant}: ${result.bytes} bytes, sha256 ${result.sha256}\nTraffic: ${weights}\n`);

@@ -4,8 +4,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
-import { OriginClient, originUrl } from '@pare/origin/client';
+import { OriginClient, type JobSpecInput } from '@pare/clients';
 import { writeFileAtomic } from '../shared/modelFile';
+import { originUrl } from '../shared/originUrl';
 import { parseFraction, parsePositiveInt } from '../shared/parseArgs';
 import { describeJob, followJob, requireSuccess } from './job';
 
@@ -48,7 +49,8 @@ export function registerDistill(program: Command): void {
     .option('--json', 'print one JSON object (the job)')
     .action(async (flags: DistillFlags) => {
       const client = new OriginClient(originUrl(flags.origin));
-      const job = await client.submit(distillSpec(flags));
+      // The origin checks the spec and names the field at fault.
+      const job = await client.submit(distillSpec(flags) as JobSpecInput);
       if (!flags.follow) {
         process.stdout.write(flags.json ? `${JSON.stringify(job)}\n` : `${job.id}\n`);
         return;

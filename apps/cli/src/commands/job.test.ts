@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobRecord } from '@pare/origin/client';
+import type { JobRecord } from '@pare/clients';
 import { requireSuccess } from './job';
 
 const job = (state: JobRecord['state']): JobRecord => ({

@@ -2,8 +2,9 @@
 // bar, `--cancel` cancels it, `--download` saves an artifact.
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
-import { OriginClient, originUrl, type JobRecord, type JobWithLogs } from '@pare/origin/client';
+import { OriginClient, type JobRecord, type JobWithLogs } from '@pare/clients';
 import { writeFileAtomic } from '../shared/modelFile';
+import { originUrl } from '../shared/originUrl';
 import { createProgress } from '../shared/progress';
 
 interface JobFlags {

@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { PareError } from '@pare/errors';
-import { OriginClient, originUrl, type JobRecord } from '@pare/origin/client';
+import { OriginClient, type JobRecord } from '@pare/clients';
+import { originUrl } from '../shared/originUrl';
 
 interface JobsFlags {
   origin?: string;

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { edgeClient, printJson, withEdgeOptions, type EdgeFlags } from '../edge/edgeOptions';
-import type { ModelInfo } from '../edge/adminClient';
+import type { ModelInfo } from '@pare/clients';
 
 export function modelsTable(models: readonly ModelInfo[]): string {
   if (models.length === 0) return 'No models deployed yet: `pare deploy <model.onnx> --model <m> --variant <v>`.\n';

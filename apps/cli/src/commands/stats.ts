@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { PareError } from '@pare/errors';
 import { edgeClient, printJson, withEdgeOptions, type EdgeFlags } from '../edge/edgeOptions';
-import type { ModelStats } from '../edge/adminClient';
+import type { ModelStats } from '@pare/clients';
 
 const WINDOWS = ['15m', '1h', '24h', '7d'];
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EdgeAdminClient } from './adminClient';
+import { EdgeClient } from '@pare/clients';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8787';
 
@@ -29,11 +29,11 @@ function localDevToken(): string | undefined {
   }
 }
 
-export function edgeClient(flags: EdgeFlags): EdgeAdminClient {
+export function edgeClient(flags: EdgeFlags): EdgeClient {
   const endpoint = flags.endpoint ?? process.env.PARE_ENDPOINT ?? DEFAULT_ENDPOINT;
   const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(endpoint);
   const token = flags.token ?? process.env.PARE_TOKEN ?? (local ? localDevToken() : undefined);
-  return new EdgeAdminClient({ endpoint, token });
+  return new EdgeClient({ endpoint, token });
 }
 
 export function printJson(value: unknown): void {

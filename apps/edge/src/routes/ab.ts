@@ -1,6 +1,7 @@
 // GET /v1/models/:model/ab?a=<variant>&b=<variant>&window=15m|1h|24h|7d&minEffectPt=<pt>&minLatencyPct=<%>
 // The A/B comparison as JSON (the same figures as the dashboard's A/B panel and `pare ab`).
 import { Hono } from 'hono';
+import type { AbAnswer } from '@pare/clients/wire';
 import type { AppContext } from '../env';
 import { parseStatsWindow } from '../metrics/statsWindow';
 import { loadAbReport, positiveParam } from '../ab/loadAbReport';
@@ -16,5 +17,5 @@ abRoutes.get('/:model/ab', async (c) => {
     minEffectPt: positiveParam('minEffectPt', c.req.query('minEffectPt'), 50),
     minLatencyPct: positiveParam('minLatencyPct', c.req.query('minLatencyPct'), 100),
   });
-  return c.json(result);
+  return c.json(result satisfies AbAnswer);
 });

@@ -1,5 +1,6 @@
 // Admin API (Bearer token): publish variants, set traffic, promote, roll back, delete.
 import { Hono } from 'hono';
+import { promoteBodyWire, trafficBodyWire, type DeleteVariantResponse, type DeploymentResponse, type DeployVariantResponse, type RollbackResponse } from '@pare/clients/wire';
 import { PareError } from '@pare/errors';
 import { createDb, currentDeployment, deleteVariant, deploymentHistory, getVariant, listVariants, putVariant, rollbackDeployment, setWeights } from '@pare/db';
 import { validateWeights, withVariantWeight } from '@pare/experiments';
@@ -106,32 +107,38 @@ adminRoutes.put('/models/:model/variants/:variant', async (c) => {
 
   const deployment = weights ? await setWeights(db, model, weights, `deploy ${variant}`) : current;
   invalidateModelState(model);
-  return c.json({ model, variant, sha256, bytes: bytes.byteLength, status: 'healthy', created: !existing, deployment }, existing ? 200 : 201);
+  return c.json({ model, variant, sha256, bytes: bytes.byteLength, status: 'healthy', created: !existing, deployment } satisfies DeployVariantResponse, existing ? 200 : 201);
 });
 
 adminRoutes.put('/models/:model/traffic', async (c) => {
   const model = c.req.param('model');
   const { value: body } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
-  const weights = body.weights;
-  if (typeof weights !== 'object' || weights === null || Array.isArray(weights)) {
+  const parsed = trafficBodyWire.safeParse(body);
+  if (!parsed.success) {
+    const weights = body.weights;
+    // A weight that is not a number is named by validateWeights; any other shape gets the example.
+    if (typeof weights === 'object' && weights !== null && !Array.isArray(weights)) validateWeights(weights as Record<string, number>);
     throw new PareError('weights_invalid', 'Send { "weights": { "<variant>": <0..100>, ... } } summing to 100.', { status: 400 });
   }
-  validateWeights(weights as Record<string, number>);
-  await requireHealthyVariants(c.env, model, weights as Record<string, number>);
-  const deployment = await setWeights(createDb(c.env.DB), model, weights as Record<string, number>, 'traffic');
+  const { weights } = parsed.data;
+  validateWeights(weights);
+  await requireHealthyVariants(c.env, model, weights);
+  const deployment = await setWeights(createDb(c.env.DB), model, weights, 'traffic');
   invalidateModelState(model);
-  return c.json({ deployment });
+  return c.json({ deployment } satisfies DeploymentResponse);
 });
 
 adminRoutes.post('/models/:model/promote', async (c) => {
   const model = c.req.param('model');
   const { value: body } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
-  if (typeof body.variant !== 'string') throw new PareError('body_invalid', 'Send { "variant": "<name>" }.', { status: 400, details: { field: 'variant' } });
-  const weights = { [body.variant]: 100 };
+  const parsed = promoteBodyWire.safeParse(body);
+  if (!parsed.success) throw new PareError('body_invalid', 'Send { "variant": "<name>" }.', { status: 400, details: { field: 'variant' } });
+  const { variant } = parsed.data;
+  const weights = { [variant]: 100 };
   await requireHealthyVariants(c.env, model, weights);
-  const deployment = await setWeights(createDb(c.env.DB), model, weights, `promote ${body.variant}`);
+  const deployment = await setWeights(createDb(c.env.DB), model, weights, `promote ${variant}`);
   invalidateModelState(model);
-  return c.json({ deployment });
+  return c.json({ deployment } satisfies DeploymentResponse);
 });
 
 adminRoutes.post('/models/:model/rollback', async (c) => {
@@ -154,7 +161,7 @@ adminRoutes.post('/models/:model/rollback', async (c) => {
     throw new PareError('nothing_to_roll_back', `Model "${model}" has no earlier traffic weights to roll back to (current version ${current.version}).`, { status: 409 });
   }
   invalidateModelState(model);
-  return c.json({ rolledBack: result.from, deployment: result.to });
+  return c.json({ rolledBack: result.from, deployment: result.to } satisfies RollbackResponse);
 });
 
 adminRoutes.delete('/models/:model/variants/:variant', async (c) => {
@@ -170,5 +177,5 @@ adminRoutes.delete('/models/:model/variants/:variant', async (c) => {
   await c.env.MODELS.delete([row.r2Key, r2KeyOf(model, variant, 'manifest.json')]);
   forgetSession(row.sha256);
   invalidateModelState(model);
-  return c.json({ deleted: { model, variant } });
+  return c.json({ deleted: { model, variant } } satisfies DeleteVariantResponse);
 });

@@ -1,5 +1,6 @@
 // GET /v1/models and GET /v1/models/:model/stats
 import { Hono } from 'hono';
+import type { ModelsResponse, ModelStats } from '@pare/clients/wire';
 import { createDb, currentDeployment, listModels, listVariants, readVariantStats } from '@pare/db';
 import type { AppContext } from '../env';
 import { getModelState } from '../registry/modelState';
@@ -28,7 +29,7 @@ modelRoutes.get('/', async (c) => {
           createdAt: new Date(v.createdAt).toISOString(),
         })),
     })),
-  });
+  } satisfies ModelsResponse);
 });
 
 modelRoutes.get('/:model/stats', async (c) => {
@@ -41,7 +42,6 @@ modelRoutes.get('/:model/stats', async (c) => {
   return c.json({
     model,
     window,
-    /** Which latency the figures are: in-isolate wall time (true locally; near zero for pure CPU work in production). */
     latencySource: 'isolate',
     variants: [...state.variants.keys()].map((variant) => {
       const s = isolate.find((r) => r.variant === variant);
@@ -59,5 +59,5 @@ modelRoutes.get('/:model/stats', async (c) => {
         cpu: cpu ? { count: cpu.count, p50Ms: cpu.p50Ms, p95Ms: cpu.p95Ms, p99Ms: cpu.p99Ms } : null,
       };
     }),
-  });
+  } satisfies ModelStats);
 });

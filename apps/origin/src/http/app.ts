@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import type { JobList } from '@pare/clients/wire';
 import { PareError } from '@pare/errors';
 import type { JobService } from '../jobs/jobService';
 import { JOB_STATES, type JobState } from '../jobs/jobRecord';
@@ -47,7 +48,7 @@ export function createApp(service: JobService, options: AppOptions = {}): Hono {
       throw new PareError('invalid_query', 'limit must be an integer from 1 to 1000.', { status: 400 });
     }
     const jobs = await service.list({ state: state as JobState | undefined, type: type as JobType | undefined, limit });
-    return c.json({ jobs });
+    return c.json({ jobs } satisfies JobList);
   });
 
   app.get('/jobs/:id', async (c) => c.json(await service.get(c.req.param('id'))));

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { JobProgressEvent } from '@pare/clients/wire';
 import { streamSSE } from 'hono/streaming';
 import type { JobService } from '../jobs/jobService';
 import { isTerminal } from '../jobs/jobRecord';
@@ -19,7 +20,7 @@ export function jobEventsStream(c: Context, service: JobService, id: string, pol
       const { job, logs } = await service.progressOf(id, logsSent);
       for (const line of logs) await stream.writeSSE({ event: 'log', data: JSON.stringify(line) });
       logsSent += logs.length;
-      const progress = JSON.stringify({ id: job.id, state: job.state, progress: job.progress, message: job.message });
+      const progress = JSON.stringify({ id: job.id, state: job.state, progress: job.progress, message: job.message } satisfies JobProgressEvent);
       if (progress !== lastProgress) {
         await stream.writeSSE({ event: 'progress', data: progress });
         lastProgress = progress;

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startStandInEdge, type StandInEdge } from '../../test/standInEdge';
 import { publishVariant } from './edgePublisher';
 
-// The publisher against a stand-in for the edge's admin route that reads the body the way the edge does.
+// The publisher, through @pare/clients' EdgeClient, against a stand-in for the edge's admin route that reads
+// the body the way the edge does and answers with the edge's wire shape.
 
 let edge: StandInEdge;
 beforeAll(async () => {
@@ -43,4 +44,13 @@ test('publishing without a token says which variable to set', async () => {
   } finally {
     if (saved !== undefined) process.env.PARE_TOKEN = saved;
   }
+});
+
+test('an edge that is not there is publish_failed, naming its address', async () => {
+  const down = await startStandInEdge('s3cret');
+  await down.close();
+  await expect(publishVariant({ edge: down.url, model: 'spam', variant: 's4', bytes: new Uint8Array([1]), manifest: {}, token: 's3cret' })).rejects.toMatchObject({
+    code: 'publish_failed',
+    message: expect.stringContaining(`Could not reach the edge at ${down.url} (`),
+  });
 });

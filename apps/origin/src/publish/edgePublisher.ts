@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
+import { EdgeClient, type DeployVariantResponse } from '@pare/clients';
 import { PareError } from '@pare/errors';
 
-// Publishes a variant to the edge through its admin API, the same path as `pare deploy`:
-// PUT {edge}/admin/models/:model/variants/:variant, multipart with a `model` file part, a `manifest` JSON
-// part and an optional `weight`, authorised by `Authorization: Bearer $PARE_TOKEN`.
+// Publishes a variant to the edge through its admin API with @pare/clients' EdgeClient, the same path as
+// `pare deploy`. The manifest's sha256 and size are set here from the bytes so they always match, and the
+// token comes from the origin's environment.
 
 export interface PublishRequest {
   edge: string;
   model: string;
   variant: string;
   bytes: Uint8Array;
-  /** The variant manifest; its sha256 and bytes are set here from the bytes so they always match. */
+  /** The variant manifest; its model, variant, sha256 and bytes are set here. */
   manifest: Record<string, unknown>;
   /** Traffic weight 0..100 for the new variant; the edge leaves weights alone when absent (except for a new model). */
   weight?: number;
@@ -19,8 +20,9 @@ export interface PublishRequest {
 }
 
 export interface PublishResult {
-  status: number;
-  body: unknown;
+  /** 201 when the edge created the variant, 200 when it already had these bytes. */
+  status: 200 | 201;
+  body: DeployVariantResponse;
 }
 
 export async function publishVariant(request: PublishRequest): Promise<PublishResult> {
@@ -28,28 +30,18 @@ export async function publishVariant(request: PublishRequest): Promise<PublishRe
   if (!token) throw new PareError('publish_unauthorised', 'Publishing to the edge needs its admin token: set PARE_TOKEN on the origin.');
   const sha256 = createHash('sha256').update(request.bytes).digest('hex');
   const manifest = { ...request.manifest, model: request.model, variant: request.variant, sha256, bytes: request.bytes.byteLength };
-  const form = new FormData();
-  form.set('model', new Blob([request.bytes], { type: 'application/octet-stream' }), 'model.onnx');
-  form.set('manifest', JSON.stringify(manifest));
-  if (request.weight !== undefined) form.set('weight', String(request.weight));
-
-  const url = new URL(`admin/models/${encodeURIComponent(request.model)}/variants/${encodeURIComponent(request.variant)}`, request.edge.endsWith('/') ? request.edge : `${request.edge}/`);
-  const response = await fetch(url, { method: 'PUT', body: form, headers: { authorization: `Bearer ${token}` }, signal: request.signal }).catch((cause: unknown) => {
-    throw new PareError('publish_failed', `Could not reach the edge at ${url.origin} (${cause instanceof Error ? cause.message : String(cause)}).`, { cause });
-  });
-  const text = await response.text();
-  const body: unknown = text ? safeJson(text) : null;
-  if (!response.ok) {
-    const edgeMessage = (body as { error?: { message?: string } } | null)?.error?.message ?? text.slice(0, 300);
-    throw new PareError('publish_failed', `The edge refused ${request.model}/${request.variant} (HTTP ${response.status}): ${edgeMessage}`, { details: { status: response.status } });
-  }
-  return { status: response.status, body };
-}
-
-function safeJson(text: string): unknown {
+  const client = new EdgeClient({ endpoint: request.edge, token });
   try {
-    return JSON.parse(text);
-  } catch {
-    return text;
+    const body = await client.deployVariant({ model: request.model, variant: request.variant, bytes: request.bytes, manifest, weight: request.weight, signal: request.signal });
+    return { status: body.created ? 201 : 200, body };
+  } catch (cause) {
+    if (!(cause instanceof PareError)) throw cause;
+    if (cause.code === 'edge_unreachable') {
+      const failure = cause.cause instanceof Error ? cause.cause : undefined;
+      const reason = failure?.cause instanceof Error ? failure.cause.message : (failure?.message ?? String(cause.cause));
+      throw new PareError('publish_failed', `Could not reach the edge at ${client.endpoint} (${reason}).`, { cause });
+    }
+    if (cause.code === 'edge_bad_response') throw new PareError('publish_failed', `The edge's answer to ${request.model}/${request.variant} was not understood: ${cause.message}`, { cause });
+    throw new PareError('publish_failed', `The edge refused ${request.model}/${request.variant} (HTTP ${cause.status}): ${cause.message}`, { cause, details: { status: cause.status, code: cause.code } });
   }
 }

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+// Bodies of the edge's admin API (apps/edge/src/routes/admin.ts), as the edge reads and answers them.
+
+/** A model's traffic weights at one version of its deployment history. */
+export const deploymentWire = z.object({
+  model: z.string(),
+  version: z.number(),
+  weights: z.record(z.string(), z.number()),
+  reason: z.string(),
+  /** Epoch milliseconds. */
+  createdAt: z.number(),
+});
+export type Deployment = z.infer<typeof deploymentWire>;
+
+/** PUT /admin/models/:model/traffic */
+export const trafficBodyWire = z.object({ weights: z.record(z.string(), z.number()) });
+export type TrafficBody = z.infer<typeof trafficBodyWire>;
+
+/** POST /admin/models/:model/promote */
+export const promoteBodyWire = z.object({ variant: z.string() });
+export type PromoteBody = z.infer<typeof promoteBodyWire>;
+
+/** PUT /admin/models/:model/variants/:variant (multipart upload); `deployment` is absent when the weights were left alone. */
+export const deployVariantResponseWire = z.object({
+  model: z.string(),
+  variant: z.string(),
+  sha256: z.string(),
+  bytes: z.number(),
+  status: z.literal('healthy'),
+  created: z.boolean(),
+  deployment: deploymentWire.optional(),
+});
+export type DeployVariantResponse = z.infer<typeof deployVariantResponseWire>;
+
+/** Answer of traffic and promote. */
+export const deploymentResponseWire = z.object({ deployment: deploymentWire });
+export type DeploymentResponse = z.infer<typeof deploymentResponseWire>;
+
+export const rollbackResponseWire = z.object({ rolledBack: deploymentWire, deployment: deploymentWire });
+export type RollbackResponse = z.infer<typeof rollbackResponseWire>;
+
+export const deleteVariantResponseWire = z.object({ deleted: z.object({ model: z.string(), variant: z.string() }) });
+export type DeleteVariantResponse = z.infer<typeof deleteVariantResponseWire>;

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+// Bodies of the edge's public read API (apps/edge/src/routes/models.ts and ab.ts).
+
+export const VARIANT_STATUSES = ['healthy', 'unhealthy'] as const;
+
+export const variantInfoWire = z.object({
+  name: z.string(),
+  sha256: z.string(),
+  bytes: z.number(),
+  weight: z.number(),
+  status: z.enum(VARIANT_STATUSES),
+  statusReason: z.string().nullable(),
+  /** ISO 8601. */
+  createdAt: z.string(),
+});
+export type VariantInfo = z.infer<typeof variantInfoWire>;
+
+export const modelInfoWire = z.object({
+  name: z.string(),
+  task: z.string(),
+  deploymentVersion: z.number(),
+  variants: z.array(variantInfoWire),
+});
+export type ModelInfo = z.infer<typeof modelInfoWire>;
+
+/** GET /v1/models */
+export const modelsResponseWire = z.object({ models: z.array(modelInfoWire) });
+export type ModelsResponse = z.infer<typeof modelsResponseWire>;
+
+const percentiles = { p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), p99Ms: z.number().nullable() };
+
+export const variantStatsWire = z.object({
+  variant: z.string(),
+  weight: z.number(),
+  status: z.enum(VARIANT_STATUSES),
+  count: z.number(),
+  errors: z.number(),
+  errorRate: z.number(),
+  ...percentiles,
+  /** CPU time per request as Tail Workers report it; null where none was recorded. */
+  cpu: z.object({ count: z.number(), ...percentiles }).nullable(),
+});
+export type VariantStats = z.infer<typeof variantStatsWire>;
+
+/** GET /v1/models/:model/stats */
+export const modelStatsWire = z.object({
+  model: z.string(),
+  window: z.string(),
+  /** Which latency the figures are: in-isolate wall time (true locally; near zero for pure CPU work in production). */
+  latencySource: z.literal('isolate'),
+  variants: z.array(variantStatsWire),
+});
+export type ModelStats = z.infer<typeof modelStatsWire>;
+
+const interval = z.object({ estimate: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable() });
+export type AbInterval = z.infer<typeof interval>;
+
+const abSide = z.object({
+  name: z.string(),
+  requests: z.number(),
+  medianMs: z.number().nullable(),
+  meanMs: z.number().nullable(),
+  errorRate: interval.nullable(),
+  labelled: z.object({ correct: z.number(), total: z.number() }),
+  accuracy: interval.nullable(),
+});
+
+/**
+ * GET /v1/models/:model/ab: the fields `pare ab` reads. The edge sends more (the full report of
+ * @pare/experiments); the client hands the body on as sent.
+ */
+export const abAnswerWire = z.object({
+  model: z.string(),
+  window: z.string(),
+  pair: z.object({ a: z.string(), b: z.string(), chosen: z.enum(['given', 'top-traffic']) }),
+  report: z.object({
+    a: abSide,
+    b: abSide,
+    confidence: z.number(),
+    latency: z.object({
+      meanDifferenceMs: interval.nullable(),
+      median: z.object({ difference: interval, relativeChangePct: interval }).nullable(),
+    }),
+    errorRateDifference: interval.nullable(),
+    accuracyDifference: interval.nullable(),
+    design: z.object({
+      latency: z.object({ plannedPerVariant: z.number().nullable() }),
+      accuracy: z.object({ plannedPerVariant: z.number().nullable() }),
+      explanation: z.string(),
+    }),
+    status: z.string(),
+    verdict: z.string(),
+  }),
+});
+export type AbAnswer = z.infer<typeof abAnswerWire>;
+
+/** The query of GET /v1/models/:model/ab. */
+export interface AbQuery {
+  window?: string;
+  /** Give both or neither (the two variants with most traffic are compared). */
+  a?: string;
+  b?: string;
+  minEffectPt?: number | string;
+  minLatencyPct?: number | string;
+}

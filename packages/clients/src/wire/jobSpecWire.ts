@@ -1,0 +1,159 @@
+import { z } from 'zod';
+import { VARIANT_NAME } from '@pare/runtime';
+
+// Job specs: the body of the origin's `POST /jobs`. This is the shape only; the origin adds the checks that
+// need its own packages (compression options, variant name clashes) in apps/origin/src/jobs/jobSpec.ts.
+// Unknown keys are rejected (a typo such as `bachSize` would otherwise be ignored silently).
+
+export const JOB_TYPES = ['distill', 'batch-infer', 'evaluate', 'compress'] as const;
+export type JobType = (typeof JOB_TYPES)[number];
+
+export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
+
+const variantName = z.string().regex(VARIANT_NAME, 'must be a lower-case variant name');
+const modelName = z.string().regex(VARIANT_NAME, 'must be a lower-case model name');
+
+/** A file on the origin machine (absolute or relative to the origin's working directory) or an http(s) URL. */
+const fileRef = z.string().min(1, 'must name a file path or an http(s) URL');
+
+const inferenceOptions = {
+  model: fileRef,
+  /**
+   * JSONL (one example per line) or a JSON array of `{ "inputs": { <input name>: number | nested array } }` or
+   * `{ "text": "…" }` examples (with `"label"` for evaluate); or "spam-assassin" for that dataset's held-out
+   * test split (text, labelled).
+   */
+  data: fileRef,
+  /** The variant manifest (tokenizer, input names, labels) for text examples; manifest.json beside the model when absent. */
+  manifest: fileRef.optional(),
+  /** Seed of the built-in dataset's split (the one the model was distilled with). */
+  seed: z.number().int().default(1),
+  /** Use only the first n examples. */
+  limit: z.number().int().positive().optional(),
+  batchSize: z.number().int().min(1).max(65536).default(64),
+  executionProvider: z.enum(EXECUTION_PROVIDERS).default('cpu'),
+  /** Sessions run side by side, each on cores/sessions intra-op threads. */
+  sessions: z.number().int().min(1).max(64).default(1),
+  intraOpNumThreads: z.number().int().min(1).max(256).optional(),
+};
+
+export const batchInferSpecWire = z
+  .object({
+    type: z.literal('batch-infer'),
+    ...inferenceOptions,
+    /** Output names to write to predictions.jsonl; all outputs when absent. */
+    outputs: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
+export const evaluateSpecWire = z
+  .object({
+    type: z.literal('evaluate'),
+    ...inferenceOptions,
+    /** The output holding scores or logits; the model's first output when absent. */
+    output: z.string().min(1).optional(),
+    /** Class names by output index; string labels in the data are looked up here. */
+    labels: z.array(z.string().min(1)).min(2).optional(),
+    /** For single-score outputs: predict class 1 when the score is at least this. */
+    threshold: z.number().default(0.5),
+  })
+  .strict();
+
+/**
+ * The fields of @pare/compress's CompressOptions, typed; the origin checks their values with @pare/compress.
+ * Strict, so a misspelt option (`sparsty`) is a 400 rather than a job that silently compresses nothing.
+ */
+export const compressOptionsWire = z
+  .object({
+    quantize: z.string().optional(),
+    perChannel: z.boolean().optional(),
+    pruneThreshold: z.number().optional(),
+    sparsity: z.number().optional(),
+    structured: z.number().optional(),
+    exclude: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+
+export const compressSpecWire = z
+  .object({
+    type: z.literal('compress'),
+    model: fileRef,
+    /** CompressOptions of @pare/compress (quantize, perChannel, sparsity, pruneThreshold, structured, exclude). */
+    options: compressOptionsWire.default({}),
+    /** Calibration examples (same format as batch-infer data) for `quantize: "int8-static"`. */
+    calibration: fileRef.optional(),
+    /** How many calibration examples to run at most. */
+    calibrationLimit: z.number().int().positive().default(256),
+  })
+  .strict();
+
+export const publishTargetWire = z
+  .object({
+    /** Base URL of the edge worker, e.g. https://pare.example.workers.dev */
+    edge: z.url(),
+    model: modelName,
+    variant: variantName,
+  })
+  .strict();
+
+const positiveInt = z.number().int().positive();
+
+/** A compressed variant a distill job makes of its student: CompressOptions of @pare/compress, without calibration. */
+export const compressedVariantWire = z.object({ variant: variantName, options: compressOptionsWire }).strict();
+
+/** Size and schedule of an encoder the trainer builds (teacher or student). */
+const encoderTraining = z
+  .object({
+    size: z.object({ dModel: positiveInt, heads: positiveInt, layers: positiveInt, ffDim: positiveInt }).partial().strict().optional(),
+    epochs: positiveInt.optional(),
+    learningRate: z.number().positive().optional(),
+  })
+  .strict();
+
+/** The distill spec with a check on each compressed variant (the origin passes its own); the wire has none. */
+export function distillSpecWireWith(compressedVariant: typeof compressedVariantWire) {
+  return z
+    .object({
+      type: z.literal('distill'),
+      /**
+       * "train" (train a teacher first), a teacher config ({ size, epochs, learningRate }) to train, or a
+       * teacher model.onnx whose manifest (for its tokenizer) is `teacherManifest` or manifest.json beside it.
+       */
+      teacher: z.union([z.literal('train'), encoderTraining, fileRef]).default('train'),
+      teacherManifest: fileRef.optional(),
+      data: z.literal('spam-assassin').default('spam-assassin'),
+      student: encoderTraining.optional(),
+      /** KD temperature T and KD weight alpha; the trainer's defaults when absent. */
+      temperature: z.number().positive().max(100).optional(),
+      alpha: z.number().min(0).max(1).optional(),
+      seed: z.number().int().optional(),
+      /** Keep only the first n examples of each split (smoke runs and tests). */
+      limit: positiveInt.optional(),
+      /** Tokenizer size and sequence length when the teacher is trained here. */
+      vocabSize: positiveInt.optional(),
+      maxLength: positiveInt.optional(),
+      batchSize: positiveInt.optional(),
+      /** Model name written into the manifests. */
+      model: modelName.default('spam'),
+      /** Compressed variants of the student to make (and measure on the test split), e.g. { variant: "student-int8", options: { quantize: "int8-dynamic" } }. */
+      variants: z.array(compressedVariant).max(8).default([]),
+      /** Publish the student (as publish.variant) and its compressed variants to the edge when the job succeeds. */
+      publish: publishTargetWire.optional(),
+    })
+    .strict();
+}
+
+export const distillSpecWire = distillSpecWireWith(compressedVariantWire);
+
+export const jobSpecWire = z.discriminatedUnion('type', [batchInferSpecWire, evaluateSpecWire, compressSpecWire, distillSpecWire]);
+
+/** A job spec as the origin stores and returns it (defaults filled in). */
+export type JobSpec = z.output<typeof jobSpecWire>;
+/** A job spec as a client may send it (defaults optional). */
+export type JobSpecInput = z.input<typeof jobSpecWire>;
+export type BatchInferSpec = z.output<typeof batchInferSpecWire>;
+export type EvaluateSpec = z.output<typeof evaluateSpecWire>;
+export type CompressSpec = z.output<typeof compressSpecWire>;
+export type DistillSpec = z.output<typeof distillSpecWire>;
+export type PublishTarget = z.output<typeof publishTargetWire>;
+export type SpecOf<T extends JobType> = Extract<JobSpec, { type: T }>;
