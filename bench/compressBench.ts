@@ -91,8 +91,9 @@ async function benchModel(m: BenchModel, python: string | undefined, work: strin
     fs.writeFileSync(prepared, encodeModel(upgradeOpset(constantsToInitializers(model).model, 13).model));
     const files = calibration.map((s, i) => {
       const f = path.join(dir, `calib-${i}.bin`);
-      const t = s[m.input]!;
-      fs.writeFileSync(f, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+      const data = s[m.input]!.data;
+      if (Array.isArray(data)) throw new Error(`bench: ${m.file}: input "${m.input}" is a string tensor; the quantizer bench needs numbers`);
+      fs.writeFileSync(f, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
       return f;
     });
     process.stderr.write('bench:   onnxruntime quantize_dynamic / quantize_static\n');
