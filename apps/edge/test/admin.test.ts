@@ -102,7 +102,7 @@ describe('traffic, promote, rollback, delete', () => {
     expect(unknownModel.status).toBe(404);
     const malformed = await admin(`/admin/models/${M}/traffic`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"weights":' });
     expect(malformed.status).toBe(400);
-    expect((await json(malformed)).error.code).toBe('body_invalid');
+    expect((await json(malformed)).error.code).toBe('input_invalid');
 
     models = await json(await call('/v1/models'));
     entry = models.models.find((m: { name: string }) => m.name === M);
@@ -156,7 +156,7 @@ describe('traffic, promote, rollback, delete', () => {
     const send = async (path: string, method: string, body: unknown) => json(await admin(`/admin/models/${model}/${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
     expect((await send('traffic', 'PUT', { weights: [100] })).error).toMatchObject({ code: 'weights_invalid', message: expect.stringContaining('Send { "weights"') });
     expect((await send('traffic', 'PUT', { weights: { fp32: 'all' } })).error).toMatchObject({ code: 'weights_invalid', message: 'Weight of "fp32" must be an integer from 0 to 100, got all.' });
-    expect((await send('promote', 'POST', { variant: 3 })).error).toMatchObject({ code: 'body_invalid', message: 'Send { "variant": "<name>" }.' });
+    expect((await send('promote', 'POST', { variant: 3 })).error).toMatchObject({ code: 'input_invalid', message: 'Send { "variant": "<name>" }.' });
   });
 
   it('gives a deleted variant no share when a deploy rescales the weights', async () => {

@@ -30,7 +30,7 @@ describe('POST /v1/models/:model/predict with tensors', () => {
   it('answers 400 for malformed JSON, naming the problem', async () => {
     const response = await call(`/v1/models/${MODEL}/predict`, { method: 'POST', body: '{"inputs": [' });
     expect(response.status).toBe(400);
-    expect((await json(response)).error.code).toBe('body_invalid');
+    expect((await json(response)).error.code).toBe('input_invalid');
   });
 
   it('answers 400 for a wrong shape, a ragged array, a wrong dtype, an unknown or missing input', async () => {

@@ -24,5 +24,13 @@ export interface PassReport {
   notes: string[];
 }
 
-/** The shape every pass has: pure, `(model, options) → { model, report }`. */
-export type Pass<O> = (model: Model, options: O) => { model: Model; report: PassReport };
+export interface PassResult {
+  model: Model;
+  report: PassReport;
+}
+
+/**
+ * The shape every pass has: pure, `(model, options) → { model, report }`. Each pass file checks its export
+ * against it (`pass satisfies Pass<Options>`), so a pass that drifts from the shape fails to compile.
+ */
+export type Pass<O> = (model: Model, options: O) => PassResult;

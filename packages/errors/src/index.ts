@@ -1,1 +1,2 @@
+export * from './errorCodes';
 export * from './pareError';

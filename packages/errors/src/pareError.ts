@@ -1,18 +1,18 @@
-// The one error type of Pare: a stable code, an HTTP status and a message a user can act on.
+// The one error type of Pare: a stable code from a closed set, an HTTP status and a message a user can act on.
 // Lower layers throw it (with a cause); routes and the CLI render it in one place each.
-
-export type PareErrorCode = string;
+import { ERROR_STATUS, type PareErrorCode } from './errorCodes';
 
 export class PareError extends Error {
   readonly code: PareErrorCode;
   readonly status: number;
   readonly details?: Record<string, unknown>;
 
+  /** `status` defaults to the code's own (packages/errors/src/errorCodes.ts). */
   constructor(code: PareErrorCode, message: string, options: { status?: number; cause?: unknown; details?: Record<string, unknown> } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PareError';
     this.code = code;
-    this.status = options.status ?? 400;
+    this.status = options.status ?? ERROR_STATUS[code];
     this.details = options.details;
   }
 

@@ -18,6 +18,6 @@ describe.each([nodeBackend, webNodeBackend])('$name backend', (backend) => {
   });
 
   it('fails with a PareError on bytes that are not a model', async () => {
-    await expect(backend.createSession(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'runtime_load_failed' });
+    await expect(backend.createSession(new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: 'model_unloadable' });
   });
 });

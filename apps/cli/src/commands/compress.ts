@@ -125,19 +125,19 @@ async function runCompress(input: string, flags: CompressFlags): Promise<Compres
 function checkFlags(flags: CompressFlags): CompressOptions {
   const quantize = flags.quantize ?? 'none';
   if (!QUANTIZE_MODES.includes(quantize as QuantizeMode)) {
-    throw new PareError('cli_usage', `--quantize takes one of ${QUANTIZE_MODES.join(', ')}; got "${quantize}".`);
+    throw new PareError('option_invalid', `--quantize takes one of ${QUANTIZE_MODES.join(', ')}; got "${quantize}".`);
   }
   if (flags.calibrationMethod && !['minmax', 'percentile'].includes(flags.calibrationMethod)) {
-    throw new PareError('cli_usage', `--calibration-method takes minmax or percentile; got "${flags.calibrationMethod}".`);
+    throw new PareError('option_invalid', `--calibration-method takes minmax or percentile; got "${flags.calibrationMethod}".`);
   }
   if (flags.pruneThreshold !== undefined && flags.sparsity !== undefined) {
-    throw new PareError('cli_usage', 'Give --prune-threshold or --sparsity, not both.');
+    throw new PareError('option_invalid', 'Give --prune-threshold or --sparsity, not both.');
   }
   if (flags.maxBytes !== undefined && (flags.sparsity !== undefined || flags.structured !== undefined || flags.pruneThreshold !== undefined)) {
-    throw new PareError('cli_usage', '--max-bytes searches the pruning level itself: drop --sparsity, --structured and --prune-threshold (use --quantize to fix the mode).');
+    throw new PareError('option_invalid', '--max-bytes searches the pruning level itself: drop --sparsity, --structured and --prune-threshold (use --quantize to fix the mode).');
   }
-  if (flags.gzip && flags.maxBytes === undefined) throw new PareError('cli_usage', '--gzip only applies with --max-bytes.');
-  if (flags.sourceManifest && !flags.manifest) throw new PareError('cli_usage', '--source-manifest only applies with --manifest.');
+  if (flags.gzip && flags.maxBytes === undefined) throw new PareError('option_invalid', '--gzip only applies with --max-bytes.');
+  if (flags.sourceManifest && !flags.manifest) throw new PareError('option_invalid', '--source-manifest only applies with --manifest.');
   return {
     quantize: quantize as QuantizeMode,
     perChannel: flags.perChannel ?? false,
@@ -162,8 +162,16 @@ async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: Com
     progress.start(total, `fit: ${c.label}`);
     progress.update(tried, `fit: ${c.label}`);
   };
-  return fitToBudget(model, {
-    maxBytes: flags.maxBytes!, gzip: flags.gzip ?? false, perChannel: options.perChannel, exclude: options.exclude,
-    ...(flags.quantize ? { modes: [options.quantize!] } : {}),
-  }, { ...deps, onStep: undefined, fidelity, onCandidate });
+  try {
+    return await fitToBudget(model, {
+      maxBytes: flags.maxBytes!, gzip: flags.gzip ?? false, perChannel: options.perChannel, exclude: options.exclude,
+      ...(flags.quantize ? { modes: [options.quantize!] } : {}),
+    }, { ...deps, onStep: undefined, fidelity, onCandidate });
+  } catch (e) {
+    // The package speaks of budgets; the command names its own flags.
+    if (e instanceof PareError && e.code === 'budget_unreachable') {
+      throw new PareError(e.code, e.message.replace('Raise the budget', 'Raise --max-bytes').replace(', count gzipped bytes instead', ', add --gzip to count gzipped bytes'), { status: e.status, details: e.details, cause: e });
+    }
+    throw e;
+  }
 }

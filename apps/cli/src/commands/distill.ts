@@ -76,7 +76,7 @@ export function distillSpec(flags: DistillFlags): Record<string, unknown> {
   if (flags.teacherManifest) spec.teacherManifest = localPath(flags.teacherManifest);
   if (flags.student) spec.student = readJsonConfig(flags.student, '--student');
   for (const key of ['temperature', 'alpha', 'seed', 'limit', 'model'] as const) if (flags[key] !== undefined) spec[key] = flags[key];
-  if (flags.publishVariant && !flags.publish) throw new PareError('invalid_flag', '--publish-variant needs --publish <edge-url>.');
+  if (flags.publishVariant && !flags.publish) throw new PareError('option_invalid', '--publish-variant needs --publish <edge-url>.');
   if (flags.publish) spec.publish = { edge: flags.publish, model: flags.model ?? 'spam', variant: flags.publishVariant ?? 'student' };
   return spec;
 }
@@ -104,7 +104,7 @@ function readJsonConfig(file: string, flag: string): Record<string, unknown> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
     return value as Record<string, unknown>;
   } catch {
-    throw new PareError('invalid_flag', `${flag}: ${file} is not a JSON object.`);
+    throw new PareError('option_invalid', `${flag}: ${file} is not a JSON object.`);
   }
 }
 
@@ -120,6 +120,6 @@ function makeOutputDir(dir: string, jobId: string): void {
 
 function positiveNumber(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new PareError('invalid_flag', `${flag} must be a positive number; got "${value}".`);
+  if (!Number.isFinite(n) || n <= 0) throw new PareError('option_invalid', `${flag} must be a positive number; got "${value}".`);
   return n;
 }

@@ -56,14 +56,14 @@ export function registerEval(program: Command): void {
 
 function checkModeFlags(flags: EvalFlags): void {
   if (flags.reference && flags.data) {
-    throw new PareError('cli_usage', '--reference and --data cannot be used together: --reference compares the model with its original, --data measures it on a labelled dataset; run one at a time.');
+    throw new PareError('option_invalid', '--reference and --data cannot be used together: --reference compares the model with its original, --data measures it on a labelled dataset; run one at a time.');
   }
   if (!flags.reference && !flags.data) {
-    throw new PareError('cli_usage', `pare eval needs --reference <original.onnx> (compare with the original) or --data <dataset> (accuracy on ${DATASET_NAMES.join(', ')}).`);
+    throw new PareError('option_invalid', `pare eval needs --reference <original.onnx> (compare with the original) or --data <dataset> (accuracy on ${DATASET_NAMES.join(', ')}).`);
   }
   const [mode, others] = flags.data ? ['--data', ['inputs', 'samples', 'dim']] as const : ['--reference', ['manifest', 'split', 'runtime']] as const;
   const stray = others.find((k) => flags[k] !== undefined);
-  if (stray) throw new PareError('cli_usage', `--${stray} does not apply with ${mode}.`);
+  if (stray) throw new PareError('option_invalid', `--${stray} does not apply with ${mode}.`);
 }
 
 async function evalAgainstReference(file: string, referenceFile: string, flags: EvalFlags): Promise<void> {
@@ -108,6 +108,6 @@ async function evalOnData(file: string, data: string, flags: EvalFlags): Promise
 }
 
 function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new PareError('cli_usage', `${option} takes ${allowed.join(' or ')}; got "${value}".`);
+  if (!(allowed as readonly string[]).includes(value)) throw new PareError('option_invalid', `${option} takes ${allowed.join(' or ')}; got "${value}".`);
   return value as T;
 }

@@ -2,22 +2,11 @@
 // dtype, op counts, sparsity) before deciding how to compress it.
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { summarizeModel, type InexactInteger, type ModelSummary, type UnknownField } from '@pare/onnx';
+import { summarizeModel } from '@pare/onnx';
 import { loadModelFile } from '@pare/onnx/node';
 import { sha256Hex } from '@pare/runtime';
+import type { InspectReport } from './inspectReport';
 import { inspectText } from './inspectTable';
-
-export interface InspectReport {
-  file: string;
-  /** Size of the model file itself (external data not included). */
-  bytes: number;
-  /** Of the model's bytes (with external data inlined, when it had any): what a variant manifest records. */
-  sha256: string;
-  summary: ModelSummary;
-  unknownFields: UnknownField[];
-  inexactIntegers: InexactInteger[];
-  externalFiles: string[];
-}
 
 export async function inspectModel(file: string): Promise<InspectReport> {
   const loaded = await loadModelFile(file);

@@ -1,7 +1,7 @@
 // `pare inspect` as text: a few short tables a person can scan, built from the pure model summary.
 import Table from 'cli-table3';
 import type { ModelSummary, ValueSummary } from '@pare/onnx';
-import type { InspectReport } from './inspect';
+import type { InspectReport } from './inspectReport';
 
 // No colours and no box lines: the output is pasted into issues and READMEs, and stays narrow.
 const STYLE = { head: [], border: [], 'padding-left': 0, 'padding-right': 0 };

@@ -1,7 +1,7 @@
 // `pare job <id>`: one job's state, metrics, artifacts and log; `--follow` watches it settle with a progress
 // bar, `--cancel` cancels it, `--download` saves an artifact.
 import type { Command } from 'commander';
-import { PareError } from '@pare/errors';
+import { isPareErrorCode, PareError } from '@pare/errors';
 import { OriginClient, type JobRecord, type JobWithLogs } from '@pare/clients';
 import { writeFileAtomic } from '../shared/modelFile';
 import { originUrl } from '../shared/originUrl';
@@ -63,7 +63,7 @@ export async function followJob(client: OriginClient, id: string, options: { jso
 
 /** A followed job that did not succeed makes the command fail with the job's own message. */
 export function requireSuccess(job: JobRecord): void {
-  if (job.state === 'failed') throw new PareError(job.error?.code ?? 'job_failed', `Job ${job.id} failed: ${job.error?.message ?? 'no message'}`);
+  if (job.state === 'failed') throw new PareError(isPareErrorCode(job.error?.code) ? job.error.code : 'job_failed', `Job ${job.id} failed: ${job.error?.message ?? 'no message'}`);
   if (job.state === 'cancelled') throw new PareError('job_cancelled', `Job ${job.id} was cancelled.`);
   // The events stream closed before the job settled (origin restarted, proxy timeout): not a success.
   if (job.state !== 'succeeded') {

@@ -24,7 +24,7 @@ export function registerJobs(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (flags: JobsFlags) => {
       const limit = Number(flags.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new PareError('invalid_flag', `--limit must be a positive integer; got "${flags.limit}".`);
+      if (!Number.isInteger(limit) || limit < 1) throw new PareError('option_invalid', `--limit must be a positive integer; got "${flags.limit}".`);
       const jobs = await new OriginClient(originUrl(flags.origin)).list({ state: flags.state, type: flags.type, limit });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ jobs })}\n`);

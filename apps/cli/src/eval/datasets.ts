@@ -45,7 +45,7 @@ export const DATASET_NAMES = Object.keys(DATASETS);
 /** Fails on an unknown name before any model is read. */
 export function checkDatasetName(name: string): void {
   if (!Object.hasOwn(DATASETS, name)) {
-    throw new PareError('cli_usage', `--data: unknown dataset "${name}"; known: ${DATASET_NAMES.join(', ')}.`);
+    throw new PareError('option_invalid', `--data: unknown dataset "${name}"; known: ${DATASET_NAMES.join(', ')}.`);
   }
 }
 

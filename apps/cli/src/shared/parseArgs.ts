@@ -9,7 +9,7 @@ export function parseByteSize(option: string, text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
   const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
   if (!m || unit === undefined || Number(m[1]) <= 0) {
-    throw new PareError('cli_usage', `${option} takes a size such as 500000, 800KB or 4.5MB; got "${text}".`);
+    throw new PareError('option_invalid', `${option} takes a size such as 500000, 800KB or 4.5MB; got "${text}".`);
   }
   return Math.round(Number(m[1]) * unit);
 }
@@ -18,20 +18,20 @@ export function parseByteSize(option: string, text: string): number {
 export function parseFraction(option: string, text: string, open = false): number {
   const v = Number(text);
   if (text.trim() === '' || !Number.isFinite(v) || v < 0 || (open ? v >= 1 : v > 1)) {
-    throw new PareError('cli_usage', `${option} takes a fraction between 0 and 1${open ? ' (exclusive)' : ''}; got "${text}".`);
+    throw new PareError('option_invalid', `${option} takes a fraction between 0 and 1${open ? ' (exclusive)' : ''}; got "${text}".`);
   }
   return v;
 }
 
 export function parseNonNegative(option: string, text: string): number {
   const v = Number(text);
-  if (text.trim() === '' || !Number.isFinite(v) || v < 0) throw new PareError('cli_usage', `${option} takes a number ≥ 0; got "${text}".`);
+  if (text.trim() === '' || !Number.isFinite(v) || v < 0) throw new PareError('option_invalid', `${option} takes a number ≥ 0; got "${text}".`);
   return v;
 }
 
 export function parsePositiveInt(option: string, text: string): number {
   const v = Number(text);
-  if (!Number.isInteger(v) || v <= 0) throw new PareError('cli_usage', `${option} takes a whole number > 0; got "${text}".`);
+  if (!Number.isInteger(v) || v <= 0) throw new PareError('option_invalid', `${option} takes a whole number > 0; got "${text}".`);
   return v;
 }
 
@@ -43,6 +43,6 @@ export function parseList(text: string): string[] {
 /** Repeatable "name=size" pairs for dynamic dimensions: --dim height=320 --dim width=320. */
 export function parseDim(text: string, previous: Record<string, number> = {}): Record<string, number> {
   const m = /^([^=]+)=(\d+)$/.exec(text.trim());
-  if (!m || Number(m[2]) <= 0) throw new PareError('cli_usage', `--dim takes name=size (a dynamic dimension's name and a size > 0); got "${text}".`);
+  if (!m || Number(m[2]) <= 0) throw new PareError('option_invalid', `--dim takes name=size (a dynamic dimension's name and a size > 0); got "${text}".`);
   return { ...previous, [m[1]!]: Number(m[2]) };
 }

@@ -46,10 +46,10 @@ export async function readJsonBody(request: Request, limit: number): Promise<{ v
   try {
     value = JSON.parse(new TextDecoder().decode(bytes));
   } catch (cause) {
-    throw new PareError('body_invalid', `The body is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}).`, { status: 400, cause });
+    throw new PareError('input_invalid', `The body is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}).`, { status: 400, cause });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new PareError('body_invalid', 'The body must be a JSON object.', { status: 400 });
+    throw new PareError('input_invalid', 'The body must be a JSON object.', { status: 400 });
   }
   return { value: value as Record<string, unknown>, bytes: bytes.byteLength };
 }

@@ -46,19 +46,19 @@ adminRoutes.put('/models/:model/variants/:variant', async (c) => {
   checkName('variant', variant);
   const contentType = c.req.header('content-type') ?? '';
   if (!contentType.startsWith('multipart/form-data')) {
-    throw new PareError('body_invalid', 'Send multipart/form-data with a "model" file and a "manifest" JSON field.', { status: 415 });
+    throw new PareError('input_invalid', 'Send multipart/form-data with a "model" file and a "manifest" JSON field.', { status: 415 });
   }
   const raw = await readBodyBytes(c.req.raw, MAX_VARIANT_UPLOAD_BYTES);
   let form: FormData;
   try {
     form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
   } catch (cause) {
-    throw new PareError('body_invalid', 'The multipart body could not be parsed.', { status: 400, cause });
+    throw new PareError('input_invalid', 'The multipart body could not be parsed.', { status: 400, cause });
   }
   const file = form.get('model') as File | string | null;
   const manifestField = form.get('manifest') as File | string | null;
-  if (!file || typeof file === 'string') throw new PareError('body_invalid', 'Missing the "model" file part.', { status: 400, details: { field: 'model' } });
-  if (manifestField === null) throw new PareError('body_invalid', 'Missing the "manifest" part.', { status: 400, details: { field: 'manifest' } });
+  if (!file || typeof file === 'string') throw new PareError('input_invalid', 'Missing the "model" file part.', { status: 400, details: { field: 'model' } });
+  if (manifestField === null) throw new PareError('input_invalid', 'Missing the "manifest" part.', { status: 400, details: { field: 'manifest' } });
   const manifestText = typeof manifestField === 'string' ? manifestField : await manifestField.text();
   let manifestJson: unknown;
   try {
@@ -96,7 +96,7 @@ adminRoutes.put('/models/:model/variants/:variant', async (c) => {
     if (missing.length > 0) throw new PareError('manifest_mismatch', `The manifest names inputs the model does not have: ${missing.join(', ')}.`, { status: 400 });
   } catch (cause) {
     // The backend's own load failure is the 422 below; other PareErrors (the manifest check) pass through.
-    if (cause instanceof PareError && cause.code !== 'runtime_load_failed') throw cause;
+    if (cause instanceof PareError && cause.code !== 'model_unloadable') throw cause;
     throw new PareError('model_unloadable', `onnxruntime-web cannot load this model: ${runtimeFailureReason(cause)}.`, { status: 422, cause });
   }
   const r2Key = r2KeyOf(model, variant, 'model.onnx');
@@ -132,7 +132,7 @@ adminRoutes.post('/models/:model/promote', async (c) => {
   const model = c.req.param('model');
   const { value: body } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
   const parsed = promoteBodyWire.safeParse(body);
-  if (!parsed.success) throw new PareError('body_invalid', 'Send { "variant": "<name>" }.', { status: 400, details: { field: 'variant' } });
+  if (!parsed.success) throw new PareError('input_invalid', 'Send { "variant": "<name>" }.', { status: 400, details: { field: 'variant' } });
   const { variant } = parsed.data;
   const weights = { [variant]: 100 };
   await requireHealthyVariants(c.env, model, weights);

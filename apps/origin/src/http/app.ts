@@ -21,13 +21,13 @@ export interface AppOptions {
 export function createApp(service: JobService, options: AppOptions = {}): Hono {
   const app = new Hono();
   app.onError(errorResponse);
-  app.notFound((c) => errorResponse(new PareError('not_found', `No route ${c.req.method} ${c.req.path}.`, { status: 404 }), c));
+  app.notFound((c) => errorResponse(new PareError('route_not_found', `No route ${c.req.method} ${c.req.path}.`, { status: 404 }), c));
 
   app.get('/healthz', (c) => c.json({ ok: true, backend: service.backendName, worker: service.isWorker ? service.workerId : null }));
 
   app.post('/jobs', bodyLimit({ maxSize: 1024 * 1024 }), async (c) => {
     const body: unknown = await c.req.json().catch(() => {
-      throw new PareError('invalid_json', 'The body is not valid JSON; send a job spec such as {"type":"evaluate","model":"…","data":"…"}.', { status: 400 });
+      throw new PareError('input_invalid', 'The body is not valid JSON; send a job spec such as {"type":"evaluate","model":"…","data":"…"}.', { status: 400 });
     });
     const job = await service.submit(parseJobSpec(body));
     c.header('location', `/jobs/${job.id}`);
@@ -39,13 +39,13 @@ export function createApp(service: JobService, options: AppOptions = {}): Hono {
     const type = c.req.query('type');
     const limit = Number(c.req.query('limit') ?? 50);
     if (state !== undefined && !JOB_STATES.includes(state as JobState)) {
-      throw new PareError('invalid_query', `state must be one of ${JOB_STATES.join(', ')}.`, { status: 400 });
+      throw new PareError('query_invalid', `state must be one of ${JOB_STATES.join(', ')}.`, { status: 400 });
     }
     if (type !== undefined && !JOB_TYPES.includes(type as JobType)) {
-      throw new PareError('invalid_query', `type must be one of ${JOB_TYPES.join(', ')}.`, { status: 400 });
+      throw new PareError('query_invalid', `type must be one of ${JOB_TYPES.join(', ')}.`, { status: 400 });
     }
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      throw new PareError('invalid_query', 'limit must be an integer from 1 to 1000.', { status: 400 });
+      throw new PareError('query_invalid', 'limit must be an integer from 1 to 1000.', { status: 400 });
     }
     const jobs = await service.list({ state: state as JobState | undefined, type: type as JobType | undefined, limit });
     return c.json({ jobs } satisfies JobList);

@@ -15,7 +15,7 @@ export function errorResponse(error: unknown, c: Context): Response {
 function toPareError(error: unknown): PareError {
   if (isPareError(error)) return error;
   if (error instanceof HTTPException) {
-    const code = error.status === 413 ? 'body_too_large' : 'bad_request';
+    const code = error.status === 413 ? 'body_too_large' : 'input_invalid';
     return new PareError(code, error.message || `Request rejected (${error.status}).`, { status: error.status });
   }
   return new PareError('internal', 'The origin hit an unexpected error; its log has the details.', { status: 500, cause: error });

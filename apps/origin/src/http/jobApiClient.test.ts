@@ -66,12 +66,12 @@ test('cancels a running job; following it ends with the cancelled job', async ()
 
 test("the origin's refusals come back as PareError with its code, message and status", async () => {
   await expect(client.submit({ type: 'evaluate', model: 'm.onnx', data: 'd.jsonl', bachSize: 3 } as never)).rejects.toMatchObject({
-    code: 'invalid_job_spec',
+    code: 'job_spec_invalid',
     status: 400,
     message: expect.stringContaining('bachSize'),
   });
   await expect(client.get('no-such-job')).rejects.toMatchObject({ status: 404 });
-  await expect(client.list({ state: 'done' })).rejects.toMatchObject({ code: 'invalid_query', status: 400 });
+  await expect(client.list({ state: 'done' })).rejects.toMatchObject({ code: 'query_invalid', status: 400 });
 });
 
 test('an origin that is not there is origin_unreachable, naming the address', async () => {

@@ -162,13 +162,13 @@ describe.each(backends)('job lifecycle on $name', (backend) => {
       const response = await api('/jobs', { method: 'POST', body: JSON.stringify(spec), headers: { 'content-type': 'application/json' } });
       expect(response.status, JSON.stringify(spec)).toBe(400);
       const body = await readJson(response);
-      expect(body.error.code).toBe('invalid_job_spec');
+      expect(body.error.code).toBe('job_spec_invalid');
       expect(body.error.details.field, JSON.stringify(body)).toBe(field);
       expect(body.error.message).toContain(field);
     }
     const notJson = await api('/jobs', { method: 'POST', body: '{"type":', headers: { 'content-type': 'application/json' } });
     expect(notJson.status).toBe(400);
-    expect((await readJson(notJson)).error.code).toBe('invalid_json');
+    expect((await readJson(notJson)).error.code).toBe('input_invalid');
     const missing = await api('/jobs/job_nope');
     expect(missing.status).toBe(404);
     expect((await readJson(missing)).error.code).toBe('job_not_found');

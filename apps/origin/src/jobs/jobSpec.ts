@@ -78,7 +78,7 @@ function describe(issue: z.core.$ZodIssue): string {
 }
 
 function invalid(field: string, message: string, issues: Array<{ field: string; message: string }>): PareError {
-  return new PareError('invalid_job_spec', `Invalid job spec: ${field}: ${message}.`, {
+  return new PareError('job_spec_invalid', `Invalid job spec: ${field}: ${message}.`, {
     status: 400,
     details: { field, issues: issues.length ? issues : [{ field, message }] },
   });

@@ -115,7 +115,7 @@ export class EdgeClient {
       throw new PareError('edge_unreachable', `Cannot reach the edge at ${this.endpoint} (${fetchFailure(cause)}). Is \`npm run dev\` running, or is --endpoint right?`, { cause });
     }
     const text = await response.text();
-    if (!response.ok) throw serviceError(response.status, text, { code: `http_${response.status}`, message: `${method} ${path} answered ${response.status}: ${text.slice(0, 200)}` });
+    if (!response.ok) throw serviceError(response.status, text, { code: 'edge_error', message: `${method} ${path} answered ${response.status}: ${text.slice(0, 200)}` });
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

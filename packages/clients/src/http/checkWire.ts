@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { PareError } from '@pare/errors';
+import { PareError, type PareErrorCode } from '@pare/errors';
 
 /**
  * Check a service's answer against its wire schema. The body is returned as sent, not as parsed: fields the
  * schema does not name pass through (a newer server's, or the parts of a report only `--json` prints).
  */
-export function checkWire<S extends z.ZodType>(schema: S, body: unknown, failure: { code: string; what: string }): z.output<S> {
+export function checkWire<S extends z.ZodType>(schema: S, body: unknown, failure: { code: PareErrorCode; what: string }): z.output<S> {
   const result = schema.safeParse(body);
   if (result.success) return body as z.output<S>;
   const issue = result.error.issues[0]!;

@@ -16,11 +16,11 @@ const MAX_KEPT = 1 << 20;
 
 export function activationRanges(samplesOutputs: ReadonlyArray<Record<string, FloatOutput>>, options: ActivationRangeOptions = { method: 'minmax' }): ActivationRanges {
   if (options.method !== 'minmax' && options.method !== 'percentile') {
-    throw new PareError('invalid_option', `Unknown calibration method "${String(options.method)}"; expected minmax or percentile.`);
+    throw new PareError('option_invalid', `Unknown calibration method "${String(options.method)}"; expected minmax or percentile.`);
   }
   const p = options.percentile ?? 99.99;
-  if (!(p > 50 && p <= 100)) throw new PareError('invalid_option', `percentile must be in (50, 100]; got ${p}.`);
-  if (samplesOutputs.length === 0) throw new PareError('invalid_option', 'Calibration needs at least one sample.');
+  if (!(p > 50 && p <= 100)) throw new PareError('option_invalid', `percentile must be in (50, 100]; got ${p}.`);
+  if (samplesOutputs.length === 0) throw new PareError('option_invalid', 'Calibration needs at least one sample.');
   const names = Object.keys(samplesOutputs[0]!);
   const ranges: ActivationRanges = {};
   for (const name of names) {

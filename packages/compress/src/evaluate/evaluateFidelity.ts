@@ -86,7 +86,7 @@ async function load(backend: InferenceBackend, bytes: Uint8Array, role: string):
     const session = await backend.createSession(bytes);
     return { session, loadMs: performance.now() - t0 };
   } catch (e) {
-    throw new PareError('eval_load_failed', `The ${role} model does not load in ${backend.name}: ${(e as Error).message}`, { cause: e });
+    throw new PareError('model_unloadable', `The ${role} model does not load in ${backend.name}: ${(e as Error).message}`, { cause: e });
   }
 }
 

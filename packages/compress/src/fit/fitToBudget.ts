@@ -51,7 +51,7 @@ const RAW_LEVELS = [0, 0.25, 0.5];
 
 export async function fitToBudget(model: Model, options: FitOptions, deps: FitDeps): Promise<FitResult> {
   if (!(Number.isFinite(options.maxBytes) && options.maxBytes > 0)) {
-    throw new PareError('fit_options', `The byte budget must be a positive number; got ${options.maxBytes}.`);
+    throw new PareError('option_invalid', `The byte budget must be a positive number; got ${options.maxBytes}.`);
   }
   const gzip = options.gzip ?? false;
   const modes = options.modes ?? (['none', 'int8-weights', 'int8-dynamic', ...(deps.calibrate ? ['int8-static' as const] : [])] as QuantizeMode[]);
@@ -111,7 +111,7 @@ function unreachable(maxBytes: number, gzip: boolean, candidates: FitCandidate[]
   const smallest = built.sort((a, b) => size(a) - size(b))[0];
   const what = gzip ? 'gzipped' : 'raw';
   const message = smallest
-    ? `No configuration fits in ${formatBytes(maxBytes)} (${what}): the smallest reached was ${formatBytes(size(smallest))} (${smallest.label}). Raise --max-bytes${gzip ? '' : ', add --gzip to count gzipped bytes'} or allow more pruning.`
+    ? `No configuration fits in ${formatBytes(maxBytes)} (${what}): the smallest reached was ${formatBytes(size(smallest))} (${smallest.label}). Raise the budget${gzip ? '' : ', count gzipped bytes instead'} or allow more pruning.`
     : `No configuration could be built: ${candidates[0]?.error ?? 'no candidates'}.`;
   return new PareError('budget_unreachable', message, { status: 422, details: { maxBytes, gzip, smallestBytes: smallest ? size(smallest) : undefined, candidates } });
 }

@@ -73,7 +73,7 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
     case 'int8-static': {
       const calibrate = deps.calibrate;
       if (!calibrate) {
-        throw new PareError('compress_options', 'int8-static needs calibration inputs: give --calibration <file> (or let Pare generate them).');
+        throw new PareError('option_invalid', 'int8-static needs calibration inputs to measure activation ranges; none were given.');
       }
       steps.push({
         name: 'quantize-int8-static',

@@ -22,22 +22,22 @@ export interface CompressOptions {
 
 export function checkCompressOptions(options: CompressOptions): void {
   if (options.quantize !== undefined && !QUANTIZE_MODES.includes(options.quantize)) {
-    throw new PareError('compress_options', `Unknown quantization mode "${options.quantize}"; use one of ${QUANTIZE_MODES.join(', ')}.`);
+    throw new PareError('option_invalid', `Unknown quantization mode "${options.quantize}"; use one of ${QUANTIZE_MODES.join(', ')}.`);
   }
   fraction('sparsity', options.sparsity, true);
   fraction('structured', options.structured, false);
   if (options.pruneThreshold !== undefined && !(Number.isFinite(options.pruneThreshold) && options.pruneThreshold >= 0)) {
-    throw new PareError('compress_options', `prune threshold must be a number ≥ 0; got ${options.pruneThreshold}.`);
+    throw new PareError('option_invalid', `prune threshold must be a number ≥ 0; got ${options.pruneThreshold}.`);
   }
   if (options.pruneThreshold !== undefined && options.sparsity !== undefined) {
-    throw new PareError('compress_options', 'Give a prune threshold or a sparsity, not both.');
+    throw new PareError('option_invalid', 'Give a prune threshold or a sparsity, not both.');
   }
 }
 
 function fraction(name: string, value: number | undefined, closed: boolean): void {
   if (value === undefined) return;
   const ok = Number.isFinite(value) && value >= 0 && (closed ? value <= 1 : value < 1);
-  if (!ok) throw new PareError('compress_options', `${name} must be a fraction in [0, 1${closed ? ']' : ')'}; got ${value}.`);
+  if (!ok) throw new PareError('option_invalid', `${name} must be a fraction in [0, 1${closed ? ']' : ')'}; got ${value}.`);
 }
 
 /** A short label of a configuration, as reports and the fitter print it: "p50 + int8-dynamic". */

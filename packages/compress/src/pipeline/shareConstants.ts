@@ -3,7 +3,7 @@
 // Lossless: values, element types and shapes are compared byte for byte; onnxruntime does the same at load time
 // (ConstantSharing), so this only saves bytes on the wire.
 import { allGraphs, readTensor, type Model, type Node, type Tensor } from '@pare/onnx';
-import type { PassReport } from '../passReport';
+import type { Pass, PassReport, PassResult } from '../passReport';
 
 export interface ShareConstantsOptions {
   /** Only tensors up to this many bytes of data are compared (default 256): duplicates are small constants. */
@@ -11,7 +11,7 @@ export interface ShareConstantsOptions {
 }
 
 /** Pure: the model is not changed; changed nodes and the graph are shallow copies, tensors are shared. */
-export function shareConstants(model: Model, options: ShareConstantsOptions = {}): { model: Model; report: PassReport } {
+export function shareConstants(model: Model, options: ShareConstantsOptions = {}): PassResult {
   const maxBytes = options.maxBytes ?? 256;
   const report: PassReport = { pass: 'shareConstants', options: { maxBytes }, tensors: [], skipped: [], notes: [] };
   const graph = model.graph;
@@ -56,3 +56,5 @@ function keyOf(t: Tensor, maxBytes: number): string | undefined {
   if (bytes.byteLength > maxBytes) return undefined;
   return `${t.data_type}|${t.dims.join(',')}|${Array.from(bytes).join(',')}`;
 }
+
+shareConstants satisfies Pass<ShareConstantsOptions>;

@@ -1,6 +1,6 @@
 import { PareError } from '@pare/errors';
 import { allGraphs, constantsToInitializers, readTensor, tensorByteLength, type Model } from '@pare/onnx';
-import type { PassReport, TensorChange } from '../passReport';
+import type { Pass, PassReport, PassResult, TensorChange } from '../passReport';
 import { absValues, applyCut, magnitudeCut } from './magnitudeCut';
 import { nameFilter } from './nameFilter';
 import { withValues } from './tensorEdit';
@@ -26,7 +26,7 @@ export const DEFAULT_MIN_ELEMENTS = 1024;
  * still stored) but compresses far better (gzip, sparse formats) and quantizes with less error.
  * Weights held in Constant nodes are moved to initializers first so they can be pruned.
  */
-export function pruneMagnitude(model: Model, options: MagnitudePruneOptions): { model: Model; report: PassReport } {
+export function pruneMagnitude(model: Model, options: MagnitudePruneOptions): PassResult {
   const opts = checkOptions(options);
   // constantsToInitializers returns a deep copy, which is also what keeps this pass pure.
   const { model: out, report: moved } = constantsToInitializers(model);
@@ -92,7 +92,7 @@ function countZeros(v: Float32Array | Float64Array): number {
 interface CheckedOptions { threshold?: number; sparsity?: number; scope: 'global' | 'per-layer'; minElements: number; exclude: string[] }
 
 function checkOptions(o: MagnitudePruneOptions): CheckedOptions {
-  const bad = (message: string): never => { throw new PareError('prune_invalid_options', message); };
+  const bad = (message: string): never => { throw new PareError('option_invalid', message); };
   if ((o.threshold === undefined) === (o.sparsity === undefined)) bad('Magnitude pruning needs exactly one of `threshold` (|w| < t becomes 0) or `sparsity` (fraction 0..1 of weights to zero).');
   if (o.threshold !== undefined && !(Number.isFinite(o.threshold) && o.threshold >= 0)) bad(`threshold must be a finite number ≥ 0; got ${o.threshold}.`);
   if (o.sparsity !== undefined && !(o.sparsity >= 0 && o.sparsity <= 1)) bad(`sparsity must be between 0 and 1; got ${o.sparsity}.`);
@@ -103,3 +103,5 @@ function checkOptions(o: MagnitudePruneOptions): CheckedOptions {
   if (!(Number.isInteger(minElements) && minElements >= 0)) bad(`minElements must be a whole number ≥ 0; got ${minElements}.`);
   return { threshold: o.threshold, sparsity: o.sparsity, scope, minElements, exclude: [...(o.exclude ?? [])] };
 }
+
+pruneMagnitude satisfies Pass<MagnitudePruneOptions>;

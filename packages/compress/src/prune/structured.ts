@@ -3,7 +3,7 @@ import {
   allGraphs, constantsToInitializers, indexGraph, readTensorAsFloat32, tensorByteLength, topologicalOrder,
   type Graph, type Model, type Node, type Tensor,
 } from '@pare/onnx';
-import type { PassReport } from '../passReport';
+import type { Pass, PassReport, PassResult } from '../passReport';
 import { nameFilter } from './nameFilter';
 import { sliceAxis, sliceNorms } from './tensorEdit';
 import { traceUnitGroup, type UnitGroup } from './unitGroup';
@@ -33,7 +33,7 @@ interface Plan { group: UnitGroup; keep: number[] }
  * smaller and cheaper. Every pattern that cannot be rewritten with certainty is skipped and reported.
  * Only the main graph is rewritten; weights in Constant nodes are moved to initializers first.
  */
-export function pruneStructured(model: Model, options: StructuredPruneOptions): { model: Model; report: PassReport } {
+export function pruneStructured(model: Model, options: StructuredPruneOptions): PassResult {
   const opts = checkOptions(options);
   const { model: out, report: moved } = constantsToInitializers(model);
   const report: PassReport = { pass: 'prune-structured', options: { ...opts }, tensors: [], skipped: [], notes: [] };
@@ -170,11 +170,13 @@ function valueRanks(graph: Graph): Map<string, number> {
 
 function checkOptions(o: StructuredPruneOptions): Required<StructuredPruneOptions> {
   if (!(typeof o.ratio === 'number' && o.ratio >= 0 && o.ratio < 1)) {
-    throw new PareError('prune_invalid_options', `Structured pruning needs a ratio with 0 ≤ ratio < 1 (the fraction of hidden units to remove); got ${o.ratio}.`);
+    throw new PareError('option_invalid', `Structured pruning needs a ratio with 0 ≤ ratio < 1 (the fraction of hidden units to remove); got ${o.ratio}.`);
   }
   const minUnits = o.minUnits ?? 1;
-  if (!(Number.isInteger(minUnits) && minUnits >= 1)) throw new PareError('prune_invalid_options', `minUnits must be a whole number ≥ 1; got ${minUnits}.`);
+  if (!(Number.isInteger(minUnits) && minUnits >= 1)) throw new PareError('option_invalid', `minUnits must be a whole number ≥ 1; got ${minUnits}.`);
   const multipleOf = o.multipleOf ?? 1;
-  if (!(Number.isInteger(multipleOf) && multipleOf >= 1)) throw new PareError('prune_invalid_options', `multipleOf must be a whole number ≥ 1; got ${multipleOf}.`);
+  if (!(Number.isInteger(multipleOf) && multipleOf >= 1)) throw new PareError('option_invalid', `multipleOf must be a whole number ≥ 1; got ${multipleOf}.`);
   return { ratio: o.ratio, exclude: [...(o.exclude ?? [])], minUnits, multipleOf };
 }
+
+pruneStructured satisfies Pass<StructuredPruneOptions>;

@@ -5,12 +5,12 @@
 // before creating the session gives the int8 download size with fp32 speed, at fp32 memory. Web-standard code
 // only, so it can run where the model is loaded (a Worker included).
 import { DataType, indexGraph, makeTensor, outerNamesUsedBySubgraphs, readTensor, readTensorAsFloat32, type Model, type Tensor } from '@pare/onnx';
-import type { PassReport } from '../passReport';
+import type { Pass, PassReport, PassResult } from '../passReport';
 import { intAttr, removeInitializer } from './graphEdit';
 
 const QUANTIZED = new Set<number>([DataType.INT8, DataType.UINT8, DataType.INT32]);
 
-export function dequantizeInitializers(model: Model): { model: Model; report: PassReport } {
+export function dequantizeInitializers(model: Model): PassResult {
   const out = structuredClone(model);
   const graph = out.graph!;
   const report: PassReport = { pass: 'dequantizeInitializers', options: {}, tensors: [], skipped: [], notes: [] };
@@ -57,3 +57,5 @@ function dequantizeTensor(x: Tensor, scale: Float32Array, zp: ArrayLike<number |
   }
   return out;
 }
+
+dequantizeInitializers satisfies Pass<undefined>;

@@ -3,7 +3,7 @@
 // onnxruntime-web's wasm build (bench-results/quantize-forms.md).
 import { PareError } from '@pare/errors';
 import { constantsToInitializers, outerNamesUsedBySubgraphs, type Graph, type Model } from '@pare/onnx';
-import type { PassReport } from '../passReport';
+import type { Pass, PassReport, PassResult } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
 import { dynamicBlocker, rewriteDynamic, type DynamicForm, type RewriteContext } from './dynamicMatMul';
 import { rewriteEmbedding } from './embeddingInt8';
@@ -31,12 +31,12 @@ export interface QuantizeDynamicInt8Options {
 export const DEFAULT_DYNAMIC_FORM: DynamicForm = 'dynamic-quantize-matmul';
 const FORMS: DynamicForm[] = ['matmul-integer', 'dynamic-quantize-matmul', 'weight-only', 'matmul-nbits'];
 
-export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Options = {}): { model: Model; report: PassReport } {
+export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Options = {}): PassResult {
   const perChannel = options.perChannel ?? true;
   const form = options.form ?? DEFAULT_DYNAMIC_FORM;
-  if (!FORMS.includes(form)) throw new PareError('invalid_option', `Unknown form "${form}"; expected one of ${FORMS.join(', ')}.`);
+  if (!FORMS.includes(form)) throw new PareError('option_invalid', `Unknown form "${form}"; expected one of ${FORMS.join(', ')}.`);
   const blockSize = options.blockSize ?? 128;
-  if (!(blockSize >= 16 && (blockSize & (blockSize - 1)) === 0)) throw new PareError('invalid_option', `blockSize must be a power of two ≥ 16; got ${blockSize}.`);
+  if (!(blockSize >= 16 && (blockSize & (blockSize - 1)) === 0)) throw new PareError('option_invalid', `blockSize must be a power of two ≥ 16; got ${blockSize}.`);
   if (form === 'matmul-integer') requireOpset(model, 11, 'DynamicQuantizeLinear + MatMulInteger (form "matmul-integer")');
   if (form === 'weight-only') requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Per-channel DequantizeLinear (form "weight-only")' : 'DequantizeLinear (form "weight-only")');
 
@@ -114,3 +114,5 @@ function dropUnused(model: Model, replaced: Set<string>, report: PassReport): vo
     else removeInitializer(graph, name);
   }
 }
+
+quantizeDynamicInt8 satisfies Pass<QuantizeDynamicInt8Options>;

@@ -4,7 +4,7 @@
 import { PareError } from '@pare/errors';
 import { DataType, indexGraph, makeTensor, readTensorAsFloat32, tensorByteLength, topologicalOrder, type Graph, type Model, type Node } from '@pare/onnx';
 import type { ActivationRanges } from '../calibrate/activationRanges';
-import type { PassReport } from '../passReport';
+import type { Pass, PassReport, PassResult } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
 import { floatAttr, makeNode, NameAllocator, removeInitializer, requireOpset } from './graphEdit';
 import { activationParams, roundHalfEven, type QuantParams, type QuantType } from './quantMath';
@@ -32,13 +32,13 @@ export interface QuantizeStaticInt8Options {
  */
 export const DEFAULT_ACTIVATION_TYPE: QuantType = 'int8';
 
-export function quantizeStaticInt8(model: Model, options: QuantizeStaticInt8Options): { model: Model; report: PassReport } {
+export function quantizeStaticInt8(model: Model, options: QuantizeStaticInt8Options): PassResult {
   if (!options || typeof options.ranges !== 'object' || options.ranges === null) {
-    throw new PareError('invalid_option', 'quantizeStaticInt8 needs `ranges` from calibration (see calibrate()).');
+    throw new PareError('option_invalid', 'quantizeStaticInt8 needs `ranges` from calibration (see calibrate()).');
   }
   const perChannel = options.perChannel ?? true;
   const activationType = options.activationType ?? DEFAULT_ACTIVATION_TYPE;
-  if (activationType !== 'uint8' && activationType !== 'int8') throw new PareError('invalid_option', `activationType must be uint8 or int8; got "${String(activationType)}".`);
+  if (activationType !== 'uint8' && activationType !== 'int8') throw new PareError('option_invalid', `activationType must be uint8 or int8; got "${String(activationType)}".`);
   requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Static int8 with per-channel weights (per-axis DequantizeLinear)' : 'Static int8 (QuantizeLinear/DequantizeLinear)');
 
   const { model: out, graph, report, names } = startQuantization(model, 'quantizeStaticInt8', { perChannel, activationType, exclude: options.exclude ?? [], minElements: options.minElements, rangeCount: Object.keys(options.ranges).length }, { foldBatchNorm: options.foldBatchNorm ?? true });
@@ -134,3 +134,5 @@ function quantizeBias(graph: Graph, t: StaticTarget, x: QuantParams, w: QuantPar
     },
   };
 }
+
+quantizeStaticInt8 satisfies Pass<QuantizeStaticInt8Options>;

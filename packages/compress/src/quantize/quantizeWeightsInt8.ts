@@ -1,7 +1,7 @@
 // Weight-only int8: weights stored int8 behind DequantizeLinear, activations left in fp32. It buys the int8
 // file size without the activation error that costs most fidelity on conv and OCR models (docs/platform.md).
 import { allGraphs, indexGraph, type Model } from '@pare/onnx';
-import type { PassReport } from '../passReport';
+import type { Pass, PassReport, PassResult } from '../passReport';
 import { dequantizedWeight, type Symmetry } from './dequantizedWeight';
 import { prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
 import { rewriteEmbedding } from './embeddingInt8';
@@ -35,7 +35,7 @@ export interface QuantizeWeightsInt8Options {
 const DEFAULT_OPS: WeightOp[] = ['MatMul', 'Gemm', 'Conv', 'ConvTranspose', 'Gather'];
 export const WEIGHT_ONLY_MIN_ELEMENTS = 64;
 
-export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Options = {}): { model: Model; report: PassReport } {
+export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Options = {}): PassResult {
   const perChannel = options.perChannel ?? true;
   const symmetric = options.symmetric ?? 'auto';
   const minElements = options.minElements ?? WEIGHT_ONLY_MIN_ELEMENTS;
@@ -79,3 +79,5 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
   if (note) report.notes.push(note);
   return { model: out, report };
 }
+
+quantizeWeightsInt8 satisfies Pass<QuantizeWeightsInt8Options>;

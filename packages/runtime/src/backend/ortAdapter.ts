@@ -20,7 +20,7 @@ export async function createOrtSession(name: string, ort: OrtModule, modelBytes:
   try {
     session = await ort.InferenceSession.create(modelBytes, options);
   } catch (cause) {
-    throw new PareError('runtime_load_failed', `${name} could not load the model: ${messageOf(cause)}`, { cause });
+    throw new PareError('model_unloadable', `${name} could not load the model: ${messageOf(cause)}`, { cause });
   }
   return wrapSession(name, ort, session);
 }

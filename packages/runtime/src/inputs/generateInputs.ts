@@ -42,7 +42,7 @@ export function generateInputs(inputs: readonly ValueInfo[], options: GenerateIn
   for (let s = 0; s < count; s++) {
     const feeds: Feeds = {};
     for (const input of inputs) {
-      if (!input.type) throw new PareError('inputs_unsupported_type', `Input "${input.name}" is not a tensor; give an inputs file instead.`);
+      if (!input.type) throw new PareError('input_type_unsupported', `Input "${input.name}" is not a tensor; give an inputs file instead.`);
       const dims = resolveShape(input, options);
       const n = dims.reduce((a, b) => a * b, 1);
       feeds[input.name] = hostTensor(input.type, dims, valuesFor(input.type, n, random, options));

@@ -5,7 +5,7 @@ import type { ElementType, HostTensor, TensorData } from '../backend/inferenceBa
 export function hostTensor(type: ElementType, dims: readonly number[], values: ArrayLike<number>): HostTensor {
   const count = dims.reduce((a, b) => a * b, 1);
   if (values.length !== count) {
-    throw new PareError('inputs_invalid', `${values.length} values for dims [${dims.join(', ')}], which hold ${count}.`);
+    throw new PareError('input_invalid', `${values.length} values for dims [${dims.join(', ')}], which hold ${count}.`);
   }
   return { type, dims: [...dims], data: typedArrayFrom(type, values) };
 }
@@ -23,10 +23,10 @@ function typedArrayFrom(type: ElementType, values: ArrayLike<number>): TensorDat
     case 'int64': return BigInt64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v))));
     case 'uint64': return BigUint64Array.from(Array.from(values, (v) => BigInt(Math.trunc(v))));
     case 'float16':
-      throw new PareError('inputs_unsupported_type', 'float16 inputs are not supported yet: give the model float32 inputs.');
+      throw new PareError('input_type_unsupported', 'float16 inputs are not supported yet: give the model float32 inputs.');
     default:
       // A "type" from an inputs file is any string; without this the runtime would get no data at all.
-      throw new PareError('inputs_unsupported_type', `unknown element type "${String(type)}"; use float32, float64, int8, uint8, int16, uint16, int32, uint32, int64, uint64 or bool.`);
+      throw new PareError('input_type_unsupported', `unknown element type "${String(type)}"; use float32, float64, int8, uint8, int16, uint16, int32, uint32, int64, uint64 or bool.`);
   }
 }
 

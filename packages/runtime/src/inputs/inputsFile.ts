@@ -33,26 +33,26 @@ export function parseInputsFile(text: string, inputs: readonly ValueInfo[]): Inp
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new PareError('inputs_invalid', `The inputs file is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new PareError('input_invalid', `The inputs file is not valid JSON: ${(cause as Error).message}`, { cause });
   }
   const parsed = inputsFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new PareError('inputs_invalid', `The inputs file is not in the expected form at "${issue.path.join('.')}": ${issue.message}. Expected { "samples": [ { "<input>": { "dims": [...], "data": [...] } } ], "labels"?: [...] }.`);
+    throw new PareError('input_invalid', `The inputs file is not in the expected form at "${issue.path.join('.')}": ${issue.message}. Expected { "samples": [ { "<input>": { "dims": [...], "data": [...] } } ], "labels"?: [...] }.`);
   }
   const { samples, labels } = parsed.data;
   if (labels && labels.length !== samples.length) {
-    throw new PareError('inputs_invalid', `The inputs file has ${samples.length} samples but ${labels.length} labels; give one label per sample.`);
+    throw new PareError('input_invalid', `The inputs file has ${samples.length} samples but ${labels.length} labels; give one label per sample.`);
   }
   const known = new Map(inputs.map((i) => [i.name, i]));
   const feeds = samples.map((sample, s) => {
     const out: Feeds = {};
     for (const name of Object.keys(sample)) {
-      if (!known.has(name)) throw new PareError('inputs_invalid', `Sample ${s} has input "${name}", which the model does not have (it has ${[...known.keys()].join(', ')}).`);
+      if (!known.has(name)) throw new PareError('input_invalid', `Sample ${s} has input "${name}", which the model does not have (it has ${[...known.keys()].join(', ')}).`);
     }
     for (const input of inputs) {
       const t = sample[input.name];
-      if (!t) throw new PareError('inputs_invalid', `Sample ${s} lacks input "${input.name}".`);
+      if (!t) throw new PareError('input_invalid', `Sample ${s} lacks input "${input.name}".`);
       out[input.name] = checkedTensor(t, input, s);
     }
     return out;
@@ -63,18 +63,18 @@ export function parseInputsFile(text: string, inputs: readonly ValueInfo[]): Inp
 function checkedTensor(t: z.infer<typeof tensorJson>, input: ValueInfo, s: number): HostTensor {
   const where = `Sample ${s}, input "${input.name}"`;
   if (input.shape.length > 0 && t.dims.length !== input.shape.length) {
-    throw new PareError('inputs_invalid', `${where}: dims [${t.dims}] have rank ${t.dims.length}; the model wants rank ${input.shape.length} ([${input.shape.join(', ')}]).`);
+    throw new PareError('input_invalid', `${where}: dims [${t.dims}] have rank ${t.dims.length}; the model wants rank ${input.shape.length} ([${input.shape.join(', ')}]).`);
   }
   input.shape.forEach((d, axis) => {
     if (typeof d === 'number' && d > 0 && t.dims[axis] !== d) {
-      throw new PareError('inputs_invalid', `${where}: dimension ${axis} is ${t.dims[axis]}; the model fixes it to ${d}.`);
+      throw new PareError('input_invalid', `${where}: dimension ${axis} is ${t.dims[axis]}; the model fixes it to ${d}.`);
     }
   });
   const type = (t.type ?? input.type ?? 'float32') as ElementType;
   try {
     return hostTensor(type, t.dims, t.data);
   } catch (e) {
-    throw new PareError('inputs_invalid', `${where}: ${(e as Error).message}`, { cause: e });
+    throw new PareError('input_invalid', `${where}: ${(e as Error).message}`, { cause: e });
   }
 }
 
