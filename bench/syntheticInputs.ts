@@ -4,7 +4,7 @@
 import { seededRandom, type Feeds, type HostTensor } from '@pare/runtime';
 
 /** A [1, 3, h, w] float32 image: light background, rows of dark word-like bars with slight noise. */
-export function textImage(h: number, w: number, seed: number): HostTensor {
+function textImage(h: number, w: number, seed: number): HostTensor {
   const random = seededRandom(seed);
   const gray = new Float32Array(h * w).fill(0.92);
   const lineHeight = Math.max(8, Math.round(h / (h > 64 ? 8 : 1.6)));

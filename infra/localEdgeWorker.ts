@@ -21,7 +21,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function runWrangler(args: string[]): string {
+function runWrangler(args: string[]): string {
   const result = spawnSync(wrangler, args, { cwd: repoRoot, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`wrangler ${args.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
   return `${result.stdout}\n${result.stderr}`;

@@ -27,7 +27,7 @@ export function findCommittedVariants(modelsDir: string): CommittedVariant[] {
 }
 
 /** Equal integer weights summing to 100 (the first variants take the remainder). */
-export function equalSplit(variants: readonly string[]): Record<string, number> {
+function equalSplit(variants: readonly string[]): Record<string, number> {
   const base = Math.floor(100 / variants.length);
   return Object.fromEntries(variants.map((v, i) => [v, base + (i < 100 % variants.length ? 1 : 0)]));
 }

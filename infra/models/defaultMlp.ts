@@ -18,7 +18,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** input [batch, widths[0]] float32 → Gemm/Relu … → logits [batch, classes]. */
-export function buildMlp(shape: MlpShape = DEFAULT_MLP): Model {
+function buildMlp(shape: MlpShape = DEFAULT_MLP): Model {
   const random = seededRandom(shape.seed);
   const b = new GraphBuilder(shape.name);
   let x = b.input('input', 'float32', ['batch', shape.widths[0]!]);

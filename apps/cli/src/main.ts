@@ -3,7 +3,7 @@ import { isPareError } from '@pare/errors';
 import { commands } from './commands/index';
 
 /** Build the program; each command lives in its own file under commands/ and registers itself. */
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('pare')
     .description('Compress neural-network models and serve them at the edge')
     .version('0.1.0')

@@ -64,7 +64,3 @@ export async function rollbackDeployment(db: PareDb, model: string): Promise<{ f
   await db.update(deployments).set({ rolledBack: true }).where(eq(deployments.id, current.id));
   return { from: toDeployment(current), to: toDeployment(previous) };
 }
-
-export async function deleteDeployments(db: PareDb, model: string): Promise<void> {
-  await db.delete(deployments).where(eq(deployments.model, model));
-}

@@ -67,13 +67,3 @@ export async function recordTailLatencies(db: PareDb, items: readonly TailLatenc
   );
   await db.batch([statements[0]!, ...statements.slice(1)]);
 }
-
-/** Count of stored events for a model (tests and the load benchmark compare it with requests sent). */
-export async function countInferenceEvents(db: PareDb, model?: string): Promise<number> {
-  const row = await db
-    .select({ n: sql<number>`count(*)` })
-    .from(inferenceEvents)
-    .where(model === undefined ? undefined : sql`${inferenceEvents.model} = ${model}`)
-    .get();
-  return row?.n ?? 0;
-}

@@ -21,5 +21,3 @@ export const feedback = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.requestId, t.item] }), index('feedback_model_request_ts').on(t.model, t.requestTs)],
 );
-
-export type FeedbackRow = typeof feedback.$inferSelect;

@@ -7,8 +7,6 @@ export const DataType = {
   FLOAT8E4M3FN: 17, FLOAT8E4M3FNUZ: 18, FLOAT8E5M2: 19, FLOAT8E5M2FNUZ: 20, UINT4: 21, INT4: 22,
   FLOAT4E2M1: 23, FLOAT8E8M0: 24, UINT2: 25, INT2: 26,
 } as const;
-export type DataTypeValue = (typeof DataType)[keyof typeof DataType];
-
 const NAMES = new Map<number, string>(Object.entries(DataType).map(([k, v]) => [v, k.toLowerCase()]));
 
 /** onnxruntime's names for element types (what `Tensor.type` reports). */

@@ -135,7 +135,7 @@ export function halfToFloat(h: number): number {
   return sign * 2 ** (exp - 15) * (1 + frac / 1024);
 }
 
-export function bfloat16ToFloat(b: number): number {
+function bfloat16ToFloat(b: number): number {
   const view = new DataView(new ArrayBuffer(4));
   view.setUint32(0, b << 16);
   return view.getFloat32(0);

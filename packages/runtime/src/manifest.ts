@@ -28,7 +28,7 @@ const tokenizerSpec = z.object({
   continuingPrefix: z.string().default('##'),
 });
 
-export const manifestSchema = z.object({
+const manifestSchema = z.object({
   /** Schema version of this manifest format. */
   format: z.literal(1).default(1),
   model: variantNameSchema,

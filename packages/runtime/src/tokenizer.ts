@@ -13,7 +13,7 @@ import type { TokenizerSpec } from './manifest';
 //   4. prepend `spec.clsToken` when set, truncate to `spec.maxLength`, pad with `spec.padToken` to maxLength.
 
 /** Words longer than this become the unknown token (BERT uses 100 too): it bounds the per-word work. */
-export const MAX_WORD_CHARS = 100;
+const MAX_WORD_CHARS = 100;
 
 const WORD = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
 

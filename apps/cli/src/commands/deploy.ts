@@ -14,7 +14,7 @@ interface DeployFlags extends EdgeFlags {
   weight?: string;
 }
 
-export function parseWeight(text: string | undefined): number | undefined {
+function parseWeight(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 100) throw new PareError('weights_invalid', `--weight must be an integer from 0 to 100, got "${text}".`);

@@ -38,7 +38,7 @@ export function registerJobs(program: Command): void {
     });
 }
 
-export function jobsTable(jobs: JobRecord[]): string {
+function jobsTable(jobs: JobRecord[]): string {
   const table = new Table({ head: ['id', 'type', 'state', 'progress', 'created', 'note'], style: { head: [], border: [] } });
   for (const job of jobs) {
     const note = job.error?.message ?? job.message ?? '';

@@ -4,7 +4,7 @@ import Table from 'cli-table3';
 import { edgeClient, printJson, withEdgeOptions, type EdgeFlags } from '../edge/edgeOptions';
 import type { ModelInfo } from '@pare/clients';
 
-export function modelsTable(models: readonly ModelInfo[]): string {
+function modelsTable(models: readonly ModelInfo[]): string {
   if (models.length === 0) return 'No models deployed yet: `pare deploy <model.onnx> --model <m> --variant <v>`.\n';
   const table = new Table({ head: ['model', 'variant', 'weight', 'status', 'bytes', 'sha256', 'created'] });
   for (const m of models) {

@@ -12,7 +12,7 @@ function ms(value: number | null): string {
   return value === null ? '-' : value < 1 ? value.toFixed(3) : value.toFixed(1);
 }
 
-export function statsTable(stats: ModelStats): string {
+function statsTable(stats: ModelStats): string {
   const table = new Table({ head: ['variant', 'weight', 'status', 'requests', 'errors', 'error rate', 'p50 ms', 'p95 ms', 'p99 ms', 'cpu p50 ms'] });
   for (const v of stats.variants) {
     table.push([v.variant, `${v.weight}%`, v.status, v.count, v.errors, `${(v.errorRate * 100).toFixed(2)}%`, ms(v.p50Ms), ms(v.p95Ms), ms(v.p99Ms), v.cpu ? ms(v.cpu.p50Ms) : '-']);

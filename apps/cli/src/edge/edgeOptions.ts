@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { EdgeClient } from '@pare/clients';
 
-export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8787';
+const DEFAULT_ENDPOINT = 'http://127.0.0.1:8787';
 
 export interface EdgeFlags {
   endpoint?: string;

@@ -7,7 +7,7 @@ import { parseManifest, sha256Hex, textFeeds, type InferenceBackend, type Manife
 import { readTextFile } from '../shared/modelFile';
 import type { EvalDataset } from './datasets';
 
-export const DEFAULT_BATCH_SIZE = 64;
+const DEFAULT_BATCH_SIZE = 64;
 
 /** A manifest that can drive a text evaluation: a tokenizer to encode the texts and labels to name the scores. */
 export type TextManifest = Manifest & { preprocess: NonNullable<Manifest['preprocess']>; postprocess: NonNullable<Manifest['postprocess']> };

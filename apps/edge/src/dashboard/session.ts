@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppContext } from '../env';
 
-export const SESSION_COOKIE = 'pare_dashboard';
+const SESSION_COOKIE = 'pare_dashboard';
 const SESSION_MS = 12 * 3_600_000;
 const encoder = new TextEncoder();
 

@@ -1,7 +1,7 @@
 // Bodies are size-limited before they are read and parsed once, here; a bad body is a 4xx with a message.
 import { PareError } from '@pare/errors';
 
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export function maxBodyBytes(setting: string | undefined): number {
   const n = Number(setting);

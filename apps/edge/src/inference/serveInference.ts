@@ -16,7 +16,7 @@ export interface InferenceResult {
 }
 
 /** The A/B unit: `x-pare-unit`, else the API key, else a random id (such a request is not sticky). */
-export function unitOf(c: Context<AppContext>): string {
+function unitOf(c: Context<AppContext>): string {
   return c.req.header('x-pare-unit') ?? c.req.header('x-api-key') ?? crypto.randomUUID();
 }
 

@@ -30,7 +30,7 @@ function invalid(message: string, field: string): PareError {
 }
 
 /** Deeper nesting than any model's input rank is refused before it is walked (recursion depth). */
-export const MAX_RANK = 32;
+const MAX_RANK = 32;
 
 /** A nested JSON array → its shape and row-major values; ragged arrays are refused. */
 export function flattenNested(value: unknown, name: string): { shape: number[]; data: unknown[] } {
@@ -72,7 +72,7 @@ export function nest(data: readonly JsonScalar[], shape: readonly number[]): unk
 }
 
 /** Check a shape against the declared one: same rank, fixed dimensions equal (strings and -1 are free). */
-export function checkShape(spec: TensorSpec, shape: readonly number[]): void {
+function checkShape(spec: TensorSpec, shape: readonly number[]): void {
   const declared = spec.shape.map((d) => (typeof d === 'number' && d >= 0 ? String(d) : typeof d === 'string' ? d : '?')).join(', ');
   if (shape.length !== spec.shape.length) {
     throw invalid(`Input "${spec.name}" must have rank ${spec.shape.length} (shape [${declared}]), got shape [${shape.join(', ')}].`, spec.name);

@@ -4,7 +4,7 @@ import { PareError } from '@pare/errors';
 import { textFeeds, type InferenceSession, type Manifest } from '@pare/runtime';
 import { fromHostTensor } from './tensorCodec';
 
-export const MAX_TEXTS_PER_REQUEST = 64;
+const MAX_TEXTS_PER_REQUEST = 64;
 
 export interface TextPrediction {
   label: string;

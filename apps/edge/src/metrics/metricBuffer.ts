@@ -5,9 +5,9 @@
 // few milliseconds. A batch that reaches MAX_BATCH is sent at once.
 import type { MetricMessage } from './metricMessage';
 
-export const FLUSH_DELAY_MS = 25;
+const FLUSH_DELAY_MS = 25;
 /** Queues accept at most 100 messages per sendBatch. */
-export const MAX_BATCH = 100;
+const MAX_BATCH = 100;
 
 interface PendingBatch {
   messages: MetricMessage[];
@@ -18,8 +18,8 @@ let pending: PendingBatch | undefined;
 
 /** Attempts per batch and the first back-off: a send that fails (seen locally under load: "Unknown Internal
  * Error (15000)") is tried again inside the same waitUntil rather than dropped. */
-export const SEND_ATTEMPTS = 5;
-export const RETRY_BASE_MS = 20;
+const SEND_ATTEMPTS = 5;
+const RETRY_BASE_MS = 20;
 
 /** The part of a queue binding the sender uses. */
 export interface MetricQueue {

@@ -16,13 +16,13 @@ export const adminRoutes = new Hono<AppContext>();
 adminRoutes.use('*', requireAdminToken);
 
 /** Largest variant upload accepted (model bytes + manifest, multipart): the body, its parsed form and the ORT session must fit in an isolate's 128 MB. */
-export const MAX_VARIANT_UPLOAD_BYTES = 32 * 1024 * 1024;
+const MAX_VARIANT_UPLOAD_BYTES = 32 * 1024 * 1024;
 
 function checkName(kind: 'model' | 'variant', name: string): void {
   if (!VARIANT_NAME.test(name)) throw new PareError('name_invalid', `Invalid ${kind} name "${name}": use 1-64 of a-z 0-9 . _ - starting with a letter or digit.`, { status: 400 });
 }
 
-export function r2KeyOf(model: string, variant: string, file: 'model.onnx' | 'manifest.json'): string {
+function r2KeyOf(model: string, variant: string, file: 'model.onnx' | 'manifest.json'): string {
   return `models/${model}/${variant}/${file}`;
 }
 

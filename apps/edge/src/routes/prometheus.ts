@@ -10,7 +10,7 @@ function label(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-export function renderPrometheus(stats: readonly VariantStats[], window: string): string {
+function renderPrometheus(stats: readonly VariantStats[], window: string): string {
   const lines: string[] = [];
   const family = (name: string, help: string, type: string, rows: Array<[VariantStats, string, number | null]>) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);

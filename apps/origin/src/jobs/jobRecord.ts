@@ -6,7 +6,7 @@ import type { JobRecord, JobState, JobType } from '@pare/clients/wire';
 export { JOB_STATES } from '@pare/clients/wire';
 export type { JobArtifact, JobError, JobLogLine, JobRecord, JobState, JobWithLogs } from '@pare/clients/wire';
 
-export const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
+const TERMINAL_STATES: readonly JobState[] = ['succeeded', 'failed', 'cancelled'];
 
 export function isTerminal(state: JobState): boolean {
   return TERMINAL_STATES.includes(state);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 // Bodies of the edge's admin API (apps/edge/src/routes/admin.ts), as the edge reads and answers them.
 
 /** A model's traffic weights at one version of its deployment history. */
-export const deploymentWire = z.object({
+const deploymentWire = z.object({
   model: z.string(),
   version: z.number(),
   weights: z.record(z.string(), z.number()),

@@ -2,9 +2,9 @@ import { z } from 'zod';
 
 // Bodies of the edge's public read API (apps/edge/src/routes/models.ts and ab.ts).
 
-export const VARIANT_STATUSES = ['healthy', 'unhealthy'] as const;
+const VARIANT_STATUSES = ['healthy', 'unhealthy'] as const;
 
-export const variantInfoWire = z.object({
+const variantInfoWire = z.object({
   name: z.string(),
   sha256: z.string(),
   bytes: z.number(),
@@ -16,7 +16,7 @@ export const variantInfoWire = z.object({
 });
 export type VariantInfo = z.infer<typeof variantInfoWire>;
 
-export const modelInfoWire = z.object({
+const modelInfoWire = z.object({
   name: z.string(),
   task: z.string(),
   deploymentVersion: z.number(),
@@ -30,7 +30,7 @@ export type ModelsResponse = z.infer<typeof modelsResponseWire>;
 
 const percentiles = { p50Ms: z.number().nullable(), p95Ms: z.number().nullable(), p99Ms: z.number().nullable() };
 
-export const variantStatsWire = z.object({
+const variantStatsWire = z.object({
   variant: z.string(),
   weight: z.number(),
   status: z.enum(VARIANT_STATUSES),

@@ -7,21 +7,21 @@ import { JOB_TYPES, jobSpecWire } from './jobSpecWire';
 export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-export const jobArtifactWire = z.object({
+const jobArtifactWire = z.object({
   /** File name inside the job's artifacts folder, also its name in `GET /jobs/:id/artifacts/:name`. */
   name: z.string(),
   bytes: z.number(),
 });
 export type JobArtifact = z.infer<typeof jobArtifactWire>;
 
-export const jobLogLineWire = z.object({
+const jobLogLineWire = z.object({
   at: z.string(),
   level: z.enum(['info', 'warn', 'error']),
   message: z.string(),
 });
 export type JobLogLine = z.infer<typeof jobLogLineWire>;
 
-export const jobErrorWire = z.object({ code: z.string(), message: z.string() });
+const jobErrorWire = z.object({ code: z.string(), message: z.string() });
 export type JobError = z.infer<typeof jobErrorWire>;
 
 export const jobRecordWire = z.object({
@@ -59,7 +59,7 @@ export const jobListWire = z.object({ jobs: z.array(jobRecordWire) });
 export type JobList = z.output<typeof jobListWire>;
 
 /** The `progress` event of `GET /jobs/:id/events`. */
-export const jobProgressEventWire = z.object({
+const jobProgressEventWire = z.object({
   id: z.string(),
   state: z.enum(JOB_STATES),
   progress: z.number(),

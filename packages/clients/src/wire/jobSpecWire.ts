@@ -87,7 +87,7 @@ export const compressSpecWire = z
   })
   .strict();
 
-export const publishTargetWire = z
+const publishTargetWire = z
   .object({
     /** Base URL of the edge worker, e.g. https://pare.example.workers.dev */
     edge: z.url(),
@@ -143,7 +143,7 @@ export function distillSpecWireWith(compressedVariant: typeof compressedVariantW
     .strict();
 }
 
-export const distillSpecWire = distillSpecWireWith(compressedVariantWire);
+const distillSpecWire = distillSpecWireWith(compressedVariantWire);
 
 export const jobSpecWire = z.discriminatedUnion('type', [batchInferSpecWire, evaluateSpecWire, compressSpecWire, distillSpecWire]);
 

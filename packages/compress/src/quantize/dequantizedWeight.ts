@@ -24,8 +24,8 @@ export interface QuantizedTensor {
  *   bytes (one per channel, plus a tensor) that buy next to nothing.
  */
 export type Symmetry = boolean | 'auto';
-export const AUTO_SPARSE_FRACTION = 0.2;
-export const AUTO_ASYMMETRIC_GAIN = 0.8;
+const AUTO_SPARSE_FRACTION = 0.2;
+const AUTO_ASYMMETRIC_GAIN = 0.8;
 
 /** Quantize a float tensor's values into new int8 initializers (the caller wires them in). */
 export function quantizeTensor(

@@ -16,7 +16,7 @@ export interface NBitsOptions {
 }
 
 /** Quantize W [K, N] (MatMul layout) into MatMulNBits' [N, blocks, blockSize] uint8 layout with per-block scales. */
-export function packNBits(w: Float32Array, K: number, N: number, blockSize: number): { packed: Uint8Array; scales: Float32Array; restored: Float32Array } {
+function packNBits(w: Float32Array, K: number, N: number, blockSize: number): { packed: Uint8Array; scales: Float32Array; restored: Float32Array } {
   const blocks = Math.ceil(K / blockSize);
   const packed = new Uint8Array(N * blocks * blockSize).fill(128); // padding past K dequantizes to 0
   const scales = new Float32Array(N * blocks);

@@ -13,7 +13,7 @@ export interface QuantParams {
   axis?: number;
 }
 
-export const RANGE: Record<QuantType, { min: number; max: number }> = {
+const RANGE: Record<QuantType, { min: number; max: number }> = {
   int8: { min: -128, max: 127 },
   uint8: { min: 0, max: 255 },
 };

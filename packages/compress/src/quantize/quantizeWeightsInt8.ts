@@ -33,7 +33,7 @@ export interface QuantizeWeightsInt8Options {
 }
 
 const DEFAULT_OPS: WeightOp[] = ['MatMul', 'Gemm', 'Conv', 'ConvTranspose', 'Gather'];
-export const WEIGHT_ONLY_MIN_ELEMENTS = 64;
+const WEIGHT_ONLY_MIN_ELEMENTS = 64;
 
 export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Options = {}): PassResult {
   const perChannel = options.perChannel ?? true;

@@ -6,13 +6,13 @@ import { foldBatchNorm } from './foldBatchNorm';
 import { NameAllocator } from './graphEdit';
 import { findWeightSites, type SiteSelection, type WeightSite } from './weightSites';
 
-export const STATIC_OPS = ['Conv', 'MatMul', 'Gemm'] as const;
+const STATIC_OPS = ['Conv', 'MatMul', 'Gemm'] as const;
 
 /**
  * Small weights stay fp32 by default, as in the other passes. Quantizing them too (minElements: 1) was faster on
  * PP-OCR cls in wasm (1.46x fp32 vs 1.88x) but cost fidelity (cosine 0.968 vs 0.99999): a trade for the caller.
  */
-export const STATIC_MIN_ELEMENTS = 256;
+const STATIC_MIN_ELEMENTS = 256;
 
 export interface StaticTarget {
   node: Node;

@@ -93,8 +93,3 @@ function channelAxisOf(node: Node, op: WeightOp, tensor: Tensor): number | strin
     }
   }
 }
-
-/** Every consumer of each weight: a weight shared with a node the pass does not rewrite must keep its fp32 value available. */
-export function consumersOf(graph: Graph, name: string): Node[] {
-  return indexGraph(graph).consumers.get(name) ?? [];
-}

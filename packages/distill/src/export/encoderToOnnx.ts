@@ -9,7 +9,7 @@ import type { EncoderModel } from '../model/params';
 export const IDS_INPUT = 'input_ids';
 export const MASK_INPUT = 'attention_mask';
 export const LOGITS_OUTPUT = 'logits';
-export const ONNX_OPSET = 17;
+const ONNX_OPSET = 17;
 const FLOAT = 1;
 
 /** Concatenate row-major [D, n_i] matrices along columns into [D, sum n_i]. */

@@ -25,7 +25,3 @@ export function initEncoder(config: EncoderConfig, seed: number): EncoderModel {
   }
   return { config, weights };
 }
-
-export function cloneModel(m: EncoderModel): EncoderModel {
-  return { config: { ...m.config }, weights: Object.fromEntries(Object.entries(m.weights).map(([k, v]) => [k, v.slice()])) };
-}

@@ -18,7 +18,7 @@ export interface WordPieceTrainOptions {
   lowercase?: boolean;
 }
 
-export const SPECIAL_TOKENS = { pad: '[PAD]', unk: '[UNK]', cls: '[CLS]' } as const;
+const SPECIAL_TOKENS = { pad: '[PAD]', unk: '[UNK]', cls: '[CLS]' } as const;
 const PREFIX = '##';
 
 export function trainWordPiece(texts: Iterable<string>, options: WordPieceTrainOptions): TokenizerSpec {

@@ -2,7 +2,7 @@
 // whatever locale data is present.
 
 /** Real minus sign: "−0.2" reads as a negative number, "-0.2" can read as a dash. */
-export const MINUS = '\u2212';
+const MINUS = '\u2212';
 
 /** 1900 → "1,900". */
 export function groupThousands(n: number): string {

@@ -36,7 +36,7 @@ export function histogramTotal(h: LatencyHistogram): number {
  * Lower and upper edge of bucket i. The overflow bucket has no upper edge; it is read as the point at the
  * last bound (a lower bound on those values), which is why the edge's last bound sits far above real latencies.
  */
-export function bucketEdges(bounds: readonly number[], i: number): [number, number] {
+function bucketEdges(bounds: readonly number[], i: number): [number, number] {
   if (i >= bounds.length) return [bounds[bounds.length - 1]!, bounds[bounds.length - 1]!];
   return [i === 0 ? 0 : bounds[i - 1]!, bounds[i]!];
 }

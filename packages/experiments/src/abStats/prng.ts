@@ -16,7 +16,7 @@ export function seededRandom(seed: number): Random {
 }
 
 /** Standard normal draw (Box–Muller). */
-export function normalDraw(random: Random): number {
+function normalDraw(random: Random): number {
   const u = 1 - random();
   const v = random();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);

@@ -20,8 +20,8 @@ export interface GenerateInputsOptions {
 
 /** Size given to a dynamic dimension nobody named: the leading one is the batch (1); others get 64, a
  * size that conv stacks with several stride-2 stages still accept and that keeps runs quick. */
-export const DEFAULT_BATCH = 1;
-export const DEFAULT_DYNAMIC_DIM = 64;
+const DEFAULT_BATCH = 1;
+const DEFAULT_DYNAMIC_DIM = 64;
 
 /** Concrete shape of an input: fixed dims kept, dynamic ones from options or the defaults above. */
 export function resolveShape(input: ValueInfo, options: GenerateInputsOptions = {}): number[] {

@@ -29,11 +29,3 @@ function typedArrayFrom(type: ElementType, values: ArrayLike<number>): TensorDat
       throw new PareError('input_type_unsupported', `unknown element type "${String(type)}"; use float32, float64, int8, uint8, int16, uint16, int32, uint32, int64, uint64 or bool.`);
   }
 }
-
-/** A tensor's values as plain numbers (for metrics and JSON). */
-export function toNumbers(tensor: HostTensor): Float64Array {
-  const out = new Float64Array(tensor.data.length);
-  const data = tensor.data;
-  for (let i = 0; i < out.length; i++) out[i] = Number(data[i]);
-  return out;
-}
