@@ -51,7 +51,7 @@ test("the edge's error body becomes a PareError with its code, message and statu
 
 test('an error page that is not JSON keeps its status and says what answered', async () => {
   server = await startServer((_request, _body, response) => response.writeHead(502).end('<html>bad gateway</html>'));
-  await expect(new EdgeClient({ endpoint: server.url }).listModels()).rejects.toMatchObject({ code: 'http_502', status: 502, message: expect.stringContaining('GET /v1/models answered 502') });
+  await expect(new EdgeClient({ endpoint: server.url }).listModels()).rejects.toMatchObject({ code: 'edge_error', status: 502, message: expect.stringContaining('GET /v1/models answered 502') });
 });
 
 test('an answer that is not JSON, or not the wire shape, is edge_bad_response naming the field', async () => {

@@ -21,7 +21,7 @@ export function originUrl(flag?: string): string {
 /** A client with the token from --origin-token, then PARE_ORIGIN_TOKEN, then (local origin only) .pare/origin.token. */
 export function originClient(flags: OriginFlags): OriginClient {
   const url = originUrl(flags.origin);
-  const token = flags.originToken ?? process.env.PARE_ORIGIN_TOKEN ?? (isLocalUrl(url) ? localOriginToken() : undefined);
+  const token = flags.originToken ?? (process.env.PARE_ORIGIN_TOKEN || undefined) ?? (isLocalUrl(url) ? localOriginToken() : undefined);
   return new OriginClient(url, { token });
 }
 
