@@ -7,9 +7,9 @@ const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/p
 
 export interface PareRun { code: number; stdout: string; stderr: string }
 
-export function runPare(args: string[], options: { cwd?: string } = {}): Promise<PareRun> {
+export function runPare(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<PareRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: { ...process.env, NO_COLOR: '1', ...options.env } });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));

@@ -1,15 +1,27 @@
 import { join, resolve } from 'node:path';
 import type { Hono } from 'hono';
+import { PareError } from '@pare/errors';
+import { checkOriginToken } from './config/originToken';
 import { defaultHandlers } from './handlers/index';
 import { createApp } from './http/app';
 import type { JobHandlers } from './jobs/jobHandler';
 import type { QueueBackend } from './jobs/jobQueue';
 import { JobService } from './jobs/jobService';
+import { canonicalRoot } from './jobs/confineFileRef';
+import { edgeKey, type AdmissionPolicy } from './jobs/admitJob';
 
 // Assembles an origin: picks the backend (BullMQ when a Redis URL is given, SQLite otherwise), the handlers
 // and the HTTP app. server.ts reads the configuration from flags and the environment; tests call this.
 
 export interface OriginConfig {
+  /** The bearer token every job route requires; at least 32 characters. */
+  token: string;
+  /** The edges distill jobs may publish to; with exactly one, publish.edge may be left out. */
+  edgeUrls?: string[];
+  /** Folders job paths must resolve into; default the data dir and the working directory. */
+  dataRoots?: string[];
+  /** Hosts (`name` or `name:port`) that jobs may name http(s) inputs on; default none. */
+  fetchHosts?: string[];
   /** Set to share jobs through Redis + BullMQ; absent for the embedded SQLite backend. */
   redisUrl?: string;
   /** Key prefix in Redis, so several deployments (or test runs) can share one server. */
@@ -34,7 +46,9 @@ export interface Origin {
 }
 
 export async function createOrigin(config: OriginConfig): Promise<Origin> {
+  const token = checkOriginToken(config.token);
   const dataDir = resolve(config.dataDir);
+  const admission = admissionPolicy(config, dataDir);
   // Each backend loads only when chosen: BullMQ is not needed (nor loaded) on a single machine.
   const backend: QueueBackend = config.redisUrl
     ? (await import('./backends/bullmq/index')).createBullmqBackend({
@@ -53,5 +67,19 @@ export async function createOrigin(config: OriginConfig): Promise<Origin> {
     cancelPollMs: config.cancelPollMs,
   });
   await service.start();
-  return { app: createApp(service, { eventsPollMs: config.eventsPollMs }), service, close: () => service.close() };
+  return { app: createApp(service, { token, admission, eventsPollMs: config.eventsPollMs }), service, close: () => service.close() };
+}
+
+function admissionPolicy(config: OriginConfig, dataDir: string): AdmissionPolicy {
+  const edgeUrls = (config.edgeUrls ?? []).map((url) => {
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      throw new PareError('option_invalid', `PARE_EDGE_URLS: "${url}" is not an http(s) URL.`);
+    }
+    return edgeKey(url);
+  });
+  return {
+    edgeUrls,
+    dataRoots: (config.dataRoots ?? [dataDir, process.cwd()]).map(canonicalRoot),
+    fetchHosts: config.fetchHosts ?? [],
+  };
 }

@@ -1,8 +1,16 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isPareError } from '@pare/errors';
+import { checkOriginToken, ensureTokenFile } from './config/originToken';
 import { createOrigin } from './origin';
 import { serveOrigin } from './serveOrigin';
 
 // Starts the origin: `npm run origin -- --port 8788` (or `tsx apps/origin/src/server.ts`). Configuration:
+//   PARE_ORIGIN_TOKEN (required, at least 32 characters: the bearer token of every job route), or
+//   --token-file <file> (read it, or write a new one there with mode 0600; `npm run origin` uses .pare/origin.token),
+//   PARE_EDGE_URLS (comma-separated edges distill jobs may publish to; one: publish.edge may be left out),
+//   PARE_DATA_ROOTS (comma-separated folders job paths must lie in; default the data dir and the working directory),
+//   PARE_FETCH_HOSTS (comma-separated hosts jobs may name http(s) inputs on; default none),
 //   --port / PORT (8788), --host / HOST (127.0.0.1), --data-dir / PARE_ORIGIN_DATA_DIR (.pare/origin),
 //   REDIS_URL (BullMQ backend when set), PARE_REDIS_PREFIX (pare), --no-worker / PARE_ORIGIN_WORKER=0 (API only),
 //   --concurrency / PARE_ORIGIN_CONCURRENCY (1), PARE_BULLMQ_LOCK_MS (30000), PARE_TOKEN (edge admin token for publishing).
@@ -14,6 +22,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string' },
     'no-worker': { type: 'boolean', default: false },
     concurrency: { type: 'string' },
+    'token-file': { type: 'string' },
   },
 });
 
@@ -27,14 +36,19 @@ const worker = !values['no-worker'] && env.PARE_ORIGIN_WORKER !== '0';
 if (!worker && !env.REDIS_URL) {
   console.warn('pare origin: --no-worker without REDIS_URL: jobs are stored in SQLite but no process will run them.');
 }
+const token = originToken();
 const origin = await createOrigin({
+  token,
+  edgeUrls: list(env.PARE_EDGE_URLS),
+  dataRoots: list(env.PARE_DATA_ROOTS),
+  fetchHosts: list(env.PARE_FETCH_HOSTS),
   redisUrl: env.REDIS_URL || undefined,
   redisPrefix: env.PARE_REDIS_PREFIX,
   dataDir: values['data-dir'] ?? env.PARE_ORIGIN_DATA_DIR ?? '.pare/origin',
   worker,
   concurrency,
   lockDurationMs: env.PARE_BULLMQ_LOCK_MS ? Number(env.PARE_BULLMQ_LOCK_MS) : undefined,
-});
+}).catch((error: unknown) => fail(isPareError(error) ? error.message : String(error)));
 
 serveOrigin(origin, {
   port,
@@ -44,6 +58,24 @@ serveOrigin(origin, {
     console.log(`pare origin listening on http://${host}:${actualPort} (${origin.service.backendName} backend, ${worker})`);
   },
 });
+
+/** PARE_ORIGIN_TOKEN, else the --token-file one (made on first run); exits when there is none or it is short. */
+function originToken(): string {
+  try {
+    if (env.PARE_ORIGIN_TOKEN || !values['token-file']) return checkOriginToken(env.PARE_ORIGIN_TOKEN);
+    const file = resolve(values['token-file']);
+    const { token, created } = ensureTokenFile(file);
+    console.log(`pare origin: ${created ? 'wrote a new' : 'using the'} API token in ${file} (mode 0600; the pare CLI reads it for a local origin)`);
+    return checkOriginToken(token);
+  } catch (error) {
+    fail(isPareError(error) ? error.message : String(error));
+  }
+}
+
+/** A comma-separated variable as a list; undefined when unset, so the origin's defaults apply. */
+function list(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(',').map((v) => v.trim()).filter(Boolean);
+}
 
 function fail(message: string): never {
   console.error(`pare origin: ${message}`);

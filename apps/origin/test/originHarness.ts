@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { JobWithLogs } from '../src/jobs/jobRecord';
 import type { OriginConfig } from '../src/origin';
@@ -9,12 +11,39 @@ import type { OriginConfig } from '../src/origin';
 
 export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
 
-export function inProcess(app: Hono): Fetcher {
-  return async (path, init) => app.request(path, init);
+/** The token the test origins run with (an origin refuses tokens under 32 characters). */
+export const TEST_TOKEN = 'test-origin-token-0123456789abcdefghij';
+
+/** Requests to the app in this process, sending `token` (none when null). */
+export function inProcess(app: Hono, token: string | null = TEST_TOKEN): Fetcher {
+  return async (path, init) => app.request(path, withToken(init, token));
 }
 
-export function overHttp(base: string): Fetcher {
-  return (path, init) => fetch(`${base}${path}`, init);
+/** Requests over HTTP, sending `token` (none when null). */
+export function overHttp(base: string, token: string | null = TEST_TOKEN): Fetcher {
+  return (path, init) => fetch(`${base}${path}`, withToken(init, token));
+}
+
+function withToken(init: RequestInit | undefined, token: string | null): RequestInit {
+  const headers = new Headers(init?.headers);
+  if (token !== null) headers.set('authorization', `Bearer ${token}`);
+  return { ...init, headers };
+}
+
+export interface ServedApp {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serve an app on a free local port, as server.ts does. */
+export async function serveApp(app: Hono): Promise<ServedApp> {
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** A response body as loosely-typed JSON, for assertions. */

@@ -68,3 +68,25 @@ test("an error without the origin's error body is origin_error with the status",
   server = await startServer((_request, _body, response) => response.writeHead(503).end());
   await expect(new OriginClient(server.url).cancel('j1')).rejects.toMatchObject({ code: 'origin_error', status: 503, message: 'The origin answered HTTP 503.' });
 });
+
+test('every request, the events stream and artifacts included, carries the bearer token', async () => {
+  const seen: Array<string | undefined> = [];
+  server = await startServer((request, _body, response) => {
+    seen.push(request.headers.authorization);
+    if (request.url === '/jobs/j1/events') response.writeHead(200, { 'content-type': 'text/event-stream' }).end(`event: end\ndata: ${JSON.stringify(job)}\n\n`);
+    else if (request.url === '/jobs/j1/artifacts/a.bin') response.writeHead(200).end('bytes');
+    else if (request.url === '/jobs') json(response, request.method === 'POST' ? 201 : 200, request.method === 'POST' ? job : { jobs: [job] });
+    else json(response, 200, withLogs);
+  });
+  const client = new OriginClient(server.url, { token: 'tok-123' });
+  await client.submit({ type: 'compress', model: 'm.onnx' });
+  await client.list();
+  await client.get('j1');
+  await client.cancel('j1');
+  await client.artifact('j1', 'a.bin');
+  await client.follow('j1', () => {});
+  expect(seen).toEqual(Array(6).fill('Bearer tok-123'));
+  seen.length = 0;
+  await new OriginClient(server.url).list();
+  expect(seen).toEqual([undefined]);
+});

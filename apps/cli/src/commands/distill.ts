@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
-import { OriginClient, type JobSpecInput } from '@pare/clients';
+import type { JobSpecInput } from '@pare/clients';
 import { writeFileAtomic } from '../shared/modelFile';
-import { originUrl } from '../shared/originUrl';
+import { originClient } from '../shared/originClient';
 import { parseFraction, parsePositiveInt } from '../shared/parseArgs';
 import { describeJob, followJob, requireSuccess } from './job';
 
@@ -20,9 +20,10 @@ interface DistillFlags {
   seed?: number;
   limit?: number;
   model?: string;
-  publish?: string;
+  publish?: string | true;
   publishVariant?: string;
   origin?: string;
+  originToken?: string;
   outputDir?: string;
   follow: boolean;
   json?: boolean;
@@ -41,14 +42,15 @@ export function registerDistill(program: Command): void {
     .option('--seed <n>', 'random seed', (v) => parsePositiveInt('--seed', v))
     .option('--limit <n>', 'use only the first n examples of each split (smoke runs)', (v) => parsePositiveInt('--limit', v))
     .option('--model <name>', 'model name in the manifests (default spam)')
-    .option('--publish <edge-url>', 'publish the student to this edge when done (the origin needs PARE_TOKEN)')
+    .option('--publish [edge-url]', "publish the student when done, to this edge (one of the origin's PARE_EDGE_URLS) or, without a URL, to the origin's only edge; the origin needs PARE_TOKEN")
     .option('--publish-variant <name>', 'variant name to publish as (default student)')
     .option('--origin <url>', 'origin service URL (default $PARE_ORIGIN or http://127.0.0.1:8788)')
+    .option('--origin-token <token>', 'origin API token (default $PARE_ORIGIN_TOKEN; for a local origin, .pare/origin.token from `npm run origin`)')
     .option('-o, --output-dir <dir>', 'download the artifacts (student.onnx, manifests, metrics.json…) here when done')
     .option('--no-follow', 'submit and print the job id without waiting')
     .option('--json', 'print one JSON object (the job)')
     .action(async (flags: DistillFlags) => {
-      const client = new OriginClient(originUrl(flags.origin));
+      const client = originClient(flags);
       // The origin checks the spec and names the field at fault.
       const job = await client.submit(distillSpec(flags) as JobSpecInput);
       if (!flags.follow) {
@@ -76,8 +78,12 @@ export function distillSpec(flags: DistillFlags): Record<string, unknown> {
   if (flags.teacherManifest) spec.teacherManifest = localPath(flags.teacherManifest);
   if (flags.student) spec.student = readJsonConfig(flags.student, '--student');
   for (const key of ['temperature', 'alpha', 'seed', 'limit', 'model'] as const) if (flags[key] !== undefined) spec[key] = flags[key];
-  if (flags.publishVariant && !flags.publish) throw new PareError('option_invalid', '--publish-variant needs --publish <edge-url>.');
-  if (flags.publish) spec.publish = { edge: flags.publish, model: flags.model ?? 'spam', variant: flags.publishVariant ?? 'student' };
+  if (flags.publishVariant && !flags.publish) throw new PareError('option_invalid', '--publish-variant needs --publish [edge-url].');
+  if (flags.publish) {
+    // Without a URL the origin publishes to the edge it is configured with, if it has exactly one.
+    const edge = typeof flags.publish === 'string' ? { edge: flags.publish } : {};
+    spec.publish = { ...edge, model: flags.model ?? 'spam', variant: flags.publishVariant ?? 'student' };
+  }
   return spec;
 }
 

@@ -2,13 +2,14 @@
 // bar, `--cancel` cancels it, `--download` saves an artifact.
 import type { Command } from 'commander';
 import { isPareErrorCode, PareError } from '@pare/errors';
-import { OriginClient, type JobRecord, type JobWithLogs } from '@pare/clients';
+import type { OriginClient, JobRecord, JobWithLogs } from '@pare/clients';
 import { writeFileAtomic } from '../shared/modelFile';
-import { originUrl } from '../shared/originUrl';
+import { originClient } from '../shared/originClient';
 import { createProgress } from '../shared/progress';
 
 interface JobFlags {
   origin?: string;
+  originToken?: string;
   follow?: boolean;
   cancel?: boolean;
   logs?: boolean;
@@ -23,6 +24,7 @@ export function registerJob(program: Command): void {
     .description('Show one origin job; --follow waits for it with a progress bar, --cancel cancels it')
     .argument('<id>', 'the job id (from `pare jobs` or the submitting command)')
     .option('--origin <url>', 'origin service URL (default $PARE_ORIGIN or http://127.0.0.1:8788)')
+    .option('--origin-token <token>', 'origin API token (default $PARE_ORIGIN_TOKEN; for a local origin, .pare/origin.token from `npm run origin`)')
     .option('--follow', 'follow the job until it settles; exits non-zero when it fails or is cancelled')
     .option('--cancel', 'cancel the job (queued: at once; running: at its next check)')
     .option('--logs', 'print every log line (default: the last 10)')
@@ -30,7 +32,7 @@ export function registerJob(program: Command): void {
     .option('-o, --output <file>', 'where --download writes')
     .option('--json', 'print one JSON object')
     .action(async (id: string, flags: JobFlags) => {
-      const client = new OriginClient(originUrl(flags.origin));
+      const client = originClient(flags);
       if (flags.cancel) await client.cancel(id);
       if (flags.follow) await followJob(client, id, { json: flags.json ?? false });
       const job = await client.get(id);

@@ -7,17 +7,26 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyFixture } from '../../../origin/test/tinyDataset';
-import { runPare } from '../../test/runPare';
+import { runPare as runPareAs } from '../../test/runPare';
 
 const SERVER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../origin/src/server.ts');
+const TOKEN = 'cli-test-origin-token-0123456789abcdef';
+const EDGE = 'http://127.0.0.1:9';
 let origin: ChildProcess;
 let url: string;
 let dataDir: string;
 const fixture = tinyFixture(20, 5);
 
+/** `pare`, with the origin's token in PARE_ORIGIN_TOKEN unless `env` says otherwise. */
+const runPare = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) =>
+  runPareAs(args, { ...options, env: { PARE_ORIGIN_TOKEN: TOKEN, ...options.env } });
+
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pare-cli-origin-'));
-  origin = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, REDIS_URL: '' } });
+  origin = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, REDIS_URL: '', PARE_ORIGIN_TOKEN: TOKEN, PARE_DATA_ROOTS: fixture.dir, PARE_EDGE_URLS: EDGE },
+  });
   url = await new Promise<string>((resolve, reject) => {
     let out = '';
     origin.stdout!.on('data', (d: Buffer) => {
@@ -38,7 +47,7 @@ afterAll(async () => {
 });
 
 async function submitEvaluate(): Promise<string> {
-  const response = await fetch(`${url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'evaluate', model: fixture.model, data: fixture.data }) });
+  const response = await fetch(`${url}/jobs`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ type: 'evaluate', model: fixture.model, data: fixture.data }) });
   return ((await response.json()) as { id: string }).id;
 }
 
@@ -85,6 +94,31 @@ describe('pare job / jobs', () => {
   });
 });
 
+describe('the origin token', () => {
+  it('comes from --origin-token, PARE_ORIGIN_TOKEN or, for a local origin, .pare/origin.token in the working directory', async () => {
+    const flag = await runPare(['jobs', '--origin', url, '--origin-token', TOKEN], { env: { PARE_ORIGIN_TOKEN: '' } });
+    expect(flag.code, flag.stderr).toBe(0);
+    const checkout = fs.mkdtempSync(path.join(os.tmpdir(), 'pare-cli-checkout-'));
+    try {
+      fs.mkdirSync(path.join(checkout, '.pare'));
+      fs.writeFileSync(path.join(checkout, '.pare', 'origin.token'), `${TOKEN}\n`, { mode: 0o600 });
+      const local = await runPare(['jobs', '--origin', url], { cwd: checkout, env: { PARE_ORIGIN_TOKEN: '' } });
+      expect(local.code, local.stderr).toBe(0);
+    } finally {
+      fs.rmSync(checkout, { recursive: true, force: true });
+    }
+  });
+
+  it('a missing or wrong token is a message and exit 1', async () => {
+    const none = await runPare(['jobs', '--origin', url], { cwd: fixture.dir, env: { PARE_ORIGIN_TOKEN: '' } });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('This origin needs its token');
+    const wrong = await runPare(['job', 'job_nope', '--origin', url, '--origin-token', 'w'.repeat(40)]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('The origin token is wrong');
+  });
+});
+
 describe('pare distill', () => {
   it('submits a distill spec built from the flags (configs inlined, local paths made absolute)', async () => {
     const student = path.join(fixture.dir, 'student.json');
@@ -108,6 +142,17 @@ describe('pare distill', () => {
     expect(r.stderr).toContain(path.join(blocker, 'out'));
     expect(r.stderr).not.toContain('unexpected error');
   }, 120_000);
+
+  it("--publish without a URL publishes to the origin's only edge; another edge is refused", async () => {
+    const r = await runPare(['distill', '--publish', '--limit', '24', '--no-follow', '--json', '--origin', url]);
+    expect(r.code, r.stderr).toBe(0);
+    const job = JSON.parse(r.stdout);
+    expect(job.spec.publish).toEqual({ edge: EDGE, model: 'spam', variant: 'student' });
+    await runPare(['job', job.id, '--cancel', '--origin', url]);
+    const elsewhere = await runPare(['distill', '--publish', 'https://elsewhere.example', '--origin', url]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain('https://elsewhere.example is not an edge this origin publishes to');
+  });
 
   it('refuses a bad spec before anything runs, naming the field', async () => {
     const r = await runPare(['distill', '--publish', 'not-a-url', '--origin', url]);

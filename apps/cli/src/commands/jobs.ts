@@ -2,11 +2,12 @@
 import type { Command } from 'commander';
 import Table from 'cli-table3';
 import { PareError } from '@pare/errors';
-import { OriginClient, type JobRecord } from '@pare/clients';
-import { originUrl } from '../shared/originUrl';
+import type { JobRecord } from '@pare/clients';
+import { originClient } from '../shared/originClient';
 
 interface JobsFlags {
   origin?: string;
+  originToken?: string;
   state?: string;
   type?: string;
   limit: string;
@@ -18,6 +19,7 @@ export function registerJobs(program: Command): void {
     .command('jobs')
     .description('List the jobs of an origin service (distill, batch-infer, evaluate, compress)')
     .option('--origin <url>', 'origin service URL (default $PARE_ORIGIN or http://127.0.0.1:8788)')
+    .option('--origin-token <token>', 'origin API token (default $PARE_ORIGIN_TOKEN; for a local origin, .pare/origin.token from `npm run origin`)')
     .option('--state <state>', 'only jobs in this state: queued | running | succeeded | failed | cancelled')
     .option('--type <type>', 'only jobs of this type: distill | batch-infer | evaluate | compress')
     .option('--limit <n>', 'at most this many jobs', '20')
@@ -25,7 +27,7 @@ export function registerJobs(program: Command): void {
     .action(async (flags: JobsFlags) => {
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new PareError('option_invalid', `--limit must be a positive integer; got "${flags.limit}".`);
-      const jobs = await new OriginClient(originUrl(flags.origin)).list({ state: flags.state, type: flags.type, limit });
+      const jobs = await originClient(flags).list({ state: flags.state, type: flags.type, limit });
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ jobs })}\n`);
         return;

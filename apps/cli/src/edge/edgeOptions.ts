@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { EdgeClient } from '@pare/clients';
+import { isLocalUrl } from '../shared/localUrl';
 
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:8787';
 
@@ -31,8 +32,7 @@ function localDevToken(): string | undefined {
 
 export function edgeClient(flags: EdgeFlags): EdgeClient {
   const endpoint = flags.endpoint ?? process.env.PARE_ENDPOINT ?? DEFAULT_ENDPOINT;
-  const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(endpoint);
-  const token = flags.token ?? process.env.PARE_TOKEN ?? (local ? localDevToken() : undefined);
+  const token = flags.token ?? process.env.PARE_TOKEN ?? (isLocalUrl(endpoint) ? localDevToken() : undefined);
   return new EdgeClient({ endpoint, token });
 }
 

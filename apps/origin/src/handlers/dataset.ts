@@ -65,27 +65,33 @@ async function spamAssassinTest(seed: number): Promise<RawExample[]> {
 async function readManifest(request: DatasetRequest, signal?: AbortSignal): Promise<Manifest> {
   const ref = request.manifest ?? (/^https?:\/\//.test(request.model) ? new URL('manifest.json', request.model).href : join(dirname(request.model), 'manifest.json'));
   const text = new TextDecoder().decode(await readFileRef(ref, 'manifest', signal));
-  return parseManifest(parseJson(text, `manifest ${ref}`));
+  return parseManifest(parseJson(text, 'manifest', ref));
 }
 
 async function readExamples(ref: string, signal?: AbortSignal): Promise<RawExample[]> {
   const text = new TextDecoder().decode(await readFileRef(ref, 'data', signal));
   const raw: Array<{ value: unknown; where: string }> = [];
   if (text.trimStart().startsWith('[')) {
-    (parseJson(text, 'the JSON file') as unknown[]).forEach((value, i) => raw.push({ value, where: `item ${i}` }));
+    (parseJson(text, 'data', ref) as unknown[]).forEach((value, i) => raw.push({ value, where: `item ${i}` }));
   } else {
     text.split('\n').forEach((line, i) => {
-      if (line.trim()) raw.push({ value: parseJson(line, `line ${i + 1}`), where: `line ${i + 1}` });
+      if (line.trim()) raw.push({ value: parseJson(line, 'data', ref, i + 1), where: `line ${i + 1}` });
     });
   }
   return raw.map(({ value, where }) => checkExample(value, where));
 }
 
-function parseJson(text: string, where: string): unknown {
+/**
+ * JSON.parse with an error that names the file and the line only: JSON.parse's own message quotes the text,
+ * which must not come back to the caller (the file could be anything the origin can read).
+ */
+function parseJson(text: string, field: string, ref: string, line?: number): unknown {
   try {
     return JSON.parse(text);
-  } catch (cause) {
-    throw new PareError('dataset_invalid', `data: ${where} is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}).`, { cause });
+  } catch (error) {
+    const position = /at position (\d+)/.exec(error instanceof Error ? error.message : '')?.[1];
+    const at = line ?? (position === undefined ? undefined : text.slice(0, Number(position)).split('\n').length);
+    throw new PareError('dataset_invalid', `${field}: ${ref}${at === undefined ? '' : ` line ${at}`} is not valid JSON.`);
   }
 }
 

@@ -74,6 +74,8 @@ export const distill: JobHandler<DistillSpec> = async (spec, ctx) => {
 
   if (spec.publish) {
     const { edge, model, variant } = spec.publish;
+    // admitJob (../jobs/admitJob.ts) fills it in from the origin's edges before the job is queued.
+    if (!edge) throw new PareError('job_spec_invalid', 'publish.edge is missing: the origin names its edge when the job is submitted.');
     const uploads = [{ variant, bytes: result.student.bytes, manifest: result.manifest }, ...variants];
     const published = [];
     for (const upload of uploads) {

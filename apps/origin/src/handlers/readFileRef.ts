@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { PareError } from '@pare/errors';
 
 // A job names its model and data as a path on the origin machine or an http(s) URL (so that workers on
-// other machines can fetch the same inputs).
+// other machines can fetch the same inputs). Which paths and hosts are allowed was checked at submission
+// (../jobs/admitJob.ts); errors here name the ref, never what the file holds.
 
 export async function readFileRef(ref: string, field: string, signal?: AbortSignal): Promise<Uint8Array> {
   if (/^https?:\/\//.test(ref)) {

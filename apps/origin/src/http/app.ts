@@ -7,29 +7,38 @@ import { PareError } from '@pare/errors';
 import type { JobService } from '../jobs/jobService';
 import { JOB_STATES, type JobState } from '../jobs/jobRecord';
 import { JOB_TYPES, parseJobSpec, type JobType } from '../jobs/jobSpec';
+import { admitJob, type AdmissionPolicy } from '../jobs/admitJob';
 import { errorResponse } from './errorResponse';
 import { jobEventsStream } from './jobEventsStream';
+import { requireToken } from './requireToken';
 
 // The job API. Routes parse and check input, call the service, and return JSON; errors of every route are
-// rendered by errorResponse.
+// rendered by errorResponse. Every route but /healthz needs the origin's token.
 
 export interface AppOptions {
+  /** The bearer token every job route requires (checked by createOrigin). */
+  token: string;
+  /** What a job may read and where it may publish, checked at submission. */
+  admission: AdmissionPolicy;
   /** How often the events stream re-reads a job. */
   eventsPollMs?: number;
 }
 
-export function createApp(service: JobService, options: AppOptions = {}): Hono {
+export function createApp(service: JobService, options: AppOptions): Hono {
   const app = new Hono();
   app.onError(errorResponse);
   app.notFound((c) => errorResponse(new PareError('route_not_found', `No route ${c.req.method} ${c.req.path}.`, { status: 404 }), c));
 
-  app.get('/healthz', (c) => c.json({ ok: true, backend: service.backendName, worker: service.isWorker ? service.workerId : null }));
+  // Open, for load balancers; it says nothing about the backend or the workers.
+  app.get('/healthz', (c) => c.json({ ok: true }));
+  // Registered after /healthz, so it guards every other route, unknown ones included.
+  app.use('*', requireToken(options.token));
 
   app.post('/jobs', bodyLimit({ maxSize: 1024 * 1024 }), async (c) => {
     const body: unknown = await c.req.json().catch(() => {
       throw new PareError('input_invalid', 'The body is not valid JSON; send a job spec such as {"type":"evaluate","model":"…","data":"…"}.', { status: 400 });
     });
-    const job = await service.submit(parseJobSpec(body));
+    const job = await service.submit(admitJob(parseJobSpec(body), options.admission));
     c.header('location', `/jobs/${job.id}`);
     return c.json(job, 201);
   });

@@ -6,6 +6,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { OriginClient, type JobEvent } from '@pare/clients';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createOrigin, type Origin } from '../origin';
+import { TEST_TOKEN } from '../../test/originHarness';
 import { sleepyHandler } from '../../test/sleepyHandler';
 import { tinyFixture } from '../../test/tinyDataset';
 
@@ -20,11 +21,11 @@ let client: OriginClient;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pare-origin-client-'));
-  origin = await createOrigin({ dataDir, cancelPollMs: 50, eventsPollMs: 50, handlers: { compress: sleepyHandler(600, 6) } });
+  origin = await createOrigin({ token: TEST_TOKEN, dataDir, dataRoots: [fixture.dir, process.cwd()], cancelPollMs: 50, eventsPollMs: 50, handlers: { compress: sleepyHandler(600, 6) } });
   server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: origin.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
-  client = new OriginClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  client = new OriginClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { token: TEST_TOKEN });
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createOrigin, type Origin, type OriginConfig } from '../origin';
 import { deleteKeys, redisForTests, REDIS_MISSING_MESSAGE } from '../../test/redisForTests';
-import { inProcess, readJson, settled, startOriginProcess, submit, waitForJob, getJob, type Fetcher } from '../../test/originHarness';
+import { inProcess, readJson, settled, startOriginProcess, submit, waitForJob, getJob, TEST_TOKEN, type Fetcher } from '../../test/originHarness';
 import { sleepyHandler } from '../../test/sleepyHandler';
 import { tinyFixture } from '../../test/tinyDataset';
 
@@ -28,7 +28,7 @@ if (redis) {
 
 describe.runIf(redis)('several origin workers on one Redis', () => {
   test('share the queue: jobs submitted to one origin run on both', async () => {
-    const config: OriginConfig = { dataDir: mkdtempSync(join(tmpdir(), 'pare-origin-pair-')), redisUrl: redis!.url, redisPrefix: `pare-test-${randomUUID().slice(0, 8)}` };
+    const config: OriginConfig = { token: TEST_TOKEN, dataDir: mkdtempSync(join(tmpdir(), 'pare-origin-pair-')), redisUrl: redis!.url, redisPrefix: `pare-test-${randomUUID().slice(0, 8)}` };
     const a = await createOrigin({ ...config, handlers: { compress: sleepyHandler(400, 4) } });
     const b = await createOrigin({ ...config, worker: true, handlers: { compress: sleepyHandler(400, 4) } });
     try {
@@ -58,7 +58,7 @@ describe.each(backends)('job lifecycle on $name', (backend) => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), `pare-origin-${backend.name}-`));
-    config = { dataDir, cancelPollMs: 50, eventsPollMs: 50, ...backend.config(dataDir) };
+    config = { token: TEST_TOKEN, dataDir, dataRoots: [dataDir, fixture.dir, process.cwd()], cancelPollMs: 50, eventsPollMs: 50, ...backend.config(dataDir) };
     origin = await createOrigin({ ...config, handlers: { compress: sleepyHandler(1500) } });
     api = inProcess(origin.app);
   });
@@ -176,7 +176,7 @@ describe.each(backends)('job lifecycle on $name', (backend) => {
 
   test('a stopped origin (SIGTERM) puts its running job back on the queue without spending an attempt', async () => {
     const restartDir = mkdtempSync(join(tmpdir(), `pare-origin-stop-${backend.name}-`));
-    const childConfig = { dataDir: restartDir, cancelPollMs: 50, ...backend.config(restartDir), sleepMs: 1500 };
+    const childConfig = { token: TEST_TOKEN, dataDir: restartDir, cancelPollMs: 50, ...backend.config(restartDir), sleepMs: 1500 };
     const first = await startOriginProcess(childConfig);
     let second: Awaited<ReturnType<typeof startOriginProcess>> | undefined;
     try {
@@ -199,7 +199,7 @@ describe.each(backends)('job lifecycle on $name', (backend) => {
   test('a job survives a killed origin: the running job is retried, the queued one runs after the restart', async () => {
     // A separate store, so the in-process origin above does not take the jobs.
     const restartDir = mkdtempSync(join(tmpdir(), `pare-origin-restart-${backend.name}-`));
-    const childConfig = { dataDir: restartDir, cancelPollMs: 50, ...backend.config(restartDir), sleepMs: 1500 };
+    const childConfig = { token: TEST_TOKEN, dataDir: restartDir, cancelPollMs: 50, ...backend.config(restartDir), sleepMs: 1500 };
     const first = await startOriginProcess(childConfig);
     let second: Awaited<ReturnType<typeof startOriginProcess>> | undefined;
     try {

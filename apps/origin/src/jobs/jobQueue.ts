@@ -14,7 +14,7 @@ export interface JobQueue {
 }
 
 export interface QueueBackend {
-  /** `sqlite` or `bullmq`, shown by `GET /healthz`. */
+  /** `sqlite` or `bullmq`, shown in the origin's startup line. */
   name: string;
   store: JobStore;
   queue: JobQueue;

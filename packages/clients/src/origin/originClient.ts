@@ -7,8 +7,8 @@ import type { JobSpecInput, JobType } from '../wire/jobSpecWire';
 import { readJobEvents } from './jobEventStream';
 
 // Client of the origin's job API (apps/origin/src/http/app.ts): submit, list, get, cancel, follow the events
-// stream, download artifacts. Errors from the origin come back as PareError with the origin's code and
-// message; an answer that is not the wire's shape is `origin_protocol`.
+// stream, download artifacts. Every request carries the origin's bearer token. Errors from the origin come
+// back as PareError with the origin's code and message; an answer that is not the wire's shape is `origin_protocol`.
 
 export const DEFAULT_ORIGIN = 'http://127.0.0.1:8788';
 
@@ -20,11 +20,18 @@ export interface JobListFilter {
 
 const segment = encodeURIComponent;
 
+export interface OriginClientOptions {
+  /** The origin's API token (its PARE_ORIGIN_TOKEN), sent as `Authorization: Bearer <token>`. */
+  token?: string;
+}
+
 export class OriginClient {
   readonly base: string;
+  private readonly token: string | undefined;
 
-  constructor(base: string) {
+  constructor(base: string, options: OriginClientOptions = {}) {
     this.base = base.replace(/\/+$/, '');
+    this.token = options.token;
   }
 
   /** POST /jobs; the origin checks the spec and answers 400 `invalid_job_spec` naming the field at fault. */
@@ -82,7 +89,9 @@ export class OriginClient {
   private async fetch(path: string, init?: RequestInit): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(`${this.base}${path}`, init);
+      const headers = new Headers(init?.headers);
+      if (this.token) headers.set('authorization', `Bearer ${this.token}`);
+      response = await fetch(`${this.base}${path}`, { ...init, headers });
     } catch (cause) {
       throw new PareError('origin_unreachable', `Cannot reach the origin at ${this.base} (${fetchFailure(cause)}). Start it with \`npm run origin\` or pass --origin <url>.`, { cause });
     }

@@ -13,7 +13,10 @@ export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'webgpu'] as const;
 const variantName = z.string().regex(VARIANT_NAME, 'must be a lower-case variant name');
 const modelName = z.string().regex(VARIANT_NAME, 'must be a lower-case model name');
 
-/** A file on the origin machine (absolute or relative to the origin's working directory) or an http(s) URL. */
+/**
+ * A file on the origin machine (absolute or relative to the origin's working directory) inside its data roots,
+ * or an http(s) URL on a host the origin fetches from.
+ */
 const fileRef = z.string().min(1, 'must name a file path or an http(s) URL');
 
 const inferenceOptions = {
@@ -89,8 +92,11 @@ export const compressSpecWire = z
 
 const publishTargetWire = z
   .object({
-    /** Base URL of the edge worker, e.g. https://pare.example.workers.dev */
-    edge: z.url(),
+    /**
+     * Base URL of the edge worker, e.g. https://pare.example.workers.dev. It must be one of the origin's
+     * configured edges (PARE_EDGE_URLS); when the origin has exactly one, it may be left out.
+     */
+    edge: z.url().optional(),
     model: modelName,
     variant: variantName,
   })

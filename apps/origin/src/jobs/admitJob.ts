@@ -1,0 +1,57 @@
+import { PareError } from '@pare/errors';
+import { confineFileRef, type FileRefPolicy } from './confineFileRef';
+import type { JobSpec } from './jobSpec';
+
+// The checks a parsed job spec passes before it is queued that depend on the origin's configuration: every
+// file it names is confined (./confineFileRef.ts), and a distill job publishes only to a configured edge, since
+// the origin sends the edge's admin token to that URL.
+
+export interface AdmissionPolicy extends FileRefPolicy {
+  /** The edges a distill job may publish to, normalised by edgeKey. */
+  edgeUrls: string[];
+}
+
+/** An edge URL as the allow-list compares it: parsed, without a trailing slash. */
+export function edgeKey(url: string): string {
+  return new URL(url).href.replace(/\/+$/, '');
+}
+
+/** The spec to queue (publish.edge filled in when the origin has a single edge), or a 400. */
+export function admitJob(spec: JobSpec, policy: AdmissionPolicy): JobSpec {
+  const confine = (ref: string | undefined, field: string): void => {
+    if (ref !== undefined) confineFileRef(ref, field, policy);
+  };
+  switch (spec.type) {
+    case 'batch-infer':
+    case 'evaluate':
+      confine(spec.model, 'model');
+      if (spec.data !== 'spam-assassin') confine(spec.data, 'data');
+      confine(spec.manifest, 'manifest');
+      return spec;
+    case 'compress':
+      confine(spec.model, 'model');
+      confine(spec.calibration, 'calibration');
+      return spec;
+    case 'distill':
+      if (typeof spec.teacher === 'string' && spec.teacher !== 'train') confine(spec.teacher, 'teacher');
+      confine(spec.teacherManifest, 'teacherManifest');
+      return spec.publish ? { ...spec, publish: { ...spec.publish, edge: publishEdge(spec.publish.edge, policy.edgeUrls) } } : spec;
+  }
+}
+
+function publishEdge(edge: string | undefined, allowed: string[]): string {
+  const listed = allowed.length ? `it publishes to ${allowed.join(', ')}` : 'it publishes to no edge (PARE_EDGE_URLS is empty)';
+  if (edge === undefined) {
+    if (allowed.length === 1) return allowed[0]!;
+    throw invalidEdge(`missing; this origin cannot choose: ${listed}`);
+  }
+  if (!allowed.includes(edgeKey(edge))) throw invalidEdge(`${edge} is not an edge this origin publishes to: ${listed}`);
+  return edgeKey(edge);
+}
+
+function invalidEdge(why: string): PareError {
+  return new PareError('job_spec_invalid', `Invalid job spec: publish.edge: ${why}.`, {
+    status: 400,
+    details: { field: 'publish.edge', issues: [{ field: 'publish.edge', message: why }] },
+  });
+}
