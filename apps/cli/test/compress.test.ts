@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { nodeBackend } from '@pare/runtime/node';
+import { nodeBackend, nodeInt8ProductsSaturate } from '@pare/runtime/node';
+import { INT8_SATURATION_NOTE } from '../src/eval/int8FidelityNote';
 import { realModels } from '../../../packages/onnx/test/fixtures';
 import { runPare } from './runPare';
 
@@ -31,13 +32,14 @@ describe('pare compress on real models', () => {
     expect(JSON.parse(fs.readFileSync(manifest, 'utf8'))).toMatchObject({ model: 'hello_deepa', variant: 'sparsity-50-int8-dynamic', bytes: report.after.bytes });
   });
 
-  it('quantizes a conv model statically (QDQ) and prints a table', async () => {
+  it('quantizes a conv model statically (QDQ) and prints a table, with a note where this CPU saturates int8', async () => {
     const out = path.join(dir, 'cls.onnx');
     const r = await runPare(['compress', realModels.ocrCls, '-o', out, '--quantize', 'int8-static', '--dim', 'p2o.DynamicDimension.0=1']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/int8-static/);
     expect(r.stdout).toMatch(/quantize-int8-static/);
     expect(r.stdout).toMatch(/onnxruntime-web \(wasm\)/);
+    expect(r.stdout.includes(INT8_SATURATION_NOTE)).toBe(await nodeInt8ProductsSaturate());
     expect(fs.statSync(out).size).toBeLessThan(fs.statSync(realModels.ocrCls).size * 0.5);
   });
 

@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatInputsFile, generateInputs } from '@pare/runtime';
 import { realModels } from '../../../packages/onnx/test/fixtures';
+import { nodeInt8ProductsSaturate } from '@pare/runtime/node';
+import { INT8_SATURATION_NOTE } from '../src/eval/int8FidelityNote';
 import { runPare } from './runPare';
 
 let dir: string;
@@ -23,6 +25,17 @@ describe('pare eval', () => {
     expect(r.stdout).toMatch(/inputs: generated \(seed 42, 4 samples, \[1×25×96\]\)/);
     expect(r.stdout).toMatch(/cosine mean/);
     expect(r.stdout).toMatch(/onnxruntime-node .* onnxruntime-web \(wasm\)/);
+    // Weight-only int8 dequantizes to fp32 products, which no CPU saturates.
+    expect(r.stdout).not.toContain(INT8_SATURATION_NOTE);
+  });
+
+  it('notes under the table, for a model with u8 × s8 products, where this CPU saturates them', async () => {
+    const dynamic = path.join(dir, 'ww-dynamic.onnx');
+    const c = await runPare(['compress', realModels.wakeWord, '-o', dynamic, '--quantize', 'int8-dynamic', '--no-eval', '--json']);
+    expect(c.code, c.stderr).toBe(0);
+    const r = await runPare(['eval', dynamic, '--reference', realModels.wakeWord]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.includes(`\n${INT8_SATURATION_NOTE}\n`)).toBe(await nodeInt8ProductsSaturate());
   });
 
   it('reads an inputs file and reports JSON', async () => {

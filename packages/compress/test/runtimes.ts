@@ -1,7 +1,7 @@
 // Test and benchmark helper: run a model in onnxruntime-node and in onnxruntime-web's wasm build (one thread,
 // as at the edge) through @pare/runtime's backends, and compare outputs. Not exported from the package.
 import { seededRandom, type Feeds, type HostTensor, type InferenceBackend, type InferenceSession } from '@pare/runtime';
-import { createNodeBackend } from '@pare/runtime/node';
+import { createNodeBackend, nodeInt8ProductsSaturate } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
 import type { FloatOutput } from '../src/calibrate/calibrate';
 
@@ -13,6 +13,15 @@ export const backends: Record<Runtime, InferenceBackend> = {
   node: createNodeBackend({ executionProvider: 'cpu', intraOpNumThreads: 1 }),
   web: webNodeBackend,
 };
+
+/**
+ * The floor for onnxruntime-node's fidelity on a model with u8 × s8 integer products: `strict`, unless this
+ * CPU saturates those products (x86 without VNNI; packages/runtime/src/backend/int8ProductsSaturate.ts).
+ * onnxruntime-web's wasm never does, so its floors stay strict everywhere.
+ */
+export async function nodeInt8Floor(strict: number, saturating: number): Promise<number> {
+  return (await nodeInt8ProductsSaturate()) ? saturating : strict;
+}
 
 export function createSession(runtime: Runtime, bytes: Uint8Array): Promise<InferenceSession> {
   return backends[runtime].createSession(bytes);

@@ -1,18 +1,21 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { maxAbsError } from '@pare/compress';
 import { decodeModel } from '@pare/onnx';
 import { gzipSize, parseManifest, sha256Hex } from '@pare/runtime';
+import { nodeInt8ProductsSaturate } from '@pare/runtime/node';
 import { describe, expect, it } from 'vitest';
 import { encodeExamples } from '../src/data/encode';
 import { loadSpamAssassin } from '../src/data/spamAssassin';
-import { classifierMetrics } from '../src/train/metrics';
+import { argmaxRows, classifierMetrics } from '../src/train/metrics';
 import { onnxLogits } from '../src/export/onnxLogits';
 import { compressStudent } from './compressVariants';
 
 // The committed default model (infra/models/spam, written by `npm run models`) is what its manifests say:
 // the bytes hash to the manifest's sha256, the edge tokenizer on the manifest's vocabulary reproduces the test
-// accuracy, and onnxruntime-web agrees with onnxruntime-node on every test email.
+// accuracy, and onnxruntime-web agrees with onnxruntime-node on every test email (or, on a CPU where
+// onnxruntime-node saturates u8 × s8 products, each stays close to the fp32 student and predicts as it does).
 
 const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../../infra/models/spam');
 const variants = ['teacher', 'student', 'student-int8', 'student-p50-int8'];
@@ -45,19 +48,28 @@ describe.skipIf(!existsSync(join(dir, 'student', 'manifest.json')))('committed d
     }
   });
 
-  it('reproduces the manifest accuracy from the manifest tokenizer, identically in node and web runtimes', async () => {
+  it('reproduces the manifest accuracy from the manifest tokenizer, identically in node and web runtimes (near fp32 in each where node saturates int8)', async () => {
     const { manifest } = load('student');
     const data = loadSpamAssassin({ seed: manifest.provenance.seed });
     expect(data.checksum).toBe(manifest.provenance.datasetChecksum);
     const test = encodeExamples(manifest.preprocess!.tokenizer, data.test);
+    const saturates = await nodeInt8ProductsSaturate();
+    let fp32: Float32Array | undefined;
     for (const v of ['student', 'student-int8']) {
       const m = load(v);
       const node = await onnxLogits(m.bytes, test, names, 2);
       const web = await onnxLogits(m.bytes, test, names, 2, 256, 'web');
       expect(classifierMetrics(node, test).accuracy).toBeCloseTo(m.manifest.metrics.accuracy!, 9);
-      let diff = 0;
-      for (let i = 0; i < node.length; i++) diff = Math.max(diff, Math.abs(node[i]! - web[i]!));
-      expect(diff).toBeLessThan(1e-4);
+      if (v === 'student-int8' && saturates) {
+        // Measured on such a CPU: max |Δlogit| vs fp32 0.107 in node, 0.017 in wasm (logits up to 2.9); same argmax.
+        expect(maxAbsError(node, fp32!)).toBeLessThan(0.2);
+        expect(maxAbsError(web, fp32!)).toBeLessThan(0.03);
+        expect(argmaxRows(node, 2)).toEqual(argmaxRows(fp32!, 2));
+        expect(argmaxRows(web, 2)).toEqual(argmaxRows(fp32!, 2));
+      } else {
+        expect(maxAbsError(node, web)).toBeLessThan(1e-4);
+      }
+      fp32 ??= node;
     }
   }, 60_000);
 });

@@ -16,6 +16,7 @@ import { createProgress, type Progress } from '../shared/progress';
 import { parseByteSize, parseDim, parseFraction, parseList, parseNonNegative } from '../shared/parseArgs';
 import { sparsityOf, stepSummary, type CompressReport } from '../compress/compressReport';
 import { compressTable } from '../compress/compressTable';
+import { int8FidelityNote } from '../eval/int8FidelityNote';
 import { writeManifest } from '../compress/manifestSummary';
 import { findSourceManifest } from '../compress/sourceManifest';
 
@@ -60,12 +61,12 @@ export function registerCompress(program: Command): void {
     .option('--source-manifest <file>', 'with --manifest: the input model\'s manifest, whose task, tokenizer, labels and provenance carry over (default: manifest.json beside the input, if any)')
     .option('--json', 'print one JSON object')
     .action(async (input: string, flags: CompressFlags) => {
-      const report = await runCompress(input, flags);
-      process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${compressTable(report)}\n`);
+      const { report, fidelityNote } = await runCompress(input, flags);
+      process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${compressTable(report, fidelityNote)}\n`);
     });
 }
 
-async function runCompress(input: string, flags: CompressFlags): Promise<CompressReport> {
+async function runCompress(input: string, flags: CompressFlags): Promise<{ report: CompressReport; fidelityNote?: string }> {
   const options = checkFlags(flags);
   const started = performance.now();
   await checkOutputPath(flags.output);
@@ -118,7 +119,7 @@ async function runCompress(input: string, flags: CompressFlags): Promise<Compres
   }
   report.totalMs = Math.round(performance.now() - started);
   if (flags.manifest) await writeManifest(flags.manifest, { input, sourceBytes: source.bytes, sourceManifest, bytes, model, report });
-  return report;
+  return { report, fidelityNote: report.fidelity && (await int8FidelityNote(model, report.fidelity)) };
 }
 
 /** Turn flags into pipeline options; commander has already parsed numbers, this checks their combinations. */

@@ -13,6 +13,7 @@ import { loadSamples } from '../shared/samples';
 import { createProgress } from '../shared/progress';
 import { parseDim, parsePositiveInt } from '../shared/parseArgs';
 import { fidelityTable } from '../eval/fidelityTable';
+import { int8FidelityNote } from '../eval/int8FidelityNote';
 import { checkDatasetName, DATASET_NAMES, loadEvalDataset, SPLITS, type SplitName } from '../eval/datasets';
 import { evaluateOnDataset, manifestWarnings, readTextManifest } from '../eval/evaluateOnDataset';
 import { datasetTables } from '../eval/datasetTables';
@@ -81,7 +82,7 @@ async function evalAgainstReference(file: string, referenceFile: string, flags: 
     process.stdout.write(`${JSON.stringify({ model: file, reference: referenceFile, inputs: samples.source, ...report })}\n`);
     return;
   }
-  process.stdout.write(`${file} vs ${referenceFile}\ninputs: ${samples.source}\n${fidelityTable(report)}\n`);
+  process.stdout.write(`${file} vs ${referenceFile}\ninputs: ${samples.source}\n${fidelityTable(report, await int8FidelityNote(candidate.model, report))}\n`);
 }
 
 async function evalOnData(file: string, data: string, flags: EvalFlags): Promise<void> {

@@ -4,7 +4,8 @@ import { formatBytes } from '@pare/compress';
 import { PLAIN, fidelityTable } from '../eval/fidelityTable';
 import type { CompressReport } from './compressReport';
 
-export function compressTable(r: CompressReport): string {
+/** `fidelityNote` goes under the fidelity table (int8FidelityNote). */
+export function compressTable(r: CompressReport, fidelityNote?: string): string {
   const out: string[] = [`${r.input} → ${r.output}  (${r.configuration})`];
   if (r.calibration) out.push(`calibration: ${r.calibration}`);
   const sizes = new Table({ head: ['', 'before', 'after', 'after ÷ input raw'], style: PLAIN });
@@ -23,6 +24,6 @@ export function compressTable(r: CompressReport): string {
   for (const s of r.steps) steps.push([s.step, `${s.ms.toFixed(0)} ms`, s.tensors ?? '', s.skipped ?? '']);
   steps.push(['total, with evaluation', `${r.totalMs.toFixed(0)} ms`, '', '']);
   out.push(steps.toString());
-  if (r.fidelity) out.push(`fidelity to the input (inputs: ${r.fidelity.inputs})`, fidelityTable(r.fidelity));
+  if (r.fidelity) out.push(`fidelity to the input (inputs: ${r.fidelity.inputs})`, fidelityTable(r.fidelity, fidelityNote));
   return out.join('\n');
 }

@@ -6,7 +6,8 @@ export const PLAIN = { head: [], border: [] };
 const num = (v: number, digits = 4) => (!Number.isFinite(v) ? String(v) : v !== 0 && Math.abs(v) < 0.01 ? v.toExponential(2) : v.toFixed(digits));
 const ms = (v: number) => `${v.toFixed(2)} ms`;
 
-export function fidelityTable(report: FidelityReport): string {
+/** `note`, when given, is printed on its own line under the table. */
+export function fidelityTable(report: FidelityReport, note?: string): string {
   const table = new Table({ head: ['', ...report.backends.map((b) => b.backend)], style: PLAIN });
   const row = (label: string, cell: (b: FidelityReport['backends'][number]) => string) => table.push([label, ...report.backends.map(cell)]);
   row('cosine mean', (b) => num(b.overall.cosineMean, 6));
@@ -23,7 +24,7 @@ export function fidelityTable(report: FidelityReport): string {
   row('latency cand / run', (b) => ms(b.candidate.runMs));
   row('latency ratio', (b) => `${b.latencyRatio.toFixed(2)}×`);
   row('load ref → cand', (b) => `${ms(b.reference.loadMs)} → ${ms(b.candidate.loadMs)}`);
-  return table.toString();
+  return note ? `${table.toString()}\n${note}` : table.toString();
 }
 
 function pct(v: number): string {

@@ -2,7 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseJobSpec, type CompressSpec } from '../jobs/jobSpec';
-import { nodeBackend } from '@pare/runtime/node';
+import type { InferenceBackend } from '@pare/runtime';
+import { nodeBackend, nodeInt8ProductsSaturate } from '@pare/runtime/node';
+import { webNodeBackend } from '@pare/runtime/web-node';
 import { recordingContext } from '../../test/recordingContext';
 import { tinyFixture } from '../../test/tinyDataset';
 import { tinyMlpBytes } from '../../test/tinyClassifier';
@@ -14,8 +16,8 @@ const fixture = tinyFixture(16);
 const mlp = join(fixture.dir, 'mlp.onnx');
 writeFileSync(mlp, tinyMlpBytes());
 
-async function logits(model: Uint8Array, x: number[]): Promise<number[]> {
-  const session = await nodeBackend.createSession(model);
+async function logits(backend: InferenceBackend, model: Uint8Array, x: number[]): Promise<number[]> {
+  const session = await backend.createSession(model);
   const out = await session.run({ x: { type: 'float32', data: Float32Array.from(x), dims: [1, 4] } });
   await session.release();
   return Array.from(out.logits!.data as Float32Array);
@@ -23,7 +25,8 @@ async function logits(model: Uint8Array, x: number[]): Promise<number[]> {
 
 describe('compress', () => {
   for (const options of [{ quantize: 'int8-dynamic' }, { quantize: 'int8-static' }]) {
-    test(`${options.quantize} writes a model that onnxruntime-node runs, close to fp32`, async () => {
+    // onnxruntime-node's u8 × s8 kernels saturate on x86 CPUs without VNNI: 0.144 measured there (logits up to 1.7).
+    test(`${options.quantize} writes a model that onnxruntime-node and -web run, close to fp32 (node within 0.25 on a saturating CPU)`, async () => {
       const spec = parseJobSpec({ type: 'compress', model: mlp, options, ...(options.quantize === 'int8-static' ? { calibration: fixture.data } : {}) }) as CompressSpec;
       const ctx = recordingContext();
       const result = await compress(spec, ctx);
@@ -31,9 +34,12 @@ describe('compress', () => {
       const compressed = new Uint8Array(readFileSync(join(ctx.artifactsDir, 'model.onnx')));
       expect(result.metrics.bytesAfter).toBe(compressed.byteLength);
       const original = new Uint8Array(readFileSync(mlp));
-      for (const x of fixture.examples.slice(0, 5)) {
-        const [a, b] = await Promise.all([logits(original, x), logits(compressed, x)]);
-        a.forEach((v, i) => expect(Math.abs(v - b[i]!)).toBeLessThan(0.05));
+      const nodeBound = (await nodeInt8ProductsSaturate()) ? 0.25 : 0.05;
+      for (const [backend, bound] of [[nodeBackend, nodeBound], [webNodeBackend, 0.05]] as const) {
+        for (const x of fixture.examples.slice(0, 5)) {
+          const [a, b] = await Promise.all([logits(backend, original, x), logits(backend, compressed, x)]);
+          a.forEach((v, i) => expect(Math.abs(v - b[i]!), backend.name).toBeLessThan(bound));
+        }
       }
       expect(ctx.progressSeen.at(-1)).toBe(1);
       const report = JSON.parse(readFileSync(join(ctx.artifactsDir, 'report.json'), 'utf8'));

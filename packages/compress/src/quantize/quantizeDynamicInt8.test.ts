@@ -6,10 +6,14 @@ import { quantizeDynamicInt8 } from './quantizeDynamicInt8';
 import type { DynamicForm } from './dynamicMatMul';
 import { embeddingModel, mlp } from '../../test/builtModels';
 import { documentImage, loadModel } from '../../test/inputs';
-import { floatFeed, minCosine, runModel, seededFloats, type Runtime } from '../../test/runtimes';
+import { floatFeed, minCosine, nodeInt8Floor, runModel, seededFloats, type Runtime } from '../../test/runtimes';
 import type { Feeds } from '@pare/runtime';
 
 const FORMS: DynamicForm[] = ['matmul-integer', 'dynamic-quantize-matmul', 'weight-only', 'matmul-nbits'];
+/** Forms whose products are u8 × s8 integer kernels, which onnxruntime-node saturates on CPUs without VNNI. */
+const INTEGER_FORMS = new Set<DynamicForm>(['matmul-integer', 'dynamic-quantize-matmul']);
+/** onnxruntime-node's floor for an integer form where the CPU saturates: 0.981 is the worst measured there. */
+const SATURATED_FLOOR = 0.97;
 
 /** Min output cosine of `candidate` vs `reference`, each run in the same runtime, for both runtimes. */
 async function fidelity(reference: Model, candidate: Model, feeds: Feeds[], runtimes: Runtime[] = ['node', 'web']): Promise<Record<Runtime, number>> {
@@ -24,12 +28,12 @@ describe('quantizeDynamicInt8 on built models', () => {
   const feeds = [floatFeed('x', [1, 256], 1), floatFeed('x', [32, 256], 2)];
 
   it.each(FORMS.flatMap((form) => (form === 'matmul-nbits' ? [true] : [true, false]).map((perChannel) => [form, perChannel] as const)))(
-    'MatMul MLP, form %s, perChannel %s: runs in onnxruntime-node and -web, cosine ≥ 0.999, ≤ 0.27 of fp32 bytes',
+    'MatMul MLP, form %s, perChannel %s: runs in onnxruntime-node and -web, cosine ≥ 0.999 (node ≥ 0.97 on a saturating CPU), ≤ 0.27 of fp32 bytes',
     async (form, perChannel) => {
       const model = mlp([256, 1024, 1024, 10]);
       const { model: q, report } = quantizeDynamicInt8(model, { form, perChannel });
       const f = await fidelity(model, q, feeds);
-      expect(f.node).toBeGreaterThan(0.999);
+      expect(f.node).toBeGreaterThan(INTEGER_FORMS.has(form) ? await nodeInt8Floor(0.999, SATURATED_FLOOR) : 0.999);
       expect(f.web).toBeGreaterThan(0.999);
       expect(encodeModel(q).byteLength / encodeModel(model).byteLength).toBeLessThanOrEqual(0.27);
       expect(report.tensors.map((t) => t.name)).toEqual(['w0', 'w1', 'w2']);
@@ -46,15 +50,15 @@ describe('quantizeDynamicInt8 on built models', () => {
     expect(q.opset_import).toContainEqual({ domain: 'com.microsoft', version: 1 });
   });
 
-  it.each(FORMS)('Gemm with transB=1, alpha 0.5, beta 2 and a bias, form %s, matches fp32', async (form) => {
+  it.each(FORMS)('Gemm with transB=1, alpha 0.5, beta 2 and a bias, form %s, matches fp32 (node ≥ 0.97 on a saturating CPU)', async (form) => {
     const model = mlp([256, 512, 10], { gemm: true });
     const { model: q } = quantizeDynamicInt8(model, { form });
     const f = await fidelity(model, q, feeds);
-    expect(f.node).toBeGreaterThan(0.999);
+    expect(f.node).toBeGreaterThan(INTEGER_FORMS.has(form) ? await nodeInt8Floor(0.999, SATURATED_FLOOR) : 0.999);
     expect(f.web).toBeGreaterThan(0.999);
   });
 
-  it('Gemm whose C is a runtime value, scaled by beta, stays correct', async () => {
+  it('Gemm whose C is a runtime value, scaled by beta, stays correct (node ≥ 0.97 on a saturating CPU)', async () => {
     const b = new GraphBuilder('gemm_c', { opset: 13 });
     const x = b.input('x', 'float32', [4, 300]);
     const c = b.input('c', 'float32', [4, 20]);
@@ -64,17 +68,18 @@ describe('quantizeDynamicInt8 on built models', () => {
     const feed: Feeds = { ...floatFeed('x', [4, 300], 6), ...floatFeed('c', [4, 20], 7, -10, 10) };
     for (const form of ['matmul-integer', 'dynamic-quantize-matmul'] as const) {
       const f = await fidelity(model, quantizeDynamicInt8(model, { form }).model, [feed]);
-      expect(f.node).toBeGreaterThan(0.999);
+      expect(f.node).toBeGreaterThan(await nodeInt8Floor(0.999, SATURATED_FLOOR));
       expect(f.web).toBeGreaterThan(0.999);
     }
   });
 
-  it.each([true, false])('embedding table (Gather, axis 0) stored int8, perChannel (per-row) %s', async (perChannel) => {
+  // The head MatMul after the Gather is quantized too: its u8 × s8 products are what a saturating CPU loses.
+  it.each([true, false])('embedding table (Gather, axis 0) stored int8, perChannel (per-row) %s (node ≥ 0.97 on a saturating CPU)', async (perChannel) => {
     const model = embeddingModel(1000, 64);
     const { model: q, report } = quantizeDynamicInt8(model, { perChannel });
     const ids: Feeds = { ids: { type: 'int64', data: BigInt64Array.from([0n, 17n, 999n, 3n, 3n, 500n]), dims: [2, 3] } };
     const f = await fidelity(model, q, [ids]);
-    expect(f.node).toBeGreaterThan(0.999);
+    expect(f.node).toBeGreaterThan(await nodeInt8Floor(0.999, SATURATED_FLOOR));
     expect(f.web).toBeGreaterThan(0.999);
     const table = report.tensors.find((t) => t.name === 'embedding')!;
     expect(table.detail).toMatchObject({ op: 'Gather', granularity: perChannel ? 'per-row' : 'per-tensor' });

@@ -1,1 +1,2 @@
 export * from './nodeBackend';
+export * from './nodeInt8ProductsSaturate';
