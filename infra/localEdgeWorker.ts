@@ -2,8 +2,9 @@
 // Miniflare (workerd) with local D1, R2 and the metrics queue, persisted in a temporary folder so the worker
 // can be restarted cold on the same data. (wrangler dev's file watcher is not wanted here: it rebuilds.)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import fs, { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Miniflare } from 'miniflare';
 
@@ -110,4 +111,23 @@ export class LocalWorker {
     await this.mf?.dispose();
     this.mf = undefined;
   }
+}
+
+/** A migrated, started local edge in a fresh temporary folder (tests); `stop` ends it and removes the folder. */
+export async function startLocalEdge(prefix: string, token: string): Promise<{ worker: LocalWorker; dir: string; stop(): Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const bundle = path.join(dir, 'bundle');
+  fs.mkdirSync(bundle);
+  buildUpload(bundle);
+  const worker = new LocalWorker(await freePort(), path.join(dir, 'state'), token, bundle);
+  await worker.applyMigrations();
+  await worker.start();
+  return {
+    worker,
+    dir,
+    stop: async () => {
+      await worker.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,35 +1,25 @@
 // @pare/clients' EdgeClient against a real edge worker (Miniflare/workerd with local D1, R2 and the metrics
 // queue): every admin and read call, each answer checked by the client against the wire schemas the edge
 // builds its answers with.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EdgeClient } from '@pare/clients';
-import { buildUpload, freePort, LocalWorker, repoRoot } from '../../../infra/localEdgeWorker';
+import { repoRoot, startLocalEdge } from '../../../infra/localEdgeWorker';
 import { findCommittedVariants, type CommittedVariant } from '../../../infra/models/committedVariants';
 
-const TOKEN = 'client-test-token';
-let worker: LocalWorker;
-let dir: string;
+const TOKEN = 'client-test-token-of-at-least-32-chars';
+let edge: Awaited<ReturnType<typeof startLocalEdge>>;
 let client: EdgeClient;
 let variants: Map<string, CommittedVariant>;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pare-edge-client-'));
-  const bundle = path.join(dir, 'bundle');
-  fs.mkdirSync(bundle);
-  buildUpload(bundle);
-  worker = new LocalWorker(await freePort(), path.join(dir, 'state'), TOKEN, bundle);
-  await worker.applyMigrations();
-  await worker.start();
-  client = new EdgeClient({ endpoint: worker.url, token: TOKEN });
+  edge = await startLocalEdge('pare-edge-client-', TOKEN);
+  client = new EdgeClient({ endpoint: edge.worker.url, token: TOKEN });
   variants = new Map(findCommittedVariants(path.join(repoRoot, 'infra/models')).filter((v) => v.model === 'spam').map((v) => [v.variant, v]));
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await edge?.stop();
 });
 
 const upload = (variant: string, weight?: number) => {
@@ -72,6 +62,6 @@ it('deploys, splits, promotes, rolls back, deletes, and reads models, stats and 
 it("returns the edge's refusals as PareError with its code and status", async () => {
   await expect(client.setTraffic('spam', { student: 50, 'student-int8': 40 })).rejects.toMatchObject({ code: 'weights_invalid', status: 400, message: expect.stringContaining('sum to 90') });
   await expect(client.deleteVariant('spam', 'student')).rejects.toMatchObject({ code: 'variant_has_traffic', status: 409 });
-  await expect(new EdgeClient({ endpoint: worker.url, token: 'nope' }).promote('spam', 'student')).rejects.toMatchObject({ status: 403, message: 'The admin token is wrong.' });
+  await expect(new EdgeClient({ endpoint: edge.worker.url, token: 'nope' }).promote('spam', 'student')).rejects.toMatchObject({ status: 403, message: 'The admin token is wrong.' });
   await expect(client.stats('nope', '1h')).rejects.toMatchObject({ status: 404, message: expect.stringContaining('Unknown model "nope"') });
 });

@@ -1,35 +1,28 @@
 // `pare deploy / traffic / promote / rollback / models / stats` against a real edge worker: the upload that
 // `wrangler deploy --dry-run` builds, run by Miniflare (workerd) with local D1, R2 and the metrics queue.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildUpload, freePort, LocalWorker } from '../../../../infra/localEdgeWorker';
+import { startLocalEdge } from '../../../../infra/localEdgeWorker';
 import { buildMlpBytes } from '../../../../infra/models/defaultMlp';
 import { runPare } from '../../test/runPare';
 import { parseWeights } from './traffic';
 
-const TOKEN = 'cli-test-token';
-let worker: LocalWorker;
+const TOKEN = 'cli-test-token-of-at-least-32-chars';
+let edge: Awaited<ReturnType<typeof startLocalEdge>>;
 let dir: string;
 let endpoint: string[];
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pare-cli-edge-'));
-  const bundle = path.join(dir, 'bundle');
-  fs.mkdirSync(bundle);
-  buildUpload(bundle);
-  worker = new LocalWorker(await freePort(), path.join(dir, 'state'), TOKEN, bundle);
-  await worker.applyMigrations();
-  await worker.start();
-  endpoint = ['--endpoint', worker.url, '--token', TOKEN];
+  edge = await startLocalEdge('pare-cli-edge-', TOKEN);
+  dir = edge.dir;
+  endpoint = ['--endpoint', edge.worker.url, '--token', TOKEN];
   fs.writeFileSync(path.join(dir, 'big.onnx'), buildMlpBytes({ name: 'big', widths: [8, 32, 3], seed: 3 }));
   fs.writeFileSync(path.join(dir, 'small.onnx'), buildMlpBytes({ name: 'small', widths: [8, 4, 3], seed: 4 }));
 });
 
 afterAll(async () => {
-  await worker?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await edge?.stop();
 });
 
 describe('pare edge commands', () => {
@@ -49,7 +42,7 @@ describe('pare edge commands', () => {
     const rollback = await runPare(['rollback', 'demo', '--json', ...endpoint]);
     expect(JSON.parse(rollback.stdout).deployment.weights).toEqual({ fp32: 60, small: 40 });
 
-    const predict = await fetch(`${worker.url}/v1/models/demo/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: { input: [[1, 2, 3, 4, 5, 6, 7, 8]] } }) });
+    const predict = await fetch(`${edge.worker.url}/v1/models/demo/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: { input: [[1, 2, 3, 4, 5, 6, 7, 8]] } }) });
     expect(predict.status).toBe(200);
 
     const models = await runPare(['models', '--json', ...endpoint]);
@@ -73,7 +66,7 @@ describe('pare edge commands', () => {
     const notHundred = await runPare(['traffic', 'demo', 'fp32=50', 'small=40', ...endpoint]);
     expect(notHundred.code).toBe(1);
     expect(notHundred.stderr).toContain('sum to 90');
-    const wrongToken = await runPare(['promote', 'demo', 'fp32', '--endpoint', worker.url, '--token', 'nope']);
+    const wrongToken = await runPare(['promote', 'demo', 'fp32', '--endpoint', edge.worker.url, '--token', 'nope']);
     expect(wrongToken.code).toBe(1);
     expect(wrongToken.stderr).toContain('The admin token is wrong.');
     const immutable = await runPare(['deploy', path.join(dir, 'big.onnx'), '--model', 'demo', '--variant', 'small', ...endpoint]);
@@ -105,7 +98,7 @@ describe('pare compress, then pare deploy, of the committed text classifier', ()
 
     const deploy = await runPare(['deploy', out, '--model', 'spam', '--variant', 'int8', '--manifest', manifestFile, ...endpoint]);
     expect(deploy.code, deploy.stderr).toBe(0);
-    const predict = await fetch(`${worker.url}/v1/models/spam/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'WIN a FREE prize now, click here to claim your money' }) });
+    const predict = await fetch(`${edge.worker.url}/v1/models/spam/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'WIN a FREE prize now, click here to claim your money' }) });
     expect(predict.status, await predict.clone().text()).toBe(200);
     const body = await predict.json() as { variant: string; label: string; scores: Record<string, number> };
     expect(body.variant).toBe('int8');
