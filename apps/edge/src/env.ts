@@ -8,6 +8,8 @@ export interface Env {
   ADMIN_TOKEN?: string;
   MAX_BODY_BYTES?: string;
   DEPLOYMENT_CACHE_MS?: string;
+  /** Longest trial run (ms) an upload may take before it is refused; default 2000. */
+  MAX_TRIAL_RUN_MS?: string;
 }
 
 export interface AppContext {

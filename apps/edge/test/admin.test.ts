@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
-import { sha256Hex } from '@pare/runtime';
+import { parseManifest, sha256Hex } from '@pare/runtime';
+import { workerdBackend } from '@pare/runtime/workerd';
+import { DEFAULT_MAX_TRIAL_RUN_MS, MAX_TRIAL_OUTPUT_BYTES, trialLimits, trialRun } from '../src/inference/trialRun';
 import { admin, call, deployFixture, fixtureBytes, fixtureManifest, setTraffic, variantForm } from './helpers';
 
 const MODEL = 'admin-model';
@@ -178,5 +180,78 @@ describe('traffic, promote, rollback, delete', () => {
     const response = await admin('/admin/models/single-model/rollback', { method: 'POST' });
     expect(response.status).toBe(409);
     expect((await json(response)).error.code).toBe('nothing_to_roll_back');
+  });
+});
+
+describe('an upload whose manifest disagrees with its model, or whose model does not run', () => {
+  const model = 'checked-upload-model';
+
+  /** Upload, expect a 422 with `code`, and check that neither R2 nor D1 kept anything of the variant. */
+  async function refusedWithNothingStored(variant: string, bytes: Uint8Array, manifest: unknown, code: string): Promise<Record<string, any>> {
+    const response = await admin(`/admin/models/${model}/variants/${variant}`, { method: 'PUT', body: variantForm(bytes, manifest) });
+    expect(response.status).toBe(422);
+    const { error } = await json(response);
+    expect(error.code).toBe(code);
+    expect(await env.MODELS.get(`models/${model}/${variant}/model.onnx`)).toBeNull();
+    expect(await env.MODELS.get(`models/${model}/${variant}/manifest.json`)).toBeNull();
+    expect(await env.DB.prepare('SELECT name FROM variants WHERE model = ? AND name = ?').bind(model, variant).first()).toBeNull();
+    return error;
+  }
+
+  it('refuses 3 labels for a 2-logit model', async () => {
+    const manifest = fixtureManifest('text', model, 'three-labels', { postprocess: { labels: ['ham', 'spam', 'eggs'], softmax: true } });
+    const error = await refusedWithNothingStored('three-labels', fixtureBytes('text'), manifest, 'manifest_mismatch');
+    expect(error.message).toMatch(/2 scores per text but postprocess\.labels lists 3/);
+  });
+
+  it('refuses a preprocess.idsInput the model does not have', async () => {
+    const base = fixtureManifest('text', model, 'wrong-ids');
+    const manifest = { ...base, preprocess: { ...(base.preprocess as object), idsInput: 'token_ids' } };
+    const error = await refusedWithNothingStored('wrong-ids', fixtureBytes('text'), manifest, 'manifest_mismatch');
+    expect(error.message).toMatch(/preprocess\.idsInput names "token_ids"/);
+  });
+
+  it('refuses a manifest dtype or output name the model does not have', async () => {
+    const base = fixtureManifest('mlp', model, 'wrong-io');
+    const dtype = { ...base, inputs: [{ name: 'input', dtype: 'int64', shape: ['batch', 8] }] };
+    expect((await refusedWithNothingStored('wrong-io', fixtureBytes('mlp'), dtype, 'manifest_mismatch')).message).toMatch(/says input "input" is int64, the model says float32/);
+    const output = { ...base, outputs: [{ name: 'scores', dtype: 'float32', shape: ['batch', 4] }] };
+    expect((await refusedWithNothingStored('wrong-io', fixtureBytes('mlp'), output, 'manifest_mismatch')).message).toMatch(/outputs the model does not have: scores/);
+  });
+
+  it('refuses a model that loads but fails on the trial run', async () => {
+    // It does load: only running it shows the impossible Reshape.
+    const session = await workerdBackend.createSession(fixtureBytes('trialFails'));
+    await session.release();
+    const error = await refusedWithNothingStored('trial-fails', fixtureBytes('trialFails'), fixtureManifest('trialFails', model, 'trial-fails'), 'model_unloadable');
+    expect(error.message).toMatch(/does not run on a trial input/);
+  });
+
+  it('refuses a trial run slower than the limit or with outputs over the bound', async () => {
+    const manifest = parseManifest(fixtureManifest('mlp', model, 'limits'));
+    const session = await workerdBackend.createSession(fixtureBytes('mlp'));
+    try {
+      await expect(trialRun(manifest, session, { maxRunMs: -1, maxOutputBytes: MAX_TRIAL_OUTPUT_BYTES })).rejects.toMatchObject({ code: 'model_unloadable', status: 422, message: expect.stringMatching(/MAX_TRIAL_RUN_MS/) });
+      await expect(trialRun(manifest, session, { maxRunMs: 60_000, maxOutputBytes: 8 })).rejects.toMatchObject({ code: 'model_unloadable', message: expect.stringMatching(/16 bytes, more than the 8 allowed/) });
+      await expect(trialRun(manifest, session, trialLimits(undefined))).resolves.toBeUndefined();
+    } finally {
+      await session.release();
+    }
+    expect(trialLimits('250').maxRunMs).toBe(250);
+    expect(trialLimits('soon').maxRunMs).toBe(DEFAULT_MAX_TRIAL_RUN_MS);
+  });
+
+  it('lets exactly one of two concurrent uploads of one name win', async () => {
+    const upload = (kind: 'mlp' | 'mlpSmall') => admin(`/admin/models/${model}/variants/race`, { method: 'PUT', body: variantForm(fixtureBytes(kind), fixtureManifest(kind, model, 'race')) });
+    const responses = await Promise.all([upload('mlp'), upload('mlpSmall')]);
+    expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
+    const loser = responses.find((r) => r.status === 409)!;
+    expect((await json(loser)).error.code).toBe('variant_exists');
+    const winner = await json(responses.find((r) => r.status === 201)!);
+    // The winner's bytes, and only them, are stored and served.
+    const stored = await env.MODELS.get(`models/${model}/race/model.onnx`);
+    expect(await sha256Hex(new Uint8Array(await stored!.arrayBuffer()))).toBe(winner.sha256);
+    const row = await env.DB.prepare('SELECT sha256, status FROM variants WHERE model = ? AND name = ?').bind(model, 'race').first<{ sha256: string; status: string }>();
+    expect(row).toEqual({ sha256: winner.sha256, status: 'healthy' });
   });
 });

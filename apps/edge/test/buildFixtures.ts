@@ -1,8 +1,10 @@
-// Node side of the tests: build the fixture variants (fp32 MLP, a smaller MLP, a text classifier) and their
+// Node side of the tests: build the fixture variants (fp32 MLP, a smaller MLP, a text classifier, two Reshape
+// models that fail at run time or at the upload's trial run) and their
 // manifests; they reach the workerd tests as a JSON binding (base64 bytes).
 import { buildMlpBytes } from '../../../infra/models/defaultMlp';
 import { buildTinyTextClassifier, TINY_TEXT_MAX_LENGTH, TINY_TEXT_VOCAB } from '../../../infra/models/textClassifier';
 import { variantManifest } from '@pare/runtime/manifest-builder';
+import { encodeModel, GraphBuilder } from '@pare/onnx';
 
 import type { Fixture, Fixtures } from './fixtureTypes';
 
@@ -10,15 +12,32 @@ function fixture(bytes: Uint8Array, manifest: unknown): Fixture {
   return { bytesBase64: Buffer.from(bytes).toString('base64'), manifest };
 }
 
+/** input [batch, n] float32 → Reshape to [-1, columns] → logits: runs only when batch·n divides by `columns`. */
+function reshapeBytes(name: string, columns: number): Uint8Array {
+  const b = new GraphBuilder(name);
+  const x = b.input('input', 'float32', ['batch', 'n']);
+  const shape = b.initializer('shape', 'int64', [2], BigInt64Array.from([-1n, BigInt(columns)]));
+  b.node('Reshape', [x, shape], { outputs: ['logits'] });
+  b.output('logits', 'float32', ['rows', columns]);
+  return encodeModel(b.build());
+}
+
 /** Fixtures are built for model "fixture" / variant "fixture"; tests rewrite the two names per use. */
 export async function buildFixtures(): Promise<Fixtures> {
   const mlp = buildMlpBytes({ name: 'mlp', widths: [8, 16, 4], seed: 1 });
   const mlpSmall = buildMlpBytes({ name: 'mlp-small', widths: [8, 4, 4], seed: 2 });
   const text = buildTinyTextClassifier();
+  // The upload's trial input is [1, 64] (generateInputs's size for a dynamic dimension): 64 divides by 16, so
+  // runFails is accepted and then fails on an [1, 8] request; 64 does not divide by 3, so trialFails is refused.
+  const runFails = reshapeBytes('run-fails', 16);
+  const trialFails = reshapeBytes('trial-fails', 3);
+  const reshapeIo = (columns: number) => ({ inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 'n'] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['rows', columns] }] });
   const io = { inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 8] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 4] }] };
   return {
     mlp: fixture(mlp, await variantManifest(mlp, { model: 'fixture', variant: 'fixture', ...io })),
     mlpSmall: fixture(mlpSmall, await variantManifest(mlpSmall, { model: 'fixture', variant: 'fixture', ...io })),
+    runFails: fixture(runFails, await variantManifest(runFails, { model: 'fixture', variant: 'fixture', ...reshapeIo(16) })),
+    trialFails: fixture(trialFails, await variantManifest(trialFails, { model: 'fixture', variant: 'fixture', ...reshapeIo(3) })),
     text: fixture(
       text,
       await variantManifest(text, {

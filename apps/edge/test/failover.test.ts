@@ -71,3 +71,34 @@ describe('when no variant is healthy', () => {
     expect((await call(`/v2/models/${MODEL}/ready`)).status).toBe(503);
   });
 });
+
+describe('a variant that keeps failing to run', () => {
+  const MODEL = 'flaky-model';
+
+  it('is marked unhealthy after 3 consecutive 5xx, and the next requests are served by another variant', async () => {
+    await deployFixture('runFails', MODEL, 'flaky');
+    await deployFixture('mlp', MODEL, 'steady', 0);
+    const predict = (inputs: unknown) => postJson(`/v1/models/${MODEL}/predict`, { inputs: { input: inputs } }, { 'x-pare-unit': 'flaky-unit' });
+    // A client error in between does not count; a success resets the streak.
+    expect((await predict([[0.1, 'x']])).status).toBe(400);
+    expect((await predict(MLP_INPUT)).status).toBe(500);
+    const ok = await predict([Array.from({ length: 16 }, () => 0.5)]);
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('x-pare-variant')).toBe('flaky');
+    for (let i = 0; i < 2; i++) expect((await predict(MLP_INPUT)).status).toBe(500);
+    expect((await predict([[0.1, 'x']])).status).toBe(400);
+    const third = await predict(MLP_INPUT);
+    expect(third.status).toBe(500);
+    expect((await json(third)).error.code).toBe('runtime_run_failed');
+
+    const variants = await listVariants(createDb(env.DB), MODEL);
+    const flaky = variants.find((v) => v.name === 'flaky')!;
+    expect(flaky.status).toBe('unhealthy');
+    expect(flaky.statusReason).toMatch(/3 consecutive requests failed to run/);
+    for (let i = 0; i < 3; i++) {
+      const served = await predict(MLP_INPUT);
+      expect(served.status).toBe(200);
+      expect(served.headers.get('x-pare-variant')).toBe('steady');
+    }
+  });
+});

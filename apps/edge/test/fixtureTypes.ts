@@ -4,4 +4,4 @@ export interface Fixture {
   manifest: unknown;
 }
 
-export type Fixtures = Record<'mlp' | 'mlpSmall' | 'text', Fixture>;
+export type Fixtures = Record<'mlp' | 'mlpSmall' | 'text' | 'runFails' | 'trialFails', Fixture>;

@@ -30,6 +30,23 @@ export async function putVariant(db: PareDb, v: NewVariant, now = Date.now()): P
   ]);
 }
 
+/** What a claimed, not yet stored variant says about itself while its bytes are being written. */
+export const UPLOAD_IN_PROGRESS = 'upload in progress';
+
+/**
+ * Claim a new variant name: a conditional insert on the (model, name) primary key, so of two concurrent
+ * uploads exactly one gets `true`. The row starts unhealthy (not served) until putVariant stores the rest.
+ */
+export async function claimVariant(db: PareDb, v: NewVariant, now = Date.now()): Promise<boolean> {
+  await db.insert(models).values({ name: v.model, task: v.task, createdAt: now }).onConflictDoNothing();
+  const inserted = await db
+    .insert(variants)
+    .values({ model: v.model, name: v.name, sha256: v.sha256, bytes: v.bytes, manifest: v.manifest, r2Key: v.r2Key, status: 'unhealthy', statusReason: UPLOAD_IN_PROGRESS, statusChangedAt: now, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ name: variants.name });
+  return inserted.length === 1;
+}
+
 export async function getModel(db: PareDb, model: string): Promise<ModelRow | undefined> {
   return db.select().from(models).where(eq(models.name, model)).get();
 }

@@ -5,7 +5,8 @@ import { PareError } from '@pare/errors';
 import { unitBucket } from '@pare/experiments';
 import type { AppContext } from '../env';
 import { sendMetricEvent } from '../metrics/sendMetricEvent';
-import { resolveServingVariant, type ServingVariant } from './servingVariant';
+import { markUnhealthy, resolveServingVariant, type ServingVariant } from './servingVariant';
+import { noteRunFailure, noteRunSuccess, RUN_FAILURE_LIMIT } from './runFailures';
 import { VariantLoadError } from './sessionCache';
 import { issueRequestId, predictedLabels } from '../feedback/requestReceipt';
 
@@ -18,6 +19,23 @@ export interface InferenceResult {
 /** The A/B unit: `x-pare-unit`, else the API key, else a random id (such a request is not sticky). */
 function unitOf(c: Context<AppContext>): string {
   return c.req.header('x-pare-unit') ?? c.req.header('x-api-key') ?? crypto.randomUUID();
+}
+
+/** Run the route's work; a 5xx from it adds to the variant's failure streak, which can mark it unhealthy. */
+async function runCounted(c: Context<AppContext>, serving: ServingVariant, run: (serving: ServingVariant) => Promise<InferenceResult>): Promise<InferenceResult> {
+  try {
+    const result = await run(serving);
+    noteRunSuccess(serving.model, serving.variant);
+    return result;
+  } catch (e) {
+    const status = e instanceof PareError ? e.status : 500;
+    if (status >= 500 && noteRunFailure(serving.model, serving.variant)) {
+      const reason = `${RUN_FAILURE_LIMIT} consecutive requests failed to run (last: ${e instanceof Error ? e.message : String(e)})`;
+      // The request's own error is what the caller must see, even if D1 cannot be updated now.
+      await markUnhealthy(c.env, serving.row, reason).catch(() => undefined);
+    }
+    throw e;
+  }
 }
 
 export async function serveInference(
@@ -39,7 +57,7 @@ export async function serveInference(
       onUnhealthy: (variant, error) => record(variant, error.status, error.code),
     });
     const assignedMs = performance.now() - started;
-    const result = await run(serving);
+    const result = await runCounted(c, serving, run);
     inputBytes = result.inputBytes;
     const totalMs = performance.now() - started;
     record(serving.variant, 200, null);

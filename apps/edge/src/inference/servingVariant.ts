@@ -1,5 +1,6 @@
 // Which variant serves a request: sticky weighted assignment, then the session; a variant that fails to
-// load is marked unhealthy (D1 + this isolate), the failure is recorded, and a healthy variant takes over.
+// load (or, via serveInference.ts, keeps failing to run) is marked unhealthy (D1 + this isolate), the failure
+// is recorded, and a healthy variant takes over.
 import { PareError } from '@pare/errors';
 import { createDb, setVariantStatus, type VariantRow } from '@pare/db';
 import { assignVariant } from '@pare/experiments';
@@ -48,7 +49,7 @@ export function variantNotFound(model: string, variant: string): PareError {
   return new PareError('variant_not_found', `Model "${model}" has no variant "${variant}".`, { status: 404 });
 }
 
-async function markUnhealthy(env: Env, row: VariantRow, reason: string): Promise<void> {
+export async function markUnhealthy(env: Env, row: VariantRow, reason: string): Promise<void> {
   await markUnhealthyInIsolate(row.model, row.name);
   await setVariantStatus(createDb(env.DB), row.model, row.name, 'unhealthy', reason);
   invalidateModelState(row.model);

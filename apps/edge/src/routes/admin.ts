@@ -2,15 +2,17 @@
 import { Hono } from 'hono';
 import { promoteBodyWire, trafficBodyWire, type DeleteVariantResponse, type DeploymentResponse, type DeployVariantResponse, type RollbackResponse } from '@pare/clients/wire';
 import { PareError } from '@pare/errors';
-import { createDb, currentDeployment, deleteVariant, deploymentHistory, getVariant, listVariants, putVariant, rollbackDeployment, setWeights } from '@pare/db';
+import { claimVariant, createDb, currentDeployment, deleteVariant, deploymentHistory, getVariant, listVariants, putVariant, rollbackDeployment, setWeights } from '@pare/db';
 import { validateWeights, withVariantWeight } from '@pare/experiments';
-import { parseManifest, runtimeFailureReason, sha256Hex, VARIANT_NAME } from '@pare/runtime';
+import { parseManifest, runtimeFailureReason, sha256Hex, VARIANT_NAME, type InferenceSession, type Manifest } from '@pare/runtime';
 import type { AppContext, Env } from '../env';
 import { requireAdminToken } from '../http/bearerAuth';
 import { maxBodyBytes, readBodyBytes, readJsonBody } from '../http/readJsonBody';
 import { forgetSession, tryLoad } from '../inference/sessionCache';
 import { invalidateModelState, unknownModel } from '../registry/modelState';
 import { variantNotFound } from '../inference/servingVariant';
+import { checkManifestAgainstModel } from '../inference/modelAgreement';
+import { trialLimits, trialRun } from '../inference/trialRun';
 
 export const adminRoutes = new Hono<AppContext>();
 adminRoutes.use('*', requireAdminToken);
@@ -35,6 +37,22 @@ async function requireHealthyVariants(env: Env, model: string, weights: Record<s
     if (weight > 0 && row.status !== 'healthy') {
       throw new PareError('variant_unhealthy', `Variant "${model}/${variant}" is unhealthy (${row.statusReason ?? 'unknown reason'}); only healthy variants can take traffic. Re-deploy it first.`, { status: 409 });
     }
+  }
+}
+
+/** The model must load, agree with its manifest and run once on a trial input; nothing is stored otherwise. */
+async function checkUpload(env: Env, manifest: Manifest, bytes: Uint8Array): Promise<void> {
+  let session: InferenceSession;
+  try {
+    session = await tryLoad(bytes);
+  } catch (cause) {
+    throw new PareError('model_unloadable', `onnxruntime-web cannot load this model: ${runtimeFailureReason(cause)}.`, { status: 422, cause });
+  }
+  try {
+    checkManifestAgainstModel(manifest, session);
+    await trialRun(manifest, session, trialLimits(env.MAX_TRIAL_RUN_MS));
+  } finally {
+    await session.release();
   }
 }
 
@@ -89,25 +107,29 @@ adminRoutes.put('/models/:model/variants/:variant', async (c) => {
   const others = Object.fromEntries(Object.entries(current?.weights ?? {}).filter(([v]) => v === variant || servable.has(v)));
   const weights = weight !== undefined || !current ? withVariantWeight(others, variant, weight ?? 100) : undefined;
   if (weights) validateWeights(weights);
-  try {
-    const session = await tryLoad(bytes);
-    const missing = manifest.inputs.map((i) => i.name).filter((n) => !session.inputs.some((i) => i.name === n));
-    await session.release();
-    if (missing.length > 0) throw new PareError('manifest_mismatch', `The manifest names inputs the model does not have: ${missing.join(', ')}.`, { status: 400 });
-  } catch (cause) {
-    // The backend's own load failure is the 422 below; other PareErrors (the manifest check) pass through.
-    if (cause instanceof PareError && cause.code !== 'model_unloadable') throw cause;
-    throw new PareError('model_unloadable', `onnxruntime-web cannot load this model: ${runtimeFailureReason(cause)}.`, { status: 422, cause });
-  }
+  await checkUpload(c.env, manifest, bytes);
   const r2Key = r2KeyOf(model, variant, 'model.onnx');
-  await c.env.MODELS.put(r2Key, bytes, { sha256, httpMetadata: { contentType: 'application/octet-stream' } });
-  await c.env.MODELS.put(r2KeyOf(model, variant, 'manifest.json'), JSON.stringify(manifest, null, 2), { httpMetadata: { contentType: 'application/json' } });
-  await putVariant(db, { model, name: variant, task: manifest.task, sha256, bytes: bytes.byteLength, manifest: JSON.stringify(manifest), r2Key });
+  const row = { model, name: variant, task: manifest.task, sha256, bytes: bytes.byteLength, manifest: JSON.stringify(manifest), r2Key };
+  // A new name is claimed in D1 before R2 is written, so a concurrent upload of other bytes can neither win nor overwrite them.
+  const created = !existing && (await claimVariant(db, row));
+  if (!existing && !created) {
+    const winner = await getVariant(db, model, variant);
+    if (winner?.sha256 !== sha256) throw new PareError('variant_exists', `Variant "${model}/${variant}" was just uploaded with other bytes by a concurrent request; deploy under a new name.`, { status: 409 });
+  }
+  try {
+    await c.env.MODELS.put(r2Key, bytes, { sha256, httpMetadata: { contentType: 'application/octet-stream' } });
+    await c.env.MODELS.put(r2KeyOf(model, variant, 'manifest.json'), JSON.stringify(manifest, null, 2), { httpMetadata: { contentType: 'application/json' } });
+    await putVariant(db, row);
+  } catch (e) {
+    // A claim whose bytes never arrived would block the name: give it back.
+    if (created) await deleteVariant(db, model, variant).catch(() => undefined);
+    throw e;
+  }
   forgetSession(sha256);
 
   const deployment = weights ? await setWeights(db, model, weights, `deploy ${variant}`) : current;
   invalidateModelState(model);
-  return c.json({ model, variant, sha256, bytes: bytes.byteLength, status: 'healthy', created: !existing, deployment } satisfies DeployVariantResponse, existing ? 200 : 201);
+  return c.json({ model, variant, sha256, bytes: bytes.byteLength, status: 'healthy', created, deployment } satisfies DeployVariantResponse, created ? 201 : 200);
 });
 
 adminRoutes.put('/models/:model/traffic', async (c) => {

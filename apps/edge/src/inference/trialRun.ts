@@ -1,0 +1,75 @@
+// Before an upload is stored the edge runs the model once on an input made the way a request's would be:
+// a short text through the manifest's tokenizer (textFeeds), or generated tensors of the declared dtypes
+// (generateInputs: batch 1, its default size for other dynamic dimensions). The outputs must be finite,
+// within a size bound, and as wide as the label list.
+import { PareError } from '@pare/errors';
+import { generateInputs, runtimeFailureReason, textFeeds, type ElementType, type Feeds, type HostTensor, type InferenceSession, type Manifest } from '@pare/runtime';
+import { labelledOutput, manifestMismatch } from './modelAgreement';
+import { fromHostTensor, toHostTensor } from './tensorCodec';
+
+export const DEFAULT_MAX_TRIAL_RUN_MS = 2000;
+/** Output bytes of one trial run (batch 1) beyond which answers could not be sent as JSON from an isolate. */
+export const MAX_TRIAL_OUTPUT_BYTES = 16 * 1024 * 1024;
+const TRIAL_TEXT = 'pare upload check';
+
+export interface TrialLimits {
+  maxRunMs: number;
+  maxOutputBytes: number;
+}
+
+export function trialLimits(maxTrialRunMs: string | undefined): TrialLimits {
+  const ms = Number(maxTrialRunMs);
+  return { maxRunMs: maxTrialRunMs !== undefined && maxTrialRunMs !== '' && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_MAX_TRIAL_RUN_MS, maxOutputBytes: MAX_TRIAL_OUTPUT_BYTES };
+}
+
+function unrunnable(message: string, cause?: unknown): PareError {
+  return new PareError('model_unloadable', message, { status: 422, cause });
+}
+
+/** Generated tensors through the same conversion as a request's JSON (float16 and strings included). */
+function tensorFeeds(manifest: Manifest): Feeds {
+  const generatable = (dtype: string): ElementType => (dtype === 'float16' || dtype === 'string' ? 'float32' : (dtype as ElementType));
+  const [generated] = generateInputs(manifest.inputs.map((s) => ({ name: s.name, type: generatable(s.dtype), shape: s.shape })), { count: 1 });
+  const feeds: Feeds = {};
+  for (const spec of manifest.inputs) {
+    const t = generated![spec.name]!;
+    const values = Array.from(t.data as ArrayLike<number | bigint>, (v) => (spec.dtype === 'string' ? String(v) : Number(v)));
+    feeds[spec.name] = toHostTensor(spec, [...t.dims], values);
+  }
+  return feeds;
+}
+
+function bytesOf(t: HostTensor): number {
+  return Array.isArray(t.data) ? t.data.reduce((n, s) => n + s.length, 0) : t.data.byteLength;
+}
+
+/** Run the session once on a trial input; any refusal is a 422 that names what went wrong. */
+export async function trialRun(manifest: Manifest, session: InferenceSession, limits: TrialLimits): Promise<void> {
+  let feeds: Feeds;
+  let outputs: Record<string, HostTensor>;
+  // JS cannot preempt a synchronous wasm run: a slow model is measured after the run and refused then.
+  let elapsedMs: number;
+  try {
+    feeds = manifest.task === 'text-classification' && manifest.preprocess ? textFeeds(manifest, [TRIAL_TEXT]) : tensorFeeds(manifest);
+    const started = performance.now();
+    outputs = await session.run(feeds);
+    elapsedMs = performance.now() - started;
+  } catch (cause) {
+    throw unrunnable(`The model does not run on a trial input built from its manifest: ${runtimeFailureReason(cause)}.`, cause);
+  }
+  if (elapsedMs > limits.maxRunMs) throw unrunnable(`The trial run took ${Math.round(elapsedMs)} ms, more than the ${limits.maxRunMs} ms allowed (MAX_TRIAL_RUN_MS).`);
+  const total = Object.values(outputs).reduce((n, t) => n + bytesOf(t), 0);
+  if (total > limits.maxOutputBytes) throw unrunnable(`The trial run's outputs take ${total} bytes, more than the ${limits.maxOutputBytes} allowed.`);
+  for (const [name, tensor] of Object.entries(outputs)) {
+    if (!tensor.type.startsWith('float')) continue;
+    // float16 arrives as raw half bits: widen it before looking.
+    const flat = tensor.type === 'float16' ? (fromHostTensor(tensor).data as number[]) : Array.from(tensor.data as ArrayLike<number>);
+    if (flat.some((v) => !Number.isFinite(v))) throw unrunnable(`Output "${name}" of the trial run is not finite (NaN or infinity).`);
+  }
+  const post = manifest.postprocess;
+  if (manifest.task !== 'text-classification' || !post) return;
+  const outputName = labelledOutput(manifest, session);
+  const dims = outputs[outputName]?.dims ?? [];
+  const width = dims[dims.length - 1] ?? 0;
+  if (width !== post.labels.length) throw manifestMismatch(`Output "${outputName}" has ${width} scores per text on a trial run but postprocess.labels lists ${post.labels.length}.`, 'postprocess.labels');
+}
