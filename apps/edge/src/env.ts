@@ -8,6 +8,7 @@ export interface Env {
   ADMIN_TOKEN?: string;
   MAX_BODY_BYTES?: string;
   DEPLOYMENT_CACHE_MS?: string;
+  SESSION_CACHE_BYTES?: string;
 }
 
 export interface AppContext {
