@@ -10,6 +10,7 @@ export interface Env {
   DEPLOYMENT_CACHE_MS?: string;
   /** Longest trial run (ms) an upload may take before it is refused; default 2000. */
   MAX_TRIAL_RUN_MS?: string;
+  SESSION_CACHE_BYTES?: string;
 }
 
 export interface AppContext {

@@ -4,6 +4,7 @@
 // prediction the worker never made. HMAC-SHA256 keyed from the admin token (a per-purpose derivation, so a
 // receipt never reveals or stands in for the token).
 import type { Env } from '../env';
+import { BoundedLru } from '../cache/boundedLru';
 
 export interface Receipt {
   /** Random nonce: the unique part of the id. */
@@ -17,7 +18,12 @@ export interface Receipt {
 }
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
+/** Imported HMAC keys per secret: one in practice (the admin token), a few across a token rotation. */
+const keys = new BoundedLru<string, Promise<CryptoKey>>({ maxEntries: 4 });
+
+export function receiptKeyCacheSize(): number {
+  return keys.size;
+}
 
 function keyFor(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);

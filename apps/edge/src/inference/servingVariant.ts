@@ -9,6 +9,7 @@ import { warmUpWorkerdBackend } from '@pare/runtime/workerd';
 import type { Env } from '../env';
 import { getModelState, invalidateModelState, markUnhealthyInIsolate } from '../registry/modelState';
 import { getSession, VariantLoadError, type LoadTimings } from './sessionCache';
+import { BoundedLru } from '../cache/boundedLru';
 
 export interface ServingVariant {
   model: string;
@@ -33,14 +34,22 @@ export interface ResolveOptions {
 }
 
 /** Parsed manifests per variant: two variants may share bytes (a sha256) but not labels or tokenizer. */
-const manifests = new Map<string, { text: string; manifest: Manifest }>();
+const manifests = new BoundedLru<string, { text: string; manifest: Manifest }>({
+  maxEntries: 256,
+  // A manifest (labels, a tokenizer's vocabulary) costs about its text (UTF-16) twice over: string and parsed.
+  maxBytes: 16 * 1024 * 1024,
+});
+
+export function manifestCacheSize(): { manifests: number; manifestBytes: number } {
+  return { manifests: manifests.size, manifestBytes: manifests.bytes };
+}
 
 export function manifestOf(row: VariantRow): Manifest {
   const key = `${row.model}\u0000${row.name}`;
   let entry = manifests.get(key);
   if (!entry || entry.text !== row.manifest) {
     entry = { text: row.manifest, manifest: parseManifest(JSON.parse(row.manifest)) };
-    manifests.set(key, entry);
+    manifests.set(key, entry, row.manifest.length * 4);
   } else entry.text = row.manifest; // the same text: keep the newest string, so the next check is an identity hit
   return entry.manifest;
 }

@@ -1,11 +1,23 @@
 // Per-isolate cache of ORT sessions keyed by the variant's content hash. A miss reads the bytes from R2,
 // checks them against the manifest's sha256 and creates the session; any failure is a VariantLoadError.
+// Every getSession holds its session until releaseSession: an evicted session is released after its last request.
 import { PareError } from '@pare/errors';
 import { runtimeFailureReason, sha256Hex, type InferenceSession } from '@pare/runtime';
 import { workerdBackend } from '@pare/runtime/workerd';
+import type { Env } from '../env';
+import { BoundedLru } from '../cache/boundedLru';
 
 /** How many sessions an isolate keeps (128 MB per isolate: evict the least recently used). */
 const MAX_SESSIONS = 8;
+
+/** The sessions' memory budget when SESSION_CACHE_BYTES is not set. */
+const DEFAULT_SESSION_CACHE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A session's memory, estimated as model bytes × 2: ORT's wasm heap holds the parsed graph with its
+ * initializers (about the model's size) plus the arena for activations and the model bytes copied in.
+ */
+const SESSION_BYTES_PER_MODEL_BYTE = 2;
 
 export interface SessionSource {
   model: string;
@@ -36,9 +48,27 @@ export class VariantLoadError extends PareError {
   }
 }
 
-const sessions = new Map<string, Promise<InferenceSession>>();
+const sessions = new BoundedLru<string, Promise<InferenceSession>>({
+  maxEntries: MAX_SESSIONS,
+  maxBytes: DEFAULT_SESSION_CACHE_BYTES,
+  onRemove: (_sha256, pending) => void pending.then((s) => s.release()).catch(() => undefined),
+});
 
-async function load(bucket: R2Bucket, source: SessionSource): Promise<{ session: InferenceSession; timings: LoadTimings }> {
+/** Each held session's release functions, one per getSession not yet released. */
+const holds = new WeakMap<InferenceSession, Array<() => void>>();
+let heldCount = 0;
+
+/** Apply the configured budget (SESSION_CACHE_BYTES, bytes) before a request loads a session. */
+export function applySessionBudget(env: Pick<Env, 'SESSION_CACHE_BYTES'>): void {
+  const n = Number(env.SESSION_CACHE_BYTES);
+  sessions.setLimits({ maxBytes: Number.isFinite(n) && n > 0 ? n : DEFAULT_SESSION_CACHE_BYTES });
+}
+
+export function sessionCacheSize(): { sessions: number; sessionBytes: number; heldSessions: number; sessionsAwaitingRelease: number } {
+  return { sessions: sessions.size, sessionBytes: sessions.bytes, heldSessions: heldCount, sessionsAwaitingRelease: sessions.awaitingRelease };
+}
+
+async function load(bucket: R2Bucket, source: SessionSource): Promise<{ session: InferenceSession; timings: LoadTimings; bytes: number }> {
   const t0 = performance.now();
   const object = await bucket.get(source.r2Key);
   if (!object) throw new VariantLoadError(source, `model bytes missing from R2 (${source.r2Key})`);
@@ -49,18 +79,24 @@ async function load(bucket: R2Bucket, source: SessionSource): Promise<{ session:
   const t2 = performance.now();
   try {
     const session = await workerdBackend.createSession(bytes);
-    return { session, timings: { r2Ms: t1 - t0, hashMs: t2 - t1, ortMs: performance.now() - t2 } };
+    return { session, timings: { r2Ms: t1 - t0, hashMs: t2 - t1, ortMs: performance.now() - t2 }, bytes: bytes.byteLength };
   } catch (cause) {
     throw new VariantLoadError(source, `onnxruntime-web could not load it (${runtimeFailureReason(cause)})`, cause);
   }
 }
 
+/** The session (held: the caller must releaseSession it when its request ends, see heldDuring). */
 export async function getSession(bucket: R2Bucket, source: SessionSource): Promise<CachedSession> {
   const hit = sessions.get(source.sha256);
   if (hit) {
-    sessions.delete(source.sha256);
-    sessions.set(source.sha256, hit);
-    return { session: await hit, loadMs: 0, cached: true };
+    // Held before awaiting: an eviction meanwhile must not release it under this request.
+    const release = sessions.acquire(source.sha256)!;
+    try {
+      return { session: hold(await hit, release), loadMs: 0, cached: true };
+    } catch (e) {
+      release();
+      throw e;
+    }
   }
   const started = performance.now();
   const loading = load(bucket, source);
@@ -68,14 +104,44 @@ export async function getSession(bucket: R2Bucket, source: SessionSource): Promi
   // Failures surface through `loading` below; this copy only serves concurrent callers.
   pending.catch(() => undefined);
   sessions.set(source.sha256, pending);
+  const release = sessions.acquire(source.sha256)!;
   try {
-    const { session, timings } = await loading;
-    evictBeyondLimit();
-    return { session, loadMs: performance.now() - started, timings, cached: false };
+    const { session, timings, bytes } = await loading;
+    // Re-size the entry (if still cached) now that its size is known; this evicts beyond the budget.
+    if (sessions.peek(source.sha256) === pending) sessions.set(source.sha256, pending, bytes * SESSION_BYTES_PER_MODEL_BYTE);
+    return { session: hold(session, release), loadMs: performance.now() - started, timings, cached: false };
   } catch (e) {
-    if (sessions.get(source.sha256) === pending) sessions.delete(source.sha256);
+    release();
+    if (sessions.peek(source.sha256) === pending) sessions.delete(source.sha256);
     throw e;
   }
+}
+
+function hold(session: InferenceSession, release: () => void): InferenceSession {
+  const list = holds.get(session) ?? [];
+  list.push(release);
+  holds.set(session, list);
+  heldCount++;
+  return session;
+}
+
+/** End one getSession's hold on the session (a session evicted meanwhile is released after the last). */
+export function releaseSession(session: InferenceSession): void {
+  const release = holds.get(session)?.pop();
+  if (!release) return;
+  heldCount--;
+  release();
+}
+
+/** Wrap an inference route's work so the session it was given is released when the work ends. */
+export function heldDuring<S extends { session: InferenceSession }, R>(run: (serving: S) => Promise<R>): (serving: S) => Promise<R> {
+  return async (serving) => {
+    try {
+      return await run(serving);
+    } finally {
+      releaseSession(serving.session);
+    }
+  };
 }
 
 /** Create a session from bytes without caching it (the admin route's "must load in ORT" check). */
@@ -84,14 +150,5 @@ export async function tryLoad(bytes: Uint8Array): Promise<InferenceSession> {
 }
 
 export function forgetSession(sha256: string): void {
-  const entry = sessions.get(sha256);
   sessions.delete(sha256);
-  void entry?.then((s) => s.release()).catch(() => undefined);
-}
-
-function evictBeyondLimit(): void {
-  while (sessions.size > MAX_SESSIONS) {
-    const oldest = sessions.keys().next().value as string;
-    forgetSession(oldest);
-  }
 }
