@@ -7,7 +7,7 @@ import type { AppContext } from '../env';
 import { sendMetricEvent } from '../metrics/sendMetricEvent';
 import { markUnhealthy, resolveServingVariant, type ServingVariant } from './servingVariant';
 import { noteRunFailure, noteRunSuccess, RUN_FAILURE_LIMIT } from './runFailures';
-import { VariantLoadError } from './sessionCache';
+import { applySessionBudget, heldDuring, VariantLoadError } from './sessionCache';
 import { issueRequestId, predictedLabels } from '../feedback/requestReceipt';
 
 export interface InferenceResult {
@@ -44,6 +44,7 @@ export async function serveInference(
   run: (serving: ServingVariant) => Promise<InferenceResult>,
 ): Promise<Response> {
   const started = performance.now();
+  applySessionBudget(c.env);
   const unit = unitOf(c);
   const bucket = unitBucket(target.model, unit);
   let serving: ServingVariant | undefined;
@@ -57,7 +58,8 @@ export async function serveInference(
       onUnhealthy: (variant, error) => record(variant, error.status, error.code),
     });
     const assignedMs = performance.now() - started;
-    const result = await runCounted(c, serving, run);
+    // The session stays held (not released by an eviction) until the route's work ends.
+    const result = await heldDuring((s: ServingVariant) => runCounted(c, s, run))(serving);
     inputBytes = result.inputBytes;
     const totalMs = performance.now() - started;
     record(serving.variant, 200, null);

@@ -4,7 +4,6 @@ import { Hono, type Context } from 'hono';
 import { PareError } from '@pare/errors';
 import type { AppContext } from '../env';
 import { serveInference } from '../inference/serveInference';
-import { applySessionBudget, heldDuring } from '../inference/sessionCache';
 import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
 import { getModelState } from '../registry/modelState';
 import { manifestOf, variantNotFound } from '../inference/servingVariant';
@@ -47,8 +46,7 @@ function oipInvalid(message: string): PareError {
 }
 
 async function infer(c: Context<AppContext>, model: string, variant?: string): Promise<Response> {
-  applySessionBudget(c.env);
-  return serveInference(c, { model, pinnedVariant: variant }, heldDuring(async (serving) => {
+  return serveInference(c, { model, pinnedVariant: variant }, async (serving) => {
     const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
     if (!Array.isArray(body.inputs) || body.inputs.length === 0) throw oipInvalid('"inputs" must be a non-empty array of {name, shape, datatype, data}.');
     if (body.id !== undefined && typeof body.id !== 'string') throw oipInvalid('"id" must be a string.');
@@ -88,7 +86,7 @@ async function infer(c: Context<AppContext>, model: string, variant?: string): P
     const response: Record<string, unknown> = { model_name: model, model_version: serving.variant, outputs };
     if (typeof body.id === 'string') response.id = body.id;
     return { body: response, inputBytes: bytes, inferMs };
-  }));
+  });
 }
 
 oipRoutes.get('/models/:model', (c) => metadata(c, c.req.param('model')));

@@ -3,7 +3,6 @@ import { Hono } from 'hono';
 import { PareError } from '@pare/errors';
 import type { AppContext } from '../env';
 import { serveInference } from '../inference/serveInference';
-import { applySessionBudget, heldDuring } from '../inference/sessionCache';
 import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
 import { classifyTexts, textsOf } from '../inference/textClassification';
 import { feedsFromNamedInputs, runNamed } from '../inference/namedInputs';
@@ -11,8 +10,7 @@ import { feedsFromNamedInputs, runNamed } from '../inference/namedInputs';
 export const predictRoutes = new Hono<AppContext>();
 
 predictRoutes.post('/:model/predict', (c) => {
-  applySessionBudget(c.env);
-  return serveInference(c, { model: c.req.param('model') }, heldDuring(async (serving) => {
+  return serveInference(c, { model: c.req.param('model') }, async (serving) => {
     const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
     if ('text' in body || 'texts' in body) {
       const { texts, single } = textsOf(body);
@@ -26,5 +24,5 @@ predictRoutes.post('/:model/predict', (c) => {
       return { body: { model: serving.model, variant: serving.variant, outputs }, inputBytes: bytes, inferMs };
     }
     throw new PareError('input_invalid', 'Send { "text": "…" }, { "texts": ["…"] } or { "inputs": { "<name>": [...] } }.', { status: 400 });
-  }));
+  });
 });
