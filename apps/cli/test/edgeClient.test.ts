@@ -9,7 +9,7 @@ import { EdgeClient } from '@pare/clients';
 import { buildUpload, freePort, LocalWorker, repoRoot } from '../../../infra/localEdgeWorker';
 import { findCommittedVariants, type CommittedVariant } from '../../../infra/models/committedVariants';
 
-const TOKEN = 'client-test-token';
+const TOKEN = 'client-test-token-0123456789abcdef';
 let worker: LocalWorker;
 let dir: string;
 let client: EdgeClient;

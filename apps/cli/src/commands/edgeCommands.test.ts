@@ -9,7 +9,7 @@ import { buildMlpBytes } from '../../../../infra/models/defaultMlp';
 import { runPare } from '../../test/runPare';
 import { parseWeights } from './traffic';
 
-const TOKEN = 'cli-test-token';
+const TOKEN = 'cli-test-token-0123456789abcdef0123';
 let worker: LocalWorker;
 let dir: string;
 let endpoint: string[];
