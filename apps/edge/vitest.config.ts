@@ -18,7 +18,7 @@ export default defineConfig(async () => {
         wrangler: { configPath: path.join(root, 'wrangler.toml') },
         miniflare: {
           compatibilityFlags: ['nodejs_compat'],
-          bindings: { ADMIN_TOKEN: 'test-admin-token', TEST_MIGRATIONS: migrations, FIXTURES: JSON.parse(JSON.stringify(await buildFixtures())) as Record<string, never>, MAX_BODY_BYTES: '65536' },
+          bindings: { ADMIN_TOKEN: 'test-admin-token-0123456789abcdef', TEST_MIGRATIONS: migrations, FIXTURES: JSON.parse(JSON.stringify(await buildFixtures())) as Record<string, never>, MAX_BODY_BYTES: '65536' },
         },
       }),
     ],

@@ -37,6 +37,9 @@ export function createApp(): Hono<AppContext> {
     const code = known ? err.code : 'internal';
     const message = known ? err.message : 'Internal error; the event was logged.';
     const response = c.req.path.startsWith('/v2') ? c.json({ error: message }, status) : c.json({ error: { code, message } }, status);
+    // A lockout (src/http/authThrottle.ts) says when to come back.
+    const retryAfter = known ? err.details?.retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') response.headers.set('retry-after', String(retryAfter));
     const variant = c.get('servedVariant');
     if (variant) response.headers.set('x-pare-variant', variant);
     return response;

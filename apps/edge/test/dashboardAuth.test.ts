@@ -1,13 +1,15 @@
 // The dashboard behind the admin token, in workerd: without a session a login page and never data.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
-import { call, deployFixture, setTraffic } from './helpers';
+import { call, cookieSet, dashboardCsrf, deployFixture, setCookies, setTraffic } from './helpers';
 import { seedAbTrafficSql } from './seedAbTraffic';
 
 const MODEL = 'dash-model';
 
+/** Sign in as a browser does: the login page's CSRF cookie and field come along with the token. */
 async function login(token: string): Promise<Response> {
-  return call('/dashboard/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${encodeURIComponent(token)}`, redirect: 'manual' });
+  const { cookie, csrf } = await dashboardCsrf();
+  return call('/dashboard/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: `csrf=${csrf}&token=${encodeURIComponent(token)}`, redirect: 'manual' });
 }
 
 beforeAll(async () => {
@@ -32,19 +34,19 @@ describe('dashboard access', () => {
   it('refuses a wrong token and ignores a forged cookie', async () => {
     const wrong = await login('not-the-token');
     expect(wrong.status).toBe(401);
-    expect(wrong.headers.get('set-cookie')).toBeNull();
+    expect(cookieSet(wrong, 'pare_dashboard')).toBeUndefined();
     const forged = await call('/dashboard/data', { headers: { cookie: `pare_dashboard=${Date.now() + 1e9}.${'0'.repeat(64)}` } });
     expect(forged.status).toBe(401);
   });
 
   it('signs in with the admin token into an HttpOnly, Secure, SameSite cookie that opens the data', async () => {
-    const ok = await login('test-admin-token');
+    const ok = await login('test-admin-token-0123456789abcdef');
     expect(ok.status).toBe(303);
-    const cookie = ok.headers.get('set-cookie')!;
+    const cookie = setCookies(ok).find((c) => c.startsWith('pare_dashboard='))!;
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/SameSite=Strict/);
-    expect(cookie).not.toContain('test-admin-token');
+    expect(cookie).not.toContain('test-admin-token-0123456789abcdef');
     const session = cookie.split(';')[0]!;
     const page = await call('/dashboard?window=24h', { headers: { cookie: session } });
     const html = await page.text();

@@ -3,7 +3,7 @@ import { SELF } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import type { Fixtures } from './fixtureTypes';
 
-export const ADMIN_TOKEN = 'test-admin-token';
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 const ORIGIN = 'http://edge.test';
 
 export function call(path: string, init: RequestInit = {}): Promise<Response> {
@@ -14,6 +14,24 @@ export function admin(path: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('authorization', `Bearer ${ADMIN_TOKEN}`);
   return call(path, { ...init, headers });
+}
+
+/** Every Set-Cookie of a response (workerd has Headers.getSetCookie; the types lag behind). */
+export function setCookies(response: Response): string[] {
+  return (response.headers as unknown as { getSetCookie(): string[] }).getSetCookie();
+}
+
+/** The `name=value` pair a response sets for the cookie, or undefined. */
+export function cookieSet(response: Response, name: string): string | undefined {
+  return setCookies(response).find((c) => c.startsWith(`${name}=`))?.split(';')[0];
+}
+
+/** What a browser gets from the login page: its CSRF cookie (`pare_csrf=…`) and the token its form repeats. */
+export async function dashboardCsrf(): Promise<{ cookie: string; csrf: string }> {
+  const page = await call('/dashboard');
+  const cookie = cookieSet(page, 'pare_csrf')!;
+  const csrf = /name="csrf" value="([0-9a-f]{64})"/.exec(await page.text())![1]!;
+  return { cookie, csrf };
 }
 
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -12,7 +12,7 @@ afterEach(async () => {
 });
 
 const models: ModelsResponse = {
-  models: [{ name: 'spam', task: 'text-classification', deploymentVersion: 2, variants: [{ name: 'fp32', sha256: 'ab', bytes: 10, weight: 100, status: 'healthy', statusReason: null, createdAt: '2026-01-01T00:00:00.000Z' }] }],
+  models: [{ name: 'spam', task: 'text-classification', deploymentVersion: 2, variants: [{ name: 'fp32', sha256: 'ab', bytes: 10, weight: 100, status: 'healthy', createdAt: '2026-01-01T00:00:00.000Z' }] }],
 };
 
 test('uploads a variant as multipart with the token, and hands the answer back as sent', async () => {

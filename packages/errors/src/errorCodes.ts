@@ -66,6 +66,7 @@ export const ERROR_STATUS = {
   forbidden: 403,
   token_missing: 401,
   admin_disabled: 503,
+  rate_limited: 429,
   // Jobs on the origin.
   job_not_found: 404,
   job_finished: 409,

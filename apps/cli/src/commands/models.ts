@@ -9,7 +9,7 @@ function modelsTable(models: readonly ModelInfo[]): string {
   const table = new Table({ head: ['model', 'variant', 'weight', 'status', 'bytes', 'sha256', 'created'] });
   for (const m of models) {
     for (const v of m.variants) {
-      table.push([m.name, v.name, `${v.weight}%`, v.status === 'healthy' ? 'healthy' : `UNHEALTHY: ${v.statusReason ?? ''}`.slice(0, 60), v.bytes.toLocaleString('en-US'), v.sha256.slice(0, 12), v.createdAt.slice(0, 19).replace('T', ' ')]);
+      table.push([m.name, v.name, `${v.weight}%`, v.status === 'healthy' ? 'healthy' : 'UNHEALTHY (reason on /dashboard)', v.bytes.toLocaleString('en-US'), v.sha256.slice(0, 12), v.createdAt.slice(0, 19).replace('T', ' ')]);
     }
   }
   return `${table.toString()}\n`;

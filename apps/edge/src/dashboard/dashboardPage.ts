@@ -3,6 +3,7 @@
 // the page's script (assets/dashboard.client.js) redraws everything from /dashboard/data on refresh.
 import { html, raw } from 'hono/html';
 import { layout } from './layout';
+import { csrfField } from './csrf';
 import type { DashboardData, ModelDashboard } from './dashboardData';
 import { STATS_WINDOWS } from '../metrics/statsWindow';
 
@@ -41,7 +42,8 @@ function modelSection(m: ModelDashboard, origin: string) {
 </section>`;
 }
 
-export function dashboardPage(data: DashboardData, origin: string) {
+/** `csrf` goes into the sign-out form (src/dashboard/csrf.ts). */
+export function dashboardPage(data: DashboardData, origin: string, csrf: string) {
   const windows = Object.keys(STATS_WINDOWS).map((w) => html`<button type="button" data-window="${w}" aria-pressed="${w === data.window ? 'true' : 'false'}">${w}</button>`);
   const body = html`<header class="top">
   <h1>Pare <span>latency &amp; A/B</span></h1>
@@ -50,7 +52,7 @@ export function dashboardPage(data: DashboardData, origin: string) {
     <button type="button" data-action="refresh">Refresh</button>
     <label class="auto"><input type="checkbox" data-action="auto" checked> auto</label>
     <span class="updated" data-field="updated"></span>
-    <form method="post" action="/dashboard/logout"><button type="submit" class="link">Sign out</button></form>
+    <form method="post" action="/dashboard/logout">${csrfField(csrf)}<button type="submit" class="link">Sign out</button></form>
   </nav>
 </header>
 <main id="models">

@@ -3,7 +3,9 @@
 import { Hono, type Context } from 'hono';
 import { PareError } from '@pare/errors';
 import type { AppContext } from '../env';
-import { constantTimeEquals } from '../http/bearerAuth';
+import { adminDisabledMessage, adminSecret } from '../http/adminSecret';
+import { clientKey, lockedForSeconds, rateLimited } from '../http/authThrottle';
+import { checkAdminToken } from '../http/bearerAuth';
 import { readBodyBytes } from '../http/readJsonBody';
 import { parseStatsWindow } from '../metrics/statsWindow';
 import { loadAbReport, positiveParam } from '../ab/loadAbReport';
@@ -12,6 +14,7 @@ import { loadDashboardData } from './dashboardData';
 import { DASHBOARD_CSP } from './layout';
 import { loginPage } from './loginPage';
 import { endSession, hasSession, startSession } from './session';
+import { csrfMatches, csrfRefused, csrfToken } from './csrf';
 import { DASHBOARD_ASSETS } from './staticAssets';
 
 export const dashboardRoutes = new Hono<AppContext>();
@@ -24,31 +27,42 @@ dashboardRoutes.use('*', async (c, next) => {
   if (!c.req.path.startsWith('/dashboard/assets/')) c.header('cache-control', 'no-store');
 });
 
-function requireSession(c: Context<AppContext>): Promise<void> {
-  return hasSession(c).then((ok) => {
-    if (!ok) throw new PareError('unauthorized', 'Sign in at /dashboard first (the session cookie is missing or expired).', { status: 401 });
-  });
+async function requireSession(c: Context<AppContext>): Promise<void> {
+  adminSecret(c.env);
+  if (!(await hasSession(c))) throw new PareError('unauthorized', 'Sign in at /dashboard first (the session cookie is missing or expired).', { status: 401 });
+}
+
+async function readForm(c: Context<AppContext>): Promise<URLSearchParams> {
+  return new URLSearchParams(new TextDecoder().decode(await readBodyBytes(c.req.raw, 4096)));
 }
 
 dashboardRoutes.get('/', async (c) => {
-  if (!c.env.ADMIN_TOKEN) return c.html(loginPage({ disabled: true }), 503);
-  if (!(await hasSession(c))) return c.html(loginPage(), 200);
+  const disabled = adminDisabledMessage(c.env.ADMIN_TOKEN);
+  if (disabled) return c.html(loginPage({ disabled }), 503);
+  if (!(await hasSession(c))) return c.html(loginPage({ csrf: csrfToken(c) }), 200);
   const window = parseStatsWindow(c.req.query('window'));
   const data = await loadDashboardData(c.env, window);
-  return c.html(dashboardPage(data, new URL(c.req.url).origin));
+  return c.html(dashboardPage(data, new URL(c.req.url).origin, csrfToken(c)));
 });
 
+// Order: a disabled token, then the client's lockout, then the form's CSRF token, then the admin token.
 dashboardRoutes.post('/login', async (c) => {
-  const secret = c.env.ADMIN_TOKEN;
-  if (!secret) return c.html(loginPage({ disabled: true }), 503);
-  const form = new URLSearchParams(new TextDecoder().decode(await readBodyBytes(c.req.raw, 4096)));
-  const token = (form.get('token') ?? '').trim();
-  if (token === '' || !(await constantTimeEquals(token, secret))) return c.html(loginPage({ error: 'That token is not the admin token.' }), 401);
+  const disabled = adminDisabledMessage(c.env.ADMIN_TOKEN);
+  if (disabled) return c.html(loginPage({ disabled }), 503);
+  const secret = c.env.ADMIN_TOKEN!;
+  const key = clientKey(c);
+  const locked = lockedForSeconds(key);
+  if (locked > 0) return c.html(loginPage({ csrf: csrfToken(c), error: rateLimited(locked).message }), 429, { 'retry-after': String(locked) });
+  const form = await readForm(c);
+  if (!(await csrfMatches(c, form))) return c.html(loginPage({ csrf: csrfToken(c), error: csrfRefused().message }), 403);
+  if (!(await checkAdminToken(key, (form.get('token') ?? '').trim(), secret))) return c.html(loginPage({ csrf: csrfToken(c), error: 'That token is not the admin token.' }), 401);
   await startSession(c, secret);
   return c.redirect('/dashboard', 303);
 });
 
-dashboardRoutes.post('/logout', (c) => {
+// POST only (a link or an image cannot sign anyone out), with the same CSRF token as the login form.
+dashboardRoutes.post('/logout', async (c) => {
+  if (!(await csrfMatches(c, await readForm(c)))) throw csrfRefused();
   endSession(c);
   return c.redirect('/dashboard', 303);
 });

@@ -1,7 +1,10 @@
-// Admin routes: `Authorization: Bearer <token>`, compared in constant time with the ADMIN_TOKEN secret.
+// Admin routes: `Authorization: Bearer <token>`, compared in constant time with the ADMIN_TOKEN secret;
+// wrong tokens are throttled per client (authThrottle.ts).
 import { createMiddleware } from 'hono/factory';
 import { PareError } from '@pare/errors';
 import type { AppContext } from '../env';
+import { adminSecret } from './adminSecret';
+import { assertNotLocked, clientKey, recordFailure, recordSuccess } from './authThrottle';
 
 const encoder = new TextEncoder();
 
@@ -17,14 +20,22 @@ export async function constantTimeEquals(a: string, b: string): Promise<boolean>
   return diff === 0;
 }
 
+/** True for the admin token; a wrong one counts against the client, and a locked-out client gets 429 first. */
+export async function checkAdminToken(key: string, token: string, secret: string): Promise<boolean> {
+  assertNotLocked(key);
+  const ok = token !== '' && (await constantTimeEquals(token, secret));
+  if (ok) recordSuccess(key);
+  else recordFailure(key);
+  return ok;
+}
+
 export const requireAdminToken = createMiddleware<AppContext>(async (c, next) => {
-  const secret = c.env.ADMIN_TOKEN;
-  if (!secret) {
-    throw new PareError('admin_disabled', 'The admin API is disabled: set the ADMIN_TOKEN secret (.dev.vars locally, `wrangler secret put ADMIN_TOKEN` in production).', { status: 503 });
-  }
+  const secret = adminSecret(c.env);
+  const key = clientKey(c);
+  assertNotLocked(key);
   const header = c.req.header('authorization') ?? '';
   const match = /^Bearer\s+(.+)$/i.exec(header);
   if (!match) throw new PareError('unauthorized', 'Missing admin token: send `Authorization: Bearer <token>`.', { status: 401 });
-  if (!(await constantTimeEquals(match[1]!.trim(), secret))) throw new PareError('forbidden', 'The admin token is wrong.', { status: 403 });
+  if (!(await checkAdminToken(key, match[1]!.trim(), secret))) throw new PareError('forbidden', 'The admin token is wrong.', { status: 403 });
   await next();
 });

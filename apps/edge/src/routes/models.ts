@@ -1,4 +1,5 @@
-// GET /v1/models and GET /v1/models/:model/stats
+// GET /v1/models and GET /v1/models/:model/stats: public, so they show a variant's status but not its
+// reason (it may hold internal error text) nor its storage key; the dashboard, behind the token, shows reasons.
 import { Hono } from 'hono';
 import type { ModelsResponse, ModelStats } from '@pare/clients/wire';
 import { createDb, currentDeployment, listModels, listVariants, readVariantStats } from '@pare/db';
@@ -25,7 +26,6 @@ modelRoutes.get('/', async (c) => {
           bytes: v.bytes,
           weight: deployments[i]?.weights[v.name] ?? 0,
           status: v.status,
-          statusReason: v.statusReason,
           createdAt: new Date(v.createdAt).toISOString(),
         })),
     })),

@@ -9,7 +9,7 @@ import { seedAbTrafficSql } from '../seedAbTraffic';
 import { startEdgeServer, type EdgeServer } from './edgeServer';
 import { deploySpamVariants, MODEL, sendRealTraffic } from './seedDashboard';
 
-const TOKEN = 'browser-test-token';
+const TOKEN = 'browser-test-token-0123456789abcdef';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../../../test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LIVE_REQUESTS = 12;
@@ -186,5 +186,17 @@ describe('dashboard in Chromium', () => {
     for (const c of Object.values(charts)) expect(c.painted).toBeGreaterThan(1000);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
     await page.close();
+  });
+
+  // Last: signing out ends the session that the tests above share.
+  it('signs out by the Sign out form (a POST with the CSRF token)', async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.waitForSelector('body[data-ready="true"]');
+    await Promise.all([page.waitForURL(`${server.url}/dashboard`), page.click('form[action="/dashboard/logout"] button')]);
+    await expect(page.locator('form[action="/dashboard/login"]').count()).resolves.toBe(1);
+    expect(await page.evaluate(async () => (await fetch('/dashboard/data')).status)).toBe(401);
+    await page.close();
+    consoleErrors.splice(0).forEach((e) => expect(e).toMatch(/status of 401/));
   });
 });

@@ -9,8 +9,8 @@ const variantInfoWire = z.object({
   sha256: z.string(),
   bytes: z.number(),
   weight: z.number(),
+  /** Public, so without the reason of an unhealthy status (the dashboard shows it). */
   status: z.enum(VARIANT_STATUSES),
-  statusReason: z.string().nullable(),
   /** ISO 8601. */
   createdAt: z.string(),
 });
