@@ -9,6 +9,8 @@ import type { QueueBackend } from './jobs/jobQueue';
 import { JobService } from './jobs/jobService';
 import { canonicalRoot } from './jobs/confineFileRef';
 import { edgeKey, type AdmissionPolicy } from './jobs/admitJob';
+import { DEFAULT_JOB_MEMORY_BYTES } from './jobs/jobMemory';
+import { DEFAULT_JOB_MS } from './jobs/jobRunner';
 
 // Assembles an origin: picks the backend (BullMQ when a Redis URL is given, SQLite otherwise), the handlers
 // and the HTTP app. server.ts reads the configuration from flags and the environment; tests call this.
@@ -34,6 +36,10 @@ export interface OriginConfig {
   maxAttempts?: number;
   /** BullMQ lock duration: how soon a dead worker's job is found again. */
   lockDurationMs?: number;
+  /** A job whose memory estimate is over this many bytes is refused at submission (default 8 GiB). */
+  maxJobMemoryBytes?: number;
+  /** A job running longer than this is stopped and failed (default 6 h). */
+  maxJobSeconds?: number;
   handlers?: Partial<JobHandlers>;
   eventsPollMs?: number;
   cancelPollMs?: number;
@@ -49,6 +55,7 @@ export async function createOrigin(config: OriginConfig): Promise<Origin> {
   const token = checkOriginToken(config.token);
   const dataDir = resolve(config.dataDir);
   const admission = admissionPolicy(config, dataDir);
+  const maxJobMs = positiveSetting(config.maxJobSeconds, 'maxJobSeconds (PARE_JOB_SECONDS)', MAX_JOB_SECONDS, DEFAULT_JOB_MS / 1000) * 1000;
   // Each backend loads only when chosen: BullMQ is not needed (nor loaded) on a single machine.
   const backend: QueueBackend = config.redisUrl
     ? (await import('./backends/bullmq/index')).createBullmqBackend({
@@ -65,9 +72,22 @@ export async function createOrigin(config: OriginConfig): Promise<Origin> {
     worker: config.worker ?? true,
     maxAttempts: config.maxAttempts,
     cancelPollMs: config.cancelPollMs,
+    maxJobMs,
   });
   await service.start();
   return { app: createApp(service, { token, admission, eventsPollMs: config.eventsPollMs }), service, close: () => service.close() };
+}
+
+// A timer longer than 2^31 - 1 ms fires at once in Node.
+const MAX_JOB_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** A configured positive number, or its default when unset; throws `option_invalid` naming the setting. */
+function positiveSetting(value: number | undefined, name: string, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0 || value > max) {
+    throw new PareError('option_invalid', `${name} must be a positive number up to ${max}; got ${value}.`);
+  }
+  return value;
 }
 
 function admissionPolicy(config: OriginConfig, dataDir: string): AdmissionPolicy {
@@ -81,5 +101,6 @@ function admissionPolicy(config: OriginConfig, dataDir: string): AdmissionPolicy
     edgeUrls,
     dataRoots: (config.dataRoots ?? [dataDir, process.cwd()]).map(canonicalRoot),
     fetchHosts: config.fetchHosts ?? [],
+    maxJobMemoryBytes: positiveSetting(config.maxJobMemoryBytes, 'maxJobMemoryBytes (PARE_JOB_MEMORY_BYTES)', Number.MAX_SAFE_INTEGER, DEFAULT_JOB_MEMORY_BYTES),
   };
 }

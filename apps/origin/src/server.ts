@@ -13,7 +13,10 @@ import { serveOrigin } from './serveOrigin';
 //   PARE_FETCH_HOSTS (comma-separated hosts jobs may name http(s) inputs on; default none),
 //   --port / PORT (8788), --host / HOST (127.0.0.1), --data-dir / PARE_ORIGIN_DATA_DIR (.pare/origin),
 //   REDIS_URL (BullMQ backend when set), PARE_REDIS_PREFIX (pare), --no-worker / PARE_ORIGIN_WORKER=0 (API only),
-//   --concurrency / PARE_ORIGIN_CONCURRENCY (1), PARE_BULLMQ_LOCK_MS (30000), PARE_TOKEN (edge admin token for publishing).
+//   --concurrency / PARE_ORIGIN_CONCURRENCY (1), PARE_BULLMQ_LOCK_MS (30000), PARE_TOKEN (edge admin token for publishing),
+//   PARE_JOB_MEMORY_BYTES (8 GiB: a job whose memory estimate is higher is refused with 400 job_spec_invalid),
+//   PARE_JOB_SECONDS (21600: a job running longer is stopped and failed).
+// Jobs run in this process, so a job's memory is bounded by its estimate at admission, not by the kernel.
 
 const { values } = parseArgs({
   options: {
@@ -48,6 +51,8 @@ const origin = await createOrigin({
   worker,
   concurrency,
   lockDurationMs: env.PARE_BULLMQ_LOCK_MS ? Number(env.PARE_BULLMQ_LOCK_MS) : undefined,
+  maxJobMemoryBytes: env.PARE_JOB_MEMORY_BYTES ? Number(env.PARE_JOB_MEMORY_BYTES) : undefined,
+  maxJobSeconds: env.PARE_JOB_SECONDS ? Number(env.PARE_JOB_SECONDS) : undefined,
 }).catch((error: unknown) => fail(isPareError(error) ? error.message : String(error)));
 
 serveOrigin(origin, {

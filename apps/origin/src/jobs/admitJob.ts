@@ -1,14 +1,17 @@
 import { PareError } from '@pare/errors';
 import { confineFileRef, type FileRefPolicy } from './confineFileRef';
+import { checkJobMemory, DEFAULT_JOB_MEMORY_BYTES } from './jobMemory';
 import type { JobSpec } from './jobSpec';
 
 // The checks a parsed job spec passes before it is queued that depend on the origin's configuration: every
-// file it names is confined (./confineFileRef.ts), and a distill job publishes only to a configured edge, since
-// the origin sends the edge's admin token to that URL.
+// file it names is confined (./confineFileRef.ts), a distill job publishes only to a configured edge, since
+// the origin sends the edge's admin token to that URL, and its memory estimate fits the budget (./jobMemory.ts).
 
 export interface AdmissionPolicy extends FileRefPolicy {
   /** The edges a distill job may publish to, normalised by edgeKey. */
   edgeUrls: string[];
+  /** The memory budget of one job, in bytes (default 8 GiB). */
+  maxJobMemoryBytes?: number;
 }
 
 /** An edge URL as the allow-list compares it: parsed, without a trailing slash. */
@@ -35,6 +38,7 @@ export function admitJob(spec: JobSpec, policy: AdmissionPolicy): JobSpec {
     case 'distill':
       if (typeof spec.teacher === 'string' && spec.teacher !== 'train') confine(spec.teacher, 'teacher');
       confine(spec.teacherManifest, 'teacherManifest');
+      checkJobMemory(spec, policy.maxJobMemoryBytes ?? DEFAULT_JOB_MEMORY_BYTES);
       return spec.publish ? { ...spec, publish: { ...spec.publish, edge: publishEdge(spec.publish.edge, policy.edgeUrls) } } : spec;
   }
 }

@@ -7,7 +7,9 @@ import type { JobStore } from './jobStore';
 
 // The job state machine, shared by every backend: claim a delivered job, run its handler with a context,
 // write progress, and settle it as succeeded, failed or cancelled. A job delivered while still `running`
-// is a redelivery after its worker died; it counts as a new attempt, up to maxAttempts.
+// is a redelivery after its worker died; it counts as a new attempt, up to maxAttempts. Handlers run in this
+// process: a job's time is bounded by maxJobMs (it is aborted through its signal, as a cancel is), and its
+// memory only by the estimate checked when it was admitted (./jobMemory.ts), since nothing here can cap a heap.
 
 export interface JobRunnerOptions {
   store: JobStore;
@@ -18,17 +20,25 @@ export interface JobRunnerOptions {
   cancelPollMs?: number;
   /** Minimum time between two progress writes. */
   progressWriteMs?: number;
+  /** How long one attempt may run before it is aborted and failed (default 6 h). */
+  maxJobMs?: number;
   /** Puts a job back on the queue after a graceful shutdown interrupted it. */
   requeue: (id: string) => Promise<void>;
 }
 
 const SHUTDOWN = 'origin shutting down';
 const CANCELLED = 'cancelled';
+const TIME_LIMIT = 'time limit';
+export const DEFAULT_JOB_MS = 6 * 60 * 60 * 1000;
 
 export class JobRunner {
   private readonly running = new Map<string, AbortController>();
 
   constructor(private readonly options: JobRunnerOptions) {}
+
+  private get maxJobMs(): number {
+    return this.options.maxJobMs ?? DEFAULT_JOB_MS;
+  }
 
   /** Run one delivered job to a settled state. A handler's failure is the job's failure; only a store failure rejects. */
   readonly run = async (id: string): Promise<void> => {
@@ -75,6 +85,7 @@ export class JobRunner {
     const artifactsDir = join(this.options.artifactsRoot, job.id);
     const progress = new ProgressWriter(store, job.id, this.options.progressWriteMs ?? 100);
     const watch = setInterval(() => void this.watchForCancel(job.id, controller), this.options.cancelPollMs ?? 200);
+    const deadline = setTimeout(() => controller.abort(TIME_LIMIT), this.maxJobMs);
     try {
       await mkdir(artifactsDir, { recursive: true });
       const ctx: JobContext = {
@@ -97,6 +108,7 @@ export class JobRunner {
       await this.fail(job, error, controller.signal);
     } finally {
       clearInterval(watch);
+      clearTimeout(deadline);
       this.running.delete(job.id);
     }
   }
@@ -123,6 +135,12 @@ export class JobRunner {
       await this.options.store.update(job.id, { state: 'queued', attempts: job.attempts - 1, workerId: null, message: 'requeued: origin shut down' }, ['running']);
       await this.log(job.id, 'warn', 'The origin shut down while this job ran; it is queued again.');
       await this.options.requeue(job.id);
+      return;
+    }
+    if (signal.aborted && signal.reason === TIME_LIMIT) {
+      const message = `The job exceeded the time limit of ${this.maxJobMs / 1000} s (PARE_JOB_SECONDS) and was stopped.`;
+      await this.log(job.id, 'error', `Failed: ${message}`);
+      await this.settle(job.id, { state: 'failed', error: { code: 'job_failed', message } });
       return;
     }
     if (signal.aborted) {

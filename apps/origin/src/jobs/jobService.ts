@@ -19,6 +19,8 @@ export interface JobServiceOptions {
   maxAttempts?: number;
   workerId?: string;
   cancelPollMs?: number;
+  /** How long one attempt of a job may run. */
+  maxJobMs?: number;
 }
 
 export class JobService {
@@ -33,6 +35,7 @@ export class JobService {
       artifactsRoot: options.artifactsRoot,
       workerId: this.workerId,
       cancelPollMs: options.cancelPollMs,
+      maxJobMs: options.maxJobMs,
       requeue: (id) => options.backend.queue.enqueue(id),
     });
   }

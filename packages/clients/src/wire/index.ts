@@ -2,5 +2,6 @@
 // Only zod here, so the edge imports it inside workerd.
 export * from './edgeAdminWire';
 export * from './edgeReadWire';
+export * from './jobLimits';
 export * from './jobSpecWire';
 export * from './jobRecordWire';

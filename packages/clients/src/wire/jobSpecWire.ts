@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { VARIANT_NAME } from '@pare/runtime';
+import { boundedArray, boundedInt, boundedString, JOB_LIMITS } from './jobLimits';
 
 // Job specs: the body of the origin's `POST /jobs`. This is the shape only; the origin adds the checks that
 // need its own packages (compression options, variant name clashes) in apps/origin/src/jobs/jobSpec.ts.
-// Unknown keys are rejected (a typo such as `bachSize` would otherwise be ignored silently).
+// Unknown keys are rejected (a typo such as `bachSize` would otherwise be ignored silently); every size, count
+// and string is bounded (./jobLimits.ts).
 
 export const JOB_TYPES = ['distill', 'batch-infer', 'evaluate', 'compress'] as const;
 export type JobType = (typeof JOB_TYPES)[number];
@@ -17,7 +19,8 @@ const modelName = z.string().regex(VARIANT_NAME, 'must be a lower-case model nam
  * A file on the origin machine (absolute or relative to the origin's working directory) inside its data roots,
  * or an http(s) URL on a host the origin fetches from.
  */
-const fileRef = z.string().min(1, 'must name a file path or an http(s) URL');
+const fileRef = boundedString('fileRefLength', 'must name a file path or an http(s) URL');
+const name = boundedString('nameLength');
 
 const inferenceOptions = {
   model: fileRef,
@@ -32,12 +35,12 @@ const inferenceOptions = {
   /** Seed of the built-in dataset's split (the one the model was distilled with). */
   seed: z.number().int().default(1),
   /** Use only the first n examples. */
-  limit: z.number().int().positive().optional(),
-  batchSize: z.number().int().min(1).max(65536).default(64),
+  limit: boundedInt('examples').optional(),
+  batchSize: boundedInt('batchSize').default(64),
   executionProvider: z.enum(EXECUTION_PROVIDERS).default('cpu'),
   /** Sessions run side by side, each on cores/sessions intra-op threads. */
-  sessions: z.number().int().min(1).max(64).default(1),
-  intraOpNumThreads: z.number().int().min(1).max(256).optional(),
+  sessions: boundedInt('sessions').default(1),
+  intraOpNumThreads: boundedInt('intraOpNumThreads').optional(),
 };
 
 export const batchInferSpecWire = z
@@ -45,7 +48,7 @@ export const batchInferSpecWire = z
     type: z.literal('batch-infer'),
     ...inferenceOptions,
     /** Output names to write to predictions.jsonl; all outputs when absent. */
-    outputs: z.array(z.string().min(1)).min(1).optional(),
+    outputs: boundedArray(name, 'outputs').min(1).optional(),
   })
   .strict();
 
@@ -54,9 +57,9 @@ export const evaluateSpecWire = z
     type: z.literal('evaluate'),
     ...inferenceOptions,
     /** The output holding scores or logits; the model's first output when absent. */
-    output: z.string().min(1).optional(),
+    output: name.optional(),
     /** Class names by output index; string labels in the data are looked up here. */
-    labels: z.array(z.string().min(1)).min(2).optional(),
+    labels: boundedArray(name, 'labels').min(2).optional(),
     /** For single-score outputs: predict class 1 when the score is at least this. */
     threshold: z.number().default(0.5),
   })
@@ -68,12 +71,12 @@ export const evaluateSpecWire = z
  */
 export const compressOptionsWire = z
   .object({
-    quantize: z.string().optional(),
+    quantize: z.string().max(JOB_LIMITS.optionLength, `must be at most ${JOB_LIMITS.optionLength} characters`).optional(),
     perChannel: z.boolean().optional(),
     pruneThreshold: z.number().optional(),
     sparsity: z.number().optional(),
     structured: z.number().optional(),
-    exclude: z.array(z.string().min(1)).optional(),
+    exclude: boundedArray(name, 'exclude').optional(),
   })
   .strict();
 
@@ -86,7 +89,7 @@ export const compressSpecWire = z
     /** Calibration examples (same format as batch-infer data) for `quantize: "int8-static"`. */
     calibration: fileRef.optional(),
     /** How many calibration examples to run at most. */
-    calibrationLimit: z.number().int().positive().default(256),
+    calibrationLimit: boundedInt('calibrationLimit').default(256),
   })
   .strict();
 
@@ -96,13 +99,11 @@ const publishTargetWire = z
      * Base URL of the edge worker, e.g. https://pare.example.workers.dev. It must be one of the origin's
      * configured edges (PARE_EDGE_URLS); when the origin has exactly one, it may be left out.
      */
-    edge: z.url().optional(),
+    edge: z.url().max(JOB_LIMITS.fileRefLength, `must be at most ${JOB_LIMITS.fileRefLength} characters`).optional(),
     model: modelName,
     variant: variantName,
   })
   .strict();
-
-const positiveInt = z.number().int().positive();
 
 /** A compressed variant a distill job makes of its student: CompressOptions of @pare/compress, without calibration. */
 export const compressedVariantWire = z.object({ variant: variantName, options: compressOptionsWire }).strict();
@@ -110,9 +111,9 @@ export const compressedVariantWire = z.object({ variant: variantName, options: c
 /** Size and schedule of an encoder the trainer builds (teacher or student). */
 const encoderTraining = z
   .object({
-    size: z.object({ dModel: positiveInt, heads: positiveInt, layers: positiveInt, ffDim: positiveInt }).partial().strict().optional(),
-    epochs: positiveInt.optional(),
-    learningRate: z.number().positive().optional(),
+    size: z.object({ dModel: boundedInt('dModel'), heads: boundedInt('heads'), layers: boundedInt('layers'), ffDim: boundedInt('ffDim') }).partial().strict().optional(),
+    epochs: boundedInt('epochs').optional(),
+    learningRate: z.number().positive().max(JOB_LIMITS.learningRate, `must be at most ${JOB_LIMITS.learningRate}`).optional(),
   })
   .strict();
 
@@ -130,19 +131,19 @@ export function distillSpecWireWith(compressedVariant: typeof compressedVariantW
       data: z.literal('spam-assassin').default('spam-assassin'),
       student: encoderTraining.optional(),
       /** KD temperature T and KD weight alpha; the trainer's defaults when absent. */
-      temperature: z.number().positive().max(100).optional(),
+      temperature: z.number().positive().max(JOB_LIMITS.temperature, `must be at most ${JOB_LIMITS.temperature}`).optional(),
       alpha: z.number().min(0).max(1).optional(),
       seed: z.number().int().optional(),
       /** Keep only the first n examples of each split (smoke runs and tests). */
-      limit: positiveInt.optional(),
+      limit: boundedInt('examples').optional(),
       /** Tokenizer size and sequence length when the teacher is trained here. */
-      vocabSize: positiveInt.optional(),
-      maxLength: positiveInt.optional(),
-      batchSize: positiveInt.optional(),
+      vocabSize: boundedInt('vocabSize').optional(),
+      maxLength: boundedInt('maxLength').optional(),
+      batchSize: boundedInt('batchSize').optional(),
       /** Model name written into the manifests. */
       model: modelName.default('spam'),
       /** Compressed variants of the student to make (and measure on the test split), e.g. { variant: "student-int8", options: { quantize: "int8-dynamic" } }. */
-      variants: z.array(compressedVariant).max(8).default([]),
+      variants: boundedArray(compressedVariant, 'variants').default([]),
       /** Publish the student (as publish.variant) and its compressed variants to the edge when the job succeeds. */
       publish: publishTargetWire.optional(),
     })
