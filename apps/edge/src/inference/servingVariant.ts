@@ -77,8 +77,8 @@ export async function resolveServingVariant(env: Env, options: ResolveOptions): 
     if (pinnedVariant !== undefined) {
       if (!state.variants.has(pinnedVariant)) throw variantNotFound(model, pinnedVariant);
       if (!state.healthy.has(pinnedVariant)) {
-        const reason = state.variants.get(pinnedVariant)!.statusReason ?? 'marked unhealthy';
-        throw new PareError('variant_unhealthy', `Variant "${model}/${pinnedVariant}" is unhealthy: ${reason}.`, { status: 503 });
+        // The stored reason may hold internal error text: this public answer says only that; the dashboard says why.
+        throw new PareError('variant_unhealthy', `Variant "${model}/${pinnedVariant}" is unhealthy; its reason is on the dashboard.`, { status: 503 });
       }
       variant = assigned = pinnedVariant;
     } else {

@@ -44,7 +44,8 @@ export interface CachedSession {
 /** The bytes are missing, fail the hash check, or do not load: the variant is unhealthy. */
 export class VariantLoadError extends PareError {
   constructor(source: SessionSource, readonly reason: string, cause?: unknown) {
-    super('variant_unavailable', `Variant "${source.model}/${source.variant}" cannot be served: ${reason}.`, { status: 503, cause });
+    // The reason (stored with the variant's status, shown on the dashboard) stays out of the public message.
+    super('variant_unavailable', `Variant "${source.model}/${source.variant}" cannot be served right now.`, { status: 503, cause });
   }
 }
 
