@@ -32,9 +32,11 @@ export async function recordInferenceEvents(db: PareDb, events: readonly Inferen
     }));
     inserts.push(db.insert(inferenceEvents).values(chunk).onConflictDoNothing());
   }
+  // A variant's errors are its 5xx: a client's bad request (4xx) is stored with its status in the event but never
+  // counts toward the variant's error rate or the A/B verdict.
   const fold = db.run(
     sql.raw(`INSERT INTO latency_histograms (minute, model, variant, source, bucket, count, errors)
-      SELECT ts / 60000, model, variant, 'isolate', ${bucketSqlCase('latency_ms')}, COUNT(*), SUM(CASE WHEN status >= 400 THEN 1 ELSE 0 END)
+      SELECT ts / 60000, model, variant, 'isolate', ${bucketSqlCase('latency_ms')}, COUNT(*), SUM(CASE WHEN status >= 500 THEN 1 ELSE 0 END)
       FROM inference_events WHERE folded = 0 GROUP BY 1, 2, 3, 4, 5
       ON CONFLICT (minute, model, variant, source, bucket) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors`),
   );
