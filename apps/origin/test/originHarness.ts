@@ -52,6 +52,23 @@ export async function readJson(response: Response): Promise<any> {
   return response.json();
 }
 
+export interface Refusal {
+  status: number;
+  code: string;
+  message: string;
+  field?: string;
+  details?: any;
+}
+
+/** Submit a spec that must be refused: answers the error, and fails the test if the refused job was queued anyway. */
+export async function submitRefused(service: { list(query: { limit: number }): Promise<unknown[]> }, fetcher: Fetcher, spec: unknown): Promise<Refusal> {
+  const before = (await service.list({ limit: 1000 })).length;
+  const response = await fetcher('/jobs', { method: 'POST', body: JSON.stringify(spec), headers: { 'content-type': 'application/json' } });
+  const body = await readJson(response);
+  if ((await service.list({ limit: 1000 })).length !== before) throw new Error('a refused job was queued');
+  return { status: response.status, code: body.error?.code, message: body.error?.message, field: body.error?.details?.field, details: body.error?.details };
+}
+
 export async function submit(fetcher: Fetcher, spec: unknown): Promise<JobWithLogs> {
   const response = await fetcher('/jobs', { method: 'POST', body: JSON.stringify(spec), headers: { 'content-type': 'application/json' } });
   if (response.status !== 201) throw new Error(`submit answered ${response.status}: ${await response.text()}`);

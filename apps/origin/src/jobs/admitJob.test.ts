@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createOrigin, type Origin } from '../origin';
-import { overHttp, readJson, serveApp, settled, submit, TEST_TOKEN, waitForJob, type Fetcher, type ServedApp } from '../../test/originHarness';
+import { overHttp, serveApp, submitRefused, settled, submit, TEST_TOKEN, waitForJob, type Fetcher, type ServedApp } from '../../test/originHarness';
 import { sleepyHandler } from '../../test/sleepyHandler';
 import { tinyFixture } from '../../test/tinyDataset';
 import { admitJob } from './admitJob';
@@ -37,13 +37,7 @@ afterAll(async () => {
   rmSync(fixture.dir, { recursive: true, force: true });
 });
 
-async function refused(spec: unknown): Promise<{ status: number; code: string; message: string; field?: string }> {
-  const before = (await origin.service.list({ limit: 1000 })).length;
-  const response = await api('/jobs', { method: 'POST', body: JSON.stringify(spec), headers: { 'content-type': 'application/json' } });
-  const body = await readJson(response);
-  expect((await origin.service.list({ limit: 1000 })).length, 'a refused job is not queued').toBe(before);
-  return { status: response.status, code: body.error?.code, message: body.error?.message, field: body.error?.details?.field };
-}
+const refused = (spec: unknown) => submitRefused(origin.service, api, spec);
 
 describe('publish targets', () => {
   test('an edge that is not configured is refused at submission', async () => {

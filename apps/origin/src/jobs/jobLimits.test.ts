@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { JOB_LIMITS } from '@pare/clients/wire';
 import { createOrigin, type Origin } from '../origin';
-import { overHttp, readJson, serveApp, settled, submit, TEST_TOKEN, waitForJob, type Fetcher, type ServedApp } from '../../test/originHarness';
+import { overHttp, serveApp, submitRefused, settled, submit, TEST_TOKEN, waitForJob, type Fetcher, type ServedApp } from '../../test/originHarness';
 import { sleepyHandler } from '../../test/sleepyHandler';
 
 // What a job may ask of the origin, over real HTTP: every size and count is bounded and a distill job's memory
@@ -33,13 +33,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function refused(spec: unknown) {
-  const before = (await origin.service.list({ limit: 1000 })).length;
-  const response = await api('/jobs', { method: 'POST', body: JSON.stringify(spec), headers: { 'content-type': 'application/json' } });
-  const body = await readJson(response);
-  expect((await origin.service.list({ limit: 1000 })).length, 'a refused job is not queued').toBe(before);
-  return { status: response.status, code: body.error?.code, message: body.error?.message as string, field: body.error?.details?.field, details: body.error?.details };
-}
+const refused = (spec: unknown) => submitRefused(origin.service, api, spec);
 
 describe('job spec bounds', () => {
   test('a distill job asking for vocabSize 1e12 and maxLength 1e9 is refused, naming the field and the bound', async () => {
