@@ -1,5 +1,6 @@
 export * from './manifest';
 export * from './tokenizer';
+export * from './text/textTokenizer';
 export * from './textFeeds';
 export * from './backend/inferenceBackend';
 export * from './inputs/seededRandom';

@@ -28,6 +28,19 @@ const tokenizerSpec = z.object({
   continuingPrefix: z.string().default('##'),
 });
 
+/** A Hugging Face `tokenizer.json`, stored as its own object beside the model (R2 key …/tokenizer.json); joins
+ * `preprocess.tokenizer` as the second kind once the runtime can load it. */
+const huggingFaceTokenizerSpec = z.object({
+  kind: z.literal('huggingface'),
+  /** Lower-case hex sha256 of tokenizer.json: the edge checks the stored bytes against it before use. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().positive(),
+  /** Longest row, special tokens included (tokenizer_config.json's model_max_length, capped by the model's positions). */
+  maxLength: z.number().int().positive(),
+  /** Which end is cut from a text that is too long. */
+  truncation: z.enum(['right', 'left']).default('right'),
+});
+
 const manifestSchema = z.object({
   /** Schema version of this manifest format. */
   format: z.literal(1).default(1),
@@ -40,20 +53,36 @@ const manifestSchema = z.object({
   parameters: z.number().int().nonnegative().optional(),
   inputs: z.array(tensorSpec).min(1),
   outputs: z.array(tensorSpec).min(1),
-  task: z.enum(['text-classification', 'tensor']).default('tensor'),
+  task: z.enum(['text-classification', 'feature-extraction', 'token-classification', 'tensor']).default('tensor'),
   preprocess: z
     .object({
       tokenizer: tokenizerSpec,
       /** Names of the model inputs that receive token ids and the attention mask. */
       idsInput: z.string(),
       maskInput: z.string().optional(),
+      /** A `token_type_ids` input, filled with the batch's segment ids (zeros for single texts). */
+      typeIdsInput: z.string().optional(),
+      /** A `position_ids` input, filled with 0..length-1 per row. */
+      positionIdsInput: z.string().optional(),
     })
     .optional(),
   postprocess: z
     .object({
       labels: z.array(z.string()).min(1),
-      /** Apply softmax to the logits before reporting scores. */
+      /** Apply softmax to the logits before reporting scores (false: raw logits). Superseded by `activation` when set. */
       softmax: z.boolean().default(true),
+      /** softmax (single-label), sigmoid (multi_label_classification) or none. */
+      activation: z.enum(['softmax', 'sigmoid', 'none']).optional(),
+      /** Token classification: how sub-word predictions become entities. */
+      aggregation: z.enum(['none', 'simple', 'first', 'average', 'max']).optional(),
+      output: z.string().optional(),
+    })
+    .optional(),
+  /** Feature extraction: how token states become one vector per text. */
+  embedding: z
+    .object({
+      pooling: z.enum(['mean', 'cls', 'max', 'none']).default('mean'),
+      normalize: z.boolean().default(true),
       output: z.string().optional(),
     })
     .optional(),
@@ -85,6 +114,7 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestInput = z.input<typeof manifestSchema>;
 export type TensorSpec = z.infer<typeof tensorSpec>;
 export type TokenizerSpec = z.infer<typeof tokenizerSpec>;
+export type HuggingFaceTokenizerSpec = z.infer<typeof huggingFaceTokenizerSpec>;
 
 /** Validate untrusted manifest JSON; the error names the field at fault. */
 export function parseManifest(value: unknown): Manifest {
