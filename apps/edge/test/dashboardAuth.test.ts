@@ -1,16 +1,10 @@
 // The dashboard behind the admin token, in workerd: without a session a login page and never data.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
-import { call, cookieSet, dashboardCsrf, deployFixture, setCookies, setTraffic } from './helpers';
+import { call, cookieSet, dashboardLogin as login, deployFixture, setCookies, setTraffic } from './helpers';
 import { seedAbTrafficSql } from './seedAbTraffic';
 
 const MODEL = 'dash-model';
-
-/** Sign in as a browser does: the login page's CSRF cookie and field come along with the token. */
-async function login(token: string): Promise<Response> {
-  const { cookie, csrf } = await dashboardCsrf();
-  return call('/dashboard/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: `csrf=${csrf}&token=${encodeURIComponent(token)}`, redirect: 'manual' });
-}
 
 beforeAll(async () => {
   await deployFixture('mlp', MODEL, 'fp32');

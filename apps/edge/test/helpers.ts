@@ -34,6 +34,17 @@ export async function dashboardCsrf(): Promise<{ cookie: string; csrf: string }>
   return { cookie, csrf };
 }
 
+/** Sign in to the dashboard as a browser does: the login page's CSRF cookie and field come along with the token. */
+export async function dashboardLogin(token: string): Promise<Response> {
+  const { cookie, csrf } = await dashboardCsrf();
+  return call('/dashboard/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: `csrf=${csrf}&token=${encodeURIComponent(token)}`, redirect: 'manual' });
+}
+
+/** The `pare_dashboard=…` session cookie of a signed-in browser. */
+export async function dashboardSession(): Promise<string> {
+  return cookieSet(await dashboardLogin(ADMIN_TOKEN), 'pare_dashboard')!;
+}
+
 export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
   return call(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }

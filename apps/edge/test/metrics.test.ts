@@ -48,6 +48,7 @@ describe('metric events through the queue', () => {
       const expectedCount = sent[v]! + (v === unitZero ? bad : 0);
       expect(byVariant[v].count).toBe(expectedCount);
       expect(byVariant[v].errors).toBe(0);
+      expect(byVariant[v].clientErrors).toBe(v === unitZero ? bad : 0);
       expect(byVariant[v].p50Ms).toBeGreaterThanOrEqual(0);
       expect(byVariant[v].p99Ms).toBeGreaterThanOrEqual(byVariant[v].p50Ms);
     }
@@ -90,7 +91,7 @@ describe('recordInferenceEvents', () => {
     const db = createDb(env.DB);
     const model = 'direct-model';
     const events: InferenceEvent[] = Array.from({ length: 100 }, (_, i) => ({
-      eventId: `e${i}`, ts: Date.now(), model, variant: 'v', status: i < 10 ? 500 : 200, errorCode: i < 10 ? 'internal' : null, latencyMs: i, inputBytes: 10, unitBucket: i % 100,
+      eventId: `e${i}`, ts: Date.now(), model, variant: 'v', status: i < 10 ? 500 : 200, errorCode: i < 10 ? 'internal' : null, latencyMs: i, inputBytes: 10, unitBucket: i % 100, pinned: false,
     }));
     await recordInferenceEvents(db, events);
     await recordInferenceEvents(db, events.slice(0, 50));

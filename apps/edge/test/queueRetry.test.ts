@@ -7,7 +7,7 @@ import type { MetricMessage } from '../src/metrics/metricMessage';
 function message(i: number): { id: string; timestamp: Date; attempts: number; body: MetricMessage } {
   return {
     id: `m${i}`, timestamp: new Date(), attempts: 1,
-    body: { kind: 'inference', event: { eventId: `retry-${i}`, ts: Date.now(), model: 'retry-model', variant: 'v', status: 200, errorCode: null, latencyMs: 1, inputBytes: 10, unitBucket: 1 } },
+    body: { kind: 'inference', event: { eventId: `retry-${i}`, ts: Date.now(), model: 'retry-model', variant: 'v', status: 200, errorCode: null, latencyMs: 1, inputBytes: 10, unitBucket: 1, pinned: false } },
   };
 }
 

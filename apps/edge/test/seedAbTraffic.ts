@@ -57,7 +57,7 @@ export function seedAbTrafficSql(o: SeedOptions): string[] {
   for (let i = 0; i < rows.length; i += 400) {
     statements.push(
       `INSERT INTO latency_histograms (minute, model, variant, source, bucket, count, errors) VALUES ${rows.slice(i, i + 400).join(', ')} ` +
-        'ON CONFLICT (minute, model, variant, source, bucket) DO UPDATE SET count = excluded.count, errors = excluded.errors',
+        'ON CONFLICT (minute, model, variant, source, pinned, bucket) DO UPDATE SET count = excluded.count, errors = excluded.errors',
     );
   }
   const labelled = o.labelled ?? { total: 600, correctA: 540, correctB: 537 };

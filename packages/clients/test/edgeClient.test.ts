@@ -57,7 +57,7 @@ test('an error page that is not JSON keeps its status and says what answered', a
 test('an answer that is not JSON, or not the wire shape, is edge_bad_response naming the field', async () => {
   server = await startServer((request, _body, response) => {
     if (request.url === '/v1/models') response.writeHead(200).end('hello');
-    else json(response, 200, { model: 'spam', window: '1h', latencySource: 'isolate', variants: 'none' });
+    else json(response, 200, { model: 'spam', window: '1h', latencySource: 'isolate', unserved: { requests: 0 }, variants: 'none' });
   });
   const client = new EdgeClient({ endpoint: server.url });
   await expect(client.listModels()).rejects.toMatchObject({ code: 'edge_bad_response', message: expect.stringContaining('not JSON') });

@@ -15,10 +15,12 @@ export interface InferenceEvent {
   latencyMs: number;
   inputBytes: number;
   unitBucket: number;
+  /** The caller chose the variant (OIP `/versions/:variant`): served and counted, but not A/B traffic. */
+  pinned: boolean;
 }
 
-/** D1 allows 100 bound parameters per statement; an event row binds 11. */
-const ROWS_PER_INSERT = Math.floor(100 / 11);
+/** D1 allows 100 bound parameters per statement; an event row binds 12. */
+const ROWS_PER_INSERT = Math.floor(100 / 12);
 
 /** Insert events (duplicates ignored) and fold every not-yet-folded event into the 'isolate' histograms. */
 export async function recordInferenceEvents(db: PareDb, events: readonly InferenceEvent[]): Promise<void> {
@@ -28,17 +30,19 @@ export async function recordInferenceEvents(db: PareDb, events: readonly Inferen
     // Only the event's own fields: a message with extra keys (an `id`, `folded`) must not reach other columns.
     const chunk = events.slice(i, i + ROWS_PER_INSERT).map((e) => ({
       eventId: e.eventId, ts: e.ts, model: e.model, variant: e.variant, status: e.status, errorCode: e.errorCode,
-      latencyMs: e.latencyMs, inputBytes: e.inputBytes, unitBucket: e.unitBucket, folded: 0,
+      latencyMs: e.latencyMs, inputBytes: e.inputBytes, unitBucket: e.unitBucket, pinned: e.pinned ? 1 : 0, folded: 0,
     }));
     inserts.push(db.insert(inferenceEvents).values(chunk).onConflictDoNothing());
   }
-  // A variant's errors are its 5xx: a client's bad request (4xx) is stored with its status in the event but never
-  // counts toward the variant's error rate or the A/B verdict.
+  // A variant's errors are its 5xx: a client's bad request (4xx) is counted apart (client_errors) and never toward
+  // the variant's error rate or the A/B verdict. Pinned requests fold into rows of their own, which the A/B skips.
   const fold = db.run(
-    sql.raw(`INSERT INTO latency_histograms (minute, model, variant, source, bucket, count, errors)
-      SELECT ts / 60000, model, variant, 'isolate', ${bucketSqlCase('latency_ms')}, COUNT(*), SUM(CASE WHEN status >= 500 THEN 1 ELSE 0 END)
-      FROM inference_events WHERE folded = 0 GROUP BY 1, 2, 3, 4, 5
-      ON CONFLICT (minute, model, variant, source, bucket) DO UPDATE SET count = count + excluded.count, errors = errors + excluded.errors`),
+    sql.raw(`INSERT INTO latency_histograms (minute, model, variant, source, pinned, bucket, count, errors, client_errors)
+      SELECT ts / 60000, model, variant, 'isolate', pinned, ${bucketSqlCase('latency_ms')}, COUNT(*),
+        SUM(CASE WHEN status >= 500 THEN 1 ELSE 0 END), SUM(CASE WHEN status >= 400 AND status < 500 THEN 1 ELSE 0 END)
+      FROM inference_events WHERE folded = 0 GROUP BY 1, 2, 3, 4, 5, 6
+      ON CONFLICT (minute, model, variant, source, pinned, bucket) DO UPDATE SET
+        count = count + excluded.count, errors = errors + excluded.errors, client_errors = client_errors + excluded.client_errors`),
   );
   const markFolded = db.run(sql`UPDATE inference_events SET folded = 1 WHERE folded = 0`);
   await db.batch([inserts[0]!, ...inserts.slice(1), fold, markFolded]);
@@ -49,6 +53,9 @@ export interface TailLatency {
   model: string;
   variant: string;
   ok: boolean;
+  /** A 4xx: counted apart from the failures (a caller's mistake, not the variant's). */
+  clientError: boolean;
+  pinned: boolean;
   cpuMs: number;
   wallMs: number;
 }
@@ -60,10 +67,13 @@ export async function recordTailLatencies(db: PareDb, items: readonly TailLatenc
     (['tail_cpu', 'tail_wall'] as const).map((source) =>
       db
         .insert(latencyHistograms)
-        .values({ minute: Math.floor(item.ts / 60000), model: item.model, variant: item.variant, source, bucket: bucketOf(source === 'tail_cpu' ? item.cpuMs : item.wallMs), count: 1, errors: item.ok ? 0 : 1 })
+        .values({
+          minute: Math.floor(item.ts / 60000), model: item.model, variant: item.variant, source, pinned: item.pinned ? 1 : 0,
+          bucket: bucketOf(source === 'tail_cpu' ? item.cpuMs : item.wallMs), count: 1, errors: item.ok || item.clientError ? 0 : 1, clientErrors: item.clientError ? 1 : 0,
+        })
         .onConflictDoUpdate({
-          target: [latencyHistograms.minute, latencyHistograms.model, latencyHistograms.variant, latencyHistograms.source, latencyHistograms.bucket],
-          set: { count: sql`${latencyHistograms.count} + 1`, errors: sql`${latencyHistograms.errors} + excluded.errors` },
+          target: [latencyHistograms.minute, latencyHistograms.model, latencyHistograms.variant, latencyHistograms.source, latencyHistograms.pinned, latencyHistograms.bucket],
+          set: { count: sql`${latencyHistograms.count} + 1`, errors: sql`${latencyHistograms.errors} + excluded.errors`, clientErrors: sql`${latencyHistograms.clientErrors} + excluded.client_errors` },
         }),
     ),
   );

@@ -14,12 +14,17 @@ export interface VariantHistogram {
 
 const emptyCounts = (): number[] => new Array<number>(LATENCY_BUCKET_BOUNDS_MS.length + 1).fill(0);
 
-/** Summed bucket counts per variant of a model since `sinceMs` (minute resolution). */
-export async function readVariantHistograms(db: PareDb, options: { model: string; sinceMs: number; source?: LatencySource }): Promise<VariantHistogram[]> {
+/**
+ * Summed bucket counts per variant of a model since `sinceMs` (minute resolution). `assignedOnly` leaves out the
+ * requests that pinned their variant: the A/B compares only traffic the weights assigned.
+ */
+export async function readVariantHistograms(db: PareDb, options: { model: string; sinceMs: number; source?: LatencySource; assignedOnly?: boolean }): Promise<VariantHistogram[]> {
+  const conditions = [eq(latencyHistograms.model, options.model), eq(latencyHistograms.source, options.source ?? 'isolate'), gte(latencyHistograms.minute, Math.floor(options.sinceMs / 60000))];
+  if (options.assignedOnly) conditions.push(eq(latencyHistograms.pinned, 0));
   const rows = await db
     .select({ variant: latencyHistograms.variant, bucket: latencyHistograms.bucket, count: sql<number>`sum(${latencyHistograms.count})`, errors: sql<number>`sum(${latencyHistograms.errors})` })
     .from(latencyHistograms)
-    .where(and(eq(latencyHistograms.model, options.model), eq(latencyHistograms.source, options.source ?? 'isolate'), gte(latencyHistograms.minute, Math.floor(options.sinceMs / 60000))))
+    .where(and(...conditions))
     .groupBy(latencyHistograms.variant, latencyHistograms.bucket)
     .all();
   const byVariant = new Map<string, VariantHistogram>();

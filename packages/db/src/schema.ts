@@ -63,6 +63,8 @@ export const inferenceEvents = sqliteTable(
     latencyMs: real('latency_ms').notNull(),
     inputBytes: integer('input_bytes').notNull(),
     unitBucket: integer('unit_bucket').notNull(),
+    /** 1 when the caller addressed the variant itself (OIP `/versions/:variant`): kept out of the A/B figures. */
+    pinned: integer('pinned').notNull().default(0),
     folded: integer('folded').notNull().default(0),
   },
   (t) => [
@@ -75,7 +77,16 @@ export const inferenceEvents = sqliteTable(
 /** Which latency a histogram row counts: in-isolate wall time, or CPU / wall time reported by the Tail Worker handler. */
 export type LatencySource = 'isolate' | 'tail_cpu' | 'tail_wall';
 
-/** Per-minute, per-variant latency histograms with fixed bucket bounds (histogramBuckets.ts). */
+/**
+ * The variant name under which requests that no variant served are recorded (503 `no_healthy_variant`): a model-level
+ * outage. No variant can have this name (packages/runtime/src/variantName.ts starts names with a letter or digit).
+ */
+export const UNSERVED_VARIANT = '-';
+
+/**
+ * Per-minute, per-variant latency histograms with fixed bucket bounds (histogramBuckets.ts). `errors` counts 5xx,
+ * `client_errors` 4xx; requests that pinned their variant are kept in rows of their own (`pinned` = 1).
+ */
 export const latencyHistograms = sqliteTable(
   'latency_histograms',
   {
@@ -83,9 +94,11 @@ export const latencyHistograms = sqliteTable(
     model: text('model').notNull(),
     variant: text('variant').notNull(),
     source: text('source').$type<LatencySource>().notNull(),
+    pinned: integer('pinned').notNull().default(0),
     bucket: integer('bucket').notNull(),
     count: integer('count').notNull(),
     errors: integer('errors').notNull(),
+    clientErrors: integer('client_errors').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.minute, t.model, t.variant, t.source, t.bucket] }), index('latency_histograms_model_minute').on(t.model, t.minute)],
+  (t) => [primaryKey({ columns: [t.minute, t.model, t.variant, t.source, t.pinned, t.bucket] }), index('latency_histograms_model_minute').on(t.model, t.minute)],
 );

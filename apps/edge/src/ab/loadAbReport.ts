@@ -19,6 +19,7 @@ export interface AbQuery {
   now?: number;
 }
 
+/** Requests that pinned their variant are left out: the comparison is of traffic the weights assigned. */
 export interface AbResponse {
   model: string;
   window: StatsWindow;
@@ -47,7 +48,7 @@ export async function loadAbReport(env: Env, q: AbQuery): Promise<AbResponse> {
 
   const db = createDb(env.DB);
   const sinceMs = (q.now ?? Date.now()) - STATS_WINDOWS[q.window];
-  const [histograms, labelled] = await Promise.all([readVariantHistograms(db, { model: q.model, sinceMs }), readLabelledCounts(db, { model: q.model, sinceMs })]);
+  const [histograms, labelled] = await Promise.all([readVariantHistograms(db, { model: q.model, sinceMs, assignedOnly: true }), readLabelledCounts(db, { model: q.model, sinceMs })]);
   const requests = (v: string): number => histograms.find((h) => h.variant === v)?.counts.reduce((s, c) => s + c, 0) ?? 0;
 
   let a: string;

@@ -2,7 +2,7 @@
 // latency over time, the histograms, and the size–accuracy–latency points with the Pareto front. The
 // page's script draws the charts from it; the variants table arrives rendered (tableHtml) so there is one
 // renderer for it, on the server.
-import { createDb, currentDeployment, LATENCY_BUCKET_BOUNDS_MS, listModels, listVariants, readLatencySeries, readVariantHistograms, readVariantStats, type VariantRow } from '@pare/db';
+import { createDb, currentDeployment, LATENCY_BUCKET_BOUNDS_MS, listModels, listVariants, readLatencySeries, readVariantHistograms, readVariantStats, UNSERVED_VARIANT, type VariantRow } from '@pare/db';
 import { histogramQuantile } from '@pare/experiments';
 import type { Env } from '../env';
 import { STATS_WINDOWS, type StatsWindow } from '../metrics/statsWindow';
@@ -17,6 +17,8 @@ export interface ModelDashboard {
   deploymentVersion: number;
   variants: VariantFigures[];
   requests: number;
+  /** Requests no variant could serve (503 no_healthy_variant): a model-level outage. */
+  unservedRequests: number;
   tableHtml: string;
   /** Per variant: slot start times and p50/p95/p99 per slot (null where a slot had no requests). */
   series: Record<string, { t: number[]; p50: (number | null)[]; p95: (number | null)[]; p99: (number | null)[]; requests: number[] }>;
@@ -70,6 +72,8 @@ export async function loadDashboardData(env: Env, window: StatsWindow, now = Dat
           statusReason: row.statusReason,
           requests: s?.count ?? 0,
           errors: s?.errors ?? 0,
+          clientErrors: s?.clientErrors ?? 0,
+          pinned: s?.pinned ?? 0,
           errorRate: s && s.count > 0 ? s.errorRate : null,
           p50Ms: s?.p50Ms ?? null,
           p95Ms: s?.p95Ms ?? null,
@@ -97,6 +101,7 @@ export async function loadDashboardData(env: Env, window: StatsWindow, now = Dat
         deploymentVersion: deployment?.version ?? 0,
         variants: figures,
         requests: figures.reduce((a, f) => a + f.requests, 0),
+        unservedRequests: stats.find((x) => x.variant === UNSERVED_VARIANT)?.count ?? 0,
         tableHtml: variantsTable(figures),
         series: seriesOut,
         histograms: Object.fromEntries(histograms.map((h) => [h.variant, h.counts])),

@@ -16,6 +16,7 @@ function modelSection(m: ModelDashboard, origin: string) {
   const options = m.variants.map((v) => html`<option value="${v.name}">${v.name}</option>`);
   return html`<section class="model card" data-model="${m.name}">
   <h2>${m.name} <small>${m.task} · deployment v${m.deploymentVersion} · <span data-field="requests">${m.requests}</span> requests in window</small></h2>
+  <p class="outage" data-field="unserved" ${m.unservedRequests > 0 ? '' : 'hidden'}>${m.unservedRequests} requests in this window found no healthy variant (503): the model was down for them.</p>
   <p class="empty" data-empty="traffic" ${m.requests > 0 ? 'hidden' : ''}>No traffic in this window yet: send a request, e.g.
     <code>curl -X POST ${origin}/v1/models/${m.name}/predict -H 'content-type: application/json' -d '${m.task === 'text-classification' ? '{"text":"hello"}' : '{"inputs":{…}}'}'</code>, or pick a longer window.</p>
   <div data-slot="table">${raw(m.tableHtml)}</div>

@@ -10,7 +10,12 @@ export interface VariantFigures {
   status: string;
   statusReason: string | null;
   requests: number;
+  /** 5xx. */
   errors: number;
+  /** 4xx: callers' mistakes, not in errorRate. */
+  clientErrors: number;
+  /** Requests that chose this variant themselves (not in the A/B). */
+  pinned: number;
   errorRate: number | null;
   p50Ms: number | null;
   p95Ms: number | null;

@@ -1,10 +1,12 @@
 // The frame around every inference route: pick and load the variant, run the route's work, answer with
-// x-pare-variant and server-timing, and send one metric event whatever happened.
+// x-pare-variant and server-timing, and send one metric event whatever happened (in the queue before the
+// response leaves, sendMetricEvent.ts). A request that pinned its variant is recorded as pinned: the A/B skips it.
 import type { Context } from 'hono';
 import { PareError } from '@pare/errors';
+import { UNSERVED_VARIANT } from '@pare/db';
 import { unitBucket } from '@pare/experiments';
 import type { AppContext } from '../env';
-import { sendMetricEvent } from '../metrics/sendMetricEvent';
+import { sendMetricEvents, type NewInferenceEvent } from '../metrics/sendMetricEvent';
 import { markUnhealthy, resolveServingVariant, type ServingVariant } from './servingVariant';
 import { noteRunFailure, noteRunSuccess, RUN_FAILURE_LIMIT } from './runFailures';
 import { applySessionBudget, heldDuring, VariantLoadError } from './sessionCache';
@@ -49,8 +51,11 @@ export async function serveInference(
   const bucket = unitBucket(target.model, unit);
   let serving: ServingVariant | undefined;
   let inputBytes = Number(c.req.header('content-length') ?? 0) || 0;
-  const record = (variant: string, status: number, errorCode: string | null): void =>
-    sendMetricEvent(c.env, c.executionCtx, { model: target.model, variant, status, errorCode, latencyMs: performance.now() - started, inputBytes, unitBucket: bucket });
+  const pinned = target.pinnedVariant !== undefined;
+  const events: NewInferenceEvent[] = [];
+  const record = (variant: string, status: number, errorCode: string | null): void => {
+    events.push({ model: target.model, variant, status, errorCode, latencyMs: performance.now() - started, inputBytes, unitBucket: bucket, pinned });
+  };
   try {
     serving = await resolveServingVariant(c.env, {
       ...target,
@@ -79,14 +84,16 @@ export async function serveInference(
         `total;dur=${totalMs.toFixed(3)}`,
       ].join(', '),
     );
+    await sendMetricEvents(c.env, events);
     return response;
   } catch (e) {
     const known = e instanceof PareError;
     const modelExists = !(known && (e.code === 'model_not_found' || e.code === 'variant_not_found'));
     // A VariantLoadError escapes only for a pinned variant, and onUnhealthy has recorded it already.
     if (modelExists && !(e instanceof VariantLoadError)) {
-      record(serving?.variant ?? target.pinnedVariant ?? '-', known ? e.status : 500, known ? e.code : 'internal');
+      record(serving?.variant ?? target.pinnedVariant ?? UNSERVED_VARIANT, known ? e.status : 500, known ? e.code : 'internal');
     }
+    await sendMetricEvents(c.env, events);
     if (serving) c.set('servedVariant', serving.variant);
     throw e;
   }

@@ -6,15 +6,21 @@ export interface MetricMessage {
   event: InferenceEvent;
 }
 
-/** Check a queue message body at the consumer's boundary (the queue is shared infrastructure: trust nothing). */
-export function isMetricMessage(value: unknown): value is MetricMessage {
-  if (typeof value !== 'object' || value === null) return false;
+/**
+ * The event of a queue message body, checked at the consumer's boundary (the queue is shared infrastructure:
+ * trust nothing); undefined when malformed. A message sent before `pinned` existed counts as assigned traffic.
+ */
+export function metricEventOf(value: unknown): InferenceEvent | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
   const m = value as { kind?: unknown; event?: Record<string, unknown> };
   const e = m.event;
-  return (
+  const valid =
     m.kind === 'inference' && typeof e === 'object' && e !== null &&
     typeof e.eventId === 'string' && typeof e.ts === 'number' && typeof e.model === 'string' && typeof e.variant === 'string' &&
     typeof e.status === 'number' && (e.errorCode === null || typeof e.errorCode === 'string') &&
-    typeof e.latencyMs === 'number' && typeof e.inputBytes === 'number' && typeof e.unitBucket === 'number'
-  );
+    typeof e.latencyMs === 'number' && typeof e.inputBytes === 'number' && typeof e.unitBucket === 'number' &&
+    (e.pinned === undefined || typeof e.pinned === 'boolean');
+  if (!valid) return undefined;
+  const event = e as unknown as Omit<InferenceEvent, 'pinned'> & { pinned?: boolean };
+  return { ...event, pinned: event.pinned === true };
 }

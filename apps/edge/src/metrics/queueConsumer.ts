@@ -2,12 +2,13 @@
 // A failed write retries the whole batch (events carry ids, so a redelivery is not counted twice).
 import { createDb, recordInferenceEvents, type InferenceEvent } from '@pare/db';
 import type { Env } from '../env';
-import { isMetricMessage } from './metricMessage';
+import { metricEventOf } from './metricMessage';
 
 export async function consumeMetricBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const events: InferenceEvent[] = [];
   for (const message of batch.messages) {
-    if (isMetricMessage(message.body)) events.push(message.body.event);
+    const event = metricEventOf(message.body);
+    if (event) events.push(event);
     else {
       console.error(`pare-edge: dropping malformed metric message ${message.id}`);
       message.ack();

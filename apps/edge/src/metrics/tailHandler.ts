@@ -10,6 +10,7 @@ interface InferenceLog {
   model: string;
   variant: string;
   status: number;
+  pinned?: boolean;
 }
 
 function inferenceLogOf(item: TraceItem): InferenceLog | undefined {
@@ -32,7 +33,11 @@ export function tailLatenciesOf(items: readonly TraceItem[]): TailLatency[] {
   for (const item of items) {
     const log = inferenceLogOf(item);
     if (!log) continue;
-    out.push({ ts: item.eventTimestamp ?? Date.now(), model: log.model, variant: log.variant, ok: log.status < 400 && item.outcome === 'ok', cpuMs: item.cpuTime ?? 0, wallMs: item.wallTime ?? 0 });
+    const completed = item.outcome === 'ok';
+    out.push({
+      ts: item.eventTimestamp ?? Date.now(), model: log.model, variant: log.variant, pinned: log.pinned === true,
+      ok: completed && log.status < 400, clientError: completed && log.status >= 400 && log.status < 500, cpuMs: item.cpuTime ?? 0, wallMs: item.wallTime ?? 0,
+    });
   }
   return out;
 }

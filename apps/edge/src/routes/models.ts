@@ -2,7 +2,7 @@
 // reason (it may hold internal error text) nor its storage key; the dashboard, behind the token, shows reasons.
 import { Hono } from 'hono';
 import type { ModelsResponse, ModelStats } from '@pare/clients/wire';
-import { createDb, currentDeployment, listModels, listVariants, readVariantStats } from '@pare/db';
+import { createDb, currentDeployment, listModels, listVariants, readVariantStats, UNSERVED_VARIANT } from '@pare/db';
 import type { AppContext } from '../env';
 import { getModelState } from '../registry/modelState';
 import { parseStatsWindow, STATS_WINDOWS } from '../metrics/statsWindow';
@@ -39,10 +39,13 @@ modelRoutes.get('/:model/stats', async (c) => {
   const db = createDb(c.env.DB);
   const sinceMs = Date.now() - STATS_WINDOWS[window];
   const [isolate, tailCpu] = await Promise.all([readVariantStats(db, { model, sinceMs, source: 'isolate' }), readVariantStats(db, { model, sinceMs, source: 'tail_cpu' })]);
+  const unserved = isolate.find((r) => r.variant === UNSERVED_VARIANT);
   return c.json({
     model,
     window,
     latencySource: 'isolate',
+    // Requests no variant could serve (503 no_healthy_variant): a model-level outage, which no variant's figures show.
+    unserved: { requests: unserved?.count ?? 0 },
     variants: [...state.variants.keys()].map((variant) => {
       const s = isolate.find((r) => r.variant === variant);
       const cpu = tailCpu.find((r) => r.variant === variant);
@@ -52,6 +55,8 @@ modelRoutes.get('/:model/stats', async (c) => {
         status: state.variants.get(variant)!.status,
         count: s?.count ?? 0,
         errors: s?.errors ?? 0,
+        clientErrors: s?.clientErrors ?? 0,
+        pinned: s?.pinned ?? 0,
         errorRate: s?.errorRate ?? 0,
         p50Ms: s?.p50Ms ?? null,
         p95Ms: s?.p95Ms ?? null,

@@ -1,8 +1,10 @@
-// GET /metrics — the per-variant figures of GET /v1/models/:model/stats in Prometheus text format.
+// GET /metrics — the per-variant figures of GET /v1/models/:model/stats in Prometheus text format, the requests
+// each model could not serve at all, and this isolate's count of metric events it had to give up.
 import { Hono } from 'hono';
-import { createDb, readVariantStats, type VariantStats } from '@pare/db';
+import { createDb, readVariantStats, UNSERVED_VARIANT, type VariantStats } from '@pare/db';
 import type { AppContext } from '../env';
 import { parseStatsWindow, STATS_WINDOWS } from '../metrics/statsWindow';
+import { metricEventsLost } from '../metrics/sendWithRetry';
 
 export const prometheusRoutes = new Hono<AppContext>();
 
@@ -10,8 +12,10 @@ function label(value: string): string {
   return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
-function renderPrometheus(stats: readonly VariantStats[], window: string): string {
+function renderPrometheus(all: readonly VariantStats[], window: string): string {
   const lines: string[] = [];
+  const stats = all.filter((s) => s.variant !== UNSERVED_VARIANT);
+  const unserved = all.filter((s) => s.variant === UNSERVED_VARIANT && s.source === 'isolate');
   const family = (name: string, help: string, type: string, rows: Array<[VariantStats, string, number | null]>) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [s, extra, value] of rows) {
@@ -20,7 +24,9 @@ function renderPrometheus(stats: readonly VariantStats[], window: string): strin
     }
   };
   family('pare_requests', `Inference requests in the last ${window}.`, 'gauge', stats.map((s) => [s, '', s.count]));
-  family('pare_errors', `Inference requests that failed in the last ${window}.`, 'gauge', stats.map((s) => [s, '', s.errors]));
+  family('pare_errors', `Inference requests that failed (5xx) in the last ${window}.`, 'gauge', stats.map((s) => [s, '', s.errors]));
+  family('pare_client_errors', `Inference requests refused as the caller's mistake (4xx) in the last ${window}; not in pare_errors.`, 'gauge', stats.map((s) => [s, '', s.clientErrors]));
+  family('pare_pinned_requests', `Requests that chose their variant (OIP /versions/:variant) in the last ${window}; left out of the A/B.`, 'gauge', stats.map((s) => [s, '', s.pinned]));
   family('pare_error_ratio', `Failed / all requests in the last ${window}.`, 'gauge', stats.map((s) => [s, '', s.errorRate]));
   family(
     'pare_latency_ms',
@@ -32,6 +38,10 @@ function renderPrometheus(stats: readonly VariantStats[], window: string): strin
       [s, ',quantile="0.99"', s.p99Ms] as [VariantStats, string, number | null],
     ]),
   );
+  lines.push(`# HELP pare_unserved_requests Requests of a model that no variant could serve (503 no_healthy_variant) in the last ${window}.`, '# TYPE pare_unserved_requests gauge');
+  for (const s of unserved) lines.push(`pare_unserved_requests{model="${label(s.model)}",window="${window}"} ${s.count}`);
+  lines.push('# HELP pare_metric_events_lost_total Metric events this isolate gave up on after every send attempt failed (also logged).', '# TYPE pare_metric_events_lost_total counter');
+  lines.push(`pare_metric_events_lost_total ${metricEventsLost()}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -35,7 +35,12 @@ const variantStatsWire = z.object({
   weight: z.number(),
   status: z.enum(VARIANT_STATUSES),
   count: z.number(),
+  /** 5xx: the variant's failures (errorRate = errors / count). */
   errors: z.number(),
+  /** 4xx: callers' mistakes, never counted as the variant's errors. */
+  clientErrors: z.number(),
+  /** Requests that addressed the variant themselves (OIP /versions/:variant): in count, not in the A/B. */
+  pinned: z.number(),
   errorRate: z.number(),
   ...percentiles,
   /** CPU time per request as Tail Workers report it; null where none was recorded. */
@@ -49,6 +54,8 @@ export const modelStatsWire = z.object({
   window: z.string(),
   /** Which latency the figures are: in-isolate wall time (true locally; near zero for pure CPU work in production). */
   latencySource: z.literal('isolate'),
+  /** Requests no variant could serve (503 no_healthy_variant): a model-level outage. */
+  unserved: z.object({ requests: z.number() }),
   variants: z.array(variantStatsWire),
 });
 export type ModelStats = z.infer<typeof modelStatsWire>;

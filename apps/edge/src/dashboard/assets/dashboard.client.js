@@ -139,6 +139,9 @@
     if (!section) return false;
     section.querySelector('[data-slot="table"]').innerHTML = model.tableHtml;
     section.querySelector('[data-field="requests"]').textContent = String(model.requests);
+    const unserved = section.querySelector('[data-field="unserved"]');
+    unserved.hidden = model.unservedRequests === 0;
+    unserved.textContent = `${model.unservedRequests} requests in this window found no healthy variant (503): the model was down for them.`;
     const hasTraffic = model.requests > 0;
     section.querySelector('[data-empty="traffic"]').hidden = hasTraffic;
     section.querySelector('.charts').hidden = !hasTraffic;
