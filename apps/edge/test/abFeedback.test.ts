@@ -35,11 +35,27 @@ describe('POST /v1/feedback', () => {
     const right = await postJson('/v1/feedback', { requestId, label });
     expect(right.status).toBe(201);
     expect(await json(right)).toMatchObject({ model: TEXT, variant: 'v1', predicted: label, label, correct: true });
-    // A correction replaces the first label rather than counting twice.
-    const wrong = await postJson('/v1/feedback', { requestId, label: label === 'spam' ? 'ham' : 'spam' });
-    expect((await json(wrong)).correct).toBe(false);
-    const rows = await env.DB.prepare('SELECT count(*) AS n, sum(correct) AS c FROM feedback WHERE model = ?').bind(TEXT).first<{ n: number; c: number }>();
-    expect(rows).toEqual({ n: 1, c: 0 });
+    // The first label wins: a second one for the same prediction is refused and changes nothing.
+    const second = await postJson('/v1/feedback', { requestId, label: label === 'spam' ? 'ham' : 'spam' });
+    expect(second.status).toBe(409);
+    expect((await json(second)).error.code).toBe('feedback_exists');
+    expect((await postJson('/v1/feedback', { requestId, label })).status).toBe(409);
+    const rows = await env.DB.prepare('SELECT count(*) AS n, sum(correct) AS c, max(label) AS label FROM feedback WHERE model = ?').bind(TEXT).first<{ n: number; c: number; label: string }>();
+    expect(rows).toEqual({ n: 1, c: 1, label });
+  });
+
+  it('takes only a label of the model, naming its labels otherwise', async () => {
+    const predicted = await postJson(`/v1/models/${TEXT}/predict`, { text: 'see you at lunch' });
+    const requestId = predicted.headers.get('x-pare-request-id');
+    for (const label of ['SPAM', 'not-a-label', 'x'.repeat(200)]) {
+      const refused = await postJson('/v1/feedback', { requestId, label });
+      expect(refused.status).toBe(400);
+      const error = (await json(refused)).error;
+      expect(error.message).toMatch(/one of the model's labels \("ham", "spam"\)/);
+      expect(error.message.length).toBeLessThan(200);
+    }
+    // A refused label used nothing up: the right one is still taken.
+    expect((await postJson('/v1/feedback', { requestId, label: 'ham' })).status).toBe(201);
   });
 
   it('takes the item of a batch request and refuses one out of range', async () => {

@@ -13,14 +13,19 @@ export interface NewFeedback {
   requestTs: number;
 }
 
-/** Store (or correct: the last label sent for a request wins) the true label of one prediction. */
-export async function recordFeedback(db: PareDb, f: NewFeedback, now = Date.now()): Promise<{ correct: boolean }> {
+/**
+ * Store the true label of one prediction, once: a conditional insert on the (request, item) key, so the first label
+ * wins and a later one (a retry, or someone trying to tilt the accuracy figures) changes nothing. `recorded` is
+ * false when that prediction had feedback already.
+ */
+export async function recordFeedback(db: PareDb, f: NewFeedback, now = Date.now()): Promise<{ recorded: boolean; correct: boolean }> {
   const correct = f.predicted === f.label ? 1 : 0;
-  await db
+  const inserted = await db
     .insert(feedback)
     .values({ ...f, correct, createdAt: now })
-    .onConflictDoUpdate({ target: [feedback.requestId, feedback.item], set: { label: f.label, correct, createdAt: now } });
-  return { correct: correct === 1 };
+    .onConflictDoNothing()
+    .returning({ requestId: feedback.requestId });
+  return { recorded: inserted.length === 1, correct: correct === 1 };
 }
 
 export interface LabelledCounts {

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   body_too_large: 413,
   dtype_unsupported: 400,
   request_id_unknown: 400,
+  feedback_exists: 409,
   // Models, manifests, tokenizers and the files they come in.
   onnx_invalid: 400,
   onnx_cycle: 400,

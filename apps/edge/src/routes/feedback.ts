@@ -1,15 +1,26 @@
 // POST /v1/feedback — the true label of a served prediction: { "requestId": "<x-pare-request-id>",
-// "label": "<true label>", "item"?: <index in a { texts } batch> }. Stored in D1 for the A/B accuracy figures.
+// "label": "<true label>", "item"?: <index in a { texts } batch> }. Stored in D1 for the A/B accuracy figures:
+// the label must be one of the model's labels, and a prediction takes feedback once (the first label wins).
 import { Hono } from 'hono';
 import { PareError } from '@pare/errors';
 import { createDb, recordFeedback } from '@pare/db';
-import type { AppContext } from '../env';
+import type { AppContext, Env } from '../env';
 import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
-import { readRequestId } from '../feedback/requestReceipt';
+import { readRequestId, type Receipt } from '../feedback/requestReceipt';
+import { getModelState } from '../registry/modelState';
+import { manifestOf, variantNotFound } from '../inference/servingVariant';
 
 export const feedbackRoutes = new Hono<AppContext>();
 
 const MAX_LABEL_CHARS = 256;
+
+/** The labels of the variant that served the request (every variant of a model has the same labels). */
+async function modelLabels(env: Env, receipt: Receipt): Promise<readonly string[]> {
+  const state = await getModelState(env, receipt.model);
+  const row = state.variants.get(receipt.variant);
+  if (!row) throw variantNotFound(receipt.model, receipt.variant);
+  return manifestOf(row).postprocess?.labels ?? [];
+}
 
 feedbackRoutes.post('/', async (c) => {
   const { value: body } = await readJsonBody(c.req.raw, Math.min(maxBodyBytes(c.env.MAX_BODY_BYTES), 16 * 1024));
@@ -37,6 +48,14 @@ feedbackRoutes.post('/', async (c) => {
   if (predicted === undefined) {
     throw new PareError('input_invalid', `"item" ${index} is out of range: that request had ${receipt.predicted.length} text(s).`, { status: 400, details: { field: 'item' } });
   }
-  const { correct } = await recordFeedback(createDb(c.env.DB), { requestId: receipt.id, item: index, model: receipt.model, variant: receipt.variant, predicted, label, requestTs: receipt.ts });
+  const labels = await modelLabels(c.env, receipt);
+  if (!labels.includes(label)) {
+    const shown = label.length > 40 ? `${label.slice(0, 40)}…` : label;
+    throw new PareError('input_invalid', `"label" must be one of the model's labels (${labels.map((l) => `"${l}"`).join(', ')}), got "${shown}".`, { status: 400, details: { field: 'label' } });
+  }
+  const { recorded, correct } = await recordFeedback(createDb(c.env.DB), { requestId: receipt.id, item: index, model: receipt.model, variant: receipt.variant, predicted, label, requestTs: receipt.ts });
+  if (!recorded) {
+    throw new PareError('feedback_exists', `That prediction (item ${index}) has feedback already; the first label sent is kept.`, { status: 409, details: { field: 'requestId' } });
+  }
   return c.json({ model: receipt.model, variant: receipt.variant, item: index, predicted, label, correct }, 201);
 });
