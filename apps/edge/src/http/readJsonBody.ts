@@ -12,8 +12,20 @@ function tooLarge(limit: number): PareError {
   return new PareError('body_too_large', `The request body is larger than ${limit} bytes.`, { status: 413 });
 }
 
-/** Read at most `limit` bytes of the body (refusing more, whatever Content-Length says). */
-export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+/** Bodies already read, per request: a request re-run on another variant (serveInference.ts) reads it again. */
+const readBodies = new WeakMap<Request, Promise<Uint8Array>>();
+
+/** Read at most `limit` bytes of the body (refusing more, whatever Content-Length says); a second read gets the same bytes. */
+export function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+  let read = readBodies.get(request);
+  if (!read) {
+    read = readLimited(request, limit);
+    readBodies.set(request, read);
+  }
+  return read;
+}
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? 'NaN');
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   if (!request.body) return new Uint8Array(0);

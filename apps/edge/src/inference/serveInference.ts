@@ -56,15 +56,26 @@ export async function serveInference(
   const record = (variant: string, status: number, errorCode: string | null): void => {
     events.push({ model: target.model, variant, status, errorCode, latencyMs: performance.now() - started, inputBytes, unitBucket: bucket, pinned });
   };
+  const onUnhealthy = (variant: string, error: VariantLoadError): void => record(variant, error.status, error.code);
   try {
-    serving = await resolveServingVariant(c.env, {
-      ...target,
-      unit,
-      onUnhealthy: (variant, error) => record(variant, error.status, error.code),
-    });
+    serving = await resolveServingVariant(c.env, { ...target, unit, onUnhealthy });
     const assignedMs = performance.now() - started;
     // The session stays held (not released by an eviction) until the route's work ends.
-    const result = await heldDuring((s: ServingVariant) => runCounted(c, s, run))(serving);
+    const runHeld = heldDuring((s: ServingVariant) => runCounted(c, s, run));
+    let result: InferenceResult;
+    try {
+      result = await runHeld(serving);
+    } catch (e) {
+      // A server-side failure of an assigned variant: the request runs once more on another healthy variant, so a
+      // broken variant costs its callers nothing while a working one exists. A pinned request asked for this one.
+      const status = e instanceof PareError ? e.status : 500;
+      const failed: ServingVariant = serving;
+      const other = pinned || status < 500 ? undefined : await resolveServingVariant(c.env, { ...target, unit, exclude: [failed.variant], onUnhealthy }).catch(() => undefined);
+      if (!other) throw e;
+      record(failed.variant, status, e instanceof PareError ? e.code : 'internal');
+      serving = { ...other, assigned: failed.assigned, fallback: true };
+      result = await runHeld(serving);
+    }
     inputBytes = result.inputBytes;
     const totalMs = performance.now() - started;
     record(serving.variant, 200, null);

@@ -29,6 +29,8 @@ export interface ResolveOptions {
   unit: string;
   /** Address one variant directly (OIP `/versions/:variant`): no assignment, no fallback. */
   pinnedVariant?: string;
+  /** Variants not to use (one that just failed this request): treated as unhealthy for this resolution. */
+  exclude?: readonly string[];
   /** Called once per variant found unhealthy on the way (to record the event). */
   onUnhealthy?: (variant: string, error: VariantLoadError) => void;
 }
@@ -66,7 +68,7 @@ export async function markUnhealthy(env: Env, row: VariantRow, reason: string): 
 
 export async function resolveServingVariant(env: Env, options: ResolveOptions): Promise<ServingVariant> {
   const { model, unit, pinnedVariant } = options;
-  const failed = new Set<string>();
+  const failed = new Set<string>(options.exclude);
   // The first request of an isolate initialises ORT while it reads D1 and R2 (no-op afterwards).
   void warmUpWorkerdBackend();
   for (;;) {
