@@ -57,6 +57,22 @@ describe('Open Inference Protocol v2', () => {
     expect(body.outputs[0]).toMatchObject({ name: 'logits', datatype: 'FP32', shape: [1, 2] });
   });
 
+  it('refuses token ids outside the vocabulary and floats beyond float32 (400, not a 500 or null outputs)', async () => {
+    // The fixture's vocabulary has 12 ids (infra/models/textClassifier.ts).
+    for (const id of [12, 1_000_000, -1]) {
+      const ids = [2, id, 4, 5, 0, 0, 0, 0];
+      const oip = await postJson('/v2/models/oip-text/infer', { inputs: [{ name: 'input_ids', shape: [1, 8], datatype: 'INT64', data: ids }] });
+      expect(oip.status, String(id)).toBe(400);
+      expect((await json(oip)).error).toMatch(new RegExp(`token id ${id}, outside the model's vocabulary of 12 ids`));
+      const named = await postJson('/v1/models/oip-text/predict', { inputs: { input_ids: [ids] } });
+      expect(named.status, String(id)).toBe(400);
+      expect((await json(named)).error.code).toBe('input_invalid');
+    }
+    const overflow = await postJson(`/v2/models/${MODEL}/infer`, input({ data: [0, 1, 2, 3, 4, 5, 6, 3.4e39] }));
+    expect(overflow.status).toBe(400);
+    expect((await json(overflow)).error).toMatch(/within the float32 range/);
+  });
+
   it('answers errors as {"error": "..."}', async () => {
     const cases: Array<[string, unknown, number, RegExp]> = [
       [`/v2/models/${MODEL}/infer`, input({ datatype: 'INT32' }), 400, /datatype FP32, got INT32/],

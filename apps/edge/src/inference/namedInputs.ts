@@ -2,6 +2,7 @@
 import { PareError } from '@pare/errors';
 import type { Feeds, InferenceSession, Manifest } from '@pare/runtime';
 import { flattenNested, fromHostTensor, nest, toHostTensor } from './tensorCodec';
+import { checkTokenIds } from './tokenIds';
 
 export function feedsFromNamedInputs(manifest: Manifest, inputs: unknown): Feeds {
   if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs)) {
@@ -20,6 +21,7 @@ export function feedsFromNamedInputs(manifest: Manifest, inputs: unknown): Feeds
     const { shape, data } = flattenNested(given[spec.name], spec.name);
     feeds[spec.name] = toHostTensor(spec, shape, data);
   }
+  checkTokenIds(manifest, feeds);
   return feeds;
 }
 

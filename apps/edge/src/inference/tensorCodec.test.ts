@@ -32,6 +32,11 @@ describe('tensorCodec', () => {
     expect(() => toHostTensor(spec('float32'), [1, 2], [1, null])).toThrow(/finite number/);
     expect(() => toHostTensor(spec('float32'), [2, 2], [1, 2])).toThrow(/needs 4/);
     expect(() => toHostTensor(spec('complex64'), [1, 2], [1, 2])).toThrow(/cannot feed/);
+    // Beyond the float range a value would become Infinity and the answer null: refused instead.
+    expect(() => toHostTensor(spec('float32'), [1, 2], [1, 3.4e39])).toThrow(/within the float32 range/);
+    expect(() => toHostTensor(spec('float32'), [1, 2], [-1e39, 1])).toThrow(/within the float32 range/);
+    expect(() => toHostTensor(spec('float16'), [1, 2], [1, 70000])).toThrow(/within the float16 range/);
+    expect(fromHostTensor(toHostTensor(spec('float32'), [1, 2], [3.4e38, -3.4e38])).data.every((v) => Number.isFinite(v))).toBe(true);
   });
 
   it('flattens and nests row-major, refusing ragged arrays', () => {

@@ -21,6 +21,9 @@ const INT_RANGES: Record<string, [number, number]> = {
   int64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], uint64: [0, Number.MAX_SAFE_INTEGER],
 };
 
+/** Largest finite magnitude per float dtype: a larger number would be stored as Infinity and answer nulls. */
+const FLOAT_LIMITS: Record<string, number> = { float32: 3.4028234663852886e38, float16: 65504 };
+
 function createTensor(type: ElementType, data: TensorData, dims: number[]): HostTensor {
   return { type, data, dims };
 }
@@ -112,6 +115,8 @@ export function toHostTensor(spec: TensorSpec, shape: number[], values: readonly
     if (typeof v !== 'number' || !Number.isFinite(v)) throw wrongType(i, 'a finite number');
     const range = INT_RANGES[dtype];
     if (range && (!Number.isInteger(v) || v < range[0] || v > range[1])) throw wrongType(i, `an integer in [${range[0]}, ${range[1]}]`);
+    const limit = FLOAT_LIMITS[dtype];
+    if (limit !== undefined && Math.abs(v) > limit) throw wrongType(i, `a number within the ${dtype} range (±${limit.toPrecision(5)})`);
     return v;
   });
   switch (dtype) {

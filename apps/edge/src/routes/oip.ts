@@ -9,6 +9,7 @@ import { getModelState } from '../registry/modelState';
 import { manifestOf, variantNotFound } from '../inference/servingVariant';
 import { flattenNested, fromHostTensor, toHostTensor } from '../inference/tensorCodec';
 import { datatypeOfOrt, ortOfDatatype } from '../inference/oipDatatypes';
+import { checkTokenIds } from '../inference/tokenIds';
 import type { Feeds } from '@pare/runtime';
 
 export const oipRoutes = new Hono<AppContext>();
@@ -65,6 +66,7 @@ async function infer(c: Context<AppContext>, model: string, variant?: string): P
       feeds[spec.name] = toHostTensor(spec, input.shape as number[], data);
     }
     for (const spec of serving.manifest.inputs) if (!feeds[spec.name]) throw oipInvalid(`Missing input "${spec.name}".`);
+    checkTokenIds(serving.manifest, feeds);
     const outputNames = serving.session.outputs.map((o) => o.name);
     let wanted = outputNames;
     if (body.outputs !== undefined) {
