@@ -107,6 +107,12 @@ export class LocalWorker {
     throw new Error('the worker did not come up in 60 s');
   }
 
+  /** The worker's R2 bucket of model bytes (while started): the reliability bench corrupts and removes objects in it. */
+  async modelsBucket(): Promise<Awaited<ReturnType<Miniflare['getR2Bucket']>>> {
+    if (!this.mf) throw new Error('the worker is not started');
+    return this.mf.getR2Bucket('MODELS');
+  }
+
   async stop(): Promise<void> {
     await this.mf?.dispose();
     this.mf = undefined;

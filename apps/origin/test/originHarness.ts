@@ -93,6 +93,7 @@ export async function waitForJob(fetcher: Fetcher, id: string, until: (job: JobW
 export const settled = (job: JobWithLogs): boolean => ['succeeded', 'failed', 'cancelled'].includes(job.state);
 
 export interface OriginProcess {
+  url: string;
   fetcher: Fetcher;
   child: ChildProcess;
   kill(signal: NodeJS.Signals): Promise<void>;
@@ -116,6 +117,7 @@ export async function startOriginProcess(config: OriginConfig & { sleepMs: numbe
     child.once('exit', (code) => reject(new Error(`origin process exited (${code}) before listening: ${stderr}`)));
   });
   return {
+    url: `http://127.0.0.1:${port}`,
     fetcher: overHttp(`http://127.0.0.1:${port}`),
     child,
     kill: async (signal) => {
