@@ -1,7 +1,9 @@
 // Generated inputs that respect the graph: kernel-long audio axes, stride-surviving sides, ids inside their
 // table, and a retry with larger shapes when a need hides behind an operator the walk does not follow.
 import { describe, expect, it } from 'vitest';
-import { encodeModel, GraphBuilder, type Model } from '@pare/onnx';
+import fs from 'node:fs';
+import { decodeModel, encodeModel, GraphBuilder, type Model } from '@pare/onnx';
+import { realModels } from '../../onnx/test/fixtures';
 import { audioFrontEnd } from '../../onnx/test/audioFrontEnd';
 import { nodeBackend } from '../src/node/index';
 import { generateInputs } from '../src/inputs/generateInputs';
@@ -87,6 +89,18 @@ describe('inputHints', () => {
   });
 });
 
+describe('generateInputs with shared dimension names', () => {
+  it('sizes a name that leads some input as a batch everywhere (recurrent state [2, batch, 64])', () => {
+    const inputs = [
+      { name: 'input', type: 'float32' as const, shape: ['batch', 'sequence'] },
+      { name: 'h', type: 'float32' as const, shape: [2, 'batch', 64] },
+    ];
+    const [sample] = generateInputs(inputs, { count: 1, growth: 4 });
+    expect(sample!.input!.dims).toEqual([1, 256]);
+    expect(sample!.h!.dims).toEqual([2, 1, 64]);
+  });
+});
+
 describe('generatedInputsThatRun', () => {
   it('retries with larger shapes when a run fails on the first ones', async () => {
     const model = hiddenNeed(100);
@@ -108,6 +122,17 @@ describe('generatedInputsThatRun', () => {
         code: 'eval_inputs_failed',
         message: expect.stringMatching(/does not run on generated inputs of any size tried.*x \[1×1×64\].*x \[1×1×512\]/),
       });
+    } finally {
+      await s.release();
+    }
+  });
+
+  it.each(Object.entries(realModels))('finds inputs that run the real model %s', async (_name, file) => {
+    const bytes = fs.readFileSync(file);
+    const s = await nodeBackend.createSession(bytes);
+    try {
+      const { samples } = await generatedInputsThatRun(decodeModel(bytes).model, s, { count: 1 });
+      for (const t of Object.values(samples[0]!)) expect(t.dims.every((d) => d >= 1)).toBe(true);
     } finally {
       await s.release();
     }

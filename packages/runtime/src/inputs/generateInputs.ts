@@ -45,17 +45,24 @@ export function resolveShape(input: ValueInfo, options: GenerateInputsOptions = 
   });
 }
 
-/** One size per dimension name across inputs (ids and mask share "sequence"): the largest any input needs. */
+/**
+ * One size per dimension name across inputs (ids and mask share "sequence"): the largest any input needs,
+ * except that a name some input has as its leading axis is a batch, sized as that axis is (Silero VAD's
+ * state is [2, batch, 64]).
+ */
 function sharedDims(inputs: readonly ValueInfo[], options: GenerateInputsOptions): Record<string, number> {
   const dims: Record<string, number> = { ...options.dims };
   const sizes = new Map<string, number>();
+  const leading = new Map<string, number>();
   for (const input of inputs) {
     const shape = resolveShape(input, options);
     input.shape.forEach((d, axis) => {
-      if (typeof d === 'string' && options.dims?.[d] === undefined) sizes.set(d, Math.max(sizes.get(d) ?? 0, shape[axis]!));
+      if (typeof d !== 'string' || options.dims?.[d] !== undefined) return;
+      sizes.set(d, Math.max(sizes.get(d) ?? 0, shape[axis]!));
+      if (axis === 0) leading.set(d, Math.max(leading.get(d) ?? 0, shape[axis]!));
     });
   }
-  for (const [name, size] of sizes) dims[name] = size;
+  for (const [name, size] of sizes) dims[name] = leading.get(name) ?? size;
   return dims;
 }
 
