@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { decodeModel, encodeModel, makeTensor, readTensorAsFloat32, DataType, type Model } from '@pare/onnx';
-import { generateInputs, generatedInputsThatRun, type Feeds } from '@pare/runtime';
+import { generateInputs, type Feeds } from '@pare/runtime';
+import { generatedInputsThatRun } from '@pare/runtime/model-inputs';
 import { nodeBackend } from '@pare/runtime/node';
 import { realModels } from '../../onnx/test/fixtures';
 import { audioFrontEnd } from '../../onnx/test/audioFrontEnd';

@@ -7,8 +7,6 @@ export * from './inputs/seededRandom';
 export * from './inputs/hostTensor';
 export * from './inputs/generateInputs';
 export * from './inputs/inputsFile';
-export * from './inputs/inputHints';
-export * from './inputs/generatedInputsThatRun';
 export * from './backend/runtimeFailureReason';
 export * from './variantName';
 export * from './bytes/sha256Hex';

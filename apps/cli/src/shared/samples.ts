@@ -2,7 +2,8 @@
 // generated from the model with a fixed seed (so two runs of `pare eval` compare the same numbers), shaped by
 // what the graph needs and checked to run (packages/runtime/src/inputs/generatedInputsThatRun.ts).
 import { decodeModel, type Model } from '@pare/onnx';
-import { generatedInputsThatRun, parseInputsFile, type InputsFile } from '@pare/runtime';
+import { parseInputsFile, type InputsFile } from '@pare/runtime';
+import { generatedInputsThatRun } from '@pare/runtime/model-inputs';
 import { nodeBackend } from '@pare/runtime/node';
 import { readTextFile } from './modelFile';
 

@@ -1,8 +1,25 @@
 import { PareError } from '@pare/errors';
 import type { Feeds, ValueInfo } from '../backend/inferenceBackend';
 import { hostTensor } from './hostTensor';
-import type { InputHints } from './inputHints';
 import { seededRandom, type SeededRandom } from './seededRandom';
+
+/** What a model's graph needs of generated inputs; read by inputHints.ts (kept here, free of @pare/onnx, for the edge). */
+export interface InputHint {
+  /** Smallest size per axis that the graph accepts; 0 where no need is known. */
+  minDims: number[];
+  /** Per axis, the product of the strides applied to it (sizes are rounded up to a multiple); 1 if none. */
+  multiples: number[];
+  /** [low, high) for an integer input that indexes a table. */
+  intRange?: [number, number];
+  /** A value the graph compares an integer input with (Silero VAD branches on `sr == 16000`): generated inputs take it. */
+  intValue?: number;
+}
+
+export interface InputHints {
+  inputs: Record<string, InputHint>;
+  /** Sizes of named dimensions that the model's metadata states (a `samples` key of 16000, say). */
+  dims: Record<string, number>;
+}
 
 export interface GenerateInputsOptions {
   /** How many samples (feed sets). Default 4. */

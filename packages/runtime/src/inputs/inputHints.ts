@@ -4,23 +4,7 @@
 // main graph; a need it cannot see is left to the trial run in generatedInputsThatRun.ts, which grows sizes.
 import { constantsToInitializers, indexGraph, topologicalOrder, type Model, type Node, type Tensor } from '@pare/onnx';
 import { intValues, trackNode, type AxisTrack, type Tracked } from './axisTracking';
-
-export interface InputHint {
-  /** Smallest size per axis that the graph accepts; 0 where no need is known. */
-  minDims: number[];
-  /** Per axis, the product of the strides applied to it (sizes are rounded up to a multiple); 1 if none. */
-  multiples: number[];
-  /** [low, high) for an integer input that indexes a table. */
-  intRange?: [number, number];
-  /** A value the graph compares an integer input with (Silero VAD branches on `sr == 16000`): generated inputs take it. */
-  intValue?: number;
-}
-
-export interface InputHints {
-  inputs: Record<string, InputHint>;
-  /** Sizes of named dimensions that the model's metadata states (a `samples` key of 16000, say). */
-  dims: Record<string, number>;
-}
+import type { InputHints } from './generateInputs';
 
 /** Ops whose output is their first input reshaped or re-typed without changing the values used as indices. */
 const INDEX_CARRIERS = new Set(['Cast', 'Identity', 'Unsqueeze', 'Squeeze', 'Reshape', 'Flatten', 'Expand']);
