@@ -103,21 +103,23 @@ export async function mixedPrecision(input: MixedPrecisionInput): Promise<MixedP
     combined.label = `${input.base.label} + fp32 ${picked.length} tensors`;
   }
   combined.keptFp32 = kept(picked);
-  if (input.accept(combined)) {
-    report.chosen = combined;
-    return report;
-  }
+  if (input.accept(combined)) return choose(report, combined, input.base.label);
   // Together they may not fit (gzip) or interact; the single most useful one often still helps.
   const top = picked[0]!;
   const alone = trials.get(top.name);
   if (alone && picked.length > 1) {
     alone.keptFp32 = kept([top]);
-    if (input.accept(alone)) {
-      report.chosen = alone;
-      return report;
-    }
+    if (input.accept(alone)) return choose(report, alone, input.base.label);
   }
   report.note = 'no mixed candidate was at least as faithful as the base on mean, minimum and top-1 while fitting';
+  return report;
+}
+
+/** The chosen candidate is labelled by what it keeps, not as the measurement it may have been. */
+function choose(report: MixedPrecisionReport, chosen: FitCandidate, base: string): MixedPrecisionReport {
+  const kept = chosen.keptFp32 ?? [];
+  chosen.label = `${base} + fp32 ${kept.length === 1 ? kept[0]!.name : `${kept.length} tensors`}`;
+  report.chosen = chosen;
   return report;
 }
 
