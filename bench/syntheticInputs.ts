@@ -31,3 +31,28 @@ function textImage(h: number, w: number, seed: number): HostTensor {
 export function textImages(input: string, h: number, w: number, count: number, seed: number): Feeds[] {
   return Array.from({ length: count }, (_, i) => ({ [input]: textImage(h, w, seed + i) }));
 }
+
+/**
+ * Speech-like audio at 16 kHz in [-1, 1]: a voiced source (a sum of harmonics of a gliding 100–220 Hz pitch)
+ * under a syllable-rate amplitude envelope, with pauses and a little noise, so a voice-activity model sees both
+ * speech and silence. Seeded.
+ */
+export function speechLikeAudio(samples: number, seed: number, rate = 16_000): Float32Array {
+  const random = seededRandom(seed);
+  const out = new Float32Array(samples);
+  const f0 = 100 + 120 * random.next();
+  const syllable = 3 + 3 * random.next();
+  let phase = 0;
+  for (let i = 0; i < samples; i++) {
+    const t = i / rate;
+    const pitch = f0 * (1 + 0.08 * Math.sin(2 * Math.PI * 0.7 * t));
+    phase += (2 * Math.PI * pitch) / rate;
+    let voiced = 0;
+    for (let h = 1; h <= 12; h++) voiced += Math.sin(h * phase) / h;
+    // Speech for about 60% of each second, silence (noise only) in between.
+    const talking = Math.sin(2 * Math.PI * 0.5 * t + seed) > -0.2 ? 1 : 0;
+    const envelope = talking * Math.max(0, Math.sin(Math.PI * syllable * t)) ** 2;
+    out[i] = Math.max(-1, Math.min(1, 0.3 * envelope * voiced + 0.01 * random.normal()));
+  }
+  return out;
+}

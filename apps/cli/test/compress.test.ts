@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { nodeBackend, nodeInt8ProductsSaturate } from '@pare/runtime/node';
 import { INT8_SATURATION_NOTE } from '../src/eval/int8FidelityNote';
+import { encodeModel, GraphBuilder } from '@pare/onnx';
+import { formatInputsFile, generateInputs } from '@pare/runtime';
 import { realModels } from '../../../packages/onnx/test/fixtures';
+import { audioFrontEnd } from '../../../packages/onnx/test/audioFrontEnd';
 import { runPare } from './runPare';
 
 const spam = path.resolve(import.meta.dirname, '../../../infra/models/spam');
@@ -54,6 +57,51 @@ describe('pare compress on real models', () => {
   });
 });
 
+describe('pare compress --max-bytes on models it has never seen', () => {
+  it('fits an audio front end with a dynamic sample axis, on generated inputs long enough for its conv', async () => {
+    const file = path.join(dir, 'audio.onnx');
+    fs.writeFileSync(file, encodeModel(audioFrontEnd()));
+    const out = path.join(dir, 'audio.fit.onnx');
+    const r = await runPare(['compress', file, '-o', out, '--max-bytes', String(Math.floor(fs.statSync(file).size * 0.3)), '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.configuration).toMatch(/^fit: int8-(weights|dynamic)/);
+    expect(report.inputs).toMatchObject({ kind: 'generated', source: expect.stringMatching(/\[1×960\]/) });
+    expect(report.fit.inputs).toBe('generated');
+    expect(report.fidelity.inputsKind).toBe('generated');
+    expect(report.fit.candidates.map((c: { label: string }) => c.label)).toEqual(expect.arrayContaining(['int8-weights', 'int8-weights per-channel', 'int8-dynamic', 'int8-dynamic per-channel']));
+    expect(report.fit.candidates.some((c: { label: string }) => c.label.startsWith('int8-static'))).toBe(false);
+    for (const c of report.fit.candidates.filter((x: { fidelity?: unknown }) => x.fidelity)) expect(c.fidelity.cosineMin).toBeLessThanOrEqual(c.fidelity.cosineMean);
+    expect(report.fidelity.backends[0].overall.cosineMean).toBeGreaterThan(0.99);
+  });
+
+  it('ranks, calibrates and evaluates on an inputs file, and says the inputs were real', async () => {
+    const file = path.join(dir, 'audio.onnx');
+    fs.writeFileSync(file, encodeModel(audioFrontEnd()));
+    const inputs = path.join(dir, 'audio.inputs.json');
+    fs.writeFileSync(inputs, formatInputsFile({ samples: generateInputs([{ name: 'audio', type: 'float32', shape: [1, 1600] }], { count: 2, seed: 9 }) }));
+    const r = await runPare(['compress', file, '-o', path.join(dir, 'audio.real.onnx'), '--max-bytes', String(Math.floor(fs.statSync(file).size * 0.3)), '--inputs', inputs]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/candidates ranked on real inputs/);
+    expect(r.stdout).toMatch(/int8-static per-channel/);
+    expect(r.stdout).toMatch(/fidelity to the input, on real inputs \(.*audio.inputs.json\)/);
+    expect(r.stdout).toMatch(/cosine min/);
+  });
+
+  it('reports a model that runs on no generated shape as an evaluation problem, not as a budget nothing fits', async () => {
+    const b = new GraphBuilder('hidden', { opset: 17 });
+    const x = b.input('x', 'float32', [1, 1, 'n']);
+    const w = b.initializer('w', 'float32', [2, 1, 1000], new Float32Array(2000).fill(0.01));
+    b.output(b.op('Conv', [b.op('ThresholdedRelu', [x]), w]), 'float32', [1, 2, 'm']);
+    const file = path.join(dir, 'hidden.onnx');
+    fs.writeFileSync(file, encodeModel(b.build()));
+    const r = await runPare(['compress', file, '-o', path.join(dir, 'hidden.out.onnx'), '--max-bytes', '3KB']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/does not run on generated inputs of any size tried/);
+    expect(r.stderr).not.toMatch(/No configuration fits/);
+  });
+});
+
 describe('pare compress on bad input', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['a missing file', ['compress', 'nope.onnx', '-o', 'x.onnx'], /The input model: No model at nope.onnx: the file does not exist/],
@@ -63,6 +111,8 @@ describe('pare compress on bad input', () => {
     ['a threshold that is not a number', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', 'abc'], /--prune-threshold takes a number ≥ 0; got "abc"/],
     ['both threshold and sparsity', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', '0.1', '--sparsity', '0.5'], /not both/],
     ['a source manifest of another model', ['compress', path.join(spam, 'student/model.onnx'), '-o', 'x.onnx', '--manifest', 'x.json', '--source-manifest', path.join(spam, 'teacher/manifest.json')], /The source manifest ".*teacher\/manifest.json" says sha256 [0-9a-f]{64}, but the model hashes to [0-9a-f]{64}: it belongs to another model file/],
+    ['--min-fidelity without --max-bytes', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--min-fidelity', '0.99'], /--min-fidelity only applies with --max-bytes/],
+    ['two different inputs files', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--inputs', 'a.json', '--calibration', 'b.json'], /--calibration is an alias of --inputs/],
     ['a source manifest without --manifest', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--source-manifest', 'm.json'], /--source-manifest only applies with --manifest/],
     ['a budget nothing reaches', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '1KB', '--gzip', '--quantize', 'int8-weights'], /No configuration fits in 1.0 KB \(gzipped\): the smallest reached was .*Raise --max-bytes/],
   ];

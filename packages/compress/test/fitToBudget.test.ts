@@ -1,18 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import { decodeModel } from '@pare/onnx';
-import { generateInputs } from '@pare/runtime';
+import { decodeModel, encodeModel, makeTensor, readTensorAsFloat32, DataType, type Model } from '@pare/onnx';
+import { generateInputs, type Feeds } from '@pare/runtime';
+import { generatedInputsThatRun } from '@pare/runtime/model-inputs';
 import { nodeBackend } from '@pare/runtime/node';
 import { realModels } from '../../onnx/test/fixtures';
+import { audioFrontEnd } from '../../onnx/test/audioFrontEnd';
 import { evaluateFidelity } from '../src/evaluate/evaluateFidelity';
 import { fitToBudget } from '../src/fit/fitToBudget';
+import { fidelityScore, summarize } from '../src/fit/fitRanking';
 import { compressModel } from '../src/pipeline/compressModel';
+import { mlp } from './builtModels';
 
 const bytes = new Uint8Array(fs.readFileSync(realModels.wakeWord));
 const { model } = decodeModel(bytes);
 const samples = generateInputs([{ name: 'onnx::Flatten_0', type: 'float32', shape: [1, 25, 96] }], { count: 2 });
-const fidelity = async (candidate: Uint8Array) =>
-  (await evaluateFidelity(bytes, candidate, samples, [nodeBackend], { warmup: 0, timingPasses: 1 })).backends[0]!.overall.cosineMean;
+
+function fidelityOn(reference: Uint8Array, feeds: Feeds[]) {
+  return async (candidate: Uint8Array) =>
+    summarize((await evaluateFidelity(reference, candidate, feeds, [nodeBackend], { warmup: 0, timingPasses: 1 })).backends[0]!.overall);
+}
+const fidelity = fidelityOn(bytes, samples);
 
 describe('compressModel', () => {
   it('runs the planned passes in order and times each', async () => {
@@ -29,17 +37,91 @@ describe('compressModel', () => {
 
 describe('fitToBudget on a real model', () => {
   it('picks the most faithful configuration within a gzipped budget', async () => {
-    const result = await fitToBudget(model, { maxBytes: 100_000, gzip: true, modes: ['none', 'int8-weights'], levels: [0, 0.5, 0.8] }, { fidelity });
+    const result = await fitToBudget(model, { maxBytes: 100_000, gzip: true, modes: ['none', 'int8-weights'], levels: [0, 0.5, 0.8], mixedPrecision: false }, { fidelity });
     expect(result.chosen.gzipBytes).toBeLessThanOrEqual(100_000);
     expect(result.bytes.byteLength).toBe(result.chosen.bytes);
     // Unpruned fp32 does not fit (291 KB gzipped); unpruned int8 weights do, and beat pruned fp32 on fidelity.
     expect(result.candidates[0]).toMatchObject({ label: 'fp32 (no change)', fits: false });
-    expect(result.chosen.label).toBe('int8-weights');
-    expect(result.chosen.fidelity).toBeGreaterThan(0.9);
+    expect(result.chosen.label).toMatch(/^int8-weights/);
+    expect(result.chosen.fidelity!.cosineMean).toBeGreaterThan(0.9);
+    expect(result.chosen.fidelity!.cosineMin).toBeLessThanOrEqual(result.chosen.fidelity!.cosineMean);
+  });
+
+  it('tries per-tensor and per-channel scales of every weight form, and static only on real calibration', async () => {
+    const calibrate = async () => ({});
+    const labels = async (calibration: 'real' | 'generated') => {
+      const r = await fitToBudget(model, { maxBytes: 10_000_000, levels: [0], calibration, mixedPrecision: false }, { fidelity, calibrate });
+      return r.candidates.map((c) => c.label);
+    };
+    const generated = await labels('generated');
+    expect(generated).toEqual(['fp32 (no change)', 'int8-weights per-channel', 'int8-weights', 'int8-dynamic per-channel', 'int8-dynamic']);
+    expect(await labels('real')).toEqual([...generated, 'int8-static per-channel', 'int8-static']);
   });
 
   it('fails with the smallest size reached when nothing fits', async () => {
     await expect(fitToBudget(model, { maxBytes: 1000, gzip: true, modes: ['int8-weights'], levels: [0, 0.9] }, { fidelity }))
-      .rejects.toThrow(/No configuration fits in 1.0 KB \(gzipped\): the smallest reached was .* \(sparsity 90% \+ int8-weights\)/);
+      .rejects.toThrow(/No configuration fits in 1.0 KB \(gzipped\): the smallest reached was .* \(sparsity 90% \+ int8-weights( per-channel)?\)/);
+  });
+
+  it('refuses candidates below --min-fidelity, saying how close the best came', async () => {
+    await expect(fitToBudget(model, { maxBytes: 100_000, modes: ['int8-weights'], levels: [0], minFidelity: 0.9999999 }, { fidelity }))
+      .rejects.toThrow(/No configuration within 100.0 KB \(raw\) reaches a mean output cosine of 0.9999999: the most faithful that fits is int8-weights.* at 0\.9/);
+  });
+
+  it('reports an evaluation that cannot run as an evaluation problem, not as a budget that cannot be met', async () => {
+    const broken = async () => { throw new Error('Conv: input length 64 is shorter than the kernel (512)'); };
+    await expect(fitToBudget(model, { maxBytes: 100_000, levels: [0], mixedPrecision: false }, { fidelity: broken }))
+      .rejects.toMatchObject({ code: 'eval_inputs_failed', message: expect.stringMatching(/fit in 100.0 KB \(raw\), but none could be evaluated: Conv: input length 64/) });
+  });
+});
+
+describe('fitToBudget on an audio front end with a dynamic sample axis', () => {
+  it('fits 30% of the fp32 bytes on generated inputs long enough for its 512-tap conv', async () => {
+    const audio = audioFrontEnd();
+    const reference = encodeModel(audio);
+    const session = await nodeBackend.createSession(reference);
+    const { samples: feeds } = await generatedInputsThatRun(audio, session, { count: 3 }).finally(() => session.release());
+    expect(feeds[0]!.audio!.dims[1]).toBeGreaterThanOrEqual(512);
+    const result = await fitToBudget(audio, { maxBytes: Math.round(reference.byteLength * 0.3), levels: [0] }, { fidelity: fidelityOn(reference, feeds) });
+    expect(result.chosen.options.quantize).toMatch(/int8-(weights|dynamic)/);
+    expect(result.chosen.fidelity!.cosineMean).toBeGreaterThan(0.99);
+    expect(result.bytes.byteLength).toBeLessThanOrEqual(reference.byteLength * 0.3);
+  });
+});
+
+describe('mixed precision', () => {
+  /** An MLP whose first layer has one outlier weight: per-tensor int8 crushes the rest of that layer. */
+  function outlierMlp(): Model {
+    const m = mlp([64, 128, 128, 10], { seed: 5 });
+    const w0 = m.graph!.initializer.find((t) => t.name === 'w0')!;
+    const values = readTensorAsFloat32(w0);
+    values[17] = 40;
+    m.graph!.initializer[m.graph!.initializer.indexOf(w0)] = makeTensor('w0', DataType.FLOAT, w0.dims, values);
+    return m;
+  }
+
+  it('keeps the tensor that costs most fidelity in fp32 when the budget allows, and says why', async () => {
+    const m = outlierMlp();
+    const reference = encodeModel(m);
+    const feeds = generateInputs([{ name: 'x', type: 'float32', shape: [4, 64] }], { count: 3 });
+    const plainOnly = await fitToBudget(m, { maxBytes: reference.byteLength, modes: ['int8-weights'], perChannel: false, levels: [0], mixedPrecision: false }, { fidelity: fidelityOn(reference, feeds) });
+    // Room for w0 (64×128 floats) in fp32 on top of the all-int8 model, but not for w1 as well.
+    const budget = plainOnly.chosen.bytes + 64 * 128 * 3 + 2000;
+    const result = await fitToBudget(m, { maxBytes: budget, modes: ['int8-weights'], perChannel: false, levels: [0] }, { fidelity: fidelityOn(reference, feeds) });
+    expect(result.chosen.keptFp32?.map((k) => k.name)).toEqual(['w0']);
+    expect(result.chosen.keptFp32![0]!.reason).toMatch(/restoring it alone raised the fidelity score/);
+    expect(result.chosen.bytes).toBeLessThanOrEqual(budget);
+    expect(result.chosen.fidelity!.cosineMin).toBeGreaterThan(plainOnly.chosen.fidelity!.cosineMin);
+    expect(fidelityScore(result.chosen.fidelity!)).toBeGreaterThan(fidelityScore(plainOnly.chosen.fidelity!));
+    expect(result.mixedPrecision!.evaluations).toBeLessThanOrEqual(16);
+    expect(result.candidates.some((c) => c.label.includes('(sensitivity)'))).toBe(true);
+  });
+
+  it('never returns a model less faithful than the best plain form', async () => {
+    const result = await fitToBudget(model, { maxBytes: 120_000, levels: [0], maxEvaluations: 6 }, { fidelity });
+    const plain = result.candidates.filter((c) => !c.label.includes('+ fp32') && c.fits && c.fidelity);
+    const bestPlain = Math.max(...plain.map((c) => fidelityScore(c.fidelity!)));
+    expect(fidelityScore(result.chosen.fidelity!)).toBeGreaterThanOrEqual(bestPlain);
+    expect(result.mixedPrecision!.evaluations).toBeLessThanOrEqual(6);
   });
 });

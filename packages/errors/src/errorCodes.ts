@@ -44,6 +44,7 @@ export const ERROR_STATUS = {
   eval_labels: 400,
   eval_no_backend: 400,
   eval_no_samples: 400,
+  eval_inputs_failed: 422,
   eval_shape_mismatch: 400,
   dataset_invalid: 400,
   dataset_empty: 400,

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
 import { encodeModel, type Model } from '@pare/onnx';
 import {
-  QUANTIZE_MODES, calibrate, compressModel, describeOptions, evaluateFidelity, fitToBudget,
+  QUANTIZE_MODES, calibrate, compressModel, describeOptions, evaluateFidelity, fitToBudget, summarize,
   type CompressDeps, type CompressOptions, type CompressStep, type FitCandidate, type QuantizeMode,
 } from '@pare/compress';
 import { gzipSize } from '@pare/runtime';
@@ -19,17 +19,20 @@ import { compressTable } from '../compress/compressTable';
 import { int8FidelityNote } from '../eval/int8FidelityNote';
 import { writeManifest } from '../compress/manifestSummary';
 import { findSourceManifest } from '../compress/sourceManifest';
+import { checkLoads, namedStepFailure } from '../compress/checkLoads';
 
 interface CompressFlags {
   output: string;
   quantize?: string;
   perChannel?: boolean;
+  inputs?: string;
   calibration?: string;
   calibrationMethod?: string;
   pruneThreshold?: number;
   sparsity?: number;
   structured?: number;
   maxBytes?: number;
+  minFidelity?: number;
   gzip?: boolean;
   exclude?: string[];
   dim?: Record<string, number>;
@@ -47,12 +50,14 @@ export function registerCompress(program: Command): void {
     .requiredOption('-o, --output <out.onnx>', 'where to write the compressed model')
     .option('--quantize <mode>', `quantization: ${QUANTIZE_MODES.join(' | ')} (default none)`)
     .option('--per-channel', 'one weight scale per output channel')
-    .option('--calibration <file>', 'inputs file for int8-static calibration (generated from the model when absent)')
+    .option('--inputs <file>', 'inputs file (real inputs) for evaluation, the fitter and int8-static calibration (generated from the model when absent)')
+    .option('--calibration <file>', 'alias of --inputs')
     .option('--calibration-method <m>', 'minmax | percentile (default minmax)')
     .option('--prune-threshold <t>', 'zero every weight with |w| < t', (v) => parseNonNegative('--prune-threshold', v))
     .option('--sparsity <0..1>', 'zero this fraction of the smallest weights', (v) => parseFraction('--sparsity', v))
     .option('--structured <0..1>', 'remove this fraction of hidden units / channels', (v) => parseFraction('--structured', v, true))
     .option('--max-bytes <n|nKB|nMB>', 'search pruning × quantization for the most faithful model within this size', (v) => parseByteSize('--max-bytes', v))
+    .option('--min-fidelity <cos>', 'with --max-bytes: refuse candidates whose mean output cosine is below this', (v) => parseFraction('--min-fidelity', v))
     .option('--gzip', 'with --max-bytes: count gzipped bytes (what travels to the edge)')
     .option('--exclude <names>', 'comma-separated node/tensor names (`*` wildcards) every pass leaves alone', parseList)
     .option('--dim <name=size>', 'size of a named dynamic dimension for generated inputs (repeatable)', parseDim)
@@ -74,11 +79,16 @@ async function runCompress(input: string, flags: CompressFlags): Promise<{ repor
   const source = await readModelFile(input, 'input model');
   const sourceManifest = flags.manifest ? await findSourceManifest(input, source.bytes, flags.sourceManifest) : undefined;
   const progress = createProgress(!flags.json);
-  const needsSamples = flags.eval !== false || options.quantize === 'int8-static' || flags.maxBytes !== undefined || flags.calibration;
-  const samples = needsSamples ? await loadSamples(source.bytes, { inputsFile: flags.calibration, dims: flags.dim }) : undefined;
+  const inputsFile = flags.inputs ?? flags.calibration;
+  const needsSamples = flags.eval !== false || options.quantize === 'int8-static' || flags.maxBytes !== undefined || inputsFile;
+  const samples = needsSamples ? await loadSamples(source.bytes, { inputsFile, dims: flags.dim, model: source.model }) : undefined;
+  let currentStep = '';
   const deps: CompressDeps = {
     ...(samples ? { calibrate: calibrateWith(samples, flags.calibrationMethod) } : {}),
-    onStep: (step, phase) => (phase === 'start' ? progress.start(1, step) : progress.stop()),
+    onStep: (step, phase) => {
+      currentStep = phase === 'start' ? step : '';
+      if (phase === 'start') progress.start(1, step); else progress.stop();
+    },
   };
 
   let model: Model, steps: CompressStep[], bytes: Uint8Array, configuration: string;
@@ -87,17 +97,22 @@ async function runCompress(input: string, flags: CompressFlags): Promise<{ repor
     const result = await fitWithProgress(source.model, source.bytes, flags, options, samples!, deps, progress);
     ({ model, steps, bytes } = result);
     configuration = `fit: ${result.chosen.label}`;
-    fit = { maxBytes: flags.maxBytes, gzip: flags.gzip ?? false, candidates: result.candidates };
+    fit = {
+      maxBytes: flags.maxBytes, gzip: flags.gzip ?? false, ...(flags.minFidelity !== undefined ? { minFidelity: flags.minFidelity } : {}),
+      inputs: samples!.kind, candidates: result.candidates, ...(result.mixedPrecision ? { mixedPrecision: result.mixedPrecision } : {}),
+    };
   } else {
-    ({ model, steps } = await compressModel(source.model, options, deps));
+    ({ model, steps } = await compressModel(source.model, options, deps).catch((e) => { throw namedStepFailure(e, currentStep); }));
     bytes = encodeModel(model);
     configuration = describeOptions(options);
   }
   progress.stop();
+  await checkLoads(bytes);
   await writeFileAtomic(flags.output, bytes);
 
   const report: CompressReport = {
     input, output: flags.output, configuration,
+    ...(samples ? { inputs: { kind: samples.kind, source: samples.source } } : {}),
     ...(samples && /int8-static/.test(configuration) ? { calibration: samples.source } : {}),
     before: { bytes: source.bytes.byteLength, gzipBytes: await gzipSize(source.bytes) },
     after: { bytes: bytes.byteLength, gzipBytes: await gzipSize(bytes) },
@@ -115,7 +130,7 @@ async function runCompress(input: string, flags: CompressFlags): Promise<{ repor
       onProgress: (done, _t, what) => progress.update(done, what),
     });
     progress.stop();
-    report.fidelity = { inputs: samples.source, ...fidelity };
+    report.fidelity = { inputs: samples.source, inputsKind: samples.kind, ...fidelity };
   }
   report.totalMs = Math.round(performance.now() - started);
   if (flags.manifest) await writeManifest(flags.manifest, { input, sourceBytes: source.bytes, sourceManifest, bytes, model, report });
@@ -138,6 +153,10 @@ function checkFlags(flags: CompressFlags): CompressOptions {
     throw new PareError('option_invalid', '--max-bytes searches the pruning level itself: drop --sparsity, --structured and --prune-threshold (use --quantize to fix the mode).');
   }
   if (flags.gzip && flags.maxBytes === undefined) throw new PareError('option_invalid', '--gzip only applies with --max-bytes.');
+  if (flags.minFidelity !== undefined && flags.maxBytes === undefined) throw new PareError('option_invalid', '--min-fidelity only applies with --max-bytes.');
+  if (flags.inputs && flags.calibration && flags.inputs !== flags.calibration) {
+    throw new PareError('option_invalid', '--calibration is an alias of --inputs: give one inputs file, not two.');
+  }
   if (flags.sourceManifest && !flags.manifest) throw new PareError('option_invalid', '--source-manifest only applies with --manifest.');
   return {
     quantize: quantize as QuantizeMode,
@@ -156,8 +175,8 @@ function calibrateWith(samples: Samples, method: string | undefined): NonNullabl
 async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: CompressFlags, options: CompressOptions, samples: Samples, deps: CompressDeps, progress: Progress) {
   const fidelity = async (candidate: Uint8Array) => {
     // The fitter ranks candidates in onnxruntime-node (fast); the chosen one is then measured in both runtimes.
-    const r = await evaluateFidelity(sourceBytes, candidate, samples.samples, [nodeBackend], { warmup: 0 });
-    return r.backends[0]!.overall.cosineMean;
+    const r = await evaluateFidelity(sourceBytes, candidate, samples.samples, [nodeBackend], { warmup: 0, timingPasses: 1 });
+    return summarize(r.backends[0]!.overall);
   };
   const onCandidate = (c: FitCandidate, tried: number, total: number) => {
     progress.start(total, `fit: ${c.label}`);
@@ -165,7 +184,9 @@ async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: Com
   };
   try {
     return await fitToBudget(model, {
-      maxBytes: flags.maxBytes!, gzip: flags.gzip ?? false, perChannel: options.perChannel, exclude: options.exclude,
+      maxBytes: flags.maxBytes!, gzip: flags.gzip ?? false, exclude: options.exclude, calibration: samples.kind,
+      ...(flags.perChannel ? { perChannel: true } : {}),
+      ...(flags.minFidelity !== undefined ? { minFidelity: flags.minFidelity } : {}),
       ...(flags.quantize ? { modes: [options.quantize!] } : {}),
     }, { ...deps, onStep: undefined, fidelity, onCandidate });
   } catch (e) {

@@ -1,7 +1,7 @@
 // What `pare compress` reports: sizes raw and gzipped, ratios, sparsity, fidelity per runtime and time per
 // step. The same object is printed as a table or, with --json, as JSON.
 import { summarizeModel, type Model } from '@pare/onnx';
-import type { CompressStep, FidelityReport, FitCandidate } from '@pare/compress';
+import type { CompressStep, FidelityReport, FitCandidate, MixedPrecisionReport } from '@pare/compress';
 
 export interface SizeReport { bytes: number; gzipBytes: number }
 
@@ -9,6 +9,8 @@ export interface CompressReport {
   input: string;
   output: string;
   configuration: string;
+  /** What fidelity (and the fitter, and calibration) was measured on: real inputs from a file, or generated ones. */
+  inputs?: { kind: 'real' | 'generated'; source: string };
   /** Where int8-static's activation ranges came from (an inputs file, or generated inputs). */
   calibration?: string;
   before: SizeReport;
@@ -18,8 +20,14 @@ export interface CompressReport {
   /** Fraction of zeros among weights (rank ≥ 2) once pruning is done. */
   sparsity: number;
   steps: Array<{ step: string; ms: number; tensors?: number; skipped?: number; notes?: string[] }>;
-  fidelity?: FidelityReport & { inputs: string };
-  fit?: { maxBytes: number; gzip: boolean; candidates: FitCandidate[] };
+  fidelity?: FidelityReport & { inputs: string; inputsKind: 'real' | 'generated' };
+  fit?: {
+    maxBytes: number; gzip: boolean; minFidelity?: number;
+    /** Whether the fitter ranked candidates on real or generated inputs. */
+    inputs: 'real' | 'generated';
+    candidates: FitCandidate[];
+    mixedPrecision?: MixedPrecisionReport;
+  };
   totalMs: number;
 }
 

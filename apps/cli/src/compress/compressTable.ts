@@ -14,16 +14,26 @@ export function compressTable(r: CompressReport, fidelityNote?: string): string 
   sizes.push(['weight sparsity', '', `${(r.sparsity * 100).toFixed(1)}%`, '']);
   out.push(sizes.toString());
   if (r.fit) {
-    const fit = new Table({ head: ['fit candidate', 'size', 'gzipped', 'fits', 'cosine mean'], style: PLAIN });
+    const fit = new Table({ head: ['fit candidate', 'size', 'gzipped', 'fits', 'cosine mean', 'cosine min', 'top-1'], style: PLAIN });
     for (const c of r.fit.candidates) {
-      fit.push([c.label, c.error ? 'error' : formatBytes(c.bytes), c.error ? '' : formatBytes(c.gzipBytes), c.error ? c.error.slice(0, 40) : c.fits ? 'yes' : 'no', c.fidelity?.toFixed(6) ?? '']);
+      const f = c.fidelity;
+      fit.push([c.label, c.error ? 'error' : formatBytes(c.bytes), c.error ? '' : formatBytes(c.gzipBytes), c.error ? c.error.slice(0, 40) : c.fits ? 'yes' : 'no',
+        f?.cosineMean.toFixed(6) ?? '', f?.cosineMin.toFixed(6) ?? '', f?.top1Agreement === undefined ? '' : `${(f.top1Agreement * 100).toFixed(1)}%`]);
     }
-    out.push(`budget ${formatBytes(r.fit.maxBytes)} ${r.fit.gzip ? 'gzipped' : 'raw'}`, fit.toString());
+    const floor = r.fit.minFidelity !== undefined ? `, mean cosine ≥ ${r.fit.minFidelity}` : '';
+    out.push(`budget ${formatBytes(r.fit.maxBytes)} ${r.fit.gzip ? 'gzipped' : 'raw'}${floor}; candidates ranked on ${r.fit.inputs} inputs`, fit.toString());
+    const mixed = r.fit.mixedPrecision;
+    if (mixed?.chosen?.keptFp32?.length) {
+      out.push(`mixed precision over ${mixed.base} (${mixed.evaluations} evaluations): kept in fp32`);
+      for (const k of mixed.chosen.keptFp32) out.push(`  ${k.name}: ${k.reason}`);
+    } else if (mixed?.note) {
+      out.push(`mixed precision over ${mixed.base}: ${mixed.note}`);
+    }
   }
   const steps = new Table({ head: ['step', 'time', 'tensors', 'skipped'], style: PLAIN });
   for (const s of r.steps) steps.push([s.step, `${s.ms.toFixed(0)} ms`, s.tensors ?? '', s.skipped ?? '']);
   steps.push(['total, with evaluation', `${r.totalMs.toFixed(0)} ms`, '', '']);
   out.push(steps.toString());
-  if (r.fidelity) out.push(`fidelity to the input (inputs: ${r.fidelity.inputs})`, fidelityTable(r.fidelity, fidelityNote));
+  if (r.fidelity) out.push(`fidelity to the input, on ${r.fidelity.inputsKind} inputs (${r.fidelity.inputs})`, fidelityTable(r.fidelity, fidelityNote));
   return out.join('\n');
 }

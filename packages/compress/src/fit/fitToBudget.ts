@@ -1,29 +1,42 @@
-// Fit a model to an edge size budget: search pruning level × quantization mode, measure each candidate's
-// size, evaluate the fidelity of those that fit, and keep the most faithful one.
+// Fit a model to an edge size budget: search pruning level × quantization form (fitCandidates.ts), measure
+// each candidate's size, evaluate the fidelity of those that fit, keep the most faithful (fitRanking.ts), then
+// let mixed precision (mixedPrecision.ts) spend what budget is left on the tensors that cost most fidelity.
 import { encodeModel, type Model } from '@pare/onnx';
 import { PareError } from '@pare/errors';
 import { gzipSize } from '@pare/runtime';
 import { compressModel, type CompressDeps, type CompressStep } from '../pipeline/compressModel';
 import { describeOptions, type CompressOptions, type QuantizeMode } from '../pipeline/compressOptions';
+import { fitForms, type FitForm } from './fitCandidates';
+import { byFidelity, dominates, meetsFloor, type FitFidelity } from './fitRanking';
 import { formatBytes } from './formatBytes';
+import { mixedPrecision, type KeptTensor, type MixedPrecisionReport } from './mixedPrecision';
 
 export interface FitOptions {
   /** The budget, in bytes. */
   maxBytes: number;
   /** Count gzipped bytes (what travels to the edge) rather than raw bytes. */
   gzip?: boolean;
-  /** Quantization modes tried. Default none, int8-weights, int8-dynamic, and int8-static when calibration is given. */
+  /** Quantization modes tried; default every form of fitCandidates.ts. */
   modes?: QuantizeMode[];
   /** Pruning levels tried, ascending. Default: magnitude sparsity 0–0.9 for gzip budgets; structured ratio
    * 0–0.5 for raw budgets (zeros from magnitude pruning are still stored, so they shrink only gzipped bytes). */
   levels?: number[];
+  /** Fix per-channel (true) or per-tensor (false) scales; default both are tried. */
   perChannel?: boolean;
   exclude?: string[];
+  /** Where deps.calibrate's inputs come from: int8-static is a default candidate only with 'real' ones. */
+  calibration?: 'real' | 'generated';
+  /** Candidates whose mean output cosine is below this are refused. */
+  minFidelity?: number;
+  /** Spend the budget left after the best plain form on fp32 copies of sensitive tensors (default true). */
+  mixedPrecision?: boolean;
+  /** Most fidelity evaluations mixed precision may spend (default 16). */
+  maxEvaluations?: number;
 }
 
 export interface FitDeps extends CompressDeps {
-  /** Fidelity of a candidate to the original, higher is better (e.g. mean output cosine in onnxruntime-node). */
-  fidelity: (candidate: Uint8Array) => Promise<number>;
+  /** Fidelity of a candidate to the original (e.g. output cosine mean and min in onnxruntime-node). */
+  fidelity: (candidate: Uint8Array) => Promise<FitFidelity>;
   onCandidate?: (candidate: FitCandidate, tried: number, total: number) => void;
 }
 
@@ -33,9 +46,11 @@ export interface FitCandidate {
   bytes: number;
   gzipBytes: number;
   fits: boolean;
-  fidelity?: number;
-  /** Why the configuration could not be built (a pass refused the model). */
+  fidelity?: FitFidelity;
+  /** Why the configuration could not be built (a pass refused the model) or evaluated. */
   error?: string;
+  /** Mixed precision: the tensors left in fp32 and what each bought back. */
+  keptFp32?: KeptTensor[];
 }
 
 export interface FitResult {
@@ -43,8 +58,12 @@ export interface FitResult {
   model: Model;
   bytes: Uint8Array;
   steps: CompressStep[];
+  /** Every candidate tried, plain forms and mixed precision, in the order tried. */
   candidates: FitCandidate[];
+  mixedPrecision?: MixedPrecisionReport;
 }
+
+interface Built { model: Model; bytes: Uint8Array; steps: CompressStep[]; pruned: { model: Model; steps: CompressStep[] } }
 
 const GZIP_LEVELS = [0, 0.25, 0.5, 0.7, 0.8, 0.9];
 const RAW_LEVELS = [0, 0.25, 0.5];
@@ -54,66 +73,111 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
     throw new PareError('option_invalid', `The byte budget must be a positive number; got ${options.maxBytes}.`);
   }
   const gzip = options.gzip ?? false;
-  const modes = options.modes ?? (['none', 'int8-weights', 'int8-dynamic', ...(deps.calibrate ? ['int8-static' as const] : [])] as QuantizeMode[]);
+  const forms = fitForms({ calibration: deps.calibrate ? (options.calibration ?? 'generated') : 'none', modes: options.modes, perChannel: options.perChannel });
+  if (forms.length === 0) throw new PareError('option_invalid', 'No quantization form is left to try (int8-static needs calibration inputs).');
   const levels = [...(options.levels ?? (gzip ? GZIP_LEVELS : RAW_LEVELS))].sort((a, b) => a - b);
   const pruneKey = gzip ? 'sparsity' : 'structured';
   const candidates: FitCandidate[] = [];
-  const fitted = new Map<FitCandidate, { model: Model; bytes: Uint8Array; steps: CompressStep[] }>();
-  // Within one mode, more pruning costs fidelity: once a mode fits at some level, higher levels are skipped.
-  const satisfied = new Set<QuantizeMode>();
-  const total = levels.length * modes.length;
+  const built = new Map<FitCandidate, Built>();
+  // Within one form, more pruning costs fidelity: once a form fits at some level, higher levels are skipped.
+  const satisfied = new Set<FitForm>();
+  const total = levels.length * forms.length;
+  const size = (c: FitCandidate) => (gzip ? c.gzipBytes : c.bytes);
+
+  /** Build, size and (when it fits) evaluate one configuration on an already-pruned model. */
+  const tryCandidate = async (pruned: Built['pruned'], candidateOptions: CompressOptions, buildDeps: CompressDeps): Promise<FitCandidate> => {
+    const candidate: FitCandidate = { options: candidateOptions, label: describeOptions(candidateOptions), bytes: 0, gzipBytes: 0, fits: false };
+    try {
+      const { quantize, perChannel, exclude } = candidateOptions;
+      const quantized = await compressModel(pruned.model, { quantize, perChannel, exclude }, buildDeps);
+      const bytes = encodeModel(quantized.model);
+      candidate.bytes = bytes.byteLength;
+      candidate.gzipBytes = await gzipSize(bytes);
+      candidate.fits = size(candidate) <= options.maxBytes;
+      if (candidate.fits) {
+        built.set(candidate, { model: quantized.model, bytes, steps: [...pruned.steps, ...quantized.steps], pruned });
+        candidate.fidelity = await deps.fidelity(bytes);
+      }
+    } catch (e) {
+      candidate.error = messageOf(e);
+    }
+    candidates.push(candidate);
+    return candidate;
+  };
 
   for (const level of levels) {
-    if (satisfied.size === modes.length) break;
+    if (satisfied.size === forms.length) break;
     const pruneOptions: CompressOptions = { ...(level > 0 ? { [pruneKey]: level } : {}), exclude: options.exclude };
-    let pruned: { model: Model; steps: CompressStep[] } | string;
+    let pruned: Built['pruned'] | string;
     try {
       pruned = await compressModel(model, pruneOptions, { onStep: deps.onStep });
     } catch (e) {
       pruned = messageOf(e);
     }
-    for (const mode of modes) {
-      if (satisfied.has(mode)) continue;
-      const candidateOptions: CompressOptions = { ...pruneOptions, quantize: mode, perChannel: options.perChannel };
-      const candidate: FitCandidate = { options: candidateOptions, label: describeOptions(candidateOptions), bytes: 0, gzipBytes: 0, fits: false };
-      candidates.push(candidate);
+    for (const form of forms) {
+      if (satisfied.has(form)) continue;
+      const candidateOptions: CompressOptions = { ...pruneOptions, quantize: form.quantize, perChannel: form.perChannel };
+      let candidate: FitCandidate;
       if (typeof pruned === 'string') {
-        candidate.error = pruned;
+        candidate = { options: candidateOptions, label: describeOptions(candidateOptions), bytes: 0, gzipBytes: 0, fits: false, error: pruned };
+        candidates.push(candidate);
       } else {
-        try {
-          const quantized = await compressModel(pruned.model, { quantize: mode, perChannel: options.perChannel, exclude: options.exclude }, deps);
-          const bytes = encodeModel(quantized.model);
-          candidate.bytes = bytes.byteLength;
-          candidate.gzipBytes = await gzipSize(bytes);
-          candidate.fits = (gzip ? candidate.gzipBytes : candidate.bytes) <= options.maxBytes;
-          if (candidate.fits) {
-            candidate.fidelity = await deps.fidelity(bytes);
-            satisfied.add(mode);
-            fitted.set(candidate, { model: quantized.model, bytes, steps: [...pruned.steps, ...quantized.steps] });
-          }
-        } catch (e) {
-          candidate.error = messageOf(e);
-        }
+        candidate = await tryCandidate(pruned, candidateOptions, deps);
+        if (candidate.fits) satisfied.add(form);
       }
       deps.onCandidate?.(candidate, candidates.length, total);
     }
   }
 
-  const best = [...fitted.keys()].sort((a, b) => (b.fidelity ?? -Infinity) - (a.fidelity ?? -Infinity) || a.bytes - b.bytes)[0];
-  if (!best) throw unreachable(options.maxBytes, gzip, candidates);
-  const chosen = fitted.get(best)!;
-  return { chosen: best, model: chosen.model, bytes: chosen.bytes, steps: chosen.steps, candidates };
+  const eligible = (c: FitCandidate) => built.has(c) && c.fidelity !== undefined && !c.error && meetsFloor(c.fidelity, options.minFidelity);
+  const plain = candidates.filter(eligible).sort(byFidelity);
+  const best = plain[0];
+  if (!best) throw unreachable(options, gzip, candidates);
+
+  let chosen = best;
+  let report: MixedPrecisionReport | undefined;
+  if ((options.mixedPrecision ?? true) && best.options.quantize !== 'none') {
+    const base = built.get(best)!;
+    // Every trial quantizes the same pruned model: its activation ranges are measured once.
+    let ranges: ReturnType<NonNullable<CompressDeps['calibrate']>> | undefined;
+    const calibrateOnce: CompressDeps['calibrate'] = deps.calibrate && ((m) => (ranges ??= deps.calibrate!(m)));
+    report = await mixedPrecision({
+      base: best,
+      baseSteps: base.steps,
+      room: options.maxBytes - size(best),
+      maxEvaluations: options.maxEvaluations ?? 16,
+      trial: async (keep) => {
+        const exclude = [...(options.exclude ?? []), ...keep];
+        const c = await tryCandidate(base.pruned, { ...best.options, exclude }, { calibrate: calibrateOnce });
+        deps.onCandidate?.(c, candidates.length, candidates.length);
+        return c;
+      },
+      accept: (c) => eligible(c) && dominates(c.fidelity!, chosen.fidelity!),
+    });
+    if (report.chosen) chosen = report.chosen;
+  }
+  const result = built.get(chosen)!;
+  return { chosen, model: result.model, bytes: result.bytes, steps: result.steps, candidates, ...(report ? { mixedPrecision: report } : {}) };
 }
 
-function unreachable(maxBytes: number, gzip: boolean, candidates: FitCandidate[]): PareError {
-  const built = candidates.filter((c) => !c.error);
+function unreachable(options: FitOptions, gzip: boolean, candidates: FitCandidate[]): PareError {
   const size = (c: FitCandidate) => (gzip ? c.gzipBytes : c.bytes);
-  const smallest = built.sort((a, b) => size(a) - size(b))[0];
   const what = gzip ? 'gzipped' : 'raw';
+  const fitting = candidates.filter((c) => c.fits);
+  const details = { maxBytes: options.maxBytes, gzip, minFidelity: options.minFidelity, candidates };
+  // Something fits but could not be judged: an evaluation problem, not a budget one.
+  if (fitting.length > 0 && fitting.every((c) => c.fidelity === undefined)) {
+    return new PareError('eval_inputs_failed', `${fitting.length} configuration(s) fit in ${formatBytes(options.maxBytes)} (${what}), but none could be evaluated: ${fitting[0]!.error ?? 'no fidelity measured'}.`, { details });
+  }
+  if (fitting.length > 0 && options.minFidelity !== undefined) {
+    const top = fitting.filter((c) => c.fidelity).sort(byFidelity)[0]!;
+    return new PareError('budget_unreachable', `No configuration within ${formatBytes(options.maxBytes)} (${what}) reaches a mean output cosine of ${options.minFidelity}: the most faithful that fits is ${top.label} at ${top.fidelity!.cosineMean.toFixed(6)}. Raise the budget or lower the floor.`, { status: 422, details });
+  }
+  const smallest = candidates.filter((c) => !c.error).sort((a, b) => size(a) - size(b))[0];
   const message = smallest
-    ? `No configuration fits in ${formatBytes(maxBytes)} (${what}): the smallest reached was ${formatBytes(size(smallest))} (${smallest.label}). Raise the budget${gzip ? '' : ', count gzipped bytes instead'} or allow more pruning.`
+    ? `No configuration fits in ${formatBytes(options.maxBytes)} (${what}): the smallest reached was ${formatBytes(size(smallest))} (${smallest.label}). Raise the budget${gzip ? '' : ', count gzipped bytes instead'} or allow more pruning.`
     : `No configuration could be built: ${candidates[0]?.error ?? 'no candidates'}.`;
-  return new PareError('budget_unreachable', message, { status: 422, details: { maxBytes, gzip, smallestBytes: smallest ? size(smallest) : undefined, candidates } });
+  return new PareError('budget_unreachable', message, { status: 422, details: { ...details, smallestBytes: smallest ? size(smallest) : undefined } });
 }
 
 function messageOf(e: unknown): string {

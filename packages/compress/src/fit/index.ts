@@ -1,2 +1,5 @@
 export * from './fitToBudget';
+export * from './fitCandidates';
+export * from './fitRanking';
+export * from './mixedPrecision';
 export * from './formatBytes';

@@ -1,5 +1,5 @@
 // The inputs file: sample inputs (and optional labels) a user gives to `pare eval --inputs` and
-// `pare compress --calibration`. JSON, so any tool can write it:
+// `pare compress --inputs` (alias `--calibration`). JSON, so any tool can write it:
 //
 //   { "samples": [ { "x": { "dims": [1, 3, 48, 64], "data": [0.1, …], "type": "float32" } }, … ],
 //     "labels": [3, 0, …] }
