@@ -2,13 +2,13 @@
 // time) and of embedding tables. The emitted form is selectable; the default is the one measured fastest in
 // onnxruntime-web's wasm build (bench-results/quantize-forms.md).
 import { PareError } from '@pare/errors';
-import { constantsToInitializers, outerNamesUsedBySubgraphs, type Graph, type Model } from '@pare/onnx';
+import { constantsToInitializers, outerNamesUsedBySubgraphs, type Model } from '@pare/onnx';
 import type { Pass, PassReport, PassResult } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
 import { dynamicBlocker, rewriteDynamic, type DynamicForm, type RewriteContext } from './dynamicMatMul';
 import { rewriteEmbedding } from './embeddingInt8';
 import { rewriteNBits } from './matMulNBits';
-import { importDomain, NameAllocator, prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
+import { dropUnusedInitializers, importDomain, NameAllocator, prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
 import { subgraphNote } from './subgraphNote';
 import { findWeightSites } from './weightSites';
 
@@ -77,7 +77,7 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
       continue;
     }
     const r = form === 'matmul-nbits'
-      ? rewriteNBits(site, { blockSize: options.blockSize ?? 128, accuracyLevel: options.accuracyLevel ?? 4 }, names)
+      ? rewriteNBits(site, { bits: 8, blockSize: options.blockSize ?? 128, accuracyLevel: options.accuracyLevel ?? 4 }, names)
       : rewriteDynamic(site, form, ctx);
     replaceNode(graph, site.node, r.nodes);
     for (const gone of r.removed ?? []) graph.node.splice(graph.node.indexOf(gone), 1);
@@ -88,18 +88,11 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
   prependNodes(graph, dqNodes);
   if ((form === 'dynamic-quantize-matmul' || form === 'matmul-nbits') && report.tensors.some((t) => t.detail?.form === form)) importDomain(out, 'com.microsoft', 1);
   dropUnused(out, replaced, report);
+  // Bias vectors folded into DynamicQuantizeMatMul leave their original initializer unread.
   dropUnusedInitializers(graph);
   const note = subgraphNote(out);
   if (note) report.notes.push(note);
   return { model: out, report };
-}
-
-/** Bias vectors folded into DynamicQuantizeMatMul leave their original initializer unread. */
-function dropUnusedInitializers(graph: Graph): void {
-  // Graph inputs that have an initializer (IR < 4 style) are overridable defaults, not dead weights: keep them.
-  const used = new Set<string>([...graph.output, ...graph.input].map((o) => o.name ?? ''));
-  for (const n of graph.node) for (const i of [...n.input, ...outerNamesUsedBySubgraphs(n)]) used.add(i);
-  graph.initializer = graph.initializer.filter((t) => used.has(t.name ?? ''));
 }
 
 /** Originals still read by a node the pass did not rewrite (a shared weight) stay; the rest go. */
