@@ -3,8 +3,8 @@
 // onnxruntime runs them on every request (2.4–5× the fp32 latency on small MLP and embedding models). The download
 // and the stored variant stay small; the session gets fp32 speed at fp32 memory. MatMulNBits keeps its own kernel
 // and static QDQ models keep their weight DQs (onnxruntime fuses them with the activation Q/DQ): both are left as
-// they are. Web-standard code: the edge calls this too.
-import { allGraphs, decodeModel, encodeModel, foldConstantDequantize } from '@pare/onnx';
+// they are. Web-standard code that edits the bytes directly: the edge calls this too.
+import { foldConstantDequantize } from '@pare/onnx';
 import type { InferenceBackend } from '../backend/inferenceBackend';
 
 export interface ServedModel {
@@ -18,11 +18,9 @@ export interface ServedModel {
 const ACTIVATION_QUANTIZERS = new Set(['QuantizeLinear', 'DynamicQuantizeLinear']);
 
 export function servedModel(bytes: Uint8Array): ServedModel {
-  const { model } = decodeModel(bytes);
-  if (allGraphs(model).some(({ graph }) => graph.node.some((n) => ACTIVATION_QUANTIZERS.has(n.op_type ?? '')))) return { bytes, folded: 0 };
-  const { model: folded, report } = foldConstantDequantize(model);
-  if (report.folded.length === 0) return { bytes, folded: 0 };
-  return { bytes: encodeModel(folded), folded: report.folded.length };
+  const { bytes: folded, report } = foldConstantDequantize(bytes);
+  if ([...report.opTypes].some((op) => ACTIVATION_QUANTIZERS.has(op))) return { bytes, folded: 0 };
+  return { bytes: folded, folded: report.folded.length };
 }
 
 /** A backend whose sessions are created from servedModel(bytes): what serving and `pare eval` measure. */
