@@ -9,6 +9,7 @@ import { loadModel } from '../../test/inputs';
 import { speechLikeAudio, streamFidelity, streamVad, VAD_CHUNK } from '../../test/recurrentStream';
 import { quantizeWeightsInt8 } from './quantizeWeightsInt8';
 import { weightsFp16 } from './weightsFp16';
+import { quantizeDynamicInt8 } from './quantizeDynamicInt8';
 
 const CHUNKS = 64;
 
@@ -20,6 +21,8 @@ describe('weights inside subgraphs (Silero VAD, 64 streamed chunks, state fed ba
   it.each([
     ['int8 weights, per-channel', () => quantizeWeightsInt8(model, {}).model, 0.3, 0.9995],
     ['fp16 weights', () => weightsFp16(model).model, 0.52, 0.99999],
+    // No MatMul/Gemm in Silero: int8-dynamic stores the LSTM weights weight-only (no dynamic LSTM kernel in wasm).
+    ['int8 dynamic (LSTM weights weight-only)', () => quantizeDynamicInt8(model, {}).model, 0.75, 0.9995],
   ] as const)('%s: small, and the speech probabilities and state track fp32 in both runtimes, stored and served', async (_, make, maxRatio, floor) => {
     const stored = encodeModel(make());
     expect(stored.byteLength / fp32.byteLength).toBeLessThan(maxRatio);
