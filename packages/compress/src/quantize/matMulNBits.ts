@@ -62,7 +62,11 @@ export function packNBits(w: Float32Array, K: number, N: number, options: Pick<N
       let zp: number;
       let qmin: number;
       let qmax: number;
-      if (symmetric) {
+      if (symmetric && bits === 4) {
+        // 15 levels are coarse: of a few scales (and slight clipping), keep the one with the least squared error.
+        scale = bestSymmetricScale(w, k0, k1, n, N, Math.max(-lo, hi));
+        [zp, qmin, qmax] = [offset, 1, levels];
+      } else if (symmetric) {
         const absMax = Math.max(-lo, hi);
         scale = Math.fround(absMax > 0 ? absMax / (offset - 1) : 1);
         [zp, qmin, qmax] = [offset, 1, levels]; // codes 1..levels: q in ±(offset - 1), so +max and -max land alike
@@ -84,6 +88,29 @@ export function packNBits(w: Float32Array, K: number, N: number, options: Pick<N
     }
   }
   return { packed, scales, zeroPoints, restored };
+}
+
+/**
+ * Divisors of the block's |max| tried for 4-bit symmetric scales: 7 (no clipping) and slight clipping. Codes stay
+ * in ±7: using -8 as well clips one sign only, a bias that adds up coherently in the dot products.
+ */
+const SCALE_DIVISORS = [7, 7 / 0.95, 7 / 0.9, 7 / 0.85];
+
+function bestSymmetricScale(w: Float32Array, k0: number, k1: number, n: number, N: number, absMax: number): number {
+  if (!(absMax > 0)) return 1;
+  let best = 0;
+  let bestError = Infinity;
+  for (const d of SCALE_DIVISORS) {
+    const scale = Math.fround(absMax / d);
+    let error = 0;
+    for (let k = k0; k < k1; k++) {
+      const v = w[k * N + n]!;
+      const q = Math.max(-7, Math.min(7, roundHalfEven(v / scale)));
+      error += (v - q * scale) ** 2;
+    }
+    if (error < bestError) { bestError = error; best = scale; }
+  }
+  return best;
 }
 
 export function rewriteNBits(site: WeightSite, options: NBitsOptions, names: NameAllocator): RewriteResult {

@@ -19,9 +19,10 @@ describe('packNBits', () => {
   it('4-bit codes two per byte, low nibble first; asymmetric zero points packed per column; padding dequantizes to 0', () => {
     // K = 3 (padded to a block of 16), N = 1: w = [-1, 0, 2].
     const sym = packNBits(Float32Array.of(-1, 0, 2), 3, 1, { bits: 4, blockSize: 16, symmetric: true });
-    // scale 2/7 (float32, a hair above): codes q + 8: -1 / scale = -3.4999999 → -3 → 5, 0 → 8, 7 → 15; padding is the zero point 8.
-    expect(sym.scales[0]).toBeCloseTo(2 / 7, 6);
-    expect(Array.from(sym.packed.subarray(0, 3))).toEqual([5 | (8 << 4), 15 | (8 << 4), 8 | (8 << 4)]);
+    // Of the scales tried (|max| / 7, clipped by 0.95, 0.9, 0.85), 0.95 · 2/7 has the least squared error here:
+    // codes q + 8 are -1 → round(-3.68) = -4 → 4, 0 → 8, 2 → round(7.37) = 7 → 15; padding is the zero point 8.
+    expect(sym.scales[0]).toBeCloseTo((0.95 * 2) / 7, 6);
+    expect(Array.from(sym.packed.subarray(0, 3))).toEqual([4 | (8 << 4), 15 | (8 << 4), 8 | (8 << 4)]);
     expect(sym.zeroPoints).toBeUndefined();
     const asym = packNBits(Float32Array.of(-1, 0, 2), 3, 1, { bits: 4, blockSize: 16, symmetric: false });
     // scale 3/15 = 0.2, zero point round(1 / 0.2) = 5: codes 0, 5, 15.
