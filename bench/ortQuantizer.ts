@@ -18,7 +18,7 @@ export function findPython(): { python?: string; why?: string } {
   try {
     process.stderr.write('bench: making .venv with onnx, onnxruntime, numpy (pip)…\n');
     execFileSync('python3', ['-m', 'venv', VENV], { stdio: 'ignore' });
-    execFileSync(path.join(VENV, 'bin', 'pip'), ['install', '-q', 'onnx', 'onnxruntime', 'numpy'], { stdio: 'ignore', timeout: 900_000 });
+    execFileSync(path.join(VENV, 'bin', 'pip'), ['install', '-q', 'onnx', 'onnxruntime', 'numpy', 'onnx_ir'], { stdio: 'ignore', timeout: 900_000 });
   } catch (e) {
     return { why: `no Python with onnxruntime (${(e as Error).message.split('\n')[0]})` };
   }

@@ -102,10 +102,26 @@ describe('pare compress --max-bytes on models it has never seen', () => {
   });
 });
 
+describe('pare compress --quantize int4-weights | fp16', () => {
+  it.each([
+    [['--quantize', 'int4-weights', '--block-size', '64', '--asymmetric'], 'int4-weights block 64 asymmetric', 'quantize-int4-weights'],
+    [['--quantize', 'fp16'], 'fp16', 'weights-fp16'],
+  ])('%j: writes a model both runtimes load, reports the form', async (flags, label, step) => {
+    const out = path.join(dir, `ww-${step}.onnx`);
+    const r = await runPare(['compress', realModels.wakeWord, '-o', out, ...flags, '--json']);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.configuration).toBe(label);
+    expect(report.steps.map((s: { step: string }) => s.step)).toContain(step);
+    expect(report.fidelity.backends[1].overall.cosineMean).toBeGreaterThan(0.99);
+  });
+});
+
 describe('pare compress on bad input', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['a missing file', ['compress', 'nope.onnx', '-o', 'x.onnx'], /The input model: No model at nope.onnx: the file does not exist/],
-    ['an unknown quantize mode', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--quantize', 'int4'], /--quantize takes one of none, int8-dynamic, int8-static, int8-weights; got "int4"/],
+    ['an unknown quantize mode', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--quantize', 'int4'], /--quantize takes one of none, int8-dynamic, int8-static, int8-weights, int4-weights, fp16; got "int4"/],
+    ['a block size that is not a power of two', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--quantize', 'int4-weights', '--block-size', '48'], /block size must be a power of two from 16 to 256/],
     ['a sparsity above 1', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--sparsity', '1.5'], /--sparsity takes a fraction between 0 and 1; got "1.5"/],
     ['a bad byte size', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '12 parsecs'], /--max-bytes takes a size such as 500000, 800KB or 4.5MB; got "12 parsecs"/],
     ['a threshold that is not a number', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', 'abc'], /--prune-threshold takes a number ≥ 0; got "abc"/],

@@ -22,11 +22,27 @@ function reshapeBytes(name: string, columns: number): Uint8Array {
   return encodeModel(b.build());
 }
 
+/**
+ * input [batch, 8] → MatMul with an int8 weight behind DequantizeLinear (per-column scales) → logits [batch, 4]:
+ * the weight-only int8 form, which serving folds into an fp32 weight before the session is created.
+ */
+function int8WeightsBytes(): Uint8Array {
+  const b = new GraphBuilder('mlp-int8-weights', { opset: 13 });
+  const x = b.input('input', 'float32', ['batch', 8]);
+  const q = b.initializer('w_quantized', 'int8', [8, 4], Int8Array.from({ length: 32 }, (_, i) => ((i * 37) % 255) - 127));
+  const scale = b.initializer('w_scale', 'float32', [4], Float32Array.of(0.01, 0.02, 0.03, 0.04));
+  const w = b.node('DequantizeLinear', [q, scale], { attributes: { axis: 1 }, outputs: ['w'] })[0]!;
+  b.node('MatMul', [x, w], { outputs: ['logits'] });
+  b.output('logits', 'float32', ['batch', 4]);
+  return encodeModel(b.build());
+}
+
 /** Fixtures are built for model "fixture" / variant "fixture"; tests rewrite the two names per use. */
 export async function buildFixtures(): Promise<Fixtures> {
   const mlp = buildMlpBytes({ name: 'mlp', widths: [8, 16, 4], seed: 1 });
   const mlpSmall = buildMlpBytes({ name: 'mlp-small', widths: [8, 4, 4], seed: 2 });
   const text = buildTinyTextClassifier();
+  const int8Weights = int8WeightsBytes();
   // The upload's trial input is [1, 64] (generateInputs's size for a dynamic dimension): 64 divides by 16, so
   // runFails is accepted and then fails on an [1, 8] request; 64 does not divide by 3, so trialFails is refused.
   const runFails = reshapeBytes('run-fails', 16);
@@ -36,6 +52,7 @@ export async function buildFixtures(): Promise<Fixtures> {
   return {
     mlp: fixture(mlp, await variantManifest(mlp, { model: 'fixture', variant: 'fixture', ...io })),
     mlpSmall: fixture(mlpSmall, await variantManifest(mlpSmall, { model: 'fixture', variant: 'fixture', ...io })),
+    mlpInt8Weights: fixture(int8Weights, await variantManifest(int8Weights, { model: 'fixture', variant: 'fixture', ...io })),
     runFails: fixture(runFails, await variantManifest(runFails, { model: 'fixture', variant: 'fixture', ...reshapeIo(16) })),
     trialFails: fixture(trialFails, await variantManifest(trialFails, { model: 'fixture', variant: 'fixture', ...reshapeIo(3) })),
     text: fixture(

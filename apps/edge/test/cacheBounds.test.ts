@@ -7,7 +7,8 @@ import { env } from 'cloudflare:workers';
 import { createApp } from '../src/app';
 import { cacheSizes } from '../src/cache/cacheSizes';
 import { applySessionBudget } from '../src/inference/sessionCache';
-import { deployFixture, MLP_INPUT } from './helpers';
+import { servedModel } from '@pare/runtime';
+import { deployFixture, fixtureBytes, MLP_INPUT } from './helpers';
 
 const app = createApp();
 
@@ -78,5 +79,21 @@ describe('per-isolate caches', () => {
     } finally {
       applySessionBudget(env);
     }
+  });
+
+  it('serves a weight-only int8 variant folded to fp32 weights, and counts the folded size against the budget', async () => {
+    await deployFixture('mlpInt8Weights', 'int8-folded', 'v1', 100);
+    const before = cacheSizes().sessionBytes;
+    const response = await fetchApp(predictRequest('int8-folded', JSON.stringify({ inputs: { input: MLP_INPUT } })));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('server-timing')).toMatch(/fold;dur=[\d.]+/);
+    // input · (q · scale), the DequantizeLinear computed once at load.
+    const q = Int8Array.from({ length: 32 }, (_, i) => ((i * 37) % 255) - 127);
+    const expected = [0, 1, 2, 3].map((n) => MLP_INPUT[0]!.reduce((sum, x, k) => sum + x * q[k * 4 + n]! * [0.01, 0.02, 0.03, 0.04][n]!, 0));
+    const logits = ((await response.json()) as { outputs: { logits: { data: number[][] } } }).outputs.logits.data[0]!;
+    logits.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+    const served = servedModel(fixtureBytes('mlpInt8Weights'));
+    expect(served.folded).toBe(1);
+    expect(cacheSizes().sessionBytes - before).toBe(served.bytes.byteLength * 2);
   });
 });

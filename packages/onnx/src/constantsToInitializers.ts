@@ -1,4 +1,5 @@
-import type { Model, Node, Tensor } from './types';
+import type { Graph, Model, Node, Tensor } from './types';
+import { allGraphs } from './graphWalk';
 import { makeTensor } from './tensorData';
 import { DataType } from './dataType';
 import { valueInfo } from './graphBuilder';
@@ -12,13 +13,19 @@ export interface ConstantsToInitializersReport {
 
 /**
  * Turn `Constant` nodes of the main graph into initializers, so passes see weights in one place.
- * Pure: returns a new model. Constants inside subgraphs are left alone (their scope is the subgraph).
+ * Pure: returns a new model. Constants inside subgraphs are left alone (their scope is the subgraph) unless
+ * `subgraphs` is set: then each If/Loop/Scan body's Constants become initializers of that body.
  */
-export function constantsToInitializers(model: Model): { model: Model; report: ConstantsToInitializersReport } {
+export function constantsToInitializers(model: Model, options: { subgraphs?: boolean } = {}): { model: Model; report: ConstantsToInitializersReport } {
   const out = structuredClone(model);
   const report: ConstantsToInitializersReport = { moved: [], kept: [] };
-  const graph = out.graph;
-  if (!graph) return { model: out, report };
+  if (!out.graph) return { model: out, report };
+  const graphs = options.subgraphs ? allGraphs(out).map((g) => g.graph) : [out.graph];
+  for (const graph of graphs) moveConstants(graph, graph === out.graph && (out.ir_version ?? 0) < 4, report);
+  return { model: out, report };
+}
+
+function moveConstants(graph: Graph, listAsInputs: boolean, report: ConstantsToInitializersReport): void {
   const remaining: Node[] = [];
   for (const node of graph.node) {
     if (node.op_type !== 'Constant' || (node.domain && node.domain !== 'ai.onnx') || node.output.length !== 1) {
@@ -34,13 +41,12 @@ export function constantsToInitializers(model: Model): { model: Model; report: C
     }
     graph.initializer.push({ ...tensor, name });
     // Before IR 4 every initializer had to be listed as a graph input too, or runtimes refuse the model.
-    if ((out.ir_version ?? 0) < 4 && !graph.input.some((v) => v.name === name)) {
+    if (listAsInputs && !graph.input.some((v) => v.name === name)) {
       graph.input.push(valueInfo(name, tensor.data_type ?? 0, tensor.dims));
     }
     report.moved.push(name);
   }
   graph.node = remaining;
-  return { model: out, report };
 }
 
 /** The tensor a Constant node yields (dense forms only), or why it cannot be an initializer. */

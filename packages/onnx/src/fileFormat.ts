@@ -49,7 +49,7 @@ const SIGNATURES: Signature[] = [
  */
 export function describeNonOnnx(bytes: Uint8Array): string | undefined {
   const head = bytes.subarray(0, 512);
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
+  const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false }).decode(head);
   for (const sig of SIGNATURES) {
     if (sig.test(head, text)) return sig.hint ? `${sig.what}; ${sig.hint}` : sig.what;
   }

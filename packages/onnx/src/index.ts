@@ -12,3 +12,4 @@ export * from './requireOpset';
 export * from './summarizeModel';
 export * from './tensorWalk';
 export * from './upgradeOpset';
+export * from './foldConstantDequantize';

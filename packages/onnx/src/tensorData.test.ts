@@ -3,7 +3,7 @@ import { PareError } from '@pare/errors';
 import { decodeModel, encodeModel } from './codec';
 import { DataType } from './dataType';
 import { GraphBuilder } from './graphBuilder';
-import { halfToFloat, makeTensor, readTensor, readTensorAsFloat32, tensorByteLength, type TensorValues } from './tensorData';
+import { floatToHalf, halfToFloat, makeTensor, readTensor, readTensorAsFloat32, tensorByteLength, type TensorValues } from './tensorData';
 import type { Tensor } from './types';
 
 /** Values as a plain array, whatever typed array readTensor chose. */
@@ -147,5 +147,15 @@ describe('tensorByteLength', () => {
     expect(tensorByteLength(makeTensor('a', DataType.FLOAT16, [3], [1, 2, 3]))).toBe(6);
     expect(tensorByteLength(bare(DataType.INT8, [4], { raw_data: new Uint8Array(), int32_data: [1, 2, 3, 4] }))).toBe(4);
     expect(tensorByteLength(bare(DataType.STRING, [2], { string_data: [new Uint8Array(3), new Uint8Array(2)] }))).toBe(5);
+  });
+});
+
+describe('floatToHalf', () => {
+  it('rounds to nearest even, saturates to Infinity past 65504, keeps subnormals and signs', () => {
+    for (const v of [0, 1, -2, 0.5, 65504, 6.103515625e-5, 5.960464477539063e-8]) expect(halfToFloat(floatToHalf(v))).toBe(v);
+    expect(floatToHalf(1 + 2 ** -11)).toBe(0x3c00); // halfway between 1 and the next half: ties to even (1)
+    expect(floatToHalf(1 + 3 * 2 ** -11)).toBe(0x3c02); // halfway, odd below: up
+    expect(floatToHalf(70000)).toBe(0x7c00);
+    expect(Object.is(halfToFloat(floatToHalf(-0)), -0)).toBe(true);
   });
 });

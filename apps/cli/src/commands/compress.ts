@@ -13,7 +13,7 @@ import { webNodeBackend } from '@pare/runtime/web-node';
 import { checkOutputPath, readModelFile, writeFileAtomic } from '../shared/modelFile';
 import { loadSamples, type Samples } from '../shared/samples';
 import { createProgress, type Progress } from '../shared/progress';
-import { parseByteSize, parseDim, parseFraction, parseList, parseNonNegative } from '../shared/parseArgs';
+import { parseByteSize, parseDim, parseFraction, parseList, parseNonNegative, parsePositiveInt } from '../shared/parseArgs';
 import { sparsityOf, stepSummary, type CompressReport } from '../compress/compressReport';
 import { compressTable } from '../compress/compressTable';
 import { int8FidelityNote } from '../eval/int8FidelityNote';
@@ -26,6 +26,8 @@ interface CompressFlags {
   quantize?: string;
   perChannel?: boolean;
   inputs?: string;
+  blockSize?: number;
+  asymmetric?: boolean;
   calibration?: string;
   calibrationMethod?: string;
   pruneThreshold?: number;
@@ -52,6 +54,8 @@ export function registerCompress(program: Command): void {
     .option('--per-channel', 'one weight scale per output channel')
     .option('--inputs <file>', 'inputs file (real inputs) for evaluation, the fitter and int8-static calibration (generated from the model when absent)')
     .option('--calibration <file>', 'alias of --inputs')
+    .option('--block-size <n>', 'int4-weights: weights per scale along K, a power of two 16–256 (default 32)', (v) => parsePositiveInt('--block-size', v))
+    .option('--asymmetric', 'int4-weights / int8-weights: a zero point per block or channel (skewed weights)')
     .option('--calibration-method <m>', 'minmax | percentile (default minmax)')
     .option('--prune-threshold <t>', 'zero every weight with |w| < t', (v) => parseNonNegative('--prune-threshold', v))
     .option('--sparsity <0..1>', 'zero this fraction of the smallest weights', (v) => parseFraction('--sparsity', v))
@@ -161,6 +165,8 @@ function checkFlags(flags: CompressFlags): CompressOptions {
   return {
     quantize: quantize as QuantizeMode,
     perChannel: flags.perChannel ?? false,
+    ...(flags.blockSize !== undefined ? { blockSize: flags.blockSize } : {}),
+    ...(flags.asymmetric ? { asymmetric: true } : {}),
     ...(flags.pruneThreshold !== undefined ? { pruneThreshold: flags.pruneThreshold } : {}),
     ...(flags.sparsity !== undefined ? { sparsity: flags.sparsity } : {}),
     ...(flags.structured !== undefined ? { structured: flags.structured } : {}),

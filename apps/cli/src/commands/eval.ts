@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { evaluateFidelity } from '@pare/compress';
 import { PareError } from '@pare/errors';
+import { servingBackend } from '@pare/runtime';
 import { nodeBackend } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
 import { readModelFile } from '../shared/modelFile';
@@ -18,7 +19,8 @@ import { checkDatasetName, DATASET_NAMES, loadEvalDataset, SPLITS, type SplitNam
 import { evaluateOnDataset, manifestWarnings, readTextManifest } from '../eval/evaluateOnDataset';
 import { datasetTables } from '../eval/datasetTables';
 
-const RUNTIMES = { node: nodeBackend, web: webNodeBackend } as const;
+// As served: a weight-only variant's constant dequantization is folded at load, so its latency is the served one.
+const RUNTIMES = { node: servingBackend(nodeBackend), web: servingBackend(webNodeBackend) } as const;
 type RuntimeName = keyof typeof RUNTIMES;
 
 interface EvalFlags {
@@ -73,7 +75,7 @@ async function evalAgainstReference(file: string, referenceFile: string, flags: 
   const samples = await loadSamples(reference.bytes, { inputsFile: flags.inputs, count: flags.samples, seed: flags.seed, dims: flags.dim });
   const progress = createProgress(!flags.json);
   progress.start(4, 'evaluating');
-  const report = await evaluateFidelity(reference.bytes, candidate.bytes, samples.samples, [nodeBackend, webNodeBackend], {
+  const report = await evaluateFidelity(reference.bytes, candidate.bytes, samples.samples, [RUNTIMES.node, RUNTIMES.web], {
     labels: samples.labels,
     onProgress: (done, _total, what) => progress.update(done, what),
   });

@@ -89,7 +89,7 @@ export async function serveInference(
       'server-timing',
       [
         `load;dur=${serving.loadMs.toFixed(3)}`,
-        ...(serving.loadTimings ? [`r2;dur=${serving.loadTimings.r2Ms.toFixed(3)}`, `sha256;dur=${serving.loadTimings.hashMs.toFixed(3)}`, `ort;dur=${serving.loadTimings.ortMs.toFixed(3)}`] : []),
+        ...(serving.loadTimings ? [`r2;dur=${serving.loadTimings.r2Ms.toFixed(3)}`, `sha256;dur=${serving.loadTimings.hashMs.toFixed(3)}`, `fold;dur=${serving.loadTimings.foldMs.toFixed(3)}`, `ort;dur=${serving.loadTimings.ortMs.toFixed(3)}`] : []),
         `assign;dur=${(assignedMs - serving.loadMs).toFixed(3)}`,
         `infer;dur=${result.inferMs.toFixed(3)}`,
         `total;dur=${totalMs.toFixed(3)}`,

@@ -2,7 +2,7 @@
 // checks them against the manifest's sha256 and creates the session; any failure is a VariantLoadError.
 // Every getSession holds its session until releaseSession: an evicted session is released after its last request.
 import { PareError } from '@pare/errors';
-import { runtimeFailureReason, sha256Hex, type InferenceSession } from '@pare/runtime';
+import { runtimeFailureReason, servedModel, sha256Hex, type InferenceSession } from '@pare/runtime';
 import { workerdBackend } from '@pare/runtime/workerd';
 import type { Env } from '../env';
 import { BoundedLru } from '../cache/boundedLru';
@@ -14,8 +14,9 @@ const MAX_SESSIONS = 8;
 const DEFAULT_SESSION_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
- * A session's memory, estimated as model bytes × 2: ORT's wasm heap holds the parsed graph with its
- * initializers (about the model's size) plus the arena for activations and the model bytes copied in.
+ * A session's memory, estimated as the bytes the session was created from × 2: ORT's wasm heap holds the parsed
+ * graph with its initializers (about the model's size) plus the arena for activations and the model bytes copied
+ * in. A weight-only variant is folded to fp32 first (servedModel), so it is the folded size that counts.
  */
 const SESSION_BYTES_PER_MODEL_BYTE = 2;
 
@@ -29,6 +30,8 @@ export interface SessionSource {
 export interface LoadTimings {
   r2Ms: number;
   hashMs: number;
+  /** Folding a weight-only variant's constant dequantization into fp32 weights (0 when there is none). */
+  foldMs: number;
   ortMs: number;
 }
 
@@ -79,8 +82,10 @@ async function load(bucket: R2Bucket, source: SessionSource): Promise<{ session:
   if (actual !== source.sha256) throw new VariantLoadError(source, `sha256 of the stored bytes is ${actual}, the manifest says ${source.sha256}`);
   const t2 = performance.now();
   try {
-    const session = await workerdBackend.createSession(bytes);
-    return { session, timings: { r2Ms: t1 - t0, hashMs: t2 - t1, ortMs: performance.now() - t2 }, bytes: bytes.byteLength };
+    const served = servedModel(bytes).bytes;
+    const t3 = performance.now();
+    const session = await workerdBackend.createSession(served);
+    return { session, timings: { r2Ms: t1 - t0, hashMs: t2 - t1, foldMs: t3 - t2, ortMs: performance.now() - t3 }, bytes: served.byteLength };
   } catch (cause) {
     throw new VariantLoadError(source, `onnxruntime-web could not load it (${runtimeFailureReason(cause)})`, cause);
   }
@@ -145,9 +150,9 @@ export function heldDuring<S extends { session: InferenceSession }, R>(run: (ser
   };
 }
 
-/** Create a session from bytes without caching it (the admin route's "must load in ORT" check). */
+/** Create a session from bytes, as served, without caching it (the admin route's "must load in ORT" check). */
 export async function tryLoad(bytes: Uint8Array): Promise<InferenceSession> {
-  return workerdBackend.createSession(bytes);
+  return workerdBackend.createSession(servedModel(bytes).bytes);
 }
 
 export function forgetSession(sha256: string): void {

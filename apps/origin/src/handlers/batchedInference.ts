@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { JobContext } from '../jobs/jobHandler';
 import type { BatchInferSpec } from '../jobs/jobSpec';
+import { servingBackend } from '@pare/runtime';
 import { createNodeBackend, type NodeInferenceSession } from '@pare/runtime/node';
 import type { Example } from './dataset';
 import { readFileRef } from './readFileRef';
@@ -44,7 +45,8 @@ export async function runBatchedInference(
   const sessions: NodeInferenceSession[] = [];
   try {
     for (let i = 0; i < sessionCount; i++) {
-      const backend = createNodeBackend({ executionProvider: options.executionProvider, intraOpNumThreads: threads, warn: (m) => (i === 0 ? ctx.log.warn(m) : undefined) });
+      // As served: a weight-only variant's constant dequantization is folded before the session is made.
+      const backend = servingBackend(createNodeBackend({ executionProvider: options.executionProvider, intraOpNumThreads: threads, warn: (m) => (i === 0 ? ctx.log.warn(m) : undefined) }));
       sessions.push(await backend.createSession(model));
     }
     const sessionCreateMs = performance.now() - createStart;

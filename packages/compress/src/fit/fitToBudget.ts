@@ -6,7 +6,7 @@ import { PareError } from '@pare/errors';
 import { gzipSize } from '@pare/runtime';
 import { compressModel, type CompressDeps, type CompressStep } from '../pipeline/compressModel';
 import { describeOptions, type CompressOptions, type QuantizeMode } from '../pipeline/compressOptions';
-import { fitForms, type FitForm } from './fitCandidates';
+import { fitForms, formOptions, type FitForm } from './fitCandidates';
 import { byFidelity, dominates, meetsFloor, type FitFidelity } from './fitRanking';
 import { formatBytes } from './formatBytes';
 import { mixedPrecision, type KeptTensor, type MixedPrecisionReport } from './mixedPrecision';
@@ -88,8 +88,8 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
   const tryCandidate = async (pruned: Built['pruned'], candidateOptions: CompressOptions, buildDeps: CompressDeps): Promise<FitCandidate> => {
     const candidate: FitCandidate = { options: candidateOptions, label: describeOptions(candidateOptions), bytes: 0, gzipBytes: 0, fits: false };
     try {
-      const { quantize, perChannel, exclude } = candidateOptions;
-      const quantized = await compressModel(pruned.model, { quantize, perChannel, exclude }, buildDeps);
+      const { quantize, perChannel, blockSize, asymmetric, exclude } = candidateOptions;
+      const quantized = await compressModel(pruned.model, { quantize, perChannel, blockSize, asymmetric, exclude }, buildDeps);
       const bytes = encodeModel(quantized.model);
       candidate.bytes = bytes.byteLength;
       candidate.gzipBytes = await gzipSize(bytes);
@@ -116,7 +116,7 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
     }
     for (const form of forms) {
       if (satisfied.has(form)) continue;
-      const candidateOptions: CompressOptions = { ...pruneOptions, quantize: form.quantize, perChannel: form.perChannel };
+      const candidateOptions: CompressOptions = { ...pruneOptions, ...formOptions(form) };
       let candidate: FitCandidate;
       if (typeof pruned === 'string') {
         candidate = { options: candidateOptions, label: describeOptions(candidateOptions), bytes: 0, gzipBytes: 0, fits: false, error: pruned };

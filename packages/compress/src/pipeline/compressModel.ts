@@ -7,6 +7,8 @@ import { pruneMagnitude } from '../prune/magnitude';
 import { pruneStructured } from '../prune/structured';
 import { quantizeDynamicInt8 } from '../quantize/quantizeDynamicInt8';
 import { quantizeWeightsInt8 } from '../quantize/quantizeWeightsInt8';
+import { quantizeWeightsInt4 } from '../quantize/quantizeWeightsInt4';
+import { weightsFp16 } from '../quantize/weightsFp16';
 import { quantizeStaticInt8 } from '../quantize/quantizeStaticInt8';
 import { PareError } from '@pare/errors';
 import { checkCompressOptions, type CompressOptions } from './compressOptions';
@@ -57,7 +59,8 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
   if (quantize !== 'none') {
     // Exporters still write opset 9–11; Q/DQ needs 10, MatMulInteger 11, per-axis scales 13. Upgrade only
     // when the mode needs it, so models that already qualify are left exactly as they are.
-    const needed = perChannel ? 13 : quantize === 'int8-dynamic' ? 11 : 10;
+    // fp16 needs only Cast (opset 6), which every model this codec reads has.
+    const needed = quantize === 'fp16' ? 1 : perChannel ? 13 : quantize === 'int8-dynamic' ? 11 : 10;
     steps.push({
       name: 'upgrade-opset',
       run: (m) => ((opsetVersion(m, '') ?? 1) >= needed ? { model: m } : { model: upgradeOpset(m, 13).model }),
@@ -67,8 +70,16 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
     case 'int8-dynamic':
       steps.push({ name: 'quantize-int8-dynamic', run: (m) => quantizeDynamicInt8(m, { perChannel, exclude }) });
       break;
-    case 'int8-weights':
-      steps.push({ name: 'quantize-int8-weights', run: (m) => quantizeWeightsInt8(m, { perChannel, exclude }) });
+    case 'int8-weights': {
+      const symmetric = options.asymmetric === undefined ? 'auto' : !options.asymmetric;
+      steps.push({ name: 'quantize-int8-weights', run: (m) => quantizeWeightsInt8(m, { perChannel, exclude, symmetric }) });
+      break;
+    }
+    case 'int4-weights':
+      steps.push({ name: 'quantize-int4-weights', run: (m) => quantizeWeightsInt4(m, { perChannel, exclude, blockSize: options.blockSize, asymmetric: options.asymmetric }) });
+      break;
+    case 'fp16':
+      steps.push({ name: 'weights-fp16', run: (m) => weightsFp16(m, { exclude }) });
       break;
     case 'int8-static': {
       const calibrate = deps.calibrate;

@@ -1,8 +1,9 @@
 // What `pare compress` and the budget fitter ask of the pipeline, checked once here (the public edge of
 // the pipeline) with messages that name the option and its valid values.
 import { PareError } from '@pare/errors';
+import { checkBlockSize, DEFAULT_INT4_BLOCK_SIZE } from '../quantize/quantizeWeightsInt4';
 
-export const QUANTIZE_MODES = ['none', 'int8-dynamic', 'int8-static', 'int8-weights'] as const;
+export const QUANTIZE_MODES = ['none', 'int8-dynamic', 'int8-static', 'int8-weights', 'int4-weights', 'fp16'] as const;
 export type QuantizeMode = (typeof QUANTIZE_MODES)[number];
 
 export interface CompressOptions {
@@ -10,6 +11,13 @@ export interface CompressOptions {
   quantize?: QuantizeMode;
   /** One scale per output channel (weights). */
   perChannel?: boolean;
+  /** int4-weights: the MatMulNBits block length along K (power of two, 16–256; default 32). */
+  blockSize?: number;
+  /**
+   * Zero points: int4-weights one per block (default symmetric, none); int8-weights one per channel for every
+   * tensor (default: chosen per tensor by measure).
+   */
+  asymmetric?: boolean;
   /** Magnitude pruning: zero every weight with |w| < t. Exclusive with `sparsity`. */
   pruneThreshold?: number;
   /** Magnitude pruning: zero this fraction (0..1) of eligible weights. */
@@ -23,6 +31,13 @@ export interface CompressOptions {
 export function checkCompressOptions(options: CompressOptions): void {
   if (options.quantize !== undefined && !QUANTIZE_MODES.includes(options.quantize)) {
     throw new PareError('option_invalid', `Unknown quantization mode "${options.quantize}"; use one of ${QUANTIZE_MODES.join(', ')}.`);
+  }
+  if (options.blockSize !== undefined) {
+    if (options.quantize !== 'int4-weights') throw new PareError('option_invalid', `A block size applies to int4-weights only; the mode is ${options.quantize ?? 'none'}.`);
+    checkBlockSize(options.blockSize);
+  }
+  if (options.asymmetric !== undefined && options.quantize !== 'int4-weights' && options.quantize !== 'int8-weights') {
+    throw new PareError('option_invalid', `asymmetric applies to int4-weights and int8-weights; the mode is ${options.quantize ?? 'none'}.`);
   }
   fraction('sparsity', options.sparsity, true);
   fraction('structured', options.structured, false);
@@ -46,6 +61,13 @@ export function describeOptions(options: CompressOptions): string {
   if (options.structured) parts.push(`structured ${Math.round(options.structured * 100)}%`);
   if (options.sparsity) parts.push(`sparsity ${Math.round(options.sparsity * 100)}%`);
   if (options.pruneThreshold !== undefined) parts.push(`|w| < ${options.pruneThreshold}`);
-  if (options.quantize && options.quantize !== 'none') parts.push(options.quantize + (options.perChannel ? ' per-channel' : ''));
+  if (options.quantize && options.quantize !== 'none') {
+    const extra = [
+      options.perChannel ? ' per-channel' : '',
+      options.quantize === 'int4-weights' ? ` block ${options.blockSize ?? DEFAULT_INT4_BLOCK_SIZE}` : '',
+      options.asymmetric ? ' asymmetric' : '',
+    ];
+    parts.push(options.quantize + extra.join(''));
+  }
   return parts.length ? parts.join(' + ') : 'fp32 (no change)';
 }

@@ -1,6 +1,6 @@
 // Small editing tools the quantization passes share: fresh names, node construction, opset checks.
 import { PareError } from '@pare/errors';
-import { allGraphs, attribute, opsetVersion, type AttributeValue, type Graph, type Model, type Node } from '@pare/onnx';
+import { allGraphs, attribute, opsetVersion, outerNamesUsedBySubgraphs, type AttributeValue, type Graph, type Model, type Node } from '@pare/onnx';
 
 /** Hands out value and node names that collide with nothing anywhere in the model (subgraphs included). */
 export class NameAllocator {
@@ -81,4 +81,12 @@ export function removeInitializer(graph: Graph, name: string): void {
   graph.initializer = graph.initializer.filter((t) => t.name !== name);
   graph.input = graph.input.filter((v) => v.name !== name);
   graph.value_info = graph.value_info.filter((v) => v.name !== name);
+}
+
+/** Drop initializers nothing reads any more (nested bodies included); graph inputs and outputs count as reads. */
+export function dropUnusedInitializers(graph: Graph): void {
+  // Graph inputs that have an initializer (IR < 4 style) are overridable defaults, not dead weights: keep them.
+  const used = new Set<string>([...graph.output, ...graph.input].map((o) => o.name ?? ''));
+  for (const n of graph.node) for (const i of [...n.input, ...outerNamesUsedBySubgraphs(n)]) used.add(i);
+  graph.initializer = graph.initializer.filter((t) => used.has(t.name ?? ''));
 }

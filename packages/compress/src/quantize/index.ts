@@ -6,3 +6,5 @@ export { staticActivationNames } from './staticTargets';
 export type { DynamicForm } from './dynamicMatMul';
 export { quantize, dequantize, weightParams, activationParams, affineParams, symmetricScale, roundHalfEven, type QuantParams, type QuantType } from './quantMath';
 export { dequantizeInitializers } from './dequantizeInitializers';
+export { quantizeWeightsInt4, checkBlockSize, DEFAULT_INT4_BLOCK_SIZE, type QuantizeWeightsInt4Options } from './quantizeWeightsInt4';
+export { weightsFp16, type WeightsFp16Options } from './weightsFp16';

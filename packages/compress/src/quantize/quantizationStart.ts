@@ -11,12 +11,12 @@ export interface QuantizationStart {
 }
 
 /**
- * What the weight-quantizing passes do first: a copy with Constant-node weights as initializers, an empty
- * report, and (unless asked not to) BatchNormalization folded into the Conv before it, so calibration and
- * quantization see the same weights.
+ * What the weight-quantizing passes do first: a copy with Constant-node weights as initializers (those of
+ * If/Loop/Scan bodies too, with `subgraphs`), an empty report, and (unless asked not to) BatchNormalization
+ * folded into the Conv before it, so calibration and quantization see the same weights.
  */
-export function startQuantization(model: Model, pass: string, reportOptions: Record<string, unknown>, options: { foldBatchNorm: boolean }): QuantizationStart {
-  const { model: out, report: moved } = constantsToInitializers(model);
+export function startQuantization(model: Model, pass: string, reportOptions: Record<string, unknown>, options: { foldBatchNorm: boolean; subgraphs?: boolean }): QuantizationStart {
+  const { model: out, report: moved } = constantsToInitializers(model, { subgraphs: options.subgraphs });
   const graph = out.graph!;
   const report: PassReport = { pass, options: reportOptions, tensors: [], skipped: [], notes: [] };
   if (moved.moved.length) report.notes.push(`${moved.moved.length} Constant-node weights moved to initializers first.`);

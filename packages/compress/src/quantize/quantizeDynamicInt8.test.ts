@@ -139,10 +139,11 @@ describe('quantizeDynamicInt8 on real models', () => {
     expect(encodeModel(q).byteLength).toBeLessThan(encodeModel(model).byteLength - 2_000_000);
   });
 
-  it('Silero VAD: If subgraphs are left alone and reported; the result still runs', async () => {
+  it('Silero VAD: the LSTM weights inside the If bodies go weight-only int8 (no dynamic LSTM kernel) and are reported; runs', async () => {
     const model = loadModel(realModels.sileroVad);
     const { model: q, report } = quantizeDynamicInt8(model, {});
-    expect(report.notes.join(' ')).toMatch(/subgraph\(s\) \(If\/Loop\/Scan bodies\) left alone in fp32/);
+    expect(report.notes.join(' ')).toMatch(/18 subgraph\(s\) \(If\/Loop\/Scan bodies\): 16 weight tensor\(s\) inside them quantized/);
+    expect(report.tensors.filter((t) => t.detail?.op === 'LSTM').every((t) => t.detail!.form === 'weight-only')).toBe(true);
     const feed: Feeds = {
       input: { type: 'float32', data: seededFloats(512, 3, -0.5, 0.5), dims: [1, 512] },
       sr: { type: 'int64', data: BigInt64Array.of(16000n), dims: [] },

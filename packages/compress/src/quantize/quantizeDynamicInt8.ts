@@ -2,15 +2,17 @@
 // time) and of embedding tables. The emitted form is selectable; the default is the one measured fastest in
 // onnxruntime-web's wasm build (bench-results/quantize-forms.md).
 import { PareError } from '@pare/errors';
-import { constantsToInitializers, outerNamesUsedBySubgraphs, type Graph, type Model } from '@pare/onnx';
+import { allGraphs, constantsToInitializers, outerNamesUsedBySubgraphs, type Graph, type Model } from '@pare/onnx';
 import type { Pass, PassReport, PassResult } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
 import { dynamicBlocker, rewriteDynamic, type DynamicForm, type RewriteContext } from './dynamicMatMul';
 import { rewriteEmbedding } from './embeddingInt8';
 import { rewriteNBits } from './matMulNBits';
-import { importDomain, NameAllocator, prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
+import { dropUnusedInitializers, importDomain, NameAllocator, prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
 import { subgraphNote } from './subgraphNote';
-import { findWeightSites } from './weightSites';
+import { findWeightSites, type WeightOp } from './weightSites';
+
+const RECURRENT: WeightOp[] = ['LSTM', 'GRU', 'RNN'];
 
 export interface QuantizeDynamicInt8Options {
   /** One scale per output column (MatMul/Gemm) or per row (embeddings). Default true. */
@@ -40,18 +42,32 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
   if (form === 'matmul-integer') requireOpset(model, 11, 'DynamicQuantizeLinear + MatMulInteger (form "matmul-integer")');
   if (form === 'weight-only') requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Per-channel DequantizeLinear (form "weight-only")' : 'DequantizeLinear (form "weight-only")');
 
-  const { model: out, report: moved } = constantsToInitializers(model);
-  const graph = out.graph!;
+  const { model: out, report: moved } = constantsToInitializers(model, { subgraphs: true });
   const report: PassReport = {
     pass: 'quantizeDynamicInt8', options: { perChannel, form, exclude: options.exclude ?? [], embeddings: options.embeddings ?? true, minElements: options.minElements },
     tensors: [], skipped: [], notes: [],
   };
   if (moved.moved.length) report.notes.push(`${moved.moved.length} Constant-node weights moved to initializers first.`);
-  const ops = options.embeddings === false ? (['MatMul', 'Gemm'] as const) : (['MatMul', 'Gemm', 'Gather'] as const);
+  const names = new NameAllocator(out);
+  // Every graph, If/Loop/Scan bodies included; recurrent weights (no dynamic kernel) go weight-only int8.
+  let inBodies = 0;
+  for (const { graph, path, depth } of allGraphs(out)) {
+    const before = report.tensors.length;
+    quantizeGraph(graph, { ...options, perChannel, form }, names, report);
+    if (depth > 0) for (const t of report.tensors.slice(before)) t.detail = { ...t.detail, graph: path };
+    if (depth > 0) inBodies += report.tensors.length - before;
+  }
+  if ((form === 'dynamic-quantize-matmul' || form === 'matmul-nbits') && report.tensors.some((t) => t.detail?.form === form)) importDomain(out, 'com.microsoft', 1);
+  const note = subgraphNote(out, inBodies);
+  if (note) report.notes.push(note);
+  return { model: out, report };
+}
+
+function quantizeGraph(graph: Graph, options: QuantizeDynamicInt8Options & { perChannel: boolean; form: DynamicForm }, names: NameAllocator, report: PassReport): void {
+  const { perChannel, form } = options;
+  const ops = options.embeddings === false ? (['MatMul', 'Gemm', ...RECURRENT] as const) : (['MatMul', 'Gemm', 'Gather', ...RECURRENT] as const);
   const { sites, skipped } = findWeightSites(graph, { ops, exclude: options.exclude, minElements: options.minElements });
   report.skipped.push(...skipped);
-
-  const names = new NameAllocator(out);
   const ctx: RewriteContext = { graph, names, perChannel, quantizedActivations: new Map() };
   const replaced = new Set<string>();
   const dqNodes = [];
@@ -67,17 +83,17 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
     }
     const blocker = dynamicBlocker(site);
     if (blocker) { report.skipped.push({ name, reason: blocker }); continue; }
-    if (form === 'weight-only') {
+    if (form === 'weight-only' || RECURRENT.includes(site.op)) {
       if (replaced.has(name)) continue;
       const { node, change } = dequantizedWeight(graph, site.tensor, { axis: perChannel ? site.channelAxis : undefined, symmetric: true }, names);
-      change.detail = { ...change.detail, op: site.op, form };
+      change.detail = { ...change.detail, op: site.op, form: 'weight-only' };
       dqNodes.push(node);
       report.tensors.push(change);
       replaced.add(name);
       continue;
     }
     const r = form === 'matmul-nbits'
-      ? rewriteNBits(site, { blockSize: options.blockSize ?? 128, accuracyLevel: options.accuracyLevel ?? 4 }, names)
+      ? rewriteNBits(site, { bits: 8, blockSize: options.blockSize ?? 128, accuracyLevel: options.accuracyLevel ?? 4 }, names)
       : rewriteDynamic(site, form, ctx);
     replaceNode(graph, site.node, r.nodes);
     for (const gone of r.removed ?? []) graph.node.splice(graph.node.indexOf(gone), 1);
@@ -86,25 +102,13 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
     replaced.add(name);
   }
   prependNodes(graph, dqNodes);
-  if ((form === 'dynamic-quantize-matmul' || form === 'matmul-nbits') && report.tensors.some((t) => t.detail?.form === form)) importDomain(out, 'com.microsoft', 1);
-  dropUnused(out, replaced, report);
+  dropUnused(graph, replaced, report);
+  // Bias vectors folded into DynamicQuantizeMatMul leave their original initializer unread.
   dropUnusedInitializers(graph);
-  const note = subgraphNote(out);
-  if (note) report.notes.push(note);
-  return { model: out, report };
-}
-
-/** Bias vectors folded into DynamicQuantizeMatMul leave their original initializer unread. */
-function dropUnusedInitializers(graph: Graph): void {
-  // Graph inputs that have an initializer (IR < 4 style) are overridable defaults, not dead weights: keep them.
-  const used = new Set<string>([...graph.output, ...graph.input].map((o) => o.name ?? ''));
-  for (const n of graph.node) for (const i of [...n.input, ...outerNamesUsedBySubgraphs(n)]) used.add(i);
-  graph.initializer = graph.initializer.filter((t) => used.has(t.name ?? ''));
 }
 
 /** Originals still read by a node the pass did not rewrite (a shared weight) stay; the rest go. */
-function dropUnused(model: Model, replaced: Set<string>, report: PassReport): void {
-  const graph = model.graph!;
+function dropUnused(graph: Graph, replaced: Set<string>, report: PassReport): void {
   const used = new Set<string>(graph.output.map((o) => o.name ?? ''));
   for (const n of graph.node) for (const i of [...n.input, ...outerNamesUsedBySubgraphs(n)]) used.add(i);
   const produced = new Set(graph.node.flatMap((n) => n.output));

@@ -1,13 +1,14 @@
 // Weight-only int8: weights stored int8 behind DequantizeLinear, activations left in fp32. It buys the int8
 // file size without the activation error that costs most fidelity on conv and OCR models (docs/platform.md).
-import { allGraphs, indexGraph, type Model } from '@pare/onnx';
-import type { Pass, PassReport, PassResult } from '../passReport';
+// Every graph is quantized, If/Loop/Scan bodies included (Silero VAD keeps its LSTM weights there).
+import { allGraphs, indexGraph, type Graph, type Model } from '@pare/onnx';
+import type { Pass, PassReport, PassResult, TensorChange } from '../passReport';
 import { dequantizedWeight, type Symmetry } from './dequantizedWeight';
-import { prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
+import { prependNodes, removeInitializer, replaceNode, requireOpset, type NameAllocator } from './graphEdit';
 import { rewriteEmbedding } from './embeddingInt8';
 import { startQuantization } from './quantizationStart';
 import { subgraphNote } from './subgraphNote';
-import { findWeightSites, type WeightOp } from './weightSites';
+import { findWeightSites, type WeightOp, type WeightSite } from './weightSites';
 
 export interface QuantizeWeightsInt8Options {
   /** One scale (and zero point) per output channel; needs opset 13. Default true. */
@@ -28,25 +29,42 @@ export interface QuantizeWeightsInt8Options {
    * their fp32 bytes are most of what keeps a small conv model above a quarter of its size).
    */
   minElements?: number;
-  /** Operators whose weights are quantized (default MatMul, Gemm, Conv, ConvTranspose, Gather). */
+  /** Operators whose weights are quantized (default MatMul, Gemm, Conv, ConvTranspose, Gather, LSTM, GRU, RNN). */
   ops?: WeightOp[];
 }
 
-const DEFAULT_OPS: WeightOp[] = ['MatMul', 'Gemm', 'Conv', 'ConvTranspose', 'Gather'];
+const DEFAULT_OPS: WeightOp[] = ['MatMul', 'Gemm', 'Conv', 'ConvTranspose', 'Gather', 'LSTM', 'GRU', 'RNN'];
 const WEIGHT_ONLY_MIN_ELEMENTS = 64;
 
 export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Options = {}): PassResult {
   const perChannel = options.perChannel ?? true;
   const symmetric = options.symmetric ?? 'auto';
   const minElements = options.minElements ?? WEIGHT_ONLY_MIN_ELEMENTS;
+  const ops = options.ops ?? DEFAULT_OPS;
   requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Per-channel DequantizeLinear (weight-only int8)' : 'DequantizeLinear (weight-only int8)');
   // constantsToInitializers copies the model: everything below edits that copy, never the caller's model.
-  const { model: out, graph, report, names } = startQuantization(model, 'quantizeWeightsInt8', { perChannel, symmetric, exclude: options.exclude ?? [], minElements, ops: options.ops ?? DEFAULT_OPS }, { foldBatchNorm: options.foldBatchNorm ?? true });
-  // Subgraph nodes count as readers of main-graph weights: the DequantizeLinear sits in the main graph and the
-  // If/Loop bodies read its output by the weight's own name, as they read the initializer before.
-  const subgraphNodes = allGraphs(out).filter((g) => g.depth > 0).flatMap((g) => g.graph.node);
-  const { sites, skipped } = findWeightSites(graph, { ops: options.ops ?? DEFAULT_OPS, exclude: options.exclude, minElements, subgraphNodes });
-  report.skipped.push(...skipped);
+  const { model: out, report, names } = startQuantization(model, 'quantizeWeightsInt8', { perChannel, symmetric, exclude: options.exclude ?? [], minElements, ops }, { foldBatchNorm: options.foldBatchNorm ?? true, subgraphs: true });
+  const graphs = allGraphs(out);
+  let inBodies = 0;
+  for (const { graph, path, depth } of graphs) {
+    // Nodes of the bodies nested in this graph count as readers of its weights: the DequantizeLinear sits in this
+    // graph and the If/Loop bodies read its output by the weight's own name, as they read the initializer before.
+    const nested = graphs.filter((g) => g.path.startsWith(`${path}/`)).flatMap((g) => g.graph.node);
+    const { sites, skipped } = findWeightSites(graph, { ops, exclude: options.exclude, minElements, subgraphNodes: nested });
+    report.skipped.push(...skipped);
+    const changes = quantizeSites(graph, sites, { perChannel, symmetric }, names, report);
+    if (depth > 0) for (const c of changes) c.detail = { ...c.detail, graph: path };
+    if (depth > 0) inBodies += changes.length;
+  }
+  const note = subgraphNote(out, inBodies);
+  if (note) report.notes.push(note);
+  return { model: out, report };
+}
+
+/** Weight-only int8 for the sites of one graph; returns the report entries it added. */
+function quantizeSites(graph: Graph, sites: WeightSite[], options: { perChannel: boolean; symmetric: Symmetry }, names: NameAllocator, report: PassReport): TensorChange[] {
+  const { perChannel, symmetric } = options;
+  const changes: TensorChange[] = [];
   const dqNodes = [];
   const done = new Set<string>();
   const tables = new Set<string>();
@@ -60,7 +78,7 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
       const r = rewriteEmbedding(site, perChannel, names);
       replaceNode(graph, site.node, r.nodes);
       graph.initializer.push(...r.initializers);
-      report.tensors.push(r.change);
+      changes.push(r.change);
       if (!done.has(name)) { done.add(name); tables.add(name); }
       continue;
     }
@@ -70,14 +88,13 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
     const { node, change } = dequantizedWeight(graph, site.tensor, { axis: perChannel ? site.channelAxis : undefined, symmetric }, names);
     change.detail = { ...change.detail, op: site.op };
     dqNodes.push(node);
-    report.tensors.push(change);
+    changes.push(change);
   }
   prependNodes(graph, dqNodes);
   for (const t of tables) removeInitializer(graph, t);
   if (tables.size) report.notes.push(`${tables.size} embedding table(s) stored int8 with symmetric per-${perChannel ? 'row' : 'tensor'} scales (rows dequantized after the lookup).`);
-  const note = subgraphNote(out);
-  if (note) report.notes.push(note);
-  return { model: out, report };
+  report.tensors.push(...changes);
+  return changes;
 }
 
 quantizeWeightsInt8 satisfies Pass<QuantizeWeightsInt8Options>;

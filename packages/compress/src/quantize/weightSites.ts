@@ -1,10 +1,13 @@
-// Where the weights are: nodes of the main graph whose weight input is a float initializer the passes may
+// Where the weights are: nodes of one graph whose weight input is a float initializer of that graph the passes may
 // quantize, with the axis that holds the output channels (the axis per-channel scales run along).
 import { DataType, elementCount, indexGraph, type Graph, type Node, type Tensor } from '@pare/onnx';
 import { nameFilter } from '../prune/nameFilter';
 import { intAttr } from './graphEdit';
 
-export type WeightOp = 'MatMul' | 'Gemm' | 'Conv' | 'ConvTranspose' | 'Gather';
+export type WeightOp = 'MatMul' | 'Gemm' | 'Conv' | 'ConvTranspose' | 'Gather' | 'LSTM' | 'GRU' | 'RNN';
+
+/** Recurrent ops carry two weights: W (input) and R (recurrence), both [directions, gates·hidden, …]. */
+const RECURRENT = new Set<WeightOp>(['LSTM', 'GRU', 'RNN']);
 
 export interface WeightSite {
   node: Node;
@@ -12,7 +15,7 @@ export interface WeightSite {
   /** Which input of the node the weight is. */
   inputIndex: number;
   tensor: Tensor;
-  /** Output-channel axis of the stored tensor: MatMul B [K,N] → 1, Gemm transB → 0, Conv W [M,C,kh,kw] → 0, Gather rows → 0. */
+  /** Output-channel axis of the stored tensor: MatMul B [K,N] → 1, Gemm transB → 0, Conv W [M,C,kh,kw] → 0, Gather rows → 0, LSTM W/R [D,4H,·] → 1. */
   channelAxis: number;
 }
 
@@ -32,7 +35,7 @@ export interface SiteSelection {
 
 export const DEFAULT_MIN_ELEMENTS = 256;
 
-/** The weight sites of the main graph, and the candidates passed over with the reason. */
+/** The weight sites of a graph (the main graph or an If/Loop/Scan body), and the candidates passed over with the reason. */
 export function findWeightSites(graph: Graph, selection: SiteSelection): { sites: WeightSite[]; skipped: Array<{ name: string; reason: string }> } {
   const index = indexGraph(graph);
   const excluded = nameFilter(selection.exclude);
@@ -43,34 +46,40 @@ export function findWeightSites(graph: Graph, selection: SiteSelection): { sites
   for (const node of [...graph.node, ...(selection.subgraphNodes ?? [])]) {
     const op = node.op_type as WeightOp;
     if ((node.domain ?? '') !== '' || !selection.ops.includes(op)) continue;
-    const inputIndex = op === 'Gather' ? 0 : 1;
+    for (const inputIndex of RECURRENT.has(op) ? [1, 2] : [op === 'Gather' ? 0 : 1]) {
+      const site = siteAt(node, op, inputIndex);
+      if (site) sites.push(site);
+    }
+  }
+  return { sites, skipped };
+
+  function siteAt(node: Node, op: WeightOp, inputIndex: number): WeightSite | undefined {
     const name = node.input[inputIndex];
     const tensor = name ? index.initializer.get(name) : undefined;
-    if (!name || !tensor) continue;
+    if (!name || !tensor) return undefined;
     const label = name;
     const hit = excluded(name, node.name, ...node.output);
     if (hit) {
       skipped.push({ name: label, reason: `excluded by "${hit}"` });
-      continue;
+      return undefined;
     }
     if (tensor.data_type !== DataType.FLOAT) {
       if (!seen.has(name)) skipped.push({ name: label, reason: `element type ${tensor.data_type} is not float32` });
       seen.add(name);
-      continue;
+      return undefined;
     }
     if (elementCount(tensor.dims) < minElements) {
       if (!seen.has(name)) skipped.push({ name: label, reason: `small tensor (${elementCount(tensor.dims)} < ${minElements} elements)` });
       seen.add(name);
-      continue;
+      return undefined;
     }
     const axis = channelAxisOf(node, op, tensor);
     if (typeof axis === 'string') {
       skipped.push({ name: label, reason: axis });
-      continue;
+      return undefined;
     }
-    sites.push({ node, op, inputIndex, tensor, channelAxis: axis });
+    return { node, op, inputIndex, tensor, channelAxis: axis };
   }
-  return { sites, skipped };
 }
 
 function channelAxisOf(node: Node, op: WeightOp, tensor: Tensor): number | string {
@@ -87,6 +96,9 @@ function channelAxisOf(node: Node, op: WeightOp, tensor: Tensor): number | strin
     case 'ConvTranspose':
       // W [C_in, C_out/group, k…]: output channels are axis 1.
       return rank >= 3 ? 1 : `ConvTranspose weight of rank ${rank}`;
+    case 'LSTM': case 'GRU': case 'RNN':
+      // W [D, gates·H, input], R [D, gates·H, H]: one scale per gate row.
+      return rank === 3 ? 1 : `${op} weight of rank ${rank}`;
     case 'Gather': {
       const axis = intAttr(node, 'axis', 0);
       return axis === 0 && rank === 2 ? 0 : `Gather on axis ${axis} of a rank-${rank} table (only row lookups of 2-D tables are quantized)`;
