@@ -227,6 +227,11 @@ describe('an upload whose manifest disagrees with its model, or whose model does
     expect(error.message).toMatch(/does not run on a trial input/);
   });
 
+  it('refuses a model whose constant shapes ask for more memory than an isolate has, before onnxruntime allocates', async () => {
+    const error = await refusedWithNothingStored('shape-bomb', fixtureBytes('shapeBomb'), fixtureManifest('shapeBomb', model, 'shape-bomb'), 'model_unloadable');
+    expect(error.message).toMatch(/ConstantOfShape.*900000000 elements/);
+  });
+
   it('refuses a trial run slower than the limit or with outputs over the bound', async () => {
     const manifest = parseManifest(fixtureManifest('mlp', model, 'limits'));
     const session = await workerdBackend.createSession(fixtureBytes('mlp'));

@@ -37,6 +37,16 @@ function int8WeightsBytes(): Uint8Array {
   return encodeModel(b.build());
 }
 
+/** A 30000×30000 ConstantOfShape added to the input: a few hundred bytes that ask for 3.6 GB at run time. */
+function shapeBombBytes(): Uint8Array {
+  const b = new GraphBuilder('shape-bomb');
+  const x = b.input('input', 'float32', ['batch', 8]);
+  const shape = b.initializer('shape', 'int64', [2], BigInt64Array.from([30000n, 30000n]));
+  b.node('Add', [b.op('ConstantOfShape', [shape]), x], { outputs: ['logits'] });
+  b.output('logits', 'float32', [30000, 30000]);
+  return encodeModel(b.build());
+}
+
 /** Fixtures are built for model "fixture" / variant "fixture"; tests rewrite the two names per use. */
 export async function buildFixtures(): Promise<Fixtures> {
   const mlp = buildMlpBytes({ name: 'mlp', widths: [8, 16, 4], seed: 1 });
@@ -47,6 +57,7 @@ export async function buildFixtures(): Promise<Fixtures> {
   // runFails is accepted and then fails on an [1, 8] request; 64 does not divide by 3, so trialFails is refused.
   const runFails = reshapeBytes('run-fails', 16);
   const trialFails = reshapeBytes('trial-fails', 3);
+  const shapeBomb = shapeBombBytes();
   const reshapeIo = (columns: number) => ({ inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 'n'] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['rows', columns] }] });
   const io = { inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 8] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 4] }] };
   return {
@@ -55,6 +66,7 @@ export async function buildFixtures(): Promise<Fixtures> {
     mlpInt8Weights: fixture(int8Weights, await variantManifest(int8Weights, { model: 'fixture', variant: 'fixture', ...io })),
     runFails: fixture(runFails, await variantManifest(runFails, { model: 'fixture', variant: 'fixture', ...reshapeIo(16) })),
     trialFails: fixture(trialFails, await variantManifest(trialFails, { model: 'fixture', variant: 'fixture', ...reshapeIo(3) })),
+    shapeBomb: fixture(shapeBomb, await variantManifest(shapeBomb, { model: 'fixture', variant: 'fixture', inputs: io.inputs, outputs: [{ name: 'logits', dtype: 'float32', shape: [30000, 30000] }] })),
     text: fixture(
       text,
       await variantManifest(text, {

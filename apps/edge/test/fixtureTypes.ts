@@ -4,4 +4,4 @@ export interface Fixture {
   manifest: unknown;
 }
 
-export type Fixtures = Record<'mlp' | 'mlpSmall' | 'mlpInt8Weights' | 'text' | 'runFails' | 'trialFails', Fixture>;
+export type Fixtures = Record<'mlp' | 'mlpSmall' | 'mlpInt8Weights' | 'text' | 'runFails' | 'trialFails' | 'shapeBomb', Fixture>;

@@ -5,6 +5,7 @@ export * from './tensorData';
 export * from './graphIndex';
 export * from './graphWalk';
 export * from './constantsToInitializers';
+export * from './constantShapeBombs';
 export * from './graphBuilder';
 export { PareError } from '@pare/errors';
 export * from './fileFormat';

@@ -3,6 +3,7 @@
 // (generateInputs: batch 1, its default size for other dynamic dimensions). The outputs must be finite,
 // within a size bound, and as wide as the label list.
 import { PareError } from '@pare/errors';
+import { findConstantShapeBombs, type ConstantShapeBomb } from '@pare/onnx';
 import { generateInputs, runtimeFailureReason, textFeeds, type ElementType, type Feeds, type HostTensor, type InferenceSession, type Manifest } from '@pare/runtime';
 import { labelledOutput, manifestMismatch } from './modelAgreement';
 import { fromHostTensor, toHostTensor } from './tensorCodec';
@@ -11,6 +12,8 @@ export const DEFAULT_MAX_TRIAL_RUN_MS = 2000;
 /** Output bytes of one trial run (batch 1) beyond which answers could not be sent as JSON from an isolate. */
 export const MAX_TRIAL_OUTPUT_BYTES = 16 * 1024 * 1024;
 const TRIAL_TEXT = 'pare upload check';
+/** Elements one node may make from a shape written in the model (64 MB of float32): beyond it an isolate falls. */
+export const MAX_CONSTANT_SHAPE_ELEMENTS = 16 * 1024 * 1024;
 
 export interface TrialLimits {
   maxRunMs: number;
@@ -20,6 +23,19 @@ export interface TrialLimits {
 export function trialLimits(maxTrialRunMs: string | undefined): TrialLimits {
   const ms = Number(maxTrialRunMs);
   return { maxRunMs: maxTrialRunMs !== undefined && maxTrialRunMs !== '' && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_MAX_TRIAL_RUN_MS, maxOutputBytes: MAX_TRIAL_OUTPUT_BYTES };
+}
+
+/** Refuse a model that would materialise a huge tensor from constant shapes (checked on the bytes, before loading). */
+export function checkConstantShapes(bytes: Uint8Array): void {
+  let bomb: ConstantShapeBomb | undefined;
+  try {
+    [bomb] = findConstantShapeBombs(bytes, MAX_CONSTANT_SHAPE_ELEMENTS);
+  } catch {
+    return; // Not a readable ModelProto: onnxruntime's load refuses it next, with its own reason.
+  }
+  if (bomb) {
+    throw unrunnable(`Node "${bomb.node}" (${bomb.op}, in ${bomb.graph}) would make a tensor of ${bomb.elements} elements from a shape written in the model; at most ${MAX_CONSTANT_SHAPE_ELEMENTS} are allowed.`);
+  }
 }
 
 function unrunnable(message: string, cause?: unknown): PareError {

@@ -12,7 +12,7 @@ import { forgetSession, tryLoad } from '../inference/sessionCache';
 import { invalidateModelState, unknownModel } from '../registry/modelState';
 import { variantNotFound } from '../inference/servingVariant';
 import { checkManifestAgainstModel } from '../inference/modelAgreement';
-import { trialLimits, trialRun } from '../inference/trialRun';
+import { checkConstantShapes, trialLimits, trialRun } from '../inference/trialRun';
 
 export const adminRoutes = new Hono<AppContext>();
 adminRoutes.use('*', requireAdminToken);
@@ -42,6 +42,7 @@ async function requireHealthyVariants(env: Env, model: string, weights: Record<s
 
 /** The model must load, agree with its manifest and run once on a trial input; nothing is stored otherwise. */
 async function checkUpload(env: Env, manifest: Manifest, bytes: Uint8Array): Promise<void> {
+  checkConstantShapes(bytes);
   let session: InferenceSession;
   try {
     session = await tryLoad(bytes);
