@@ -4,4 +4,4 @@ export interface Fixture {
   manifest: unknown;
 }
 
-export type Fixtures = Record<'mlp' | 'mlpSmall' | 'text' | 'runFails' | 'trialFails', Fixture>;
+export type Fixtures = Record<'mlp' | 'mlpSmall' | 'text' | 'embedder' | 'ner' | 'runFails' | 'trialFails', Fixture>;

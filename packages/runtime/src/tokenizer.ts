@@ -60,44 +60,69 @@ function compile(spec: TokenizerSpec): CompiledVocab {
 
 /** Normalise and split text into words (steps 1-2); exported so vocabulary training sees the same words. */
 export function preTokenize(text: string, lowercase: boolean): string[] {
-  let t = text.normalize('NFKC');
-  if (lowercase) t = t.toLowerCase();
-  return t.match(WORD) ?? [];
+  return normalizeText({ lowercase }, text).match(WORD) ?? [];
 }
 
-/** WordPiece segmentation of one word (step 3); pushes ids onto `out` and stops at `limit` ids. */
-function encodeWord(word: string, spec: TokenizerSpec, vocab: CompiledVocab, out: number[], limit: number): void {
+/** Ids with where each came from: [start, end) UTF-16 offsets into the normalised text and the word's index. */
+export interface TokenizedText {
+  ids: number[];
+  offsets: Array<[number, number]>;
+  wordIds: number[];
+}
+
+/** WordPiece segmentation of one word (step 3) found at `at` in the normalised text; stops at `limit` ids. */
+function encodeWord(word: string, at: number, wordId: number, spec: TokenizerSpec, vocab: CompiledVocab, out: TokenizedText, limit: number): void {
   const chars = Array.from(word);
-  if (chars.length > MAX_WORD_CHARS) { out.push(vocab.unk); return; }
-  const pieces: number[] = [];
+  const push = (id: number, start: number, end: number): void => { out.ids.push(id); out.offsets.push([start, end]); out.wordIds.push(wordId); };
+  if (chars.length > MAX_WORD_CHARS) { push(vocab.unk, at, at + word.length); return; }
+  const pieces: Array<[number, number, number]> = [];
   let start = 0;
+  let offset = at;
   while (start < chars.length) {
     let end = chars.length;
     let found = -1;
+    let piece = '';
     while (start < end) {
-      const sub = (start > 0 ? spec.continuingPrefix : '') + chars.slice(start, end).join('');
-      const id = vocab.index.get(sub);
+      piece = chars.slice(start, end).join('');
+      const id = vocab.index.get((start > 0 ? spec.continuingPrefix : '') + piece);
       if (id !== undefined) { found = id; break; }
       end--;
     }
-    if (found < 0) { out.push(vocab.unk); return; }
-    pieces.push(found);
+    if (found < 0) { push(vocab.unk, at, at + word.length); return; }
+    pieces.push([found, offset, offset + piece.length]);
+    offset += piece.length;
     start = end;
   }
-  for (const p of pieces) { if (out.length >= limit) return; out.push(p); }
+  for (const [id, s, e] of pieces) { if (out.ids.length >= limit) return; push(id, s, e); }
+}
+
+/** The normalised text (step 1) that `tokenizeWithOffsets`'s offsets point into. */
+export function normalizeText(spec: Pick<TokenizerSpec, 'lowercase'>, text: string): string {
+  const t = text.normalize('NFKC');
+  return spec.lowercase ? t.toLowerCase() : t;
+}
+
+/** Token ids without special tokens or padding, at most `limit` of them, with their offsets and words. */
+export function tokenizeWithOffsets(spec: TokenizerSpec, text: string, limit = Number.POSITIVE_INFINITY): TokenizedText {
+  const vocab = compile(spec);
+  const out: TokenizedText = { ids: [], offsets: [], wordIds: [] };
+  let wordId = 0;
+  for (const m of normalizeText(spec, text).matchAll(WORD)) {
+    if (out.ids.length >= limit) break;
+    encodeWord(m[0], m.index, wordId++, spec, vocab, out, limit);
+  }
+  return out;
 }
 
 /** Token ids without special tokens or padding, at most `limit` of them (the edge stops reading text early). */
 export function tokenize(spec: TokenizerSpec, text: string, limit = Number.POSITIVE_INFINITY): number[] {
-  const vocab = compile(spec);
-  const out: number[] = [];
-  let t = text.normalize('NFKC');
-  if (spec.lowercase) t = t.toLowerCase();
-  for (const m of t.matchAll(WORD)) {
-    if (out.length >= limit) break;
-    encodeWord(m[0], spec, vocab, out, limit);
-  }
-  return out;
+  return tokenizeWithOffsets(spec, text, limit).ids;
+}
+
+/** The ids of the vocabulary's special tokens (padding, and the class token when the spec has one). */
+export function specialIds(spec: TokenizerSpec): { pad: number; cls: number | undefined } {
+  const { pad, cls } = compile(spec);
+  return { pad, cls };
 }
 
 /** Text → fixed-length ids and attention mask, exactly as the model was trained. */
