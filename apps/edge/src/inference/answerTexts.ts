@@ -15,6 +15,7 @@ export interface Truncation {
 export interface TextAnswer<R> {
   results: R[];
   inferMs: number;
+  tokenizeMs: number;
   /** Real tokens fed (special tokens included, padding not). */
   tokens: number;
   truncation?: Truncation;
@@ -32,6 +33,7 @@ export async function answerTexts<K extends TextTaskName>(serving: ServingVarian
   return {
     results: run.results,
     inferMs: run.inferMs,
+    tokenizeMs: run.tokenizeMs,
     tokens,
     truncation: cut.length > 0 ? { strategy: tokenizer.truncation, maxLength: tokenizer.maxLength, texts: cut } : undefined,
   };

@@ -12,8 +12,8 @@ embedRoutes.post('/:model/embed', (c) => {
   return serveInference(c, { model: c.req.param('model') }, async (serving) => {
     const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
     const { texts } = textsOf(body);
-    const { results, inferMs, truncation } = await answerTexts(serving, texts, ['feature-extraction']);
+    const { results, inferMs, tokenizeMs, truncation } = await answerTexts(serving, texts, ['feature-extraction']);
     const answer = { model: serving.model, variant: serving.variant, embeddings: results, dimensions: results[0]?.length ?? 0, ...(truncation ? { truncation } : {}) };
-    return { body: answer, inputBytes: bytes, inferMs };
+    return { body: answer, inputBytes: bytes, inferMs, tokenizeMs };
   });
 });

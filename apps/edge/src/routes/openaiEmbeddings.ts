@@ -18,7 +18,7 @@ openaiEmbeddingRoutes.post('/', async (c) => {
   }
   const texts = textList(body.input, 'input', true);
   return serveInference(c, { model: body.model }, async (serving) => {
-    const { results, inferMs, tokens, truncation } = await answerTexts(serving, texts, ['feature-extraction']);
+    const { results, inferMs, tokenizeMs, tokens, truncation } = await answerTexts(serving, texts, ['feature-extraction']);
     const answer = {
       object: 'list',
       data: results.map((embedding, index) => ({ object: 'embedding', index, embedding })),
@@ -26,6 +26,6 @@ openaiEmbeddingRoutes.post('/', async (c) => {
       usage: { prompt_tokens: tokens, total_tokens: tokens },
       ...(truncation ? { truncation } : {}),
     };
-    return { body: answer, inputBytes: bytes, inferMs };
+    return { body: answer, inputBytes: bytes, inferMs, tokenizeMs };
   });
 });

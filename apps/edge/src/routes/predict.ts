@@ -16,11 +16,11 @@ predictRoutes.post('/:model/predict', (c) => {
     const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
     if ('text' in body || 'texts' in body) {
       const { texts, single } = textsOf(body);
-      const { results, inferMs, truncation } = await answerTexts(serving, texts, ['text-classification', 'token-classification']);
+      const { results, inferMs, tokenizeMs, truncation } = await answerTexts(serving, texts, ['text-classification', 'token-classification']);
       // A text's answer: { label, scores } for classification, { entities } for token classification.
       const answers = results.map((r) => (Array.isArray(r) ? { entities: r } : r));
       const result = single ? { ...answers[0]!, variant: serving.variant } : { results: answers, variant: serving.variant };
-      return { body: { model: serving.model, ...result, ...(truncation ? { truncation } : {}) }, inputBytes: bytes, inferMs };
+      return { body: { model: serving.model, ...result, ...(truncation ? { truncation } : {}) }, inputBytes: bytes, inferMs, tokenizeMs };
     }
     if ('inputs' in body) {
       const feeds = feedsFromNamedInputs(serving.manifest, body.inputs);
