@@ -35,6 +35,10 @@ export const ERROR_STATUS = {
   tokenizer_invalid: 400,
   tokenizer_unsupported: 400,
   tokenizer_mismatch: 422,
+  /** A model folder whose task (architecture, problem type) Pare does not serve. */
+  task_unsupported: 400,
+  /** A model input Pare cannot fill from text (anything but ids, mask, token types and positions). */
+  input_unsupported: 400,
   output_not_found: 400,
   file_not_found: 400,
   file_unreadable: 400,

@@ -1,6 +1,10 @@
 export * from './manifest';
 export * from './tokenizer';
 export * from './text/textTokenizer';
+export * from './text/pareTextTokenizer';
+export * from './text/huggingFaceTokenizer';
+export * from './text/loadTextTokenizer';
+export { childComponents, parseTokenizerJson, SERVED_TOKENIZER_MODELS, type Component, type TokenizerJson } from './text/tokenizerJson';
 export * from './textFeeds';
 export * from './backend/inferenceBackend';
 export * from './inputs/seededRandom';

@@ -1,10 +1,19 @@
-// Texts → feeds for a variant whose manifest carries Pare's own tokenizer: the same rows the edge feeds it
-// (tasks/textBatchFeeds.ts), so `pare eval --data` and the edge give a model the same tensors.
+// Texts → feeds for a text variant, the same rows the edge feeds it (tasks/textBatchFeeds.ts), so `pare eval
+// --data` and the edge give a model the same tensors.
 import type { Feeds } from './backend/inferenceBackend';
-import type { Manifest } from './manifest';
-import { requirePreprocess, textBatchFeeds } from './tasks/textBatchFeeds';
+import { inlineTokenizerSpec, type Manifest } from './manifest';
+import { textBatchFeeds } from './tasks/textBatchFeeds';
 import { pareTextTokenizer } from './text/pareTextTokenizer';
+import type { TextTokenizer } from './text/textTokenizer';
 
-export function textFeeds(manifest: Manifest, texts: readonly string[]): Feeds {
-  return textBatchFeeds(manifest, pareTextTokenizer(requirePreprocess(manifest).tokenizer), texts).feeds;
+export { feedsFromBatch } from './tasks/textBatchFeeds';
+
+/** The tokenizer a manifest carries inline (Pare's own kind); a Hugging Face kind needs its tokenizer.json loaded. */
+export function inlineTokenizer(manifest: Manifest): TextTokenizer {
+  return pareTextTokenizer(inlineTokenizerSpec(manifest));
+}
+
+/** Texts → feeds, through `tokenizer` or, by default, the manifest's inline one. */
+export function textFeeds(manifest: Manifest, texts: readonly string[], tokenizer: TextTokenizer = inlineTokenizer(manifest)): Feeds {
+  return textBatchFeeds(manifest, tokenizer, texts).feeds;
 }

@@ -58,71 +58,71 @@ function compile(spec: TokenizerSpec): CompiledVocab {
   return c;
 }
 
+/** Ids of the special tokens the manifest names (cls is undefined when the spec has none). */
+export function specialIds(spec: TokenizerSpec): { unk: number; pad: number; cls: number | undefined } {
+  const { unk, pad, cls } = compile(spec);
+  return { unk, pad, cls };
+}
+
 /** Normalise and split text into words (steps 1-2); exported so vocabulary training sees the same words. */
 export function preTokenize(text: string, lowercase: boolean): string[] {
-  return normalizeText({ lowercase }, text).match(WORD) ?? [];
+  let t = text.normalize('NFKC');
+  if (lowercase) t = t.toLowerCase();
+  return t.match(WORD) ?? [];
 }
 
-/** Ids with where each came from: [start, end) UTF-16 offsets into the normalised text and the word's index. */
-export interface TokenizedText {
-  ids: number[];
-  offsets: Array<[number, number]>;
-  wordIds: number[];
-}
+/** One token of a word: its id and its [start, end) in UTF-16 units inside the word. */
+interface Piece { id: number; start: number; end: number }
 
-/** WordPiece segmentation of one word (step 3) found at `at` in the normalised text; stops at `limit` ids. */
-function encodeWord(word: string, at: number, wordId: number, spec: TokenizerSpec, vocab: CompiledVocab, out: TokenizedText, limit: number): void {
+/** WordPiece segmentation of one word (step 3); an unknown word is one unk piece spanning it. */
+function encodeWord(word: string, spec: TokenizerSpec, vocab: CompiledVocab): Piece[] {
   const chars = Array.from(word);
-  const push = (id: number, start: number, end: number): void => { out.ids.push(id); out.offsets.push([start, end]); out.wordIds.push(wordId); };
-  if (chars.length > MAX_WORD_CHARS) { push(vocab.unk, at, at + word.length); return; }
-  const pieces: Array<[number, number, number]> = [];
+  if (chars.length > MAX_WORD_CHARS) return [{ id: vocab.unk, start: 0, end: word.length }];
+  const pieces: Piece[] = [];
   let start = 0;
-  let offset = at;
+  let unit = 0;
   while (start < chars.length) {
     let end = chars.length;
     let found = -1;
-    let piece = '';
     while (start < end) {
-      piece = chars.slice(start, end).join('');
-      const id = vocab.index.get((start > 0 ? spec.continuingPrefix : '') + piece);
+      const sub = (start > 0 ? spec.continuingPrefix : '') + chars.slice(start, end).join('');
+      const id = vocab.index.get(sub);
       if (id !== undefined) { found = id; break; }
       end--;
     }
-    if (found < 0) { push(vocab.unk, at, at + word.length); return; }
-    pieces.push([found, offset, offset + piece.length]);
-    offset += piece.length;
+    if (found < 0) return [{ id: vocab.unk, start: 0, end: word.length }];
+    const width = chars.slice(start, end).join('').length;
+    pieces.push({ id: found, start: unit, end: unit + width });
+    unit += width;
     start = end;
   }
-  for (const [id, s, e] of pieces) { if (out.ids.length >= limit) return; push(id, s, e); }
+  return pieces;
 }
 
-/** The normalised text (step 1) that `tokenizeWithOffsets`'s offsets point into. */
-export function normalizeText(spec: Pick<TokenizerSpec, 'lowercase'>, text: string): string {
-  const t = text.normalize('NFKC');
-  return spec.lowercase ? t.toLowerCase() : t;
-}
+/** A token with the word it came from: the word's index and the token's [start, end) in the normalised text. */
+export interface WordToken { id: number; word: number; start: number; end: number }
 
-/** Token ids without special tokens or padding, at most `limit` of them, with their offsets and words. */
-export function tokenizeWithOffsets(spec: TokenizerSpec, text: string, limit = Number.POSITIVE_INFINITY): TokenizedText {
+/** Tokens with their words (steps 1-3), at most `limit`; `normalized` is the text the spans index into. */
+export function tokenizeWords(spec: TokenizerSpec, text: string, limit = Number.POSITIVE_INFINITY): { tokens: WordToken[]; normalized: string } {
   const vocab = compile(spec);
-  const out: TokenizedText = { ids: [], offsets: [], wordIds: [] };
-  let wordId = 0;
-  for (const m of normalizeText(spec, text).matchAll(WORD)) {
-    if (out.ids.length >= limit) break;
-    encodeWord(m[0], m.index, wordId++, spec, vocab, out, limit);
+  const tokens: WordToken[] = [];
+  let t = text.normalize('NFKC');
+  if (spec.lowercase) t = t.toLowerCase();
+  let word = 0;
+  for (const m of t.matchAll(WORD)) {
+    if (tokens.length >= limit) break;
+    for (const p of encodeWord(m[0], spec, vocab)) {
+      if (tokens.length >= limit) break;
+      tokens.push({ id: p.id, word, start: m.index + p.start, end: m.index + p.end });
+    }
+    word++;
   }
-  return out;
+  return { tokens, normalized: t };
 }
 
 /** Token ids without special tokens or padding, at most `limit` of them (the edge stops reading text early). */
 export function tokenize(spec: TokenizerSpec, text: string, limit = Number.POSITIVE_INFINITY): number[] {
-  return tokenizeWithOffsets(spec, text, limit).ids;
-}
-
-/** The ids of the vocabulary's special tokens (padding, and the class token when the spec has one). */
-export function specialIds(spec: TokenizerSpec): { pad: number; cls: number | undefined } {
-  const { pad, cls } = compile(spec);
-  return { pad, cls };
+  return tokenizeWords(spec, text, limit).tokens.map((t) => t.id);
 }
 
 /** Text → fixed-length ids and attention mask, exactly as the model was trained. */

@@ -3,7 +3,7 @@
 // declared dtypes (generateInputs: batch 1, its default size for other dynamic dimensions). The outputs must
 // be finite, within a size bound, and go through the task's post-processing (labels as wide as the scores).
 import { PareError } from '@pare/errors';
-import { generateInputs, isTextTask, pareTextTokenizer, runtimeFailureReason, textTaskOf, type ElementType, type EncodedBatch, type Feeds, type HostTensor, type InferenceSession, type Manifest, type TextTokenizer } from '@pare/runtime';
+import { generateInputs, inlineTokenizer, isTextTask, runtimeFailureReason, textTaskOf, type ElementType, type EncodedBatch, type Feeds, type HostTensor, type InferenceSession, type Manifest, type TextTokenizer } from '@pare/runtime';
 import { manifestMismatch } from './modelAgreement';
 import { fromHostTensor, toHostTensor } from './tensorCodec';
 
@@ -45,7 +45,7 @@ function bytesOf(t: HostTensor): number {
 
 /** Run the session once on a trial input; any refusal is a 422 that names what went wrong. */
 export async function trialRun(manifest: Manifest, session: InferenceSession, limits: TrialLimits, tokenizer?: TextTokenizer): Promise<void> {
-  const text = isTextTask(manifest.task) && manifest.preprocess ? { task: textTaskOf(manifest), tokenizer: tokenizer ?? pareTextTokenizer(manifest.preprocess.tokenizer) } : undefined;
+  const text = isTextTask(manifest.task) && manifest.preprocess ? { task: textTaskOf(manifest), tokenizer: tokenizer ?? inlineTokenizer(manifest) } : undefined;
   let feeds: Feeds;
   let encoded: EncodedBatch | undefined;
   let outputs: Record<string, HostTensor>;

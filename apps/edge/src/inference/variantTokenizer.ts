@@ -3,7 +3,7 @@
 // against the manifest's sha256 before use and kept parsed in a bounded per-isolate cache. A failure here is
 // a VariantLoadError, so the variant is marked unhealthy and a healthy one takes over.
 import { PareError } from '@pare/errors';
-import { isTextTask, pareTextTokenizer, sha256Hex, type HuggingFaceTokenizerSpec, type Manifest, type TextTokenizer } from '@pare/runtime';
+import { inlineTokenizer, isTextTask, loadHuggingFaceTokenizer, sha256Hex, type HuggingFaceTokenizerSpec, type Manifest, type TextTokenizer } from '@pare/runtime';
 import { BoundedLru } from '../cache/boundedLru';
 import { variantObjectKey } from '../registry/variantObjects';
 import { VariantLoadError, type SessionSource } from './sessionCache';
@@ -19,13 +19,8 @@ export function tokenizerCacheSize(): { tokenizers: number; tokenizerBytes: numb
 
 /** The manifest's Hugging Face tokenizer, when that is its kind. */
 export function huggingFaceSpecOf(manifest: Manifest): HuggingFaceTokenizerSpec | undefined {
-  const spec: { kind: string } | undefined = manifest.preprocess?.tokenizer;
-  return spec?.kind === 'huggingface' ? (spec as unknown as HuggingFaceTokenizerSpec) : undefined;
-}
-
-/** tokenizer.json bytes → a TextTokenizer for the manifest's settings (maxLength, truncation). */
-export function parseTokenizerJson(_bytes: Uint8Array, _spec: HuggingFaceTokenizerSpec): TextTokenizer {
-  throw new PareError('tokenizer_unsupported', 'This edge cannot read tokenizer.json yet.', { status: 422 });
+  const spec = manifest.preprocess?.tokenizer;
+  return spec?.kind === 'huggingface' ? spec : undefined;
 }
 
 /** Bytes that must be the manifest's tokenizer.json: same sha256 and size, else a 422 naming which differs. */
@@ -36,8 +31,8 @@ export async function checkTokenizerBytes(spec: HuggingFaceTokenizerSpec, bytes:
 }
 
 async function loadHuggingFace(bucket: R2Bucket, source: SessionSource, spec: HuggingFaceTokenizerSpec): Promise<TextTokenizer> {
-  // The same bytes with other settings (maxLength, truncation) are another tokenizer.
-  const cacheKey = `${spec.sha256}:${spec.maxLength}:${spec.truncation}`;
+  // The same bytes with other settings (maxLength, truncation, padding) are another tokenizer.
+  const cacheKey = JSON.stringify(spec);
   const cached = tokenizers.get(cacheKey);
   if (cached) return cached;
   const key = variantObjectKey(source.model, source.variant, 'tokenizer.json');
@@ -51,7 +46,7 @@ async function loadHuggingFace(bucket: R2Bucket, source: SessionSource, spec: Hu
   }
   let tokenizer: TextTokenizer;
   try {
-    tokenizer = parseTokenizerJson(bytes, spec);
+    tokenizer = await loadHuggingFaceTokenizer(bytes, spec);
   } catch (cause) {
     throw new VariantLoadError(source, `its tokenizer.json cannot be parsed (${cause instanceof Error ? cause.message : String(cause)})`, cause);
   }
@@ -64,7 +59,7 @@ export async function variantTokenizer(bucket: R2Bucket, source: SessionSource, 
   const hf = huggingFaceSpecOf(manifest);
   if (hf) return loadHuggingFace(bucket, source, hf);
   try {
-    return pareTextTokenizer(manifest.preprocess.tokenizer);
+    return inlineTokenizer(manifest);
   } catch (cause) {
     throw new VariantLoadError(source, `its tokenizer cannot be built (${cause instanceof Error ? cause.message : String(cause)})`, cause);
   }

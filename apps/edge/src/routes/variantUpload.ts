@@ -6,7 +6,7 @@ import type { DeployVariantResponse } from '@pare/clients/wire';
 import { PareError } from '@pare/errors';
 import { claimVariant, createDb, currentDeployment, deleteVariant, getVariant, listVariants, putVariant, setWeights } from '@pare/db';
 import { validateWeights, withVariantWeight } from '@pare/experiments';
-import { parseManifest, runtimeFailureReason, sha256Hex, VARIANT_NAME, type InferenceSession, type Manifest, type TextTokenizer } from '@pare/runtime';
+import { loadHuggingFaceTokenizer, parseManifest, runtimeFailureReason, sha256Hex, VARIANT_NAME, type InferenceSession, type Manifest, type TextTokenizer } from '@pare/runtime';
 import type { AppContext, Env } from '../env';
 import { readBodyBytes } from '../http/readJsonBody';
 import { forgetSession, tryLoad } from '../inference/sessionCache';
@@ -14,7 +14,7 @@ import { invalidateModelState } from '../registry/modelState';
 import { manifestOf } from '../inference/servingVariant';
 import { checkManifestAgainstModel } from '../inference/modelAgreement';
 import { trialLimits, trialRun } from '../inference/trialRun';
-import { checkTokenizerBytes, huggingFaceSpecOf, parseTokenizerJson } from '../inference/variantTokenizer';
+import { checkTokenizerBytes, huggingFaceSpecOf } from '../inference/variantTokenizer';
 import { variantObjectKey } from '../registry/variantObjects';
 
 export const variantUploadRoutes = new Hono<AppContext>();
@@ -53,10 +53,9 @@ async function uploadedTokenizer(manifest: Manifest, part: File | string | null)
   const bytes = typeof part === 'string' ? new TextEncoder().encode(part) : new Uint8Array(await part.arrayBuffer());
   await checkTokenizerBytes(spec, bytes);
   try {
-    return { bytes, tokenizer: parseTokenizerJson(bytes, spec) };
+    return { bytes, tokenizer: await loadHuggingFaceTokenizer(bytes, spec) };
   } catch (cause) {
-    if (cause instanceof PareError && cause.code === 'tokenizer_unsupported') throw cause;
-    throw new PareError('tokenizer_invalid', `tokenizer.json cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`, { status: 422, cause, details: { field: 'tokenizer' } });
+    throw new PareError(cause instanceof PareError && cause.code === 'tokenizer_unsupported' ? 'tokenizer_unsupported' : 'tokenizer_invalid', `tokenizer.json cannot be read: ${cause instanceof Error ? cause.message : String(cause)}`, { status: 422, cause, details: { field: 'tokenizer' } });
   }
 }
 

@@ -49,14 +49,9 @@ function widen(encoded: EncodedBatch, length: number, padId: number): EncodedBat
   };
 }
 
-export function textBatchFeeds(manifest: Manifest, tokenizer: TextTokenizer, texts: readonly string[]): TaskFeeds {
+/** The feeds of an encoded batch, named and typed as the manifest's inputs say. */
+export function feedsFromBatch(manifest: Manifest, encoded: EncodedBatch): Feeds {
   const pre = requirePreprocess(manifest);
-  let encoded = tokenizer.encode(texts);
-  const length = requiredLength(manifest, tokenizer);
-  if (length !== undefined && encoded.dims[1] > length) {
-    throw new PareError('manifest_mismatch', `The tokenizer made rows of ${encoded.dims[1]} tokens but input "${pre.idsInput}" takes ${length}.`, { status: 500 });
-  }
-  if (length !== undefined && encoded.dims[1] < length) encoded = widen(encoded, length, tokenizer.padId ?? 0);
   const tensor = (name: string, data: BigInt64Array): HostTensor => {
     const dtype = manifest.inputs.find((i) => i.name === name)?.dtype;
     return dtype === 'int32' ? { type: 'int32', dims: encoded.dims, data: Int32Array.from(data, (v) => Number(v)) } : { type: 'int64', dims: encoded.dims, data };
@@ -70,5 +65,16 @@ export function textBatchFeeds(manifest: Manifest, tokenizer: TextTokenizer, tex
     for (let i = 0; i < positions.length; i++) positions[i] = BigInt(i % length);
     feeds[pre.positionIdsInput] = tensor(pre.positionIdsInput, positions);
   }
-  return { feeds, encoded };
+  return feeds;
+}
+
+export function textBatchFeeds(manifest: Manifest, tokenizer: TextTokenizer, texts: readonly string[]): TaskFeeds {
+  const pre = requirePreprocess(manifest);
+  let encoded = tokenizer.encode(texts);
+  const length = requiredLength(manifest, tokenizer);
+  if (length !== undefined && encoded.dims[1] > length) {
+    throw new PareError('manifest_mismatch', `The tokenizer made rows of ${encoded.dims[1]} tokens but input "${pre.idsInput}" takes ${length}.`, { status: 500 });
+  }
+  if (length !== undefined && encoded.dims[1] < length) encoded = widen(encoded, length, tokenizer.padId ?? 0);
+  return { feeds: feedsFromBatch(manifest, encoded), encoded };
 }

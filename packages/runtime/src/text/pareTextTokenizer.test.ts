@@ -1,39 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenizerSpec } from '../manifest';
-import { encodeText } from '../tokenizer';
+import { encodeBatch } from '../tokenizer';
 import { pareTextTokenizer } from './pareTextTokenizer';
 
 const spec: TokenizerSpec = {
-  kind: 'wordpiece', vocab: ['[PAD]', '[UNK]', '[CLS]', 'free', 'money', 'mon', '##ey', '##s', 'now', '!', 'fine'],
-  lowercase: true, maxLength: 6, unkToken: '[UNK]', padToken: '[PAD]', clsToken: '[CLS]', continuingPrefix: '##',
+  kind: 'wordpiece', vocab: ['[PAD]', '[UNK]', '[CLS]', 'free', 'money', '##s', 'now', '!'], lowercase: true, maxLength: 6,
+  unkToken: '[UNK]', padToken: '[PAD]', clsToken: '[CLS]', continuingPrefix: '##',
 };
 
 describe('pareTextTokenizer', () => {
-  const tokenizer = pareTextTokenizer(spec);
+  const texts = ['Free MONEYS now!', 'ﬁ xyz   Moneys', '', 'free free free free free free free'];
+  const batch = pareTextTokenizer(spec).encode(texts);
 
-  it('gives the ids of encodeText, padded to the longest text of the batch', () => {
-    const batch = tokenizer.encode(['FREE moneys!', 'now']);
-    expect(batch.dims).toEqual([2, 5]);
-    expect(Array.from(batch.ids.slice(0, 5), Number)).toEqual(Array.from(encodeText(spec, 'FREE moneys!').ids.slice(0, 5)));
-    expect(Array.from(batch.attentionMask, Number)).toEqual([1, 1, 1, 1, 1, 1, 1, 0, 0, 0]);
-    expect(tokenizer.padId).toBe(0);
+  it('gives exactly the ids and mask of encodeBatch (what Pare variants were trained on)', () => {
+    const old = encodeBatch(spec, texts);
+    expect(batch.ids).toEqual(old.ids);
+    expect(batch.attentionMask).toEqual(old.attentionMask);
+    expect(batch.dims).toEqual([4, 6]);
+    expect(batch.truncated).toEqual([false, false, false, true]);
   });
 
-  it('points each token at its characters in the original text, and numbers the words', () => {
-    const batch = tokenizer.encode(['FREE moneys!']);
-    expect(batch.offsets[0]).toEqual([[0, 0], [0, 4], [5, 10], [10, 11], [11, 12]]);
-    expect(batch.wordIds[0]).toEqual([null, 0, 1, 1, 2]);
-  });
-
-  it('maps offsets back through NFKC (a ligature is one character of the text)', () => {
-    const batch = tokenizer.encode(['ﬁne money']);
-    // "ﬁ" is one UTF-16 unit that normalises to "fi": "fine" spans [0, 3) of the original.
-    expect(batch.offsets[0]!.slice(1, 3)).toEqual([[0, 3], [4, 9]]);
-  });
-
-  it('says which texts were cut to maxLength', () => {
-    const batch = tokenizer.encode(['free free free free free', 'free free free free free free']);
-    expect(batch.truncated).toEqual([false, true]);
-    expect(batch.dims).toEqual([2, 6]);
+  it('maps every token back to its characters in the original text, and to its word', () => {
+    const text = texts[0]!;
+    const spans = batch.offsets[0]!.slice(0, 6).map(([a, b]) => text.slice(a, b));
+    expect(spans).toEqual(['', 'Free', 'MONEY', 'S', 'now', '!']);
+    expect(batch.wordIds[0]).toEqual([null, 0, 1, 1, 2, 3]);
+    expect(batch.offsets[1]!.slice(0, 5)).toEqual([[0, 0], [0, 1], [2, 5], [8, 13], [13, 14]]);
   });
 });

@@ -1,0 +1,74 @@
+// Tokenizers work on a normalised copy of the text (lower-cased, NFKC, accents stripped, spaces around CJK…),
+// but callers want [start, end) offsets into the text they sent. Normalising one code point at a time keeps a map
+// from every normalised UTF-16 unit back to its source code point; tokens are then found in that string in
+// order. Where whole-text normalisation differs from the per-character one (NFKC composing "e" + U+0301), a
+// token is not found and gets an empty span at the cursor instead of a wrong one.
+
+/** How far past the cursor (after whitespace) a token may start: tokens are consecutive, so a far match is wrong. */
+const SLACK = 32;
+
+export class NormalizedAlignment {
+  readonly normalized: string;
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private cursor = 0;
+
+  constructor(private readonly text: string, normalizeChar: (char: string) => string) {
+    const parts: string[] = [];
+    const push = (n: string, start: number, end: number) => {
+      parts.push(n);
+      for (let k = 0; k < n.length; k++) { this.starts.push(start); this.ends.push(end); }
+    };
+    // A base character and its combining marks go together where normalising them together differs (NFKC
+    // composes "e" + U+0301 into "é"); elsewhere one code point at a time, which is how Python aligns them.
+    for (const m of text.matchAll(/\P{M}\p{M}+|[^]/gsu)) {
+      const cluster = m[0];
+      const whole = normalizeChar(cluster);
+      const chars = Array.from(cluster);
+      const each = chars.map(normalizeChar);
+      if (chars.length > 1 && whole !== each.join('')) { push(whole, m.index, m.index + cluster.length); continue; }
+      let at = m.index;
+      chars.forEach((c, k) => { push(each[k]!, at, at + c.length); at += c.length; });
+    }
+    this.normalized = parts.join('');
+  }
+
+  /** Finds `surface` just after the cursor (whitespace skipped unless the surface starts with some) and moves
+   * past it: its normalised [start, end). */
+  find(surface: string, options: { lastOfSpaceRun?: boolean } = {}): [number, number] | undefined {
+    if (surface.length === 0) return undefined;
+    let from = this.cursor;
+    // Surfaces that carry their leading space (byte-level, Metaspace) are found with it.
+    if (!/^\s/.test(surface)) while (from < this.normalized.length && /\s/.test(this.normalized[from]!)) from++;
+    let at = this.normalized.indexOf(surface, from);
+    if (at < 0 || at - from > SLACK) return undefined;
+    // A normaliser that collapses runs of spaces keeps the last one (Python's alignment of the replacement).
+    if (options.lastOfSpaceRun && /^ +$/.test(surface)) while (this.normalized[at + surface.length] === ' ') at++;
+    this.cursor = at + surface.length;
+    return [at, at + surface.length];
+  }
+
+  /** Whether the next normalised character (from the cursor) is a space (U+0020). */
+  atSpace(): boolean {
+    return this.normalized[this.cursor] === ' ';
+  }
+
+  /** Moves the cursor to a normalised position (after a token located by other means). */
+  advanceTo(position: number): void {
+    this.cursor = Math.max(this.cursor, position);
+  }
+
+  /** The source [start, end) in UTF-16 units of normalised [start, end); empty at the cursor when nothing matches. */
+  original(start: number, end: number): [number, number] {
+    if (end <= start) {
+      const p = start < this.starts.length ? this.starts[start]! : this.text.length;
+      return [p, p];
+    }
+    return [this.starts[start]!, this.ends[end - 1]!];
+  }
+
+  /** An empty source span at the cursor, for a token that could not be located. */
+  here(): [number, number] {
+    return this.original(this.cursor, this.cursor);
+  }
+}
