@@ -2,6 +2,7 @@
 // embedding lookup is the whole graph, so pooled vectors and per-token labels can be worked out by hand in
 // tests. Both take `input_ids` and `attention_mask` of any length, as Hugging Face exports do.
 import { GraphBuilder, encodeModel } from '@pare/onnx';
+import { seededRandom } from './defaultMlp';
 
 export const TINY_TASK_VOCAB = ['[PAD]', '[UNK]', '[CLS]', 'john', 'smith', 'lives', 'in', 'new', 'york', 'paris', '##son', '.'];
 export const TINY_TASK_MAX_LENGTH = 16;
@@ -35,4 +36,17 @@ export function buildTinyEmbedder(): Uint8Array {
 /** logits[token] = NER_ROWS[word] (zeros, i.e. a uniform guess, for other entries). */
 export function buildTinyTokenClassifier(): Uint8Array {
   return lookupModel('tiny-ner', 'logits', TINY_NER_LABELS.length, (w) => NER_ROWS[w] ?? [0, 0, 0, 0, 0]);
+}
+
+/** A classifier over any vocabulary (a Hugging Face tokenizer's): embedding [vocab, 2] → mean → logits [batch, 2]. */
+export function buildTinyVocabClassifier(vocabSize: number): Uint8Array {
+  const random = seededRandom(11);
+  const b = new GraphBuilder('tiny-vocab-classifier');
+  const ids = b.input('input_ids', 'int64', ['batch', 'sequence']);
+  b.input('attention_mask', 'int64', ['batch', 'sequence']);
+  const table = b.initializer('embeddings', 'float32', [vocabSize, 2], Array.from({ length: vocabSize * 2 }, () => random() - 0.5));
+  const mean = b.op('ReduceMean', [b.op('Gather', [table, ids])], { axes: [1], keepdims: 0 });
+  b.node('Identity', [mean], { outputs: ['logits'] });
+  b.output('logits', 'float32', ['batch', 2]);
+  return encodeModel(b.build());
 }
