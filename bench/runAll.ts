@@ -1,4 +1,4 @@
-// `npm run bench [-- --only compress,forms,edge]`: run every benchmark of Pare side by side with its baseline,
+// `npm run bench [-- --only compress,forms,edge,hf]`: run every benchmark of Pare side by side with its baseline,
 // each in its own process (wasm heaps stay separate), then gather bench-results/*.md into BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,10 +13,11 @@ const BENCHMARKS = [
   { name: 'compress', args: ['bench/compressBench.ts'], result: 'compress.md' },
   { name: 'forms', args: ['packages/compress/bench/benchForms.ts', '--out', 'bench-results/quantize-forms.table.md'], result: 'quantize-forms.md' },
   { name: 'edge', args: ['apps/edge/bench/edgeBench.ts'], result: 'edge.md' },
+  { name: 'hf', args: ['bench/hfBench.ts'], result: 'hf.md' },
 ] as const;
 
 /** Sections of BENCHMARKS.md in reading order; distill.md is written by `npm run models` (a 20-minute training run). */
-const SECTIONS = ['compress.md', 'quantize-forms.md', 'edge.md', 'distill.md'];
+const SECTIONS = ['compress.md', 'quantize-forms.md', 'edge.md', 'hf.md', 'distill.md'];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, 'collect-only': { type: 'boolean', default: false } } });
 const only = values.only?.split(',').map((s) => s.trim());
