@@ -15,3 +15,6 @@ export * from './backend/runtimeFailureReason';
 export * from './variantName';
 export * from './bytes/sha256Hex';
 export * from './bytes/gzipSize';
+export * from './bytes/float16';
+export * from './text/pareTextTokenizer';
+export * from './tasks/taskRegistry';

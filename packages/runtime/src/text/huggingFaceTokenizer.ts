@@ -45,7 +45,7 @@ export class HuggingFaceTokenizer implements TextTokenizer {
   /** Special tokens the post-processor puts before and after one text. */
   private readonly prefix: number;
   private readonly suffix: number;
-  private readonly padId: number;
+  readonly padId: number;
   private readonly padSide: 'right' | 'left';
   private readonly modelEncode: (word: string) => string[];
 

@@ -35,6 +35,7 @@ export function pareTextTokenizer(spec: TokenizerSpec): TextTokenizer {
     maxLength: spec.maxLength,
     vocabSize: spec.vocab.length,
     truncation: 'right',
+    padId: pad,
     encode: (texts) => stackRows(texts.map(row), { length: spec.maxLength, padId: pad, side: 'right' }),
     decode: (ids, options) => decodeWordPiece(spec, ids, options?.skipSpecialTokens ?? true),
   };
