@@ -1,13 +1,14 @@
 // `pare deploy <model.onnx|folder> --model <m> --variant <v> [--manifest <file>] [--weight <0..100>]`: upload a
 // variant to the edge (the worker checks the sha256 and that it loads in onnxruntime-web before accepting it).
-// A folder holds model.onnx, manifest.json and, for a Hugging Face tokenizer, tokenizer.json (../edge/variantFolder.ts).
+// A folder is a Hugging Face export, a folder `pare compress` wrote, or model.onnx + manifest.json (../folder/deployFolder.ts).
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
 import { readModelFile } from '../shared/modelFile';
 import { edgeClient, printJson, withEdgeOptions, type EdgeFlags } from '../edge/edgeOptions';
 import { manifestFromFile, manifestFromModel } from '../edge/variantManifestFor';
-import { isFolder, readVariantFolder, type VariantFolder } from '../edge/variantFolder';
+import { isFolder } from '../folder/isFolder';
+import { readDeployFolder, type VariantUploadParts } from '../folder/deployFolder';
 
 interface DeployFlags extends EdgeFlags {
   model: string;
@@ -23,7 +24,7 @@ function parseWeight(text: string | undefined): number | undefined {
   return n;
 }
 
-async function readVariantFile(file: string, flags: DeployFlags): Promise<VariantFolder> {
+async function readVariantFile(file: string, flags: DeployFlags): Promise<VariantUploadParts> {
   const { bytes, model } = await readModelFile(file);
   const manifest = flags.manifest
     ? await manifestFromFile(flags.manifest, bytes, { model: flags.model, variant: flags.variant })
@@ -36,7 +37,7 @@ export function registerDeploy(program: Command): void {
     program
       .command('deploy')
       .description('Upload a model variant to the edge (R2 + registry); optionally give it a share of the traffic')
-      .argument('<model.onnx|folder>', 'the variant\'s model file, or a folder with model.onnx, manifest.json and tokenizer.json')
+      .argument('<model.onnx|folder>', 'the variant\'s model file, or a folder: a Hugging Face export (config.json, tokenizer.json), one `pare compress` wrote, or model.onnx + manifest.json')
       .requiredOption('--model <name>', 'the model this variant belongs to (e.g. spam)')
       .requiredOption('--variant <name>', 'the variant name (e.g. int8); variants are immutable')
       .option('--manifest <file>', 'the variant manifest (as written by `pare compress --manifest`); made from the model when omitted')
@@ -44,7 +45,7 @@ export function registerDeploy(program: Command): void {
   ).action(async (file: string, flags: DeployFlags) => {
     const weight = parseWeight(flags.weight);
     const names = { model: flags.model, variant: flags.variant };
-    const { bytes, manifest, tokenizer } = (await isFolder(file)) ? await readVariantFolder(file, { ...names, manifest: flags.manifest }) : await readVariantFile(file, flags);
+    const { bytes, manifest, tokenizer } = isFolder(file) ? await readDeployFolder(file, { ...names, manifest: flags.manifest }) : await readVariantFile(file, flags);
     const client = edgeClient(flags);
     const extra = tokenizer ? ` and tokenizer.json (${tokenizer.byteLength} bytes)` : '';
     process.stderr.write(`pare: uploading ${flags.model}/${flags.variant} (${bytes.byteLength} bytes${extra}) to ${client.endpoint}…\n`);

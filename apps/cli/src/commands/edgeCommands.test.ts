@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEdge } from '../../../../infra/localEdgeWorker';
 import { buildMlpBytes } from '../../../../infra/models/defaultMlp';
-import { buildTinyTokenClassifier, TINY_NER_LABELS, TINY_TASK_MAX_LENGTH, TINY_TASK_VOCAB } from '../../../../infra/models/tinyTextTasks';
+import { buildTinyTokenClassifier, buildTinyVocabClassifier, TINY_NER_LABELS, TINY_TASK_MAX_LENGTH, TINY_TASK_VOCAB } from '../../../../infra/models/tinyTextTasks';
 import { variantManifest } from '@pare/runtime/manifest-builder';
 import { runPare } from '../../test/runPare';
 import { parseWeights } from './traffic';
@@ -129,6 +129,23 @@ describe('pare deploy <folder>', () => {
     const predict = await fetch(`${edge.worker.url}/v1/models/ner/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'John Smithson lives in Paris' }) });
     const body = await predict.json() as { entities: Array<{ entity_group: string; word: string }> };
     expect(body.entities.map((e) => [e.entity_group, e.word])).toEqual([['PER', 'John Smithson'], ['LOC', 'Paris']]);
+  });
+
+  it('uploads a Hugging Face export folder with its tokenizer.json, and the edge answers raw text', async () => {
+    const folder = path.join(dir, 'hf-export');
+    fs.mkdirSync(folder, { recursive: true });
+    const source = path.resolve(import.meta.dirname, '../../../../packages/runtime/test/fixtures/hf/distilbert-spam');
+    for (const f of ['tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(source, f), path.join(folder, f));
+    const vocab = Object.keys(JSON.parse(fs.readFileSync(path.join(folder, 'tokenizer.json'), 'utf8')).model.vocab).length;
+    fs.writeFileSync(path.join(folder, 'model.onnx'), buildTinyVocabClassifier(vocab));
+    fs.writeFileSync(path.join(folder, 'config.json'), JSON.stringify({ architectures: ['DistilBertForSequenceClassification'], model_type: 'distilbert', id2label: { 0: 'ham', 1: 'spam' }, max_position_embeddings: 128 }));
+    const deploy = await runPare(['deploy', folder, '--model', 'hf-export', '--variant', 'fp32', ...endpoint]);
+    expect(deploy.code, deploy.stderr).toBe(0);
+    expect(deploy.stderr).toMatch(/and tokenizer\.json \(\d+ bytes\)/);
+    const predict = await fetch(`${edge.worker.url}/v1/models/hf-export/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts: ['free money now', 'lunch tomorrow?'] }) });
+    expect(predict.status, await predict.clone().text()).toBe(200);
+    const body = await predict.json() as { results: Array<{ label: string }> };
+    expect(body.results.map((r) => ['ham', 'spam'].includes(r.label))).toEqual([true, true]);
   });
 
   it('says what a folder lacks', async () => {
