@@ -69,8 +69,7 @@ describe('pare inspect', () => {
 
   it('refuses a missing file', () => expectUserError(['inspect', path.join(dir, 'missing.onnx')], /No model at .*missing\.onnx/));
 
-  // A folder is read as a model folder (a Hugging Face export): an empty one says what it lacks.
-  it('refuses a folder without a model', () => expectUserError(['inspect', dir], /no model\.onnx or onnx\/model\.onnx in /));
+  it('refuses a folder without a model in it', () => expectUserError(['inspect', dir], /no model\.onnx or onnx\/model\.onnx in /));
 
   it('says a JSON file is JSON', async () => {
     writeFileSync(path.join(dir, 'config.json'), '{"hidden_size": 768}\n');

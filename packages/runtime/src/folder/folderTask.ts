@@ -9,7 +9,8 @@ export type FolderTask = Pick<Manifest, 'task' | 'postprocess' | 'embedding'>;
 const ARCHITECTURE_TASKS: Array<[RegExp, Manifest['task']]> = [
   [/ForSequenceClassification$/, 'text-classification'],
   [/ForTokenClassification$/, 'token-classification'],
-  [/(Model|ForFeatureExtraction)$/, 'feature-extraction'],
+  // A bare encoder (BertModel, XLMRobertaModel…), not a language-model head that also ends in "Model".
+  [/^(?!.*(LMHead|CausalLM|MaskedLM|Generation|PreTraining)).*(Model|ForFeatureExtraction)$/, 'feature-extraction'],
 ];
 
 /** id2label as a list in id order; transformers' own default names where the config has none. */

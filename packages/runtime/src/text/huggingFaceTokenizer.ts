@@ -23,6 +23,9 @@ interface Piece {
   offset: [number, number];
 }
 
+/** Distinct characters whose normalisation is remembered (bounds memory on adversarial texts). */
+const MEMO_LIMIT = 20_000;
+
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Splits text on added tokens, longest first (as the library's DictionarySplitter does). */
@@ -48,6 +51,8 @@ export class HuggingFaceTokenizer implements TextTokenizer {
   readonly padId: number;
   private readonly padSide: 'right' | 'left';
   private readonly modelEncode: (word: string) => string[];
+  /** Per-character normalisation for offsets, memoised: texts repeat the same few characters. */
+  private readonly normalizeChar: (char: string) => string;
 
   constructor(json: TokenizerJson, spec: HuggingFaceTokenizerSpec) {
     this.tk = new Tokenizer(forLibrary(json), {});
@@ -70,6 +75,16 @@ export class HuggingFaceTokenizer implements TextTokenizer {
     this.vocabSize = Math.max(model.vocab.length, ...json.added_tokens.map((t) => t.id + 1));
     this.surface = wordSurface(json);
     this.modelEncode = unigramEncoder(model) ?? ((word) => model([word]));
+    const normalizer = this.tk.normalizer;
+    const memo = new Map<string, string>();
+    this.normalizeChar = (c) => {
+      let n = memo.get(c);
+      if (n === undefined) {
+        n = normalizer ? normalizer(c) : c;
+        if (memo.size < MEMO_LIMIT) memo.set(c, n);
+      }
+      return n;
+    };
     const sentinel = '\u0000pare-sentinel';
     const probe = this.postProcess([sentinel]).tokens;
     this.prefix = probe.indexOf(sentinel);
@@ -98,8 +113,9 @@ export class HuggingFaceTokenizer implements TextTokenizer {
   }
 
   private row(text: string): EncodedRow {
-    const pieces = this.pieces(text);
     const room = this.maxLength - this.prefix - this.suffix;
+    // Cutting the end needs only the first room + 1 tokens; cutting the start needs them all.
+    const pieces = this.pieces(text, this.truncation === 'right' ? room + 1 : Number.POSITIVE_INFINITY);
     const truncated = pieces.length > room;
     const kept = !truncated ? pieces : this.truncation === 'right' ? pieces.slice(0, room) : pieces.slice(pieces.length - room);
     const { tokens, typeIds } = this.postProcess(kept.map((p) => p.token));
@@ -113,35 +129,36 @@ export class HuggingFaceTokenizer implements TextTokenizer {
     };
   }
 
-  /** The library's encode_text, step by step, keeping each token's word and offsets. */
-  private pieces(text: string): Piece[] {
+  /** The library's encode_text, step by step, keeping each token's word and offsets; stops after `limit` tokens. */
+  private pieces(text: string, limit: number): Piece[] {
+    const align = new NormalizedAlignment(text, this.normalizeChar);
     const normalize = (s: string) => (this.tk.normalizer ? this.tk.normalizer(s) : s);
-    const align = new NormalizedAlignment(text, normalize);
     const out: Piece[] = [];
     let word = 0;
     const addedPiece = (t: AddedTokenJson) => {
-      const at = align.find(normalize(t.content));
+      const at = align.find(this.normalizeChar(t.content));
       out.push({ token: t.content, word: word++, offset: at ? align.original(at[0], at[1]) : align.here() });
     };
     const sections = this.split(text, this.rawSplit);
-    sections.forEach((section, sectionIndex) => {
-      if (section.length === 0) return;
+    sections: for (const [sectionIndex, section] of sections.entries()) {
+      if (section.length === 0) continue;
       const added = this.rawSplit ? this.added.get(section) : undefined;
-      if (added) { addedPiece(added); return; }
-      const normalized = normalize(section);
-      for (const sub of this.split(normalized, this.normalizedSplit)) {
+      if (added) { addedPiece(added); continue; }
+      for (const sub of this.split(normalize(section), this.normalizedSplit)) {
+        if (out.length >= limit) break sections;
         if (sub.length === 0) continue;
         const addedNormalized = this.normalizedSplit ? this.added.get(sub) : undefined;
         if (addedNormalized) { addedPiece(addedNormalized); continue; }
         const words = this.tk.pre_tokenizer ? this.tk.pre_tokenizer(sub, { section_index: sectionIndex }) : [sub];
         for (const w of words) {
+          if (out.length >= limit) break sections;
           const tokens = this.modelEncode(w);
           const spans = this.surface.locate(w, tokens, this.unk, align);
           tokens.forEach((token, i) => out.push({ token, word, offset: spans[i]! }));
           word++;
         }
       }
-    });
+    }
     return out;
   }
 

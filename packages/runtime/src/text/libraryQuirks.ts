@@ -1,8 +1,9 @@
 // Where @huggingface/tokenizers 0.2.0 splits words differently from Python's `tokenizers`, the tokenizer.json
 // handed to it is rewritten into an equivalent it gets right (the parity test in
 // test/hf/tokenizerParity.test.ts shows both):
-//   - ByteLevel's built-in GPT-2 regex uses JavaScript's \s, which counts U+FEFF as a space and misses U+0085;
-//     the same regex as a Split pattern goes through the library's Rust-to-JS rewrite (\s → \p{White_Space}).
+//   - ByteLevel's built-in GPT-2 regex and WhitespaceSplit use JavaScript's \s, which counts U+FEFF as a space
+//     and misses U+0085; the same regexes as Split patterns go through the library's Rust-to-JS rewrite
+//     (\s → \p{White_Space}).
 //   - Metaspace ignores `split: true`: words are then cut before each "▁" here, merged with what follows.
 import { childComponents, type Component, type TokenizerJson } from './tokenizerJson';
 
@@ -21,6 +22,7 @@ function rewrite(c: Component): Component {
       ],
     };
   }
+  if (c.type === 'WhitespaceSplit') return { type: 'Split', pattern: { Regex: '\\s+' }, behavior: 'Removed', invert: false };
   if (c.type === 'Metaspace' && c['split'] !== false) {
     const r = typeof c['replacement'] === 'string' ? (c['replacement'] as string) : '\u2581';
     const e = r.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

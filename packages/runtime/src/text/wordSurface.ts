@@ -65,6 +65,8 @@ export function wordSurface(json: TokenizerJson): WordSurface {
   const byteLevel = findComponent(json.pre_tokenizer, 'ByteLevel') !== undefined;
   const metaspace = findComponent(json.pre_tokenizer, 'Metaspace');
   const replacement = typeof metaspace?.['replacement'] === 'string' ? (metaspace['replacement'] as string) : undefined;
+  // After a whitespace split (XLM-R as transformers writes it), every word's "▁" is prepended, none is a space.
+  const spacesRemoved = findComponent(json.pre_tokenizer, 'WhitespaceSplit') !== undefined || findComponent(json.pre_tokenizer, 'Whitespace') !== undefined;
   const prefix = json.model.type === 'WordPiece' ? (json.model.continuing_subword_prefix ?? '##') : undefined;
   const processor = findComponent(json.post_processor, 'RobertaProcessing') ?? findComponent(json.post_processor, 'ByteLevel');
   const trim = processor?.['trim_offsets'] === true;
@@ -82,7 +84,7 @@ export function wordSurface(json: TokenizerJson): WordSurface {
         toText = (a, b) => (b <= a ? [d.starts[a] ?? text.length, d.starts[a] ?? text.length] : [d.starts[a]!, d.ends[b - 1]!]);
       } else if (replacement) text = word.split(replacement).join(' ');
       // A prepended "▁" stands for no character: it shares the first character's span, as Python reports it.
-      const prepended = replacement !== undefined && text.startsWith(' ') && !align.atSpace();
+      const prepended = replacement !== undefined && text.startsWith(' ') && (spacesRemoved || !align.atSpace());
       let at = prepended ? undefined : align.find(text, { lastOfSpaceRun: collapsesSpaces });
       let shift = (a: number, b: number): [number, number] => [a, b];
       if (prepended) {
@@ -97,8 +99,8 @@ export function wordSurface(json: TokenizerJson): WordSurface {
         b += base;
         if (trim) {
           // Python trims spaces only (a tab or newline token keeps its span).
-          while (a < b && align.normalized[a] === ' ') a++;
-          while (b > a && align.normalized[b - 1] === ' ') b--;
+          while (a < b && align.charAt(a) === ' ') a++;
+          while (b > a && align.charAt(b - 1) === ' ') b--;
         }
         return align.original(a, b);
       });
