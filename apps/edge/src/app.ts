@@ -3,6 +3,8 @@ import { Hono } from 'hono';
 import { isPareError } from '@pare/errors';
 import type { AppContext } from './env';
 import { predictRoutes } from './routes/predict';
+import { embedRoutes } from './routes/embed';
+import { openaiEmbeddingRoutes } from './routes/openaiEmbeddings';
 import { oipRoutes } from './routes/oip';
 import { modelRoutes } from './routes/models';
 import { prometheusRoutes } from './routes/prometheus';
@@ -13,8 +15,10 @@ import { dashboardRoutes } from './dashboard/routes';
 
 export function createApp(): Hono<AppContext> {
   const app = new Hono<AppContext>();
-  app.get('/', (c) => c.json({ name: 'pare-edge', routes: ['/v1/models', '/v1/models/:model/predict', '/v1/models/:model/stats', '/v1/models/:model/ab', '/v1/feedback', '/v2', '/metrics', '/dashboard', '/admin/*'] }));
+  app.get('/', (c) => c.json({ name: 'pare-edge', routes: ['/v1/models', '/v1/models/:model/predict', '/v1/models/:model/embed', '/v1/embeddings', '/v1/models/:model/stats', '/v1/models/:model/ab', '/v1/feedback', '/v2', '/metrics', '/dashboard', '/admin/*'] }));
   app.route('/v1/models', predictRoutes);
+  app.route('/v1/models', embedRoutes);
+  app.route('/v1/embeddings', openaiEmbeddingRoutes);
   app.route('/v1/models', modelRoutes);
   app.route('/v2', oipRoutes);
   app.route('/metrics', prometheusRoutes);

@@ -1,9 +1,13 @@
-// Node side of the tests: build the fixture variants (fp32 MLP, a smaller MLP, a text classifier, two Reshape
-// models that fail at run time or at the upload's trial run) and their
+// Node side of the tests: build the fixture variants (fp32 MLP, a smaller MLP, a text classifier, an embedder,
+// a token classifier, two Reshape models that fail at run time or at the upload's trial run) and their
 // manifests; they reach the workerd tests as a JSON binding (base64 bytes).
 import { buildMlpBytes } from '../../../infra/models/defaultMlp';
 import { buildTinyTextClassifier, TINY_TEXT_MAX_LENGTH, TINY_TEXT_VOCAB } from '../../../infra/models/textClassifier';
+import { buildTinyEmbedder, buildTinyTokenClassifier, buildTinyVocabClassifier, TINY_NER_LABELS, TINY_TASK_MAX_LENGTH, TINY_TASK_VOCAB } from '../../../infra/models/tinyTextTasks';
 import { variantManifest } from '@pare/runtime/manifest-builder';
+import { sha256Hex } from '@pare/runtime';
+import fs from 'node:fs';
+import path from 'node:path';
 import { encodeModel, GraphBuilder } from '@pare/onnx';
 
 import type { Fixture, Fixtures } from './fixtureTypes';
@@ -58,6 +62,17 @@ export async function buildFixtures(): Promise<Fixtures> {
   const runFails = reshapeBytes('run-fails', 16);
   const trialFails = reshapeBytes('trial-fails', 3);
   const shapeBomb = shapeBombBytes();
+  const embedder = buildTinyEmbedder();
+  const ner = buildTinyTokenClassifier();
+  const hfIo = (output: string, width: number) => ({
+    inputs: [{ name: 'input_ids', dtype: 'int64', shape: ['batch', 'sequence'] }, { name: 'attention_mask', dtype: 'int64', shape: ['batch', 'sequence'] }],
+    outputs: [{ name: output, dtype: 'float32', shape: ['batch', 'sequence', width] }],
+    preprocess: { tokenizer: { kind: 'wordpiece' as const, vocab: TINY_TASK_VOCAB, maxLength: TINY_TASK_MAX_LENGTH, clsToken: '[CLS]' }, idsInput: 'input_ids', maskInput: 'attention_mask' },
+  });
+  // A Hugging Face tokenizer.json (the DistilBERT fixture's WordPiece, 3,000 entries) in front of a tiny model.
+  const tokenizerJson = new Uint8Array(fs.readFileSync(path.resolve(import.meta.dirname, '../../../packages/runtime/test/fixtures/hf/distilbert-spam/tokenizer.json')));
+  const vocabSize = Object.keys((JSON.parse(new TextDecoder().decode(tokenizerJson)) as { model: { vocab: Record<string, number> } }).model.vocab).length;
+  const hfText = buildTinyVocabClassifier(vocabSize);
   const reshapeIo = (columns: number) => ({ inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 'n'] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['rows', columns] }] });
   const io = { inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 8] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 4] }] };
   return {
@@ -67,6 +82,18 @@ export async function buildFixtures(): Promise<Fixtures> {
     runFails: fixture(runFails, await variantManifest(runFails, { model: 'fixture', variant: 'fixture', ...reshapeIo(16) })),
     trialFails: fixture(trialFails, await variantManifest(trialFails, { model: 'fixture', variant: 'fixture', ...reshapeIo(3) })),
     shapeBomb: fixture(shapeBomb, await variantManifest(shapeBomb, { model: 'fixture', variant: 'fixture', inputs: io.inputs, outputs: [{ name: 'logits', dtype: 'float32', shape: [30000, 30000] }] })),
+    embedder: fixture(embedder, await variantManifest(embedder, { model: 'fixture', variant: 'fixture', task: 'feature-extraction', ...hfIo('last_hidden_state', 3), embedding: { pooling: 'mean', normalize: true } })),
+    ner: fixture(ner, await variantManifest(ner, { model: 'fixture', variant: 'fixture', task: 'token-classification', ...hfIo('logits', TINY_NER_LABELS.length), postprocess: { labels: TINY_NER_LABELS, aggregation: 'simple' } })),
+    hfText: {
+      ...fixture(hfText, await variantManifest(hfText, {
+        model: 'fixture', variant: 'fixture', task: 'text-classification',
+        ...hfIo('logits', 2),
+        outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 2] }],
+        preprocess: { tokenizer: { kind: 'huggingface', sha256: await sha256Hex(tokenizerJson), bytes: tokenizerJson.byteLength, maxLength: 128 }, idsInput: 'input_ids', maskInput: 'attention_mask' },
+        postprocess: { labels: ['ham', 'spam'] },
+      })),
+      tokenizerBase64: Buffer.from(tokenizerJson).toString('base64'),
+    },
     text: fixture(
       text,
       await variantManifest(text, {

@@ -2,6 +2,8 @@
 export interface Fixture {
   bytesBase64: string;
   manifest: unknown;
+  /** tokenizer.json, for a Hugging Face variant. */
+  tokenizerBase64?: string;
 }
 
-export type Fixtures = Record<'mlp' | 'mlpSmall' | 'mlpInt8Weights' | 'text' | 'runFails' | 'trialFails' | 'shapeBomb', Fixture>;
+export type Fixtures = Record<'mlp' | 'mlpSmall' | 'mlpInt8Weights' | 'text' | 'embedder' | 'ner' | 'hfText' | 'runFails' | 'trialFails' | 'shapeBomb', Fixture>;

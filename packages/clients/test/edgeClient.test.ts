@@ -32,6 +32,22 @@ test('uploads a variant as multipart with the token, and hands the answer back a
   expect(Array.from(new Uint8Array(await (seen.form!.get('model') as File).arrayBuffer()))).toEqual([1, 2, 3]);
   expect(JSON.parse(seen.form!.get('manifest') as string)).toEqual({ task: 'x' });
   expect(seen.form!.get('weight')).toBe('20');
+  expect(seen.form!.get('tokenizer')).toBeNull();
+});
+
+test('sends tokenizer.json as its own part when the upload has one', async () => {
+  let form: FormData | undefined;
+  server = await startServer((request, body, response) => {
+    void new Response(body, { headers: { 'content-type': request.headers['content-type']! } }).formData().then((f) => {
+      form = f;
+      json(response, 201, { model: 'ner', variant: 'v1', sha256: 'ff', bytes: 3, status: 'healthy', created: true });
+    });
+  });
+  const tokenizer = new TextEncoder().encode('{"model":{"type":"WordPiece"}}');
+  await new EdgeClient({ endpoint: server.url, token: 't' }).deployVariant({ model: 'ner', variant: 'v1', bytes: new Uint8Array([1]), manifest: {}, tokenizer });
+  const part = form!.get('tokenizer') as File;
+  expect(part.name).toBe('tokenizer.json');
+  expect(await part.text()).toBe('{"model":{"type":"WordPiece"}}');
 });
 
 test('an admin call without a token fails before sending anything', async () => {

@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { maxAbsError } from '@pare/compress';
 import { decodeModel } from '@pare/onnx';
-import { gzipSize, parseManifest, sha256Hex } from '@pare/runtime';
+import { gzipSize, inlineTokenizerSpec, parseManifest, sha256Hex } from '@pare/runtime';
 import { nodeInt8ProductsSaturate } from '@pare/runtime/node';
 import { describe, expect, it } from 'vitest';
 import { encodeExamples } from '../src/data/encode';
@@ -52,7 +52,7 @@ describe.skipIf(!existsSync(join(dir, 'student', 'manifest.json')))('committed d
     const { manifest } = load('student');
     const data = loadSpamAssassin({ seed: manifest.provenance.seed });
     expect(data.checksum).toBe(manifest.provenance.datasetChecksum);
-    const test = encodeExamples(manifest.preprocess!.tokenizer, data.test);
+    const test = encodeExamples(inlineTokenizerSpec(manifest), data.test);
     const saturates = await nodeInt8ProductsSaturate();
     let fp32: Float32Array | undefined;
     for (const v of ['student', 'student-int8']) {

@@ -1,5 +1,5 @@
 import { decodeModel } from '@pare/onnx';
-import { parseManifest } from '@pare/runtime';
+import { inlineTokenizerSpec, parseManifest } from '@pare/runtime';
 import { describe, expect, it } from 'vitest';
 import { distill } from './distill';
 
@@ -22,7 +22,7 @@ describe('distill (tiny end-to-end run)', () => {
     expect(manifest.postprocess?.labels).toEqual(['ham', 'spam']);
     expect(manifest.provenance.datasetChecksum).toBe(r.dataset.checksum);
     expect(manifest.provenance.seed).toBe(3);
-    expect(manifest.preprocess?.tokenizer.vocab.length).toBe(300);
+    expect(inlineTokenizerSpec(manifest).vocab.length).toBe(300);
     expect(decodeModel(r.student.bytes).model.graph!.input.map((i) => i.name)).toEqual(['input_ids', 'attention_mask']);
 
     // A teacher given as ONNX (what `pare distill --teacher model.onnx` sends) distils the same way.

@@ -35,6 +35,11 @@ export const ERROR_STATUS = {
   size_mismatch: 400,
   tokenizer_invalid: 400,
   tokenizer_unsupported: 400,
+  tokenizer_mismatch: 422,
+  /** A model folder whose task (architecture, problem type) Pare does not serve. */
+  task_unsupported: 400,
+  /** A model input Pare cannot fill from text (anything but ids, mask, token types and positions). */
+  input_unsupported: 400,
   output_not_found: 400,
   file_not_found: 400,
   file_unreadable: 400,
@@ -57,6 +62,7 @@ export const ERROR_STATUS = {
   model_not_found: 404,
   variant_not_found: 404,
   variant_exists: 409,
+  task_mismatch: 409,
   variant_has_traffic: 409,
   variant_unhealthy: 409,
   variant_unavailable: 503,

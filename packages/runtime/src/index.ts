@@ -1,6 +1,10 @@
 export * from './manifest';
 export * from './tokenizer';
 export * from './text/textTokenizer';
+export * from './text/pareTextTokenizer';
+export * from './text/huggingFaceTokenizer';
+export * from './text/loadTextTokenizer';
+export { childComponents, parseTokenizerJson, SERVED_TOKENIZER_MODELS, type Component, type TokenizerJson } from './text/tokenizerJson';
 export * from './textFeeds';
 export * from './backend/inferenceBackend';
 export * from './inputs/seededRandom';
@@ -12,3 +16,6 @@ export * from './variantName';
 export * from './bytes/sha256Hex';
 export * from './bytes/gzipSize';
 export * from './serving/servedModel';
+export * from './bytes/float16';
+export * from './text/pareTextTokenizer';
+export * from './tasks/taskRegistry';

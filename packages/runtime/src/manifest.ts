@@ -28,8 +28,8 @@ const tokenizerSpec = z.object({
   continuingPrefix: z.string().default('##'),
 });
 
-/** A Hugging Face `tokenizer.json`, stored as its own object beside the model (R2 key …/tokenizer.json); joins
- * `preprocess.tokenizer` as the second kind once the runtime can load it. */
+/** A Hugging Face `tokenizer.json`, stored as its own object beside the model (R2 key …/tokenizer.json) and
+ * loaded by text/huggingFaceTokenizer.ts. */
 const huggingFaceTokenizerSpec = z.object({
   kind: z.literal('huggingface'),
   /** Lower-case hex sha256 of tokenizer.json: the edge checks the stored bytes against it before use. */
@@ -39,6 +39,11 @@ const huggingFaceTokenizerSpec = z.object({
   maxLength: z.number().int().positive(),
   /** Which end is cut from a text that is too long. */
   truncation: z.enum(['right', 'left']).default('right'),
+  /** Token that fills short rows (tokenizer_config.json's pad_token); its id matters to models that derive
+   * positions from it (RoBERTa). Absent: tokenizer.json's padding.pad_id, else 0. */
+  padToken: z.string().optional(),
+  /** Which end short rows are padded at (tokenizer_config.json's padding_side). */
+  padding: z.enum(['right', 'left']).optional(),
 });
 
 const manifestSchema = z.object({
@@ -56,7 +61,8 @@ const manifestSchema = z.object({
   task: z.enum(['text-classification', 'feature-extraction', 'token-classification', 'tensor']).default('tensor'),
   preprocess: z
     .object({
-      tokenizer: tokenizerSpec,
+      /** Pare's own (vocabulary inline) or a Hugging Face tokenizer.json, told apart by `kind`. */
+      tokenizer: z.discriminatedUnion('kind', [tokenizerSpec, huggingFaceTokenizerSpec]),
       /** Names of the model inputs that receive token ids and the attention mask. */
       idsInput: z.string(),
       maskInput: z.string().optional(),
@@ -115,6 +121,19 @@ export type ManifestInput = z.input<typeof manifestSchema>;
 export type TensorSpec = z.infer<typeof tensorSpec>;
 export type TokenizerSpec = z.infer<typeof tokenizerSpec>;
 export type HuggingFaceTokenizerSpec = z.infer<typeof huggingFaceTokenizerSpec>;
+export type AnyTokenizerSpec = TokenizerSpec | HuggingFaceTokenizerSpec;
+
+/** The inline (Pare's own) tokenizer of a text variant; a Hugging Face one needs its tokenizer.json loaded. */
+export function inlineTokenizerSpec(manifest: Manifest): TokenizerSpec {
+  const spec = manifest.preprocess?.tokenizer;
+  if (!spec) {
+    throw new PareError('manifest_invalid', `Variant "${manifest.model}/${manifest.variant}" has no preprocess.tokenizer, so texts cannot be encoded.`, { details: { field: 'preprocess' } });
+  }
+  if (spec.kind === 'huggingface') {
+    throw new PareError('tokenizer_invalid', `Variant "${manifest.model}/${manifest.variant}" tokenizes with its tokenizer.json (sha256 ${spec.sha256.slice(0, 12)}…); load it (loadTextTokenizer) rather than reading the manifest's vocabulary.`, { details: { field: 'preprocess.tokenizer.kind' } });
+  }
+  return spec;
+}
 
 /** Validate untrusted manifest JSON; the error names the field at fault. */
 export function parseManifest(value: unknown): Manifest {

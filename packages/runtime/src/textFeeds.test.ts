@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest, type ManifestInput } from './manifest';
-import { textFeeds } from './textFeeds';
+import { feedsFromBatch, inlineTokenizer, textFeeds } from './textFeeds';
 
 const tokenizer = { kind: 'wordpiece' as const, vocab: ['[PAD]', '[UNK]', '[CLS]', 'free', 'now'], maxLength: 4, clsToken: '[CLS]' };
 const manifest = (over: Partial<ManifestInput>) => parseManifest({
@@ -21,5 +21,23 @@ describe('textFeeds', () => {
   it('feeds no mask when the manifest names none, and refuses a manifest without a tokenizer', () => {
     expect(Object.keys(textFeeds(manifest({ preprocess: { tokenizer, idsInput: 'ids' } }), ['free']))).toEqual(['ids']);
     expect(() => textFeeds(manifest({ preprocess: undefined }), ['free'])).toThrow(/no preprocess.tokenizer/);
+  });
+});
+
+describe('feedsFromBatch', () => {
+  it('fills token_type_ids from the batch and position_ids with 0..length-1 when the manifest names them', () => {
+    const m = manifest({
+      inputs: [{ name: 'ids', dtype: 'int64', shape: ['batch', 4] }, { name: 'types', dtype: 'int64', shape: ['batch', 4] }, { name: 'pos', dtype: 'int32', shape: ['batch', 4] }],
+      preprocess: { tokenizer, idsInput: 'ids', typeIdsInput: 'types', positionIdsInput: 'pos' },
+    });
+    const feeds = feedsFromBatch(m, inlineTokenizer(m).encode(['free', 'now now']));
+    expect(Object.keys(feeds)).toEqual(['ids', 'types', 'pos']);
+    expect(feeds.types!.data).toEqual(new BigInt64Array(8));
+    expect(feeds.pos).toEqual({ type: 'int32', dims: [2, 4], data: Int32Array.from([0, 1, 2, 3, 0, 1, 2, 3]) });
+  });
+
+  it('refuses to encode a Hugging Face variant without its tokenizer.json', () => {
+    const m = manifest({ preprocess: { tokenizer: { kind: 'huggingface', sha256: 'b'.repeat(64), bytes: 10, maxLength: 8 }, idsInput: 'ids' } });
+    expect(() => textFeeds(m, ['free'])).toThrow(/tokenizer\.json/);
   });
 });

@@ -41,7 +41,9 @@ describe('wordpiece tokenizer', () => {
       outputs: [{ name: 'logits', dtype: 'float32', shape: [-1, 2] }], preprocess: { tokenizer: spec, idsInput: 'input_ids' },
     })));
     const text = 'Free MONEY now!!! moneys';
-    expect(encodeText(manifest.preprocess!.tokenizer, text)).toEqual(encodeText(spec, text));
+    const travelled = manifest.preprocess!.tokenizer;
+    if (travelled.kind === 'huggingface') throw new Error('the spec changed kind on the way');
+    expect(encodeText(travelled, text)).toEqual(encodeText(spec, text));
   });
 
   it('encodes a batch as int64 rows', () => {

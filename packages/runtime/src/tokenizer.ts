@@ -58,6 +58,12 @@ function compile(spec: TokenizerSpec): CompiledVocab {
   return c;
 }
 
+/** Ids of the special tokens the manifest names (cls is undefined when the spec has none). */
+export function specialIds(spec: TokenizerSpec): { unk: number; pad: number; cls: number | undefined } {
+  const { unk, pad, cls } = compile(spec);
+  return { unk, pad, cls };
+}
+
 /** Normalise and split text into words (steps 1-2); exported so vocabulary training sees the same words. */
 export function preTokenize(text: string, lowercase: boolean): string[] {
   let t = text.normalize('NFKC');
@@ -65,12 +71,16 @@ export function preTokenize(text: string, lowercase: boolean): string[] {
   return t.match(WORD) ?? [];
 }
 
-/** WordPiece segmentation of one word (step 3); pushes ids onto `out` and stops at `limit` ids. */
-function encodeWord(word: string, spec: TokenizerSpec, vocab: CompiledVocab, out: number[], limit: number): void {
+/** One token of a word: its id and its [start, end) in UTF-16 units inside the word. */
+interface Piece { id: number; start: number; end: number }
+
+/** WordPiece segmentation of one word (step 3); an unknown word is one unk piece spanning it. */
+function encodeWord(word: string, spec: TokenizerSpec, vocab: CompiledVocab): Piece[] {
   const chars = Array.from(word);
-  if (chars.length > MAX_WORD_CHARS) { out.push(vocab.unk); return; }
-  const pieces: number[] = [];
+  if (chars.length > MAX_WORD_CHARS) return [{ id: vocab.unk, start: 0, end: word.length }];
+  const pieces: Piece[] = [];
   let start = 0;
+  let unit = 0;
   while (start < chars.length) {
     let end = chars.length;
     let found = -1;
@@ -80,24 +90,39 @@ function encodeWord(word: string, spec: TokenizerSpec, vocab: CompiledVocab, out
       if (id !== undefined) { found = id; break; }
       end--;
     }
-    if (found < 0) { out.push(vocab.unk); return; }
-    pieces.push(found);
+    if (found < 0) return [{ id: vocab.unk, start: 0, end: word.length }];
+    const width = chars.slice(start, end).join('').length;
+    pieces.push({ id: found, start: unit, end: unit + width });
+    unit += width;
     start = end;
   }
-  for (const p of pieces) { if (out.length >= limit) return; out.push(p); }
+  return pieces;
+}
+
+/** A token with the word it came from: the word's index and the token's [start, end) in the normalised text. */
+export interface WordToken { id: number; word: number; start: number; end: number }
+
+/** Tokens with their words (steps 1-3), at most `limit`; `normalized` is the text the spans index into. */
+export function tokenizeWords(spec: TokenizerSpec, text: string, limit = Number.POSITIVE_INFINITY): { tokens: WordToken[]; normalized: string } {
+  const vocab = compile(spec);
+  const tokens: WordToken[] = [];
+  let t = text.normalize('NFKC');
+  if (spec.lowercase) t = t.toLowerCase();
+  let word = 0;
+  for (const m of t.matchAll(WORD)) {
+    if (tokens.length >= limit) break;
+    for (const p of encodeWord(m[0], spec, vocab)) {
+      if (tokens.length >= limit) break;
+      tokens.push({ id: p.id, word, start: m.index + p.start, end: m.index + p.end });
+    }
+    word++;
+  }
+  return { tokens, normalized: t };
 }
 
 /** Token ids without special tokens or padding, at most `limit` of them (the edge stops reading text early). */
 export function tokenize(spec: TokenizerSpec, text: string, limit = Number.POSITIVE_INFINITY): number[] {
-  const vocab = compile(spec);
-  const out: number[] = [];
-  let t = text.normalize('NFKC');
-  if (spec.lowercase) t = t.toLowerCase();
-  for (const m of t.matchAll(WORD)) {
-    if (out.length >= limit) break;
-    encodeWord(m[0], spec, vocab, out, limit);
-  }
-  return out;
+  return tokenizeWords(spec, text, limit).tokens.map((t) => t.id);
 }
 
 /** Text → fixed-length ids and attention mask, exactly as the model was trained. */

@@ -1,5 +1,6 @@
 // `pare compress <in.onnx> -o <out.onnx>`: prune, quantize or fit a model to a byte budget, write it
 // atomically, then measure what it cost (sizes, sparsity, fidelity in both runtimes, time per step).
+// `pare compress <folder> -o <out-folder>` does the same for a Hugging Face or variant folder (../folder/).
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
 import { encodeModel, type Model } from '@pare/onnx';
@@ -20,6 +21,7 @@ import { int8FidelityNote } from '../eval/int8FidelityNote';
 import { writeManifest } from '../compress/manifestSummary';
 import { findSourceManifest } from '../compress/sourceManifest';
 import { checkLoads, namedStepFailure } from '../compress/checkLoads';
+import { planFolderCompress, type FolderCompressPlan } from '../folder/compressFolder';
 
 interface CompressFlags {
   output: string;
@@ -48,8 +50,8 @@ export function registerCompress(program: Command): void {
   program
     .command('compress')
     .description('Prune and quantize a model, or fit it to a byte budget, and report what it cost')
-    .argument('<in.onnx>', 'the model to compress')
-    .requiredOption('-o, --output <out.onnx>', 'where to write the compressed model')
+    .argument('<in.onnx|folder>', 'the model to compress, or a Hugging Face export / variant folder')
+    .requiredOption('-o, --output <out.onnx|folder>', 'where to write the compressed model (a folder when the input is one)')
     .option('--quantize <mode>', `quantization: ${QUANTIZE_MODES.join(' | ')} (default none)`)
     .option('--per-channel', 'one weight scale per output channel')
     .option('--inputs <file>', 'inputs file (real inputs) for evaluation, the fitter and int8-static calibration (generated from the model when absent)')
@@ -70,22 +72,25 @@ export function registerCompress(program: Command): void {
     .option('--source-manifest <file>', 'with --manifest: the input model\'s manifest, whose task, tokenizer, labels and provenance carry over (default: manifest.json beside the input, if any)')
     .option('--json', 'print one JSON object')
     .action(async (input: string, flags: CompressFlags) => {
-      const { report, fidelityNote } = await runCompress(input, flags);
+      const folder = await planFolderCompress(input, flags.output);
+      const { report, fidelityNote } = await runCompress(folder?.input ?? input, folder ? { ...flags, output: folder.output, manifest: folder.manifest } : flags, folder);
+      await folder?.finish();
       process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${compressTable(report, fidelityNote)}\n`);
     });
 }
 
-async function runCompress(input: string, flags: CompressFlags): Promise<{ report: CompressReport; fidelityNote?: string }> {
+async function runCompress(input: string, flags: CompressFlags, folder?: FolderCompressPlan): Promise<{ report: CompressReport; fidelityNote?: string }> {
   const options = checkFlags(flags);
   const started = performance.now();
   await checkOutputPath(flags.output);
   if (flags.manifest) await checkOutputPath(flags.manifest);
   const source = await readModelFile(input, 'input model');
-  const sourceManifest = flags.manifest ? await findSourceManifest(input, source.bytes, flags.sourceManifest) : undefined;
+  const sourceManifest = flags.manifest ? (folder?.sourceManifest ?? await findSourceManifest(input, source.bytes, flags.sourceManifest)) : undefined;
   const progress = createProgress(!flags.json);
   const inputsFile = flags.inputs ?? flags.calibration;
   const needsSamples = flags.eval !== false || options.quantize === 'int8-static' || flags.maxBytes !== undefined || inputsFile;
-  const samples = needsSamples ? await loadSamples(source.bytes, { inputsFile, dims: flags.dim, model: source.model }) : undefined;
+  // A folder's own texts (through its tokenizer) are real inputs; an inputs file given on the command line wins.
+  const samples = !needsSamples ? undefined : folder && !inputsFile ? folder.samples : await loadSamples(source.bytes, { inputsFile, dims: flags.dim, model: source.model });
   let currentStep = '';
   const deps: CompressDeps = {
     ...(samples ? { calibrate: calibrateWith(samples, flags.calibrationMethod) } : {}),

@@ -1,11 +1,14 @@
-// `pare deploy <model.onnx> --model <m> --variant <v> [--manifest <file>] [--weight <0..100>]`: upload a
+// `pare deploy <model.onnx|folder> --model <m> --variant <v> [--manifest <file>] [--weight <0..100>]`: upload a
 // variant to the edge (the worker checks the sha256 and that it loads in onnxruntime-web before accepting it).
+// A folder is a Hugging Face export, a folder `pare compress` wrote, or model.onnx + manifest.json (../folder/deployFolder.ts).
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
 import { readModelFile } from '../shared/modelFile';
 import { edgeClient, printJson, withEdgeOptions, type EdgeFlags } from '../edge/edgeOptions';
 import { manifestFromFile, manifestFromModel } from '../edge/variantManifestFor';
+import { isFolder } from '../folder/isFolder';
+import { readDeployFolder, type VariantUploadParts } from '../folder/deployFolder';
 
 interface DeployFlags extends EdgeFlags {
   model: string;
@@ -21,25 +24,32 @@ function parseWeight(text: string | undefined): number | undefined {
   return n;
 }
 
+async function readVariantFile(file: string, flags: DeployFlags): Promise<VariantUploadParts> {
+  const { bytes, model } = await readModelFile(file);
+  const manifest = flags.manifest
+    ? await manifestFromFile(flags.manifest, bytes, { model: flags.model, variant: flags.variant })
+    : await manifestFromModel(bytes, model, { model: flags.model, variant: flags.variant, source: path.basename(file) });
+  return { bytes, manifest };
+}
+
 export function registerDeploy(program: Command): void {
   withEdgeOptions(
     program
       .command('deploy')
       .description('Upload a model variant to the edge (R2 + registry); optionally give it a share of the traffic')
-      .argument('<model.onnx>', 'the variant\'s model file')
+      .argument('<model.onnx|folder>', 'the variant\'s model file, or a folder: a Hugging Face export (config.json, tokenizer.json), one `pare compress` wrote, or model.onnx + manifest.json')
       .requiredOption('--model <name>', 'the model this variant belongs to (e.g. spam)')
       .requiredOption('--variant <name>', 'the variant name (e.g. int8); variants are immutable')
       .option('--manifest <file>', 'the variant manifest (as written by `pare compress --manifest`); made from the model when omitted')
       .option('--weight <0..100>', 'traffic share for this variant; the other variants are scaled to fill the rest'),
   ).action(async (file: string, flags: DeployFlags) => {
     const weight = parseWeight(flags.weight);
-    const { bytes, model } = await readModelFile(file);
-    const manifest = flags.manifest
-      ? await manifestFromFile(flags.manifest, bytes, { model: flags.model, variant: flags.variant })
-      : await manifestFromModel(bytes, model, { model: flags.model, variant: flags.variant, source: path.basename(file) });
+    const names = { model: flags.model, variant: flags.variant };
+    const { bytes, manifest, tokenizer } = isFolder(file) ? await readDeployFolder(file, { ...names, manifest: flags.manifest }) : await readVariantFile(file, flags);
     const client = edgeClient(flags);
-    process.stderr.write(`pare: uploading ${flags.model}/${flags.variant} (${bytes.byteLength} bytes) to ${client.endpoint}…\n`);
-    const result = await client.deployVariant({ model: flags.model, variant: flags.variant, bytes, manifest, weight });
+    const extra = tokenizer ? ` and tokenizer.json (${tokenizer.byteLength} bytes)` : '';
+    process.stderr.write(`pare: uploading ${flags.model}/${flags.variant} (${bytes.byteLength} bytes${extra}) to ${client.endpoint}…\n`);
+    const result = await client.deployVariant({ ...names, bytes, manifest, tokenizer, weight });
     if (flags.json) return printJson(result);
     const weights = result.deployment ? Object.entries(result.deployment.weights).map(([v, w]) => `${v}=${w}`).join(' ') : 'unchanged';
     process.stdout.write(`${result.created ? 'Deployed' : 'Already deployed (same bytes; marked healthy)'} ${flags.model}/${flags.variant}: ${result.bytes} bytes, sha256 ${result.sha256}\nTraffic: ${weights}\n`);

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEdge } from '../../../../infra/localEdgeWorker';
 import { buildMlpBytes } from '../../../../infra/models/defaultMlp';
+import { buildTinyTokenClassifier, buildTinyVocabClassifier, TINY_NER_LABELS, TINY_TASK_MAX_LENGTH, TINY_TASK_VOCAB } from '../../../../infra/models/tinyTextTasks';
+import { variantManifest } from '@pare/runtime/manifest-builder';
 import { runPare } from '../../test/runPare';
 import { parseWeights } from './traffic';
 
@@ -104,6 +106,57 @@ describe('pare compress, then pare deploy, of the committed text classifier', ()
     expect(body.variant).toBe('int8');
     expect(source.postprocess.labels).toContain(body.label);
     expect(Object.keys(body.scores).sort()).toEqual([...source.postprocess.labels].sort());
+  });
+});
+
+describe('pare deploy <folder>', () => {
+  it('uploads the folder\'s model.onnx with its manifest.json (names from the command line), and the edge serves its task', async () => {
+    const folder = path.join(dir, 'ner-folder');
+    fs.mkdirSync(path.join(folder, 'onnx'), { recursive: true });
+    const bytes = buildTinyTokenClassifier();
+    fs.writeFileSync(path.join(folder, 'onnx', 'model.onnx'), bytes);
+    const manifest = await variantManifest(bytes, {
+      model: 'folder-model', variant: 'folder-variant', task: 'token-classification',
+      inputs: [{ name: 'input_ids', dtype: 'int64', shape: ['batch', 'sequence'] }, { name: 'attention_mask', dtype: 'int64', shape: ['batch', 'sequence'] }],
+      outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 'sequence', TINY_NER_LABELS.length] }],
+      preprocess: { tokenizer: { kind: 'wordpiece', vocab: TINY_TASK_VOCAB, maxLength: TINY_TASK_MAX_LENGTH, clsToken: '[CLS]' }, idsInput: 'input_ids', maskInput: 'attention_mask' },
+      postprocess: { labels: TINY_NER_LABELS, aggregation: 'first' },
+    });
+    fs.writeFileSync(path.join(folder, 'manifest.json'), JSON.stringify(manifest));
+    const deploy = await runPare(['deploy', folder, '--model', 'ner', '--variant', 'v1', '--json', ...endpoint]);
+    expect(deploy.code, deploy.stderr).toBe(0);
+    expect(JSON.parse(deploy.stdout)).toMatchObject({ model: 'ner', variant: 'v1', created: true });
+    const predict = await fetch(`${edge.worker.url}/v1/models/ner/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'John Smithson lives in Paris' }) });
+    const body = await predict.json() as { entities: Array<{ entity_group: string; word: string }> };
+    expect(body.entities.map((e) => [e.entity_group, e.word])).toEqual([['PER', 'John Smithson'], ['LOC', 'Paris']]);
+  });
+
+  it('uploads a Hugging Face export folder with its tokenizer.json, and the edge answers raw text', async () => {
+    const folder = path.join(dir, 'hf-export');
+    fs.mkdirSync(folder, { recursive: true });
+    const source = path.resolve(import.meta.dirname, '../../../../packages/runtime/test/fixtures/hf/distilbert-spam');
+    for (const f of ['tokenizer.json', 'tokenizer_config.json']) fs.copyFileSync(path.join(source, f), path.join(folder, f));
+    const vocab = Object.keys(JSON.parse(fs.readFileSync(path.join(folder, 'tokenizer.json'), 'utf8')).model.vocab).length;
+    fs.writeFileSync(path.join(folder, 'model.onnx'), buildTinyVocabClassifier(vocab));
+    fs.writeFileSync(path.join(folder, 'config.json'), JSON.stringify({ architectures: ['DistilBertForSequenceClassification'], model_type: 'distilbert', id2label: { 0: 'ham', 1: 'spam' }, max_position_embeddings: 128 }));
+    const deploy = await runPare(['deploy', folder, '--model', 'hf-export', '--variant', 'fp32', ...endpoint]);
+    expect(deploy.code, deploy.stderr).toBe(0);
+    expect(deploy.stderr).toMatch(/and tokenizer\.json \(\d+ bytes\)/);
+    const predict = await fetch(`${edge.worker.url}/v1/models/hf-export/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts: ['free money now', 'lunch tomorrow?'] }) });
+    expect(predict.status, await predict.clone().text()).toBe(200);
+    const body = await predict.json() as { results: Array<{ label: string }> };
+    expect(body.results.map((r) => ['ham', 'spam'].includes(r.label))).toEqual([true, true]);
+  });
+
+  it('says what a folder lacks', async () => {
+    const empty = path.join(dir, 'empty-folder');
+    fs.mkdirSync(empty, { recursive: true });
+    const noModel = await runPare(['deploy', empty, '--model', 'x', '--variant', 'y', ...endpoint]);
+    expect(noModel.code).not.toBe(0);
+    expect(noModel.stderr).toMatch(/has no model\.onnx/);
+    fs.writeFileSync(path.join(empty, 'model.onnx'), buildTinyTokenClassifier());
+    const noManifest = await runPare(['deploy', empty, '--model', 'x', '--variant', 'y', ...endpoint]);
+    expect(noManifest.stderr).toMatch(/has no manifest\.json/);
   });
 });
 

@@ -2,6 +2,8 @@
 // in onnxruntime-node and in onnxruntime-web's wasm build (what the edge runs), and how fast each is.
 // `pare eval <model.onnx> --data spam-assassin`: a text classifier's accuracy, precision, recall, F1 and
 // confusion matrix on a labelled split, fed through its manifest's tokenizer exactly as the edge feeds it.
+// `pare eval <out-folder> --reference <folder> --data <texts.jsonl>`: agreement of a compressed Hugging Face
+// variant with its source on the user's own texts (../eval/folderAgreement.ts).
 import path from 'node:path';
 import type { Command } from 'commander';
 import { evaluateFidelity } from '@pare/compress';
@@ -18,6 +20,9 @@ import { int8FidelityNote } from '../eval/int8FidelityNote';
 import { checkDatasetName, DATASET_NAMES, loadEvalDataset, SPLITS, type SplitName } from '../eval/datasets';
 import { evaluateOnDataset, manifestWarnings, readTextManifest } from '../eval/evaluateOnDataset';
 import { datasetTables } from '../eval/datasetTables';
+import { agreementText, folderAgreement } from '../eval/folderAgreement';
+import { readTextsFile } from '../eval/textsFile';
+import { isFolder } from '../folder/isFolder';
 
 // As served: a weight-only variant's constant dequantization is folded at load, so its latency is the served one.
 const RUNTIMES = { node: servingBackend(nodeBackend), web: servingBackend(webNodeBackend) } as const;
@@ -52,6 +57,7 @@ export function registerEval(program: Command): void {
     .option('--dim <name=size>', 'with --reference: size of a named dynamic dimension for generated inputs (repeatable)', parseDim)
     .option('--json', 'print one JSON object')
     .action(async (file: string, flags: EvalFlags) => {
+      if (flags.reference && flags.data && isFolder(file)) return evalFolderOnTexts(file, flags.reference, flags.data, flags);
       checkModeFlags(flags);
       await (flags.data ? evalOnData(file, flags.data, flags) : evalAgainstReference(file, flags.reference!, flags));
     });
@@ -59,7 +65,7 @@ export function registerEval(program: Command): void {
 
 function checkModeFlags(flags: EvalFlags): void {
   if (flags.reference && flags.data) {
-    throw new PareError('option_invalid', '--reference and --data cannot be used together: --reference compares the model with its original, --data measures it on a labelled dataset; run one at a time.');
+    throw new PareError('option_invalid', '--reference and --data go together only for model folders (pare eval <out-folder> --reference <folder> --data <texts.jsonl>); for model files, --reference compares the model with its original and --data measures it on a labelled dataset: run one at a time.');
   }
   if (!flags.reference && !flags.data) {
     throw new PareError('option_invalid', `pare eval needs --reference <original.onnx> (compare with the original) or --data <dataset> (accuracy on ${DATASET_NAMES.join(', ')}).`);
@@ -108,6 +114,18 @@ async function evalOnData(file: string, data: string, flags: EvalFlags): Promise
     return;
   }
   process.stdout.write(`${file}\n${datasetTables(report, dataset, recordedAccuracy)}\n`);
+}
+
+async function evalFolderOnTexts(folder: string, reference: string, data: string, flags: EvalFlags): Promise<void> {
+  const stray = (['manifest', 'split', 'inputs', 'samples', 'dim'] as const).find((k) => flags[k] !== undefined);
+  if (stray) throw new PareError('option_invalid', `--${stray} does not apply when comparing folders on texts.`);
+  if (!isFolder(reference)) throw new PareError('option_invalid', `--reference ${reference} is not a folder; give the folder the variant was compressed from.`);
+  const texts = await readTextsFile(data);
+  const progress = createProgress(!flags.json);
+  progress.start(texts.length, 'texts');
+  const report = await folderAgreement(folder, reference, texts, RUNTIMES[flags.runtime ?? 'node'], (done) => progress.update(done, 'texts'));
+  progress.stop();
+  process.stdout.write(flags.json ? `${JSON.stringify({ model: folder, reference, data, ...report })}\n` : `${agreementText(report, folder, reference)}\n`);
 }
 
 function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {

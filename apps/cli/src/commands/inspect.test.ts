@@ -69,7 +69,7 @@ describe('pare inspect', () => {
 
   it('refuses a missing file', () => expectUserError(['inspect', path.join(dir, 'missing.onnx')], /No model at .*missing\.onnx/));
 
-  it('refuses a directory', () => expectUserError(['inspect', dir], /is a directory; give the path of a \.onnx model file/));
+  it('refuses a folder without a model in it', () => expectUserError(['inspect', dir], /no model\.onnx or onnx\/model\.onnx in /));
 
   it('says a JSON file is JSON', async () => {
     writeFileSync(path.join(dir, 'config.json'), '{"hidden_size": 768}\n');

@@ -3,6 +3,7 @@ import { modelStateCacheSize } from '../registry/modelState';
 import { manifestCacheSize } from '../inference/servingVariant';
 import { sessionCacheSize } from '../inference/sessionCache';
 import { receiptKeyCacheSize } from '../feedback/requestReceipt';
+import { tokenizerCacheSize } from '../inference/variantTokenizer';
 
 export interface CacheSizes {
   modelStates: number;
@@ -13,8 +14,10 @@ export interface CacheSizes {
   heldSessions: number;
   sessionsAwaitingRelease: number;
   receiptKeys: number;
+  tokenizers: number;
+  tokenizerBytes: number;
 }
 
 export function cacheSizes(): CacheSizes {
-  return { modelStates: modelStateCacheSize(), ...manifestCacheSize(), ...sessionCacheSize(), receiptKeys: receiptKeyCacheSize() };
+  return { modelStates: modelStateCacheSize(), ...manifestCacheSize(), ...sessionCacheSize(), receiptKeys: receiptKeyCacheSize(), ...tokenizerCacheSize() };
 }

@@ -2,7 +2,7 @@
 // outputs, the text pre- and post-processing tensors) must exist in the loaded session with the same
 // dtype, and the labels must match a static output width; otherwise every request would fail later.
 import { PareError } from '@pare/errors';
-import type { InferenceSession, Manifest, ValueInfo } from '@pare/runtime';
+import { isTextTask, type InferenceSession, type Manifest, type ValueInfo } from '@pare/runtime';
 
 export function manifestMismatch(message: string, field: string): PareError {
   return new PareError('manifest_mismatch', message, { status: 422, details: { field } });
@@ -30,11 +30,17 @@ export function checkManifestAgainstModel(manifest: Manifest, session: Inference
       if (actual !== spec.dtype) throw manifestMismatch(`The manifest says ${kind} "${spec.name}" is ${spec.dtype}, the model says ${actual ?? 'not a tensor'}.`, `${kind}s`);
     }
   }
-  if (manifest.task !== 'text-classification') return;
+  if (!isTextTask(manifest.task)) return;
   const pre = manifest.preprocess;
-  for (const [field, name] of [['preprocess.idsInput', pre?.idsInput], ['preprocess.maskInput', pre?.maskInput]] as const) {
+  const textInputs = [['preprocess.idsInput', pre?.idsInput], ['preprocess.maskInput', pre?.maskInput], ['preprocess.typeIdsInput', pre?.typeIdsInput], ['preprocess.positionIdsInput', pre?.positionIdsInput]] as const;
+  for (const [field, name] of textInputs) {
     if (name !== undefined && !session.inputs.some((i) => i.name === name)) throw manifestMismatch(`${field} names "${name}", which is not an input of the model (inputs: ${names(session.inputs)}).`, field);
   }
+  // Every input must be filled: a text request has only the ones preprocess names.
+  const filled = new Set(textInputs.map(([, name]) => name).filter((n) => n !== undefined));
+  const unfilled = session.inputs.filter((i) => !filled.has(i.name)).map((i) => i.name);
+  if (pre && unfilled.length > 0) throw manifestMismatch(`The model takes inputs that text requests cannot fill: ${unfilled.join(', ')} (preprocess names ${[...filled].join(', ')}).`, 'preprocess');
+  if (manifest.task === 'feature-extraction') return;
   const post = manifest.postprocess;
   if (!post) return;
   const outputName = labelledOutput(manifest, session);

@@ -16,6 +16,8 @@ export interface InferenceResult {
   body: unknown;
   inputBytes: number;
   inferMs: number;
+  /** Text routes: time spent tokenizing (reported in server-timing). */
+  tokenizeMs?: number;
 }
 
 /** The A/B unit: `x-pare-unit`, else the API key, else a random id (such a request is not sticky). */
@@ -91,6 +93,7 @@ export async function serveInference(
         `load;dur=${serving.loadMs.toFixed(3)}`,
         ...(serving.loadTimings ? [`r2;dur=${serving.loadTimings.r2Ms.toFixed(3)}`, `sha256;dur=${serving.loadTimings.hashMs.toFixed(3)}`, `fold;dur=${serving.loadTimings.foldMs.toFixed(3)}`, `ort;dur=${serving.loadTimings.ortMs.toFixed(3)}`] : []),
         `assign;dur=${(assignedMs - serving.loadMs).toFixed(3)}`,
+        ...(result.tokenizeMs !== undefined ? [`tokenize;dur=${result.tokenizeMs.toFixed(3)}`] : []),
         `infer;dur=${result.inferMs.toFixed(3)}`,
         `total;dur=${totalMs.toFixed(3)}`,
       ].join(', '),

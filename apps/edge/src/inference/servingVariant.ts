@@ -4,11 +4,12 @@
 import { PareError } from '@pare/errors';
 import { createDb, setVariantStatus, type VariantRow } from '@pare/db';
 import { assignVariant } from '@pare/experiments';
-import { parseManifest, type InferenceSession, type Manifest } from '@pare/runtime';
+import { parseManifest, type InferenceSession, type Manifest, type TextTokenizer } from '@pare/runtime';
 import { warmUpWorkerdBackend } from '@pare/runtime/workerd';
 import type { Env } from '../env';
 import { getModelState, invalidateModelState, markUnhealthyInIsolate } from '../registry/modelState';
-import { getSession, VariantLoadError, type LoadTimings } from './sessionCache';
+import { getSession, releaseSession, VariantLoadError, type LoadTimings } from './sessionCache';
+import { variantTokenizer } from './variantTokenizer';
 import { BoundedLru } from '../cache/boundedLru';
 
 export interface ServingVariant {
@@ -17,6 +18,8 @@ export interface ServingVariant {
   row: VariantRow;
   manifest: Manifest;
   session: InferenceSession;
+  /** Text variants: what their requests are encoded with. */
+  tokenizer?: TextTokenizer;
   loadMs: number;
   loadTimings?: LoadTimings;
   /** The variant the weights picked, when a fallback served instead. */
@@ -89,8 +92,17 @@ export async function resolveServingVariant(env: Env, options: ResolveOptions): 
     }
     const row = state.variants.get(variant)!;
     try {
-      const { session, loadMs, timings } = await getSession(env.MODELS, { model, variant, sha256: row.sha256, r2Key: row.r2Key });
-      return { model, variant, row, manifest: manifestOf(row), session, loadMs, loadTimings: timings, assigned, fallback: fallback || failed.size > 0 };
+      const source = { model, variant, sha256: row.sha256, r2Key: row.r2Key };
+      const { session, loadMs, timings } = await getSession(env.MODELS, source);
+      const manifest = manifestOf(row);
+      let tokenizer: TextTokenizer | undefined;
+      try {
+        tokenizer = await variantTokenizer(env.MODELS, source, manifest);
+      } catch (e) {
+        releaseSession(session);
+        throw e;
+      }
+      return { model, variant, row, manifest, session, tokenizer, loadMs, loadTimings: timings, assigned, fallback: fallback || failed.size > 0 };
     } catch (e) {
       if (!(e instanceof VariantLoadError)) throw e;
       await markUnhealthy(env, row, e.reason);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flattenNested, fromHostTensor, nest, toHostTensor } from './tensorCodec';
-import { floatToHalf, halfToFloat } from './float16';
+import { floatToHalf, halfToFloat } from '@pare/runtime';
 
 const spec = (dtype: string, shape: Array<number | string> = ['n', 2]) => ({ name: 'x', dtype, shape });
 

@@ -1,8 +1,7 @@
 // JSON values ↔ host tensors, checked against the variant's declared inputs: the one place request data is
 // turned into typed arrays, with errors that name the input, the dtype and the shape at fault.
 import { PareError } from '@pare/errors';
-import type { ElementType, HostTensor, TensorData, TensorSpec } from '@pare/runtime';
-import { floatToHalf, halfToFloat } from './float16';
+import { floatToHalf, halfToFloat, type ElementType, type HostTensor, type TensorData, type TensorSpec } from '@pare/runtime';
 
 export type JsonScalar = number | boolean | string;
 

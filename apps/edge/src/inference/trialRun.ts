@@ -1,11 +1,11 @@
 // Before an upload is stored the edge runs the model once on an input made the way a request's would be:
-// a short text through the manifest's tokenizer (textFeeds), or generated tensors of the declared dtypes
-// (generateInputs: batch 1, its default size for other dynamic dimensions). The outputs must be finite,
-// within a size bound, and as wide as the label list.
+// a short text through the variant's tokenizer and its task's pre-processing, or generated tensors of the
+// declared dtypes (generateInputs: batch 1, its default size for other dynamic dimensions). The outputs must
+// be finite, within a size bound, and go through the task's post-processing (labels as wide as the scores).
 import { PareError } from '@pare/errors';
 import { findConstantShapeBombs, type ConstantShapeBomb } from '@pare/onnx';
-import { generateInputs, runtimeFailureReason, textFeeds, type ElementType, type Feeds, type HostTensor, type InferenceSession, type Manifest } from '@pare/runtime';
-import { labelledOutput, manifestMismatch } from './modelAgreement';
+import { generateInputs, inlineTokenizer, isTextTask, runtimeFailureReason, textTaskOf, type ElementType, type EncodedBatch, type Feeds, type HostTensor, type InferenceSession, type Manifest, type TextTokenizer } from '@pare/runtime';
+import { manifestMismatch } from './modelAgreement';
 import { fromHostTensor, toHostTensor } from './tensorCodec';
 
 export const DEFAULT_MAX_TRIAL_RUN_MS = 2000;
@@ -60,13 +60,16 @@ function bytesOf(t: HostTensor): number {
 }
 
 /** Run the session once on a trial input; any refusal is a 422 that names what went wrong. */
-export async function trialRun(manifest: Manifest, session: InferenceSession, limits: TrialLimits): Promise<void> {
+export async function trialRun(manifest: Manifest, session: InferenceSession, limits: TrialLimits, tokenizer?: TextTokenizer): Promise<void> {
+  const text = isTextTask(manifest.task) && manifest.preprocess ? { task: textTaskOf(manifest), tokenizer: tokenizer ?? inlineTokenizer(manifest) } : undefined;
   let feeds: Feeds;
+  let encoded: EncodedBatch | undefined;
   let outputs: Record<string, HostTensor>;
   // JS cannot preempt a synchronous wasm run: a slow model is measured after the run and refused then.
   let elapsedMs: number;
   try {
-    feeds = manifest.task === 'text-classification' && manifest.preprocess ? textFeeds(manifest, [TRIAL_TEXT]) : tensorFeeds(manifest);
+    if (text) ({ feeds, encoded } = text.task.feeds(manifest, text.tokenizer, [TRIAL_TEXT]));
+    else feeds = tensorFeeds(manifest);
     const started = performance.now();
     outputs = await session.run(feeds);
     elapsedMs = performance.now() - started;
@@ -82,10 +85,12 @@ export async function trialRun(manifest: Manifest, session: InferenceSession, li
     const flat = tensor.type === 'float16' ? (fromHostTensor(tensor).data as number[]) : Array.from(tensor.data as ArrayLike<number>);
     if (flat.some((v) => !Number.isFinite(v))) throw unrunnable(`Output "${name}" of the trial run is not finite (NaN or infinity).`);
   }
-  const post = manifest.postprocess;
-  if (manifest.task !== 'text-classification' || !post) return;
-  const outputName = labelledOutput(manifest, session);
-  const dims = outputs[outputName]?.dims ?? [];
-  const width = dims[dims.length - 1] ?? 0;
-  if (width !== post.labels.length) throw manifestMismatch(`Output "${outputName}" has ${width} scores per text on a trial run but postprocess.labels lists ${post.labels.length}.`, 'postprocess.labels');
+  if (!text) return;
+  try {
+    text.task.post(manifest, outputs, encoded!, [TRIAL_TEXT]);
+  } catch (e) {
+    // What post-processing finds wrong on a trial run is the manifest's fault: the upload is refused.
+    if (e instanceof PareError) throw manifestMismatch(`On a trial run: ${e.message}`, typeof e.details?.field === 'string' ? e.details.field : 'postprocess');
+    throw e;
+  }
 }

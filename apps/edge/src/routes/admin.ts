@@ -1,32 +1,21 @@
-// Admin API (Bearer token): publish variants, set traffic, promote, roll back, delete.
+// Admin API (Bearer token): publish variants (./variantUpload.ts), set traffic, promote, roll back, delete.
 import { Hono } from 'hono';
-import { promoteBodyWire, trafficBodyWire, type DeleteVariantResponse, type DeploymentResponse, type DeployVariantResponse, type RollbackResponse } from '@pare/clients/wire';
+import { promoteBodyWire, trafficBodyWire, type DeleteVariantResponse, type DeploymentResponse, type RollbackResponse } from '@pare/clients/wire';
 import { PareError } from '@pare/errors';
-import { claimVariant, createDb, currentDeployment, deleteVariant, deploymentHistory, getVariant, listVariants, putVariant, rollbackDeployment, setWeights } from '@pare/db';
-import { validateWeights, withVariantWeight } from '@pare/experiments';
-import { parseManifest, runtimeFailureReason, sha256Hex, VARIANT_NAME, type InferenceSession, type Manifest } from '@pare/runtime';
+import { createDb, currentDeployment, deleteVariant, deploymentHistory, getVariant, listVariants, rollbackDeployment, setWeights } from '@pare/db';
+import { validateWeights } from '@pare/experiments';
 import type { AppContext, Env } from '../env';
 import { requireAdminToken } from '../http/bearerAuth';
-import { maxBodyBytes, readBodyBytes, readJsonBody } from '../http/readJsonBody';
-import { forgetSession, tryLoad } from '../inference/sessionCache';
+import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
+import { forgetSession } from '../inference/sessionCache';
 import { invalidateModelState, unknownModel } from '../registry/modelState';
 import { variantNotFound } from '../inference/servingVariant';
-import { checkManifestAgainstModel } from '../inference/modelAgreement';
-import { checkConstantShapes, trialLimits, trialRun } from '../inference/trialRun';
+import { variantObjectKey } from '../registry/variantObjects';
+import { variantUploadRoutes } from './variantUpload';
 
 export const adminRoutes = new Hono<AppContext>();
 adminRoutes.use('*', requireAdminToken);
-
-/** Largest variant upload accepted (model bytes + manifest, multipart): the body, its parsed form and the ORT session must fit in an isolate's 128 MB. */
-const MAX_VARIANT_UPLOAD_BYTES = 32 * 1024 * 1024;
-
-function checkName(kind: 'model' | 'variant', name: string): void {
-  if (!VARIANT_NAME.test(name)) throw new PareError('name_invalid', `Invalid ${kind} name "${name}": use 1-64 of a-z 0-9 . _ - starting with a letter or digit.`, { status: 400 });
-}
-
-function r2KeyOf(model: string, variant: string, file: 'model.onnx' | 'manifest.json'): string {
-  return `models/${model}/${variant}/${file}`;
-}
+adminRoutes.route('/', variantUploadRoutes);
 
 async function requireHealthyVariants(env: Env, model: string, weights: Record<string, number>): Promise<void> {
   const variants = new Map((await listVariants(createDb(env.DB), model)).map((v) => [v.name, v]));
@@ -39,99 +28,6 @@ async function requireHealthyVariants(env: Env, model: string, weights: Record<s
     }
   }
 }
-
-/** The model must load, agree with its manifest and run once on a trial input; nothing is stored otherwise. */
-async function checkUpload(env: Env, manifest: Manifest, bytes: Uint8Array): Promise<void> {
-  checkConstantShapes(bytes);
-  let session: InferenceSession;
-  try {
-    session = await tryLoad(bytes);
-  } catch (cause) {
-    throw new PareError('model_unloadable', `onnxruntime-web cannot load this model: ${runtimeFailureReason(cause)}.`, { status: 422, cause });
-  }
-  try {
-    checkManifestAgainstModel(manifest, session);
-    await trialRun(manifest, session, trialLimits(env.MAX_TRIAL_RUN_MS));
-  } finally {
-    await session.release();
-  }
-}
-
-// PUT /admin/models/:model/variants/:variant — multipart: `model` (the .onnx file), `manifest` (JSON), optional `weight`.
-adminRoutes.put('/models/:model/variants/:variant', async (c) => {
-  const model = c.req.param('model');
-  const variant = c.req.param('variant');
-  checkName('model', model);
-  checkName('variant', variant);
-  const contentType = c.req.header('content-type') ?? '';
-  if (!contentType.startsWith('multipart/form-data')) {
-    throw new PareError('input_invalid', 'Send multipart/form-data with a "model" file and a "manifest" JSON field.', { status: 415 });
-  }
-  const raw = await readBodyBytes(c.req.raw, MAX_VARIANT_UPLOAD_BYTES);
-  let form: FormData;
-  try {
-    form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
-  } catch (cause) {
-    throw new PareError('input_invalid', 'The multipart body could not be parsed.', { status: 400, cause });
-  }
-  const file = form.get('model') as File | string | null;
-  const manifestField = form.get('manifest') as File | string | null;
-  if (!file || typeof file === 'string') throw new PareError('input_invalid', 'Missing the "model" file part.', { status: 400, details: { field: 'model' } });
-  if (manifestField === null) throw new PareError('input_invalid', 'Missing the "manifest" part.', { status: 400, details: { field: 'manifest' } });
-  const manifestText = typeof manifestField === 'string' ? manifestField : await manifestField.text();
-  let manifestJson: unknown;
-  try {
-    manifestJson = JSON.parse(manifestText);
-  } catch {
-    throw new PareError('manifest_invalid', 'The manifest is not valid JSON.', { status: 400, details: { field: 'manifest' } });
-  }
-  const manifest = parseManifest(manifestJson);
-  if (manifest.model !== model || manifest.variant !== variant) {
-    throw new PareError('manifest_mismatch', `The manifest is for "${manifest.model}/${manifest.variant}", not "${model}/${variant}".`, { status: 400 });
-  }
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const sha256 = await sha256Hex(bytes);
-  if (sha256 !== manifest.sha256) throw new PareError('sha256_mismatch', `The model bytes hash to ${sha256} but the manifest says ${manifest.sha256}.`, { status: 400 });
-  if (bytes.byteLength !== manifest.bytes) throw new PareError('size_mismatch', `The model is ${bytes.byteLength} bytes but the manifest says ${manifest.bytes}.`, { status: 400 });
-  const weightField = form.get('weight');
-  const weight = typeof weightField === 'string' && weightField !== '' ? Number(weightField) : undefined;
-
-  const db = createDb(c.env.DB);
-  const existing = await getVariant(db, model, variant);
-  if (existing && existing.sha256 !== sha256) {
-    throw new PareError('variant_exists', `Variant "${model}/${variant}" already exists with other bytes; variants are immutable, deploy under a new name.`, { status: 409 });
-  }
-  // The new weights are worked out (and refused) before anything is stored: a 400 leaves no trace.
-  const current = await currentDeployment(db, model);
-  // Only existing, healthy variants share the rest when the weights are rescaled (a deleted one may linger at 0%).
-  const servable = new Set((await listVariants(db, model)).filter((v) => v.status === 'healthy').map((v) => v.name));
-  const others = Object.fromEntries(Object.entries(current?.weights ?? {}).filter(([v]) => v === variant || servable.has(v)));
-  const weights = weight !== undefined || !current ? withVariantWeight(others, variant, weight ?? 100) : undefined;
-  if (weights) validateWeights(weights);
-  await checkUpload(c.env, manifest, bytes);
-  const r2Key = r2KeyOf(model, variant, 'model.onnx');
-  const row = { model, name: variant, task: manifest.task, sha256, bytes: bytes.byteLength, manifest: JSON.stringify(manifest), r2Key };
-  // A new name is claimed in D1 before R2 is written, so a concurrent upload of other bytes can neither win nor overwrite them.
-  const created = !existing && (await claimVariant(db, row));
-  if (!existing && !created) {
-    const winner = await getVariant(db, model, variant);
-    if (winner?.sha256 !== sha256) throw new PareError('variant_exists', `Variant "${model}/${variant}" was just uploaded with other bytes by a concurrent request; deploy under a new name.`, { status: 409 });
-  }
-  try {
-    await c.env.MODELS.put(r2Key, bytes, { sha256, httpMetadata: { contentType: 'application/octet-stream' } });
-    await c.env.MODELS.put(r2KeyOf(model, variant, 'manifest.json'), JSON.stringify(manifest, null, 2), { httpMetadata: { contentType: 'application/json' } });
-    await putVariant(db, row);
-  } catch (e) {
-    // A claim whose bytes never arrived would block the name: give it back.
-    if (created) await deleteVariant(db, model, variant).catch(() => undefined);
-    throw e;
-  }
-  forgetSession(sha256);
-
-  const deployment = weights ? await setWeights(db, model, weights, `deploy ${variant}`) : current;
-  invalidateModelState(model);
-  return c.json({ model, variant, sha256, bytes: bytes.byteLength, status: 'healthy', created, deployment } satisfies DeployVariantResponse, created ? 201 : 200);
-});
 
 adminRoutes.put('/models/:model/traffic', async (c) => {
   const model = c.req.param('model');
@@ -197,7 +93,7 @@ adminRoutes.delete('/models/:model/variants/:variant', async (c) => {
   const weight = current?.weights[variant] ?? 0;
   if (weight > 0) throw new PareError('variant_has_traffic', `Variant "${model}/${variant}" has ${weight}% of the traffic; move it elsewhere (pare traffic / promote) before deleting.`, { status: 409 });
   await deleteVariant(db, model, variant);
-  await c.env.MODELS.delete([row.r2Key, r2KeyOf(model, variant, 'manifest.json')]);
+  await c.env.MODELS.delete([row.r2Key, variantObjectKey(model, variant, 'manifest.json'), variantObjectKey(model, variant, 'tokenizer.json')]);
   forgetSession(row.sha256);
   invalidateModelState(model);
   return c.json({ deleted: { model, variant } } satisfies DeleteVariantResponse);

@@ -1,10 +1,12 @@
-// POST /v1/models/:model/predict — text ({text} | {texts}) or tensors ({inputs}).
+// POST /v1/models/:model/predict — text ({text} | {texts}) for text- and token-classification variants, or
+// tensors ({inputs}) for any variant.
 import { Hono } from 'hono';
 import { PareError } from '@pare/errors';
 import type { AppContext } from '../env';
 import { serveInference } from '../inference/serveInference';
 import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
-import { classifyTexts, textsOf } from '../inference/textClassification';
+import { textsOf } from '../inference/textsOf';
+import { answerTexts } from '../inference/answerTexts';
 import { feedsFromNamedInputs, runNamed } from '../inference/namedInputs';
 
 export const predictRoutes = new Hono<AppContext>();
@@ -14,9 +16,11 @@ predictRoutes.post('/:model/predict', (c) => {
     const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
     if ('text' in body || 'texts' in body) {
       const { texts, single } = textsOf(body);
-      const { predictions, inferMs } = await classifyTexts(serving.manifest, serving.session, texts);
-      const result = single ? { ...predictions[0]!, variant: serving.variant } : { results: predictions, variant: serving.variant };
-      return { body: { model: serving.model, ...result }, inputBytes: bytes, inferMs };
+      const { results, inferMs, tokenizeMs, truncation } = await answerTexts(serving, texts, ['text-classification', 'token-classification']);
+      // A text's answer: { label, scores } for classification, { entities } for token classification.
+      const answers = results.map((r) => (Array.isArray(r) ? { entities: r } : r));
+      const result = single ? { ...answers[0]!, variant: serving.variant } : { results: answers, variant: serving.variant };
+      return { body: { model: serving.model, ...result, ...(truncation ? { truncation } : {}) }, inputBytes: bytes, inferMs, tokenizeMs };
     }
     if ('inputs' in body) {
       const feeds = feedsFromNamedInputs(serving.manifest, body.inputs);

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { PareError } from '@pare/errors';
-import { encodeText, parseManifest, type Manifest } from '@pare/runtime';
+import { encodeText, inlineTokenizerSpec, parseManifest, type Manifest } from '@pare/runtime';
 import { readFileRef } from './readFileRef';
 
 // Datasets for batch inference and evaluation. A file is JSONL (one example per line) or a JSON array; an
@@ -46,10 +46,12 @@ export async function loadDataset(request: DatasetRequest, signal?: AbortSignal)
   const manifest = await readManifest(request, signal);
   const preprocess = manifest.preprocess;
   if (!preprocess) throw new PareError('manifest_invalid', `manifest: ${manifest.model}/${manifest.variant} has no preprocess.tokenizer, so text examples cannot be encoded.`);
+  // Jobs encode text with the manifest's inline vocabulary; a Hugging Face variant's examples come as token ids.
+  const tokenizer = inlineTokenizerSpec(manifest);
   const examples = limited.map((example, i): Example => {
     if (example.text === undefined) return example as Example;
     if (example.inputs) throw new PareError('dataset_invalid', `data: example ${i} has both "text" and "inputs"; give one.`);
-    const encoded = encodeText(preprocess.tokenizer, example.text);
+    const encoded = encodeText(tokenizer, example.text);
     const inputs: Record<string, NestedNumbers> = { [preprocess.idsInput]: Array.from(encoded.ids) };
     if (preprocess.maskInput) inputs[preprocess.maskInput] = Array.from(encoded.attentionMask);
     return { inputs, label: example.label };

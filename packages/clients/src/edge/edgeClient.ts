@@ -31,6 +31,8 @@ export interface VariantUpload {
   bytes: Uint8Array;
   /** The variant manifest; the edge checks its sha256 and byte size against the bytes. */
   manifest: unknown;
+  /** tokenizer.json, for a manifest whose tokenizer kind is huggingface (stored beside the model). */
+  tokenizer?: Uint8Array;
   /** Traffic weight 0..100 for the variant; the edge leaves weights alone when absent (except for a new model). */
   weight?: number;
   signal?: AbortSignal;
@@ -59,6 +61,7 @@ export class EdgeClient {
     const form = new FormData();
     form.append('model', new Blob([upload.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), 'model.onnx');
     form.append('manifest', JSON.stringify(upload.manifest));
+    if (upload.tokenizer) form.append('tokenizer', new Blob([upload.tokenizer as Uint8Array<ArrayBuffer>], { type: 'application/json' }), 'tokenizer.json');
     if (upload.weight !== undefined) form.append('weight', String(upload.weight));
     const path = `/admin/models/${segment(upload.model)}/variants/${segment(upload.variant)}`;
     return this.request('PUT', path, deployVariantResponseWire, { body: form, admin: true, signal: upload.signal });

@@ -1,4 +1,4 @@
-import { encodeText, parseManifest, tokenize } from '@pare/runtime';
+import { encodeText, inlineTokenizerSpec, parseManifest, tokenize } from '@pare/runtime';
 import { describe, expect, it } from 'vitest';
 import { encodeExamples } from '../data/encode';
 import { trainWordPiece } from './trainWordPiece';
@@ -32,10 +32,10 @@ describe('trainWordPiece', () => {
   it('gives the edge the ids training used (spec through manifest JSON)', () => {
     const examples = corpus.map((text, i) => ({ id: String(i), group: 'x', text, label: 0 as const, hard: false }));
     const trained = encodeExamples(spec, examples);
-    const edgeSpec = parseManifest(JSON.parse(JSON.stringify({
+    const edgeSpec = inlineTokenizerSpec(parseManifest(JSON.parse(JSON.stringify({
       model: 'spam', variant: 'student', sha256: '0'.repeat(64), bytes: 1, inputs: [{ name: 'input_ids', dtype: 'int64', shape: ['batch', 16] }],
       outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 2] }], preprocess: { tokenizer: spec, idsInput: 'input_ids', maskInput: 'attention_mask' },
-    }))).preprocess!.tokenizer;
+    }))));
     corpus.forEach((text, i) => {
       const edge = encodeText(edgeSpec, text);
       expect(Array.from(edge.ids)).toEqual(Array.from(trained.ids.subarray(i * 16, i * 16 + 16)));

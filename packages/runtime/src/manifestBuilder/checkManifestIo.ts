@@ -8,7 +8,10 @@ export function checkManifestIo(manifest: Manifest): void {
   const uses = [
     { field: 'preprocess.idsInput', name: manifest.preprocess?.idsInput, among: inputs, kind: 'input' },
     { field: 'preprocess.maskInput', name: manifest.preprocess?.maskInput, among: inputs, kind: 'input' },
+    { field: 'preprocess.typeIdsInput', name: manifest.preprocess?.typeIdsInput, among: inputs, kind: 'input' },
+    { field: 'preprocess.positionIdsInput', name: manifest.preprocess?.positionIdsInput, among: inputs, kind: 'input' },
     { field: 'postprocess.output', name: manifest.postprocess?.output, among: outputs, kind: 'output' },
+    { field: 'embedding.output', name: manifest.embedding?.output, among: outputs, kind: 'output' },
   ];
   for (const use of uses) {
     if (use.name === undefined || use.among.includes(use.name)) continue;

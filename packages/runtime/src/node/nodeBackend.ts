@@ -59,3 +59,23 @@ export function createNodeBackend(options: NodeBackendOptions): NodeBackend {
 function withProvider(session: InferenceSession, executionProvider: ExecutionProvider): NodeInferenceSession {
   return Object.assign(session, { executionProvider });
 }
+
+/**
+ * The graph onnxruntime runs after its fusions (Attention, LayerNormalization, Gelu, SkipLayerNormalization,
+ * DynamicQuantizeMatMul…), as ONNX bytes: `extended` is the highest level whose result is still a portable
+ * model, and the wasm build applies the same CPU fusions, so a compression pass can be checked not to break them.
+ */
+export async function nodeOptimizedModel(modelBytes: Uint8Array): Promise<Uint8Array> {
+  const { mkdtemp, readFile, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'pare-optimized-'));
+  try {
+    const file = join(dir, 'model.onnx');
+    const session = await createOrtSession(NAME, nodeOrt, modelBytes, { executionProviders: ['cpu'], graphOptimizationLevel: 'extended', logSeverityLevel: 3, optimizedModelFilePath: file });
+    await session.release();
+    return new Uint8Array(await readFile(file));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -26,6 +26,8 @@ export interface TextTokenizer {
   readonly vocabSize: number;
   /** How long inputs are cut (stated in responses): e.g. "right" keeps the start of the text. */
   readonly truncation: 'right' | 'left';
+  /** The id padded positions hold (rows padded to a model's static length use it too); 0 when not given. */
+  readonly padId?: number;
   encode(texts: readonly string[]): EncodedBatch;
   /** Ids back to text (generation needs it; classifiers may not implement it). */
   decode?(ids: readonly number[], options?: { skipSpecialTokens?: boolean }): string;

@@ -1,0 +1,55 @@
+// A fixture's variants on a local edge worker (workerd, the upload `wrangler deploy --dry-run` builds): each
+// text sent as raw text, the answer kept for agreement, and the worker's own server-timing read back:
+// `infer` (session.run inside the isolate) and `tokenize` (tokenizer.json in workerd).
+import { EdgeClient } from '@pare/clients';
+import type { Manifest } from '@pare/runtime';
+import type { LocalWorker } from '../../infra/localEdgeWorker';
+import { serverTiming } from '../../apps/edge/bench/latencyStats';
+import type { HfFixture } from './hfFixtures';
+
+export interface EdgeRun {
+  /** Median in-isolate session.run milliseconds per text. */
+  inferMs: number;
+  /** Tokenize milliseconds per text of one full row (maxLength tokens), from one batch of them (workerd's clock ticks in whole ms). */
+  tokenizeFullRowMs: number;
+  fullRows: number;
+  results: unknown[];
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor(s.length / 2)]! : Number.NaN;
+}
+
+export async function edgeRun(worker: LocalWorker, fixture: HfFixture, variant: { name: string; bytes: Uint8Array; manifest: Manifest }, texts: readonly string[], fullRowTexts: readonly string[], rounds: number): Promise<EdgeRun> {
+  const client = new EdgeClient({ endpoint: worker.url, token: worker.token });
+  const model = fixture.name;
+  await client.deployVariant({ model, variant: variant.name, bytes: variant.bytes, manifest: { ...variant.manifest, model, variant: variant.name }, tokenizer: fixture.tokenizerBytes });
+  const embed = variant.manifest.task === 'feature-extraction';
+  const post = (body: unknown) => fetch(`${worker.url}/v1/models/${model}/${embed ? 'embed' : 'predict'}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const call = async (text: string) => {
+    const response = await post(embed ? { texts: [text] } : { text });
+    if (!response.ok) throw new Error(`edge answered ${response.status}: ${await response.text()}`);
+    const body = (await response.json()) as Record<string, unknown>;
+    const timing = response.headers.get('server-timing');
+    return { body, infer: serverTiming(timing, 'infer') ?? Number.NaN };
+  };
+  // All traffic to the variant under test, so every request is served by it.
+  await client.setTraffic(model, { [variant.name]: 100 });
+  const results: unknown[] = [];
+  for (const text of texts) {
+    const { body } = await call(text);
+    results.push(embed ? (body.embeddings as number[][])[0] : variant.manifest.task === 'token-classification' ? body.entities : { label: body.label, scores: body.scores });
+  }
+  const infer: number[] = [];
+  for (let r = 0; r < rounds; r++) for (const text of texts) infer.push((await call(text)).infer);
+  // One request holding up to 64 texts of a full row each: its tokenize time over the batch is a per-text figure the clock can resolve.
+  const rows = fullRowTexts.slice(0, 64);
+  const perText: number[] = [];
+  for (let r = 0; r < Math.max(3, rounds) && rows.length > 0; r++) {
+    const response = await post({ texts: rows });
+    await response.arrayBuffer();
+    perText.push((serverTiming(response.headers.get('server-timing'), 'tokenize') ?? Number.NaN) / rows.length);
+  }
+  return { inferMs: median(infer), tokenizeFullRowMs: median(perText), fullRows: rows.length, results };
+}

@@ -1,0 +1,2 @@
+export * from './readModelFolder';
+export { CONFIG_FILES, MODEL_PATHS } from './folderFiles';

@@ -1,0 +1,60 @@
+// Unigram segmentation as Python's `tokenizers` does it (its "optimized" forward pass): for each end position
+// keep the best path, the first one found on a tie. The library's lattice search finds an equally scored path
+// too, but breaks ties differently on long runs of repeated pieces ("=-=-=-…"), so ids would differ there.
+// It reuses the library model's own trie and scores.
+
+interface CharTrie {
+  common_prefix_search(chars: string[], start: number): Iterable<string>;
+}
+
+/** What the library's Unigram model holds (runtime fields, checked by unigramEncoder before use). */
+interface UnigramModel {
+  trie: CharTrie;
+  scores: number[];
+  tokens_to_ids: Map<string, number>;
+  unk_token_id: number;
+  unk_score: number;
+}
+
+function isUnigram(model: unknown): model is UnigramModel {
+  const m = model as Partial<UnigramModel>;
+  return typeof m.trie?.common_prefix_search === 'function' && Array.isArray(m.scores) && typeof m.unk_score === 'number' && m.tokens_to_ids instanceof Map;
+}
+
+/** Per-word encoder for a Unigram model, or undefined for any other model (the library's own is used). */
+export function unigramEncoder(model: unknown): ((word: string) => string[]) | undefined {
+  if (!isUnigram(model)) return undefined;
+  const m = model;
+  return (word) => {
+    const chars = Array.from(word);
+    const n = chars.length;
+    const score = new Float64Array(n + 1);
+    const from = new Int32Array(n + 1).fill(-1);
+    const unk = new Uint8Array(n + 1);
+    const offer = (start: number, end: number, candidate: number, isUnk: boolean) => {
+      if (from[end]! < 0 || candidate > score[end]!) { score[end] = candidate; from[end] = start; unk[end] = isUnk ? 1 : 0; }
+    };
+    for (let s = 0; s < n; s++) {
+      const base = score[s]!;
+      let single = false;
+      for (const piece of m.trie.common_prefix_search(chars, s)) {
+        let len = 0;
+        for (const _ of piece) len++;
+        offer(s, s + len, m.scores[m.tokens_to_ids.get(piece)!]! + base, false);
+        if (len === 1) single = true;
+      }
+      if (!single) offer(s, s + 1, m.unk_score + base, true);
+    }
+    // Walk back; neighbouring unknown characters fuse into one unknown token, as Python's fuse_unk does.
+    const out: string[] = [];
+    let pendingUnk = '';
+    for (let e = n; e > 0; e = from[e]!) {
+      const piece = chars.slice(from[e]!, e).join('');
+      if (unk[e]) { pendingUnk = piece + pendingUnk; continue; }
+      if (pendingUnk) { out.push(pendingUnk); pendingUnk = ''; }
+      out.push(piece);
+    }
+    if (pendingUnk) out.push(pendingUnk);
+    return out.reverse();
+  };
+}
