@@ -1,11 +1,11 @@
 // Hugging Face folders through the real `pare` bin: inspect shows what will be served, compress writes a
 // variant folder, eval compares it with its source on the user's texts, and an unservable folder is refused.
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runPare } from '../../test/runPare';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const HF = path.join(ROOT, 'packages/runtime/test/fixtures/hf');
@@ -13,17 +13,7 @@ const SPAM = path.join(HF, 'distilbert-spam');
 const dir = mkdtempSync(path.join(tmpdir(), 'pare-folder-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function pare(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['apps/cli/bin/pare.js', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const pare = (...args: string[]) => runPare(args, { cwd: ROOT });
 
 describe('pare with a Hugging Face folder', () => {
   it('inspect shows the task, labels, tokenizer and feeds it will serve', async () => {

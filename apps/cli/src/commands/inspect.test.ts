@@ -1,27 +1,17 @@
 // `pare inspect` as a user runs it: the real bin, a real model, and the mistakes people make.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runPare } from '../../test/runPare';
 import { realModels } from '../../../../packages/onnx/test/fixtures';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'pare-inspect-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function pare(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['apps/cli/bin/pare.js', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const pare = (...args: string[]) => runPare(args, { cwd: ROOT });
 
 /** A failure a user caused: exit 1, the message on stderr, nothing on stdout, no stack trace. */
 async function expectUserError(args: string[], message: RegExp): Promise<void> {
