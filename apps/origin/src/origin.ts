@@ -73,6 +73,7 @@ export async function createOrigin(config: OriginConfig): Promise<Origin> {
     maxAttempts: config.maxAttempts,
     cancelPollMs: config.cancelPollMs,
     maxJobMs,
+    maxJobMemoryBytes: admission.maxJobMemoryBytes,
   });
   await service.start();
   return { app: createApp(service, { token, admission, eventsPollMs: config.eventsPollMs }), service, close: () => service.close() };

@@ -14,9 +14,11 @@ import { serveOrigin } from './serveOrigin';
 //   --port / PORT (8788), --host / HOST (127.0.0.1), --data-dir / PARE_ORIGIN_DATA_DIR (.pare/origin),
 //   REDIS_URL (BullMQ backend when set), PARE_REDIS_PREFIX (pare), --no-worker / PARE_ORIGIN_WORKER=0 (API only),
 //   --concurrency / PARE_ORIGIN_CONCURRENCY (1), PARE_BULLMQ_LOCK_MS (30000), PARE_TOKEN (edge admin token for publishing),
-//   PARE_JOB_MEMORY_BYTES (8 GiB: a job whose memory estimate is higher is refused with 400 job_spec_invalid),
+//   PARE_JOB_MEMORY_BYTES (8 GiB: a job whose memory estimate is higher is refused with 400 job_spec_invalid, and a
+//     running job that grows the process's resident memory by more is stopped and failed),
 //   PARE_JOB_SECONDS (21600: a job running longer is stopped and failed).
-// Jobs run in this process, so a job's memory is bounded by its estimate at admission, not by the kernel.
+// Jobs run in this process: a job's memory is bounded by its estimate at admission and by a watch on the
+// process's resident memory while it runs (apps/origin/src/jobs/jobRunner.ts), not by the kernel.
 
 const { values } = parseArgs({
   options: {

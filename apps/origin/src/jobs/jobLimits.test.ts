@@ -6,6 +6,7 @@ import { JOB_LIMITS } from '@pare/clients/wire';
 import { createOrigin, type Origin } from '../origin';
 import { overHttp, serveApp, submitRefused, settled, submit, TEST_TOKEN, waitForJob, type Fetcher, type ServedApp } from '../../test/originHarness';
 import { sleepyHandler } from '../../test/sleepyHandler';
+import { hungryHandler } from '../../test/hungryHandler';
 
 // What a job may ask of the origin, over real HTTP: every size and count is bounded and a distill job's memory
 // estimate must fit the budget, both checked before anything is queued; a job running past the time limit is
@@ -90,6 +91,30 @@ describe('job time limit', () => {
     const done = await waitForJob(api, next.id, settled);
     expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
     expect(done.workerId).toBe(stopped.workerId);
+  });
+
+  test('a job that grows the origin past its memory budget is stopped and failed, and the origin goes on', async () => {
+    const smallDir = mkdtempSync(join(tmpdir(), 'pare-origin-memory-'));
+    const small = await createOrigin({
+      token: TEST_TOKEN, dataDir: smallDir, cancelPollMs: 50, maxJobMemoryBytes: 64 * 1024 ** 2,
+      handlers: { compress: hungryHandler(16 * 1024 ** 2, 64) },
+    });
+    const app = await serveApp(small.app);
+    try {
+      const smallApi = overHttp(app.url);
+      const hungry = await submit(smallApi, { type: 'compress', model: 'ignored-by-the-hungry-handler' });
+      const stopped = await waitForJob(smallApi, hungry.id, settled, 30_000);
+      expect(stopped.state).toBe('failed');
+      expect(stopped.error).toEqual({ code: 'job_failed', message: "The job grew the origin's memory by more than 64 MiB (PARE_JOB_MEMORY_BYTES) and was stopped." });
+      // The worker is free again: the next job runs, and is judged on its own growth.
+      const next = await waitForJob(smallApi, (await submit(smallApi, { type: 'compress', model: 'again' })).id, settled, 30_000);
+      expect(next.error?.message).toMatch(/PARE_JOB_MEMORY_BYTES/);
+      expect(next.workerId).toBe(stopped.workerId);
+    } finally {
+      await app.close();
+      await small.close();
+      rmSync(smallDir, { recursive: true, force: true });
+    }
   });
 
   test('a limit or budget that is not a positive number keeps the origin from starting', async () => {

@@ -8,8 +8,10 @@ import type { JobStore } from './jobStore';
 // The job state machine, shared by every backend: claim a delivered job, run its handler with a context,
 // write progress, and settle it as succeeded, failed or cancelled. A job delivered while still `running`
 // is a redelivery after its worker died; it counts as a new attempt, up to maxAttempts. Handlers run in this
-// process: a job's time is bounded by maxJobMs (it is aborted through its signal, as a cancel is), and its
-// memory only by the estimate checked when it was admitted (./jobMemory.ts), since nothing here can cap a heap.
+// process: a job's time is bounded by maxJobMs and its memory by maxJobMemoryBytes (beside the estimate checked
+// when it was admitted, ./jobMemory.ts): a job that grows the process's resident memory past it is aborted through
+// its signal, as a cancel is. The watch samples between a handler's awaits, so a long synchronous step can
+// overshoot before it is seen; jobs running side by side on one origin share the growth they are judged on.
 
 export interface JobRunnerOptions {
   store: JobStore;
@@ -22,6 +24,8 @@ export interface JobRunnerOptions {
   progressWriteMs?: number;
   /** How long one attempt may run before it is aborted and failed (default 6 h). */
   maxJobMs?: number;
+  /** Growth of the process's resident memory (bytes) beyond which a running job is stopped and failed. */
+  maxJobMemoryBytes?: number;
   /** Puts a job back on the queue after a graceful shutdown interrupted it. */
   requeue: (id: string) => Promise<void>;
 }
@@ -29,6 +33,7 @@ export interface JobRunnerOptions {
 const SHUTDOWN = 'origin shutting down';
 const CANCELLED = 'cancelled';
 const TIME_LIMIT = 'time limit';
+const MEMORY_LIMIT = 'memory limit';
 export const DEFAULT_JOB_MS = 6 * 60 * 60 * 1000;
 
 export class JobRunner {
@@ -84,7 +89,12 @@ export class JobRunner {
     this.running.set(job.id, controller);
     const artifactsDir = join(this.options.artifactsRoot, job.id);
     const progress = new ProgressWriter(store, job.id, this.options.progressWriteMs ?? 100);
-    const watch = setInterval(() => void this.watchForCancel(job.id, controller), this.options.cancelPollMs ?? 200);
+    const startRss = process.memoryUsage.rss();
+    const watch = setInterval(() => {
+      const limit = this.options.maxJobMemoryBytes;
+      if (limit !== undefined && !controller.signal.aborted && process.memoryUsage.rss() - startRss > limit) controller.abort(MEMORY_LIMIT);
+      void this.watchForCancel(job.id, controller);
+    }, this.options.cancelPollMs ?? 200);
     const deadline = setTimeout(() => controller.abort(TIME_LIMIT), this.maxJobMs);
     try {
       await mkdir(artifactsDir, { recursive: true });
@@ -139,6 +149,13 @@ export class JobRunner {
     }
     if (signal.aborted && signal.reason === TIME_LIMIT) {
       const message = `The job exceeded the time limit of ${this.maxJobMs / 1000} s (PARE_JOB_SECONDS) and was stopped.`;
+      await this.log(job.id, 'error', `Failed: ${message}`);
+      await this.settle(job.id, { state: 'failed', error: { code: 'job_failed', message } });
+      return;
+    }
+    if (signal.aborted && signal.reason === MEMORY_LIMIT) {
+      const mib = (this.options.maxJobMemoryBytes! / 1024 ** 2).toFixed(0);
+      const message = `The job grew the origin's memory by more than ${mib} MiB (PARE_JOB_MEMORY_BYTES) and was stopped.`;
       await this.log(job.id, 'error', `Failed: ${message}`);
       await this.settle(job.id, { state: 'failed', error: { code: 'job_failed', message } });
       return;

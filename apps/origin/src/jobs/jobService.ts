@@ -21,6 +21,8 @@ export interface JobServiceOptions {
   cancelPollMs?: number;
   /** How long one attempt of a job may run. */
   maxJobMs?: number;
+  /** How much a job may grow the process's resident memory. */
+  maxJobMemoryBytes?: number;
 }
 
 export class JobService {
@@ -36,6 +38,7 @@ export class JobService {
       workerId: this.workerId,
       cancelPollMs: options.cancelPollMs,
       maxJobMs: options.maxJobMs,
+      maxJobMemoryBytes: options.maxJobMemoryBytes,
       requeue: (id) => options.backend.queue.enqueue(id),
     });
   }
