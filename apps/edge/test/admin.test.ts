@@ -198,6 +198,14 @@ describe('an upload whose manifest disagrees with its model, or whose model does
     return error;
   }
 
+  it('refuses a tokenizer vocabulary larger than the embedding table', async () => {
+    const base = fixtureManifest('text', model, 'big-vocab') as { preprocess: { tokenizer: { vocab: string[] } } };
+    const vocab = [...base.preprocess.tokenizer.vocab, ...Array.from({ length: 500 }, (_, i) => `extra${i}`)];
+    const manifest = { ...base, preprocess: { ...base.preprocess, tokenizer: { ...base.preprocess.tokenizer, vocab } } };
+    const error = await refusedWithNothingStored('big-vocab', fixtureBytes('text'), manifest, 'manifest_mismatch');
+    expect(error.message).toMatch(new RegExp(`tokenizer has ${vocab.length} entries but the model fails on id ${vocab.length - 1}`));
+  });
+
   it('refuses 3 labels for a 2-logit model', async () => {
     const manifest = fixtureManifest('text', model, 'three-labels', { postprocess: { labels: ['ham', 'spam', 'eggs'], softmax: true } });
     const error = await refusedWithNothingStored('three-labels', fixtureBytes('text'), manifest, 'manifest_mismatch');

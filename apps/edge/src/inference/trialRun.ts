@@ -59,6 +59,23 @@ function bytesOf(t: HostTensor): number {
   return Array.isArray(t.data) ? t.data.reduce((n, s) => n + s.length, 0) : t.data.byteLength;
 }
 
+/**
+ * The tokenizer's largest id must index the model's embedding table: a vocabulary larger than the table passes a
+ * short trial text and fails later on the first rare word. The trial rows run again with every id set to it.
+ */
+async function checkVocabularyFits(manifest: Manifest, session: InferenceSession, feeds: Feeds, tokenizer: TextTokenizer): Promise<void> {
+  const idsName = manifest.preprocess!.idsInput;
+  const ids = feeds[idsName];
+  if (!ids || tokenizer.vocabSize < 1) return;
+  const top = tokenizer.vocabSize - 1;
+  const data = ids.data instanceof BigInt64Array ? new BigInt64Array(ids.data.length).fill(BigInt(top)) : new Int32Array((ids.data as Int32Array).length).fill(top);
+  try {
+    await session.run({ ...feeds, [idsName]: { ...ids, data } });
+  } catch (cause) {
+    throw manifestMismatch(`The tokenizer has ${tokenizer.vocabSize} entries but the model fails on id ${top} (is its embedding table smaller than the vocabulary?): ${runtimeFailureReason(cause)}.`, 'preprocess.tokenizer');
+  }
+}
+
 /** Run the session once on a trial input; any refusal is a 422 that names what went wrong. */
 export async function trialRun(manifest: Manifest, session: InferenceSession, limits: TrialLimits, tokenizer?: TextTokenizer): Promise<void> {
   const text = isTextTask(manifest.task) && manifest.preprocess ? { task: textTaskOf(manifest), tokenizer: tokenizer ?? inlineTokenizer(manifest) } : undefined;
@@ -86,6 +103,7 @@ export async function trialRun(manifest: Manifest, session: InferenceSession, li
     if (flat.some((v) => !Number.isFinite(v))) throw unrunnable(`Output "${name}" of the trial run is not finite (NaN or infinity).`);
   }
   if (!text) return;
+  await checkVocabularyFits(manifest, session, feeds, text.tokenizer);
   try {
     text.task.post(manifest, outputs, encoded!, [TRIAL_TEXT]);
   } catch (e) {
