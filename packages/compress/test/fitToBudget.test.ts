@@ -47,7 +47,7 @@ describe('fitToBudget on a real model', () => {
     expect(result.chosen.fidelity!.cosineMin).toBeLessThanOrEqual(result.chosen.fidelity!.cosineMean);
   });
 
-  it('tries per-tensor and per-channel scales of every weight form, asymmetric, fp16 and 4-bit forms, and static only on real calibration', async () => {
+  it('tries per-tensor and per-channel scales of every weight form, fp16 and 4-bit forms, and static only on real calibration', async () => {
     const calibrate = async () => ({});
     const labels = async (calibration: 'real' | 'generated') => {
       const r = await fitToBudget(model, { maxBytes: 10_000_000, levels: [0], calibration, mixedPrecision: false }, { fidelity, calibrate });
@@ -55,7 +55,7 @@ describe('fitToBudget on a real model', () => {
     };
     const generated = await labels('generated');
     expect(generated).toEqual([
-      'fp32 (no change)', 'int8-weights per-channel', 'int8-weights', 'int8-weights per-channel asymmetric', 'fp16',
+      'fp32 (no change)', 'int8-weights per-channel', 'int8-weights', 'fp16',
       'int8-dynamic per-channel', 'int8-dynamic',
       'int4-weights per-channel block 32', 'int4-weights per-channel block 32 asymmetric', 'int4-weights per-channel block 128',
     ]);

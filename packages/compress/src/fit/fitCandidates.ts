@@ -26,7 +26,8 @@ const FORMS: readonly FitForm[] = [
   { quantize: 'none', perChannel: false },
   { quantize: 'int8-weights', perChannel: true },
   { quantize: 'int8-weights', perChannel: false },
-  { quantize: 'int8-weights', perChannel: true, asymmetric: true },
+  // Asymmetric int8 weights are left to `--asymmetric`: ranked on generated or few inputs they won on the OCR
+  // models and then measured lower on representative ones (bench/fitNotes.md).
   { quantize: 'fp16', perChannel: false },
   { quantize: 'int8-dynamic', perChannel: true },
   { quantize: 'int8-dynamic', perChannel: false },
