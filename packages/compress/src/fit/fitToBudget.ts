@@ -1,7 +1,7 @@
 // Fit a model to an edge size budget: search pruning level × quantization form (fitCandidates.ts), measure
 // each candidate's size, evaluate the fidelity of those that fit, keep the most faithful (fitRanking.ts), then
 // let mixed precision (mixedPrecision.ts) spend what budget is left on the tensors that cost most fidelity.
-import { encodeModel, type Model } from '@pare/onnx';
+import { encodeModel, opCounts, type Model } from '@pare/onnx';
 import { PareError } from '@pare/errors';
 import { gzipSize } from '@pare/runtime';
 import { compressModel, type CompressDeps, type CompressStep } from '../pipeline/compressModel';
@@ -90,6 +90,10 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
     try {
       const { quantize, perChannel, blockSize, asymmetric, exclude } = candidateOptions;
       const quantized = await compressModel(pruned.model, { quantize, perChannel, blockSize, asymmetric, exclude }, buildDeps);
+      // Without a MatMul/Gemm to pack, int4-weights is int8 weights under another name: not a candidate of its own.
+      if (quantize === 'int4-weights' && !opCounts(quantized.model)['com.microsoft.MatMulNBits']) {
+        throw new PareError('option_invalid', 'int4-weights found no MatMul/Gemm weights to pack in 4 bits.');
+      }
       const bytes = encodeModel(quantized.model);
       candidate.bytes = bytes.byteLength;
       candidate.gzipBytes = await gzipSize(bytes);
