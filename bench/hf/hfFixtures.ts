@@ -4,9 +4,10 @@
 // problem_type), so the benchmark checks Pare against the reference settings, not against its own import.
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeModel, summarizeModel } from '@pare/onnx';
-import { loadTextTokenizer, sha256Hex, type Manifest, type TextTokenizer } from '@pare/runtime';
+import { decodeModel } from '@pare/onnx';
+import { loadTextTokenizer, type Manifest, type TextTokenizer } from '@pare/runtime';
 import { variantManifest } from '@pare/runtime/manifest-builder';
+import { readModelFolder } from '@pare/runtime/folder';
 
 export const FIXTURES_DIR = path.resolve(import.meta.dirname, '../../packages/runtime/test/fixtures/hf');
 
@@ -39,8 +40,6 @@ export interface HfFixture {
   expected: Expected;
 }
 
-const TEXT_INPUTS = { input_ids: 'idsInput', attention_mask: 'maskInput', token_type_ids: 'typeIdsInput', position_ids: 'positionIdsInput' } as const;
-
 export function fixtureNames(root = FIXTURES_DIR): string[] {
   if (!fs.existsSync(root)) return [];
   return fs.readdirSync(root).filter((n) => fs.existsSync(path.join(root, n, 'expected.json'))).sort();
@@ -55,19 +54,10 @@ export async function loadFixture(name: string, root = FIXTURES_DIR): Promise<Hf
   const bytes = new Uint8Array(fs.readFileSync(path.join(dir, modelFile)));
   const tokenizerBytes = new Uint8Array(fs.readFileSync(path.join(dir, 'tokenizer.json')));
   const expected = readJson<Expected>(path.join(dir, 'expected.json'));
-  const config = readJson<{ id2label?: Record<string, string>; problem_type?: string }>(path.join(dir, 'config.json'));
   const { model } = decodeModel(bytes);
-  const pre: Record<string, string> = {};
-  for (const input of summarizeModel(model).inputs) pre[TEXT_INPUTS[input.name as keyof typeof TEXT_INPUTS]] = input.name;
-  const labels = Object.entries(config.id2label ?? {}).sort(([a], [b]) => Number(a) - Number(b)).map(([, l]) => l);
-  const manifest = await variantManifest(bytes, {
-    model: name,
-    variant: 'fp32',
-    task: expected.task,
-    preprocess: { tokenizer: { kind: 'huggingface', sha256: await sha256Hex(tokenizerBytes), bytes: tokenizerBytes.byteLength, maxLength: expected.max_length }, idsInput: pre.idsInput!, ...pre },
-    ...(expected.task === 'feature-extraction'
-      ? { embedding: { pooling: expected.pooling ?? 'mean', normalize: expected.normalize ?? true } }
-      : { postprocess: { labels, activation: config.problem_type === 'multi_label_classification' ? 'sigmoid' : 'softmax', ...(expected.aggregation ? { aggregation: expected.aggregation } : {}) } }),
-  }, model);
+  // The manifest fields as `pare compress <folder>` and `pare deploy <folder>` read them (truncation side, pad
+  // token, task, labels, activation, pooling): the product's own folder reader, not a second one here.
+  const folder = await readModelFolder(dir);
+  const manifest = await variantManifest(bytes, { model: name, variant: 'fp32', ...folder.fields }, model);
   return { name, dir, modelFile, bytes, manifest, tokenizerBytes, tokenizer: await loadTextTokenizer(manifest, tokenizerBytes), expected };
 }
