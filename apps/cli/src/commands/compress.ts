@@ -8,7 +8,7 @@ import {
   QUANTIZE_MODES, calibrate, compressModel, describeOptions, evaluateFidelity, fitToBudget, summarize,
   type CompressDeps, type CompressOptions, type CompressStep, type FitCandidate, type QuantizeMode,
 } from '@pare/compress';
-import { gzipSize } from '@pare/runtime';
+import { gzipSize, servingBackend } from '@pare/runtime';
 import { nodeBackend } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
 import { checkOutputPath, readModelFile, writeFileAtomic } from '../shared/modelFile';
@@ -134,7 +134,8 @@ async function runCompress(input: string, flags: CompressFlags, folder?: FolderC
   report.ratio = { raw: report.after.bytes / report.before.bytes, gzip: report.after.gzipBytes / report.before.bytes };
   if (flags.eval !== false && samples) {
     progress.start(4, 'evaluating');
-    const fidelity = await evaluateFidelity(source.bytes, bytes, samples.samples, [nodeBackend, webNodeBackend], {
+    // Measured as served (weight-only forms folded at load, as the edge, the origin and `pare eval` run them).
+    const fidelity = await evaluateFidelity(source.bytes, bytes, samples.samples, [servingBackend(nodeBackend), servingBackend(webNodeBackend)], {
       labels: samples.labels,
       onProgress: (done, _t, what) => progress.update(done, what),
     });
