@@ -29,9 +29,12 @@ export interface TextTaskResults {
 
 export type TextTaskName = keyof TextTaskResults;
 
+/** Tasks whose answers never point into the text skip aligning tokens to it. */
+const withoutOffsets: TextTask<unknown>['feeds'] = (manifest, tokenizer, texts) => textBatchFeeds(manifest, tokenizer, texts, { offsets: false });
+
 export const textTasks: { [K in TextTaskName]: TextTask<TextTaskResults[K]> } = {
-  'text-classification': { feeds: textBatchFeeds, post: (manifest, outputs, _encoded, texts) => classifyOutputs(manifest, outputs, texts) },
-  'feature-extraction': { feeds: textBatchFeeds, post: embedOutputs },
+  'text-classification': { feeds: withoutOffsets, post: (manifest, outputs, _encoded, texts) => classifyOutputs(manifest, outputs, texts) },
+  'feature-extraction': { feeds: withoutOffsets, post: embedOutputs },
   'token-classification': { feeds: textBatchFeeds, post: tokenEntities },
 };
 

@@ -4,7 +4,7 @@
 import { PareError } from '@pare/errors';
 import type { Feeds, HostTensor } from '../backend/inferenceBackend';
 import type { Manifest } from '../manifest';
-import type { EncodedBatch, TextTokenizer } from '../text/textTokenizer';
+import type { EncodedBatch, EncodeOptions, TextTokenizer } from '../text/textTokenizer';
 
 export interface TaskFeeds {
   feeds: Feeds;
@@ -68,9 +68,9 @@ export function feedsFromBatch(manifest: Manifest, encoded: EncodedBatch): Feeds
   return feeds;
 }
 
-export function textBatchFeeds(manifest: Manifest, tokenizer: TextTokenizer, texts: readonly string[]): TaskFeeds {
+export function textBatchFeeds(manifest: Manifest, tokenizer: TextTokenizer, texts: readonly string[], options?: EncodeOptions): TaskFeeds {
   const pre = requirePreprocess(manifest);
-  let encoded = tokenizer.encode(texts);
+  let encoded = tokenizer.encode(texts, options);
   const length = requiredLength(manifest, tokenizer);
   if (length !== undefined && encoded.dims[1] > length) {
     throw new PareError('manifest_mismatch', `The tokenizer made rows of ${encoded.dims[1]} tokens but input "${pre.idsInput}" takes ${length}.`, { status: 500 });

@@ -10,9 +10,10 @@ import type { HuggingFaceTokenizerSpec } from '../manifest';
 import { sha256Hex } from '../bytes/sha256Hex';
 import { NormalizedAlignment } from './normalizedAlignment';
 import { stackRows, type EncodedRow } from './stackRows';
-import type { EncodedBatch, TextTokenizer } from './textTokenizer';
+import type { EncodedBatch, EncodeOptions, TextTokenizer } from './textTokenizer';
 import { forLibrary } from './libraryQuirks';
 import { unigramEncoder } from './unigramEncode';
+import { useBpeMergeRanks } from './bpeMergeRanks';
 import { parseTokenizerJson, type AddedTokenJson, type TokenizerJson } from './tokenizerJson';
 import { wordSurface, type WordSurface } from './wordSurface';
 
@@ -25,6 +26,10 @@ interface Piece {
 
 /** Distinct characters whose normalisation is remembered (bounds memory on adversarial texts). */
 const MEMO_LIMIT = 20_000;
+/** Distinct words whose segmentation is remembered. */
+const WORD_LIMIT = 50_000;
+
+const NO_SPAN: [number, number] = [0, 0];
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -74,7 +79,18 @@ export class HuggingFaceTokenizer implements TextTokenizer {
     this.normalizedSplit = addedSplitter(normalized);
     this.vocabSize = Math.max(model.vocab.length, ...json.added_tokens.map((t) => t.id + 1));
     this.surface = wordSurface(json);
-    this.modelEncode = unigramEncoder(model) ?? ((word) => model([word]));
+    // The model's segmentation of a word never changes, and words repeat: remember it, as Python's BPE cache does.
+    useBpeMergeRanks(model);
+    const segment = unigramEncoder(model) ?? ((word: string) => model([word]));
+    const words = new Map<string, string[]>();
+    this.modelEncode = (word) => {
+      let tokens = words.get(word);
+      if (tokens === undefined) {
+        tokens = segment(word);
+        if (words.size < WORD_LIMIT) words.set(word, tokens);
+      }
+      return tokens;
+    };
     const normalizer = this.tk.normalizer;
     const memo = new Map<string, string>();
     this.normalizeChar = (c) => {
@@ -97,8 +113,9 @@ export class HuggingFaceTokenizer implements TextTokenizer {
     this.padSide = spec.padding ?? (json.padding?.direction === 'Left' ? 'left' : 'right');
   }
 
-  encode(texts: readonly string[]): EncodedBatch {
-    const rows = texts.map((t) => this.row(t));
+  encode(texts: readonly string[], options?: EncodeOptions): EncodedBatch {
+    const withOffsets = options?.offsets ?? true;
+    const rows = texts.map((t) => this.row(t, withOffsets));
     return stackRows(rows, { length: Math.max(1, ...rows.map((r) => r.ids.length)), padId: this.padId, side: this.padSide });
   }
 
@@ -112,10 +129,10 @@ export class HuggingFaceTokenizer implements TextTokenizer {
     return { tokens: out.tokens, typeIds: out.token_type_ids ?? out.tokens.map(() => 0) };
   }
 
-  private row(text: string): EncodedRow {
+  private row(text: string, withOffsets: boolean): EncodedRow {
     const room = this.maxLength - this.prefix - this.suffix;
     // Cutting the end needs only the first room + 1 tokens; cutting the start needs them all.
-    const pieces = this.pieces(text, this.truncation === 'right' ? room + 1 : Number.POSITIVE_INFINITY);
+    const pieces = this.pieces(text, this.truncation === 'right' ? room + 1 : Number.POSITIVE_INFINITY, withOffsets);
     const truncated = pieces.length > room;
     const kept = !truncated ? pieces : this.truncation === 'right' ? pieces.slice(0, room) : pieces.slice(pieces.length - room);
     const { tokens, typeIds } = this.postProcess(kept.map((p) => p.token));
@@ -129,13 +146,15 @@ export class HuggingFaceTokenizer implements TextTokenizer {
     };
   }
 
-  /** The library's encode_text, step by step, keeping each token's word and offsets; stops after `limit` tokens. */
-  private pieces(text: string, limit: number): Piece[] {
-    const align = new NormalizedAlignment(text, this.normalizeChar);
+  /** The library's encode_text, step by step, keeping each token's word and offsets; stops after `limit` tokens.
+   * Without offsets the alignment to the text (a good part of the time) is skipped and every span is [0, 0]. */
+  private pieces(text: string, limit: number, withOffsets: boolean): Piece[] {
+    const align = withOffsets ? new NormalizedAlignment(text, this.normalizeChar) : undefined;
     const normalize = (s: string) => (this.tk.normalizer ? this.tk.normalizer(s) : s);
     const out: Piece[] = [];
     let word = 0;
     const addedPiece = (t: AddedTokenJson) => {
+      if (!align) { out.push({ token: t.content, word: word++, offset: NO_SPAN }); return; }
       const at = align.find(this.normalizeChar(t.content));
       out.push({ token: t.content, word: word++, offset: at ? align.original(at[0], at[1]) : align.here() });
     };
@@ -153,8 +172,10 @@ export class HuggingFaceTokenizer implements TextTokenizer {
         for (const w of words) {
           if (out.length >= limit) break sections;
           const tokens = this.modelEncode(w);
-          const spans = this.surface.locate(w, tokens, this.unk, align);
-          tokens.forEach((token, i) => out.push({ token, word, offset: spans[i]! }));
+          if (align) {
+            const spans = this.surface.locate(w, tokens, this.unk, align);
+            tokens.forEach((token, i) => out.push({ token, word, offset: spans[i]! }));
+          } else for (const token of tokens) out.push({ token, word, offset: NO_SPAN });
           word++;
         }
       }

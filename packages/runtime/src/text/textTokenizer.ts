@@ -19,6 +19,12 @@ export interface EncodedBatch {
   truncated: boolean[];
 }
 
+export interface EncodeOptions {
+  /** Whether offsets (and word ids) are wanted; false lets a tokenizer skip aligning tokens to the text, and
+   * leaves every offset [0, 0]. Default true. */
+  offsets?: boolean;
+}
+
 export interface TextTokenizer {
   /** Longest row the model takes, special tokens included. */
   readonly maxLength: number;
@@ -28,7 +34,7 @@ export interface TextTokenizer {
   readonly truncation: 'right' | 'left';
   /** The id padded positions hold (rows padded to a model's static length use it too); 0 when not given. */
   readonly padId?: number;
-  encode(texts: readonly string[]): EncodedBatch;
+  encode(texts: readonly string[], options?: EncodeOptions): EncodedBatch;
   /** Ids back to text (generation needs it; classifiers may not implement it). */
   decode?(ids: readonly number[], options?: { skipSpecialTokens?: boolean }): string;
 }

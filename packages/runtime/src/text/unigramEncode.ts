@@ -1,10 +1,15 @@
 // Unigram segmentation as Python's `tokenizers` does it (its "optimized" forward pass): for each end position
 // keep the best path, the first one found on a tie. The library's lattice search finds an equally scored path
 // too, but breaks ties differently on long runs of repeated pieces ("=-=-=-…"), so ids would differ there.
-// It reuses the library model's own trie and scores.
+// It reuses the library model's own trie (walked directly: its generator costs more than the search) and scores.
+
+interface TrieNode {
+  is_leaf: boolean;
+  children: Map<string, TrieNode>;
+}
 
 interface CharTrie {
-  common_prefix_search(chars: string[], start: number): Iterable<string>;
+  root: TrieNode;
 }
 
 /** What the library's Unigram model holds (runtime fields, checked by unigramEncoder before use). */
@@ -18,7 +23,7 @@ interface UnigramModel {
 
 function isUnigram(model: unknown): model is UnigramModel {
   const m = model as Partial<UnigramModel>;
-  return typeof m.trie?.common_prefix_search === 'function' && Array.isArray(m.scores) && typeof m.unk_score === 'number' && m.tokens_to_ids instanceof Map;
+  return m.trie?.root?.children instanceof Map && Array.isArray(m.scores) && typeof m.unk_score === 'number' && m.tokens_to_ids instanceof Map;
 }
 
 /** Per-word encoder for a Unigram model, or undefined for any other model (the library's own is used). */
@@ -37,11 +42,16 @@ export function unigramEncoder(model: unknown): ((word: string) => string[]) | u
     for (let s = 0; s < n; s++) {
       const base = score[s]!;
       let single = false;
-      for (const piece of m.trie.common_prefix_search(chars, s)) {
-        let len = 0;
-        for (const _ of piece) len++;
-        offer(s, s + len, m.scores[m.tokens_to_ids.get(piece)!]! + base, false);
-        if (len === 1) single = true;
+      // Every vocabulary piece that starts at s, walking the library's trie one character at a time.
+      let node: TrieNode | undefined = m.trie.root;
+      let piece = '';
+      for (let e = s; e < n; e++) {
+        node = node.children.get(chars[e]!);
+        if (node === undefined) break;
+        piece += chars[e];
+        if (!node.is_leaf) continue;
+        offer(s, e + 1, m.scores[m.tokens_to_ids.get(piece)!]! + base, false);
+        if (e === s) single = true;
       }
       if (!single) offer(s, s + 1, m.unk_score + base, true);
     }

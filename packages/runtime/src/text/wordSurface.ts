@@ -10,6 +10,16 @@ export interface WordSurface {
   locate(word: string, tokens: readonly string[], unk: string | undefined, align: NormalizedAlignment): Array<[number, number]>;
 }
 
+/** A word's tokens inside the word, and the map from the word's units to its text's. */
+interface Prepared {
+  units: Array<[number, number]>;
+  text: string;
+  toText: (a: number, b: number) => [number, number];
+}
+
+/** Distinct words remembered per tokenizer (bounds memory on adversarial texts). */
+const PREPARED_LIMIT = 50_000;
+
 /** GPT-2's printable stand-in for each byte, inverted: stand-in character → byte value. */
 const BYTE_OF: Map<string, number> = (() => {
   const keep = (b: number) => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
@@ -73,16 +83,24 @@ export function wordSurface(json: TokenizerJson): WordSurface {
   const replace = findComponent(json.normalizer, 'Replace');
   const collapsesSpaces = replace?.['content'] === ' ' && /\{2,\}|\+/.test(JSON.stringify(replace['pattern'] ?? ''));
 
+  // Words repeat across texts: their units and byte decoding depend on the word alone, so they are remembered.
+  const prepared = new Map<string, Prepared>();
+  const prepare = (word: string, tokens: readonly string[], unk: string | undefined): Prepared => {
+    let p = prepared.get(word);
+    if (p) return p;
+    const units = tokenUnits(word, tokens, unk, prefix);
+    if (byteLevel) {
+      const d = decodeBytes(word);
+      const end = d.text.length;
+      p = { units, text: d.text, toText: (a, b) => (b <= a ? [d.starts[a] ?? end, d.starts[a] ?? end] : [d.starts[a]!, d.ends[b - 1]!]) };
+    } else p = { units, text: replacement ? word.split(replacement).join(' ') : word, toText: (a, b) => [a, b] };
+    if (prepared.size < PREPARED_LIMIT) prepared.set(word, p);
+    return p;
+  };
+
   return {
     locate(word, tokens, unk, align) {
-      const units = tokenUnits(word, tokens, unk, prefix);
-      let text = word;
-      let toText = (a: number, b: number): [number, number] => [a, b];
-      if (byteLevel) {
-        const d = decodeBytes(word);
-        text = d.text;
-        toText = (a, b) => (b <= a ? [d.starts[a] ?? text.length, d.starts[a] ?? text.length] : [d.starts[a]!, d.ends[b - 1]!]);
-      } else if (replacement) text = word.split(replacement).join(' ');
+      const { units, text, toText } = prepare(word, tokens, unk);
       // A prepended "▁" stands for no character: it shares the first character's span, as Python reports it.
       const prepended = replacement !== undefined && text.startsWith(' ') && (spacesRemoved || !align.atSpace());
       let at = prepended ? undefined : align.find(text, { lastOfSpaceRun: collapsesSpaces });

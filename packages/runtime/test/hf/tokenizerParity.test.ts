@@ -38,6 +38,17 @@ describe.each(Object.keys(TOKENIZER_FOLDERS) as TokenizerName[])('%s tokenizer.j
     expect(bad.slice(0, 3)).toEqual([]);
   });
 
+  it('gives the same ids and word ids without offsets, from a fresh tokenizer and from one that has seen the texts', () => {
+    const fresh = new HuggingFaceTokenizer(parseTokenizerJson(fixtureBytes(TOKENIZER_FOLDERS[name], 'tokenizer.json')), unbounded);
+    for (const pass of [fresh, tokenizer]) {
+      const bad = texts.filter((text, i) => {
+        const e = pass.encode([text], { offsets: false });
+        return Array.from(e.ids, Number).join() !== python[i]!.ids.join() || e.wordIds[0]!.join() !== python[i]!.wordIds.join() || e.offsets[0]!.some(([a, b]) => a !== 0 || b !== 0);
+      });
+      expect(bad.slice(0, 3)).toEqual([]);
+    }
+  });
+
   it('gives the same character offsets as Python on nearly every text', () => {
     const agree = texts.filter((text, i) => JSON.stringify(encoded[i]!.offsets[0]) === JSON.stringify(utf16Offsets(text, python[i]!.offsets))).length;
     expect(agree / texts.length).toBeGreaterThanOrEqual(0.97);
