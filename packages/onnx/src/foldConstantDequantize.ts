@@ -6,9 +6,10 @@
 // Worker, where protobufjs cannot decode (its decoders are generated code).
 import { DataType } from './dataType';
 import { halfToFloat } from './tensorData';
+import { bytesField, concatBytes, payload, stringField, varintField, wireFields, type WireField } from './protoWire';
 import {
-  bytesField, concatBytes, intField, packedFloats, packedInts, payload, stringField, varintField, wireFields, type WireField,
-} from './protoWire';
+  ATTR_FIELD as ATTR, GRAPH_FIELD as GRAPH, MODEL_FIELD, NODE_FIELD as NODE, TENSOR_FIELD as TENSOR, readWireNode, readWireTensor, valueInfoName, type WireNode, type WireTensor,
+} from './wireGraph';
 
 export interface FoldedTensor {
   /** The value name the fp32 initializer now carries (the DQ or Cast output). */
@@ -29,18 +30,10 @@ export interface FoldReport {
   opTypes: Set<string>;
 }
 
-// Field numbers of onnx.proto.
-const MODEL_GRAPH = 7;
-const GRAPH = { node: 1, initializer: 5, input: 11, output: 12 } as const;
-const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5, domain: 7 } as const;
-const ATTR = { name: 1, i: 3, g: 6, graphs: 11 } as const;
-const TENSOR = { dims: 1, dataType: 2, floatData: 4, int32Data: 5, name: 8, rawData: 9, dataLocation: 14 } as const;
-
 const QUANTIZED = new Set<number>([DataType.INT8, DataType.UINT8, DataType.INT32]);
 const DQ_DOMAINS = new Set(['', 'ai.onnx', 'com.microsoft']);
 
-interface ParsedTensor { name: string; dataType: number; dims: number[]; values?: ArrayLike<number>; bytes: number }
-interface ParsedNode { field: WireField; inputs: string[]; outputs: string[]; opType: string; domain: string; ints: Map<string, number>; name: string }
+interface ParsedNode extends WireNode { field: WireField }
 
 /** Returns the input bytes themselves when nothing folds. */
 export function foldConstantDequantize(bytes: Uint8Array): { bytes: Uint8Array; report: FoldReport } {
@@ -49,8 +42,8 @@ export function foldConstantDequantize(bytes: Uint8Array): { bytes: Uint8Array; 
   const parts: Uint8Array[] = [];
   let changed = false;
   for (const f of fields) {
-    const graph = f.num === MODEL_GRAPH && f.wireType === 2 ? rewriteGraph(payload(bytes, f), 'main', report) : undefined;
-    if (graph) { changed = true; parts.push(bytesField(MODEL_GRAPH, graph)); } else parts.push(bytes.subarray(f.start, f.end));
+    const graph = f.num === MODEL_FIELD.graph && f.wireType === 2 ? rewriteGraph(payload(bytes, f), 'main', report) : undefined;
+    if (graph) { changed = true; parts.push(bytesField(MODEL_FIELD.graph, graph)); } else parts.push(bytes.subarray(f.start, f.end));
   }
   return { bytes: changed ? concatBytes(parts) : bytes, report };
 }
@@ -58,9 +51,9 @@ export function foldConstantDequantize(bytes: Uint8Array): { bytes: Uint8Array; 
 /** The rewritten GraphProto payload, or undefined when neither it nor a nested body changed. */
 function rewriteGraph(buf: Uint8Array, path: string, report: FoldReport): Uint8Array | undefined {
   const fields = wireFields(buf);
-  const initializers = new Map<string, ParsedTensor>();
-  for (const f of fields) if (f.num === GRAPH.initializer) { const t = parseTensor(payload(buf, f)); initializers.set(t.name, t); }
-  const nodes = fields.filter((f) => f.num === GRAPH.node).map((f) => parseNode(buf, f));
+  const initializers = new Map<string, WireTensor>();
+  for (const f of fields) if (f.num === GRAPH.initializer) { const t = readWireTensor(payload(buf, f)); initializers.set(t.name, t); }
+  const nodes = fields.filter((f) => f.num === GRAPH.node).map((f): ParsedNode => ({ ...readWireNode(payload(buf, f)), field: f }));
   const replaced = new Map<WireField, Uint8Array>();
   const nestedReads = new Set<string>();
   for (const node of nodes) {
@@ -140,7 +133,7 @@ function namesReadIn(graph: Uint8Array, into: Set<string>): void {
   }
 }
 
-function foldNode(node: ParsedNode, initializers: Map<string, ParsedTensor>, report: FoldReport): { dims: number[]; values: Float32Array } | undefined {
+function foldNode(node: ParsedNode, initializers: Map<string, WireTensor>, report: FoldReport): { dims: number[]; values: Float32Array } | undefined {
   const isDq = node.opType === 'DequantizeLinear' && DQ_DOMAINS.has(node.domain);
   const isCast = node.opType === 'Cast' && node.domain === '';
   if (!isDq && !isCast) return undefined;
@@ -174,59 +167,7 @@ function dequantize(q: ArrayLike<number>, dims: number[], scale: ArrayLike<numbe
   return out;
 }
 
-function parseNode(graph: Uint8Array, f: WireField): ParsedNode {
-  const buf = payload(graph, f);
-  const node: ParsedNode = { field: f, inputs: [], outputs: [], opType: '', domain: '', ints: new Map(), name: '' };
-  for (const n of wireFields(buf)) {
-    if (n.num === NODE.input) node.inputs.push(stringField(buf, n));
-    else if (n.num === NODE.output) node.outputs.push(stringField(buf, n));
-    else if (n.num === NODE.opType) node.opType = stringField(buf, n);
-    else if (n.num === NODE.domain) node.domain = stringField(buf, n);
-    else if (n.num === NODE.name) node.name = stringField(buf, n);
-    else if (n.num === NODE.attribute) {
-      const attr = payload(buf, n);
-      const fields = wireFields(attr);
-      const name = fields.find((a) => a.num === ATTR.name);
-      const i = fields.find((a) => a.num === ATTR.i && a.wireType === 0);
-      if (name && i) node.ints.set(stringField(attr, name), intField(attr, i));
-    }
-  }
-  if (node.domain === 'ai.onnx') node.domain = '';
-  return node;
-}
-
-/** Name, type, dims and (for the types this folds, stored inline) values of a TensorProto. */
-function parseTensor(buf: Uint8Array): ParsedTensor {
-  const fields = wireFields(buf);
-  const get = (num: number) => fields.filter((f) => f.num === num);
-  const name = get(TENSOR.name)[0];
-  const type = get(TENSOR.dataType)[0];
-  const t: ParsedTensor = { name: name ? stringField(buf, name) : '', dataType: type ? intField(buf, type) : 0, dims: packedInts(buf, get(TENSOR.dims)), bytes: 0 };
-  const external = get(TENSOR.dataLocation)[0];
-  if (external && intField(buf, external) === 1) return t;
-  const raw = get(TENSOR.rawData)[0];
-  if (raw) {
-    const bytes = payload(buf, raw).slice();
-    t.bytes = bytes.length;
-    const view = { [DataType.FLOAT]: Float32Array, [DataType.INT8]: Int8Array, [DataType.UINT8]: Uint8Array, [DataType.INT32]: Int32Array, [DataType.FLOAT16]: Uint16Array }[t.dataType];
-    if (view) t.values = new view(bytes.buffer, 0, bytes.length / view.BYTES_PER_ELEMENT);
-  } else if (t.dataType === DataType.FLOAT) {
-    t.values = packedFloats(buf, get(TENSOR.floatData));
-    t.bytes = t.values.length * 4;
-  } else if (QUANTIZED.has(t.dataType) || t.dataType === DataType.FLOAT16) {
-    // int8/uint8/int32 and fp16 bit patterns stored in int32_data.
-    t.values = packedInts(buf, get(TENSOR.int32Data));
-    t.bytes = t.values.length * (t.dataType === DataType.INT32 ? 4 : t.dataType === DataType.FLOAT16 ? 2 : 1);
-  }
-  return t;
-}
-
 function tensorName(buf: Uint8Array): string {
   const f = wireFields(buf).find((x) => x.num === TENSOR.name);
-  return f ? stringField(buf, f) : '';
-}
-
-function valueInfoName(buf: Uint8Array): string {
-  const f = wireFields(buf).find((x) => x.num === 1);
   return f ? stringField(buf, f) : '';
 }

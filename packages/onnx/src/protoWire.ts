@@ -84,16 +84,6 @@ export function packedInts(buf: Uint8Array, fields: WireField[]): number[] {
   return out;
 }
 
-/** The values of a repeated float field, packed or not. */
-export function packedFloats(buf: Uint8Array, fields: WireField[]): number[] {
-  const out: number[] = [];
-  for (const f of fields) {
-    const view = new DataView(buf.buffer, buf.byteOffset + f.valueStart, f.valueEnd - f.valueStart);
-    for (let i = 0; i + 4 <= view.byteLength; i += 4) out.push(view.getFloat32(i, true));
-  }
-  return out;
-}
-
 function varintBytes(value: number | bigint): Uint8Array {
   let v = BigInt.asUintN(64, BigInt(value));
   const out: number[] = [];
