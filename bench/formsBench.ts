@@ -77,11 +77,11 @@ interface Row { model: string; form: string; ratio: number; cosMean?: number; co
 const served: InferenceBackend[] = [servingBackend(nodeBackend), servingBackend(webNodeBackend)];
 
 async function measure(name: string, form: string, reference: Uint8Array, bytes: Uint8Array, samples: Feeds[], storedToo: boolean): Promise<Row> {
-  const report = await evaluateFidelity(reference, bytes, samples, served, { warmup: 2, timingPasses: quick ? 3 : 10 });
+  const report = await evaluateFidelity(reference, bytes, samples, served, { warmup: 5, timingPasses: quick ? 3 : 10 });
   const [node, web] = report.backends as [BackendEvaluation, BackendEvaluation];
   const row: Row = { model: name, form, ratio: bytes.byteLength / reference.byteLength, cosMean: node.overall.cosineMean, cosMin: node.overall.cosineMin, webCos: web.overall.cosineMean, node: node.latencyRatio, web: web.latencyRatio };
   if (storedToo) {
-    const stored = await evaluateFidelity(reference, bytes, samples.slice(0, 1), [webNodeBackend], { warmup: 2, timingPasses: quick ? 3 : 10 });
+    const stored = await evaluateFidelity(reference, bytes, samples.slice(0, 1), [webNodeBackend], { warmup: 5, timingPasses: quick ? 3 : 10 });
     row.webStored = (stored.backends[0] as BackendEvaluation).latencyRatio;
   }
   return row;

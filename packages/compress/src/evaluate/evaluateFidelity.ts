@@ -37,6 +37,9 @@ export interface FidelityReport {
   backends: BackendEvaluation[];
 }
 
+/** Runs of each session before timing: a fresh session's first few runs are several times slower than later ones. */
+const DEFAULT_WARMUP = 5;
+
 export async function evaluateFidelity(
   reference: Uint8Array,
   candidate: Uint8Array,
@@ -59,7 +62,7 @@ export async function evaluateFidelity(
       const refOut = await runEach(ref.session, samples);
       options.onProgress?.(++done, total, `${backend.name}: reference`);
       const candOut = await runEach(cand.session, samples);
-      const timing = await pairedTiming(ref.session, cand.session, samples, options.warmup ?? 1, options.timingPasses ?? 2);
+      const timing = await pairedTiming(ref.session, cand.session, samples, options.warmup ?? DEFAULT_WARMUP, options.timingPasses ?? 2);
       options.onProgress?.(++done, total, `${backend.name}: candidate`);
       const evaluation: BackendEvaluation = {
         backend: backend.name,
@@ -98,25 +101,31 @@ async function runEach(session: InferenceSession, samples: Feeds[]): Promise<Arr
 
 /**
  * Reference and candidate run alternately on the same sample, so both see the same machine load (a shared
- * CI box swings several-fold between seconds). Reported: the median run of each, and the median of the
- * per-pair ratios, which cancels load that changes slower than one pair.
+ * CI box swings several-fold between seconds), and which of the two goes first alternates too, so that what the
+ * first run of a pair leaves warm (input, allocator, caches) does not always favour the candidate. Reported: the
+ * median run of each, and the median of the per-pair ratios, which cancels load that changes slower than one pair.
  */
 async function pairedTiming(ref: InferenceSession, cand: InferenceSession, samples: Feeds[], warmup: number, passes: number) {
   for (let i = 0; i < warmup; i++) {
     await ref.run(samples[i % samples.length]!);
     await cand.run(samples[i % samples.length]!);
   }
+  const timed = async (session: InferenceSession, feeds: Feeds) => {
+    const t0 = performance.now();
+    await session.run(feeds);
+    return performance.now() - t0;
+  };
   const refTimes: number[] = [], candTimes: number[] = [], ratios: number[] = [];
+  let pair = 0;
   for (let pass = 0; pass < Math.max(1, passes); pass++) {
     for (const feeds of samples) {
-      const t0 = performance.now();
-      await ref.run(feeds);
-      const t1 = performance.now();
-      await cand.run(feeds);
-      const t2 = performance.now();
-      refTimes.push(t1 - t0);
-      candTimes.push(t2 - t1);
-      ratios.push((t2 - t1) / (t1 - t0));
+      const candFirst = pair++ % 2 === 1;
+      const c0 = candFirst ? await timed(cand, feeds) : 0;
+      const r = await timed(ref, feeds);
+      const c = candFirst ? c0 : await timed(cand, feeds);
+      refTimes.push(r);
+      candTimes.push(c);
+      ratios.push(c / r);
     }
   }
   return { referenceMs: median(refTimes), candidateMs: median(candTimes), ratio: median(ratios) };
