@@ -15,7 +15,7 @@ import { EdgeClient } from '@pare/clients';
 import { buildDefaultVariants, DEFAULT_MODEL_NAME } from '../../../infra/models/defaultVariants';
 import { findCommittedVariants } from '../../../infra/models/committedVariants';
 import { buildUpload, freePort, LocalWorker, repoRoot } from '../../../infra/localEdgeWorker';
-import { fmt, mean, median, percentile, serverTiming } from './latencyStats';
+import { fmt, loadTiming, mean, median, percentile, serverTiming } from './latencyStats';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '300' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '8' }, colds: { type: 'string', default: '3' } } });
 const ROUNDS = Number(args.rounds);
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
       const startupMs = await worker.start();
       const first = await inferOn(worker, 'fp32');
       const timing = first.response.headers.get('server-timing');
-      colds.push({ wallMs: first.ms, loadMs: serverTiming(timing, 'load') ?? Number.NaN, totalMs: serverTiming(timing, 'total') ?? Number.NaN, startupMs });
+      colds.push({ wallMs: first.ms, loadMs: loadTiming(timing) ?? Number.NaN, totalMs: serverTiming(timing, 'total') ?? Number.NaN, startupMs });
       log(`cold ${i + 1}/${COLD_STARTS}: first request ${fmt(first.ms, 1)} ms`);
     }
     const int8Cold = await inferOn(worker, 'int8');
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       for (const variant of ['fp32', 'int8'] as const) {
         const { ms, response } = await inferOn(worker, variant);
         warm[variant].push(ms);
-        inIsolate[variant].push(serverTiming(response.headers.get('server-timing'), 'infer') ?? Number.NaN);
+        inIsolate[variant].push(serverTiming(response.headers.get('server-timing'), 'run') ?? Number.NaN);
       }
     }
 
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
         for (const v of spam) {
           const { ms, response } = await spamInfer(v.variant);
           spamWarm[v.variant]!.ms.push(ms);
-          spamWarm[v.variant]!.infer.push(serverTiming(response.headers.get('server-timing'), 'infer') ?? Number.NaN);
+          spamWarm[v.variant]!.infer.push(serverTiming(response.headers.get('server-timing'), 'run') ?? Number.NaN);
         }
       }
     }
