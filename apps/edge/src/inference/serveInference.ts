@@ -10,7 +10,7 @@ import { sendMetricEvents, type NewInferenceEvent } from '../metrics/sendMetricE
 import { markUnhealthy, resolveServingVariant, type ServingVariant } from './servingVariant';
 import { noteRunFailure, noteRunSuccess, RUN_FAILURE_LIMIT } from './runFailures';
 import { applySessionBudget, heldDuring, VariantLoadError } from './sessionCache';
-import { startWorkerdBackend } from '@pare/runtime/workerd';
+import { scheduleOrtStart } from './ortStart';
 import { serverTimingHeader } from './serverTiming';
 import { warmUpSession } from './warmUpSession';
 import { issueRequestId, predictedLabels } from '../feedback/requestReceipt';
@@ -63,8 +63,8 @@ export async function serveInference(
   run: (serving: ServingVariant) => Promise<InferenceResult>,
 ): Promise<Response> {
   const started = performance.now();
-  // A cold isolate starts onnxruntime-web's wasm now, so that it runs alongside the D1 and R2 reads below.
-  const ortInit = startWorkerdBackend();
+  // A cold isolate starts onnxruntime-web's wasm alongside the D1 and R2 reads below (ortStart.ts).
+  const ortInit = scheduleOrtStart();
   applySessionBudget(c.env);
   const unit = unitOf(c);
   const bucket = unitBucket(target.model, unit);
@@ -104,8 +104,7 @@ export async function serveInference(
     // The request id that POST /v1/feedback takes: a signed receipt of the variant and the predicted label(s).
     const requestId = await issueRequestId(c.env, { model: target.model, variant: serving.variant, predicted: predictedLabels(result.body) });
     if (requestId) response.headers.set('x-pare-request-id', requestId);
-    const initMs = ortInit.started ? ortInit.ms() : undefined;
-    response.headers.set('server-timing', serverTimingHeader({ initMs, assignMs: assignedMs - serving.loadMs, load: serving.loadTimings, tokenizeMs: result.tokenizeMs, runMs: result.inferMs, totalMs }));
+    response.headers.set('server-timing', serverTimingHeader({ initMs: ortInit.initMs(), assignMs: assignedMs - serving.loadMs, load: serving.loadTimings, tokenizeMs: result.tokenizeMs, runMs: result.inferMs, totalMs }));
     // A session this request created is warmed up after the answer has left, so the next requests run at steady state.
     if (serving.loadTimings) afterResponse(c, warmUpSession({ ...serving, sha256: serving.row.sha256 }));
     await sendMetricEvents(c.env, events);

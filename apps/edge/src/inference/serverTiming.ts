@@ -1,6 +1,7 @@
 // The `server-timing` header of an inference response: where the request's time went inside the isolate, one
 // entry per step in the order they run. `init` (onnxruntime-web's wasm start, reported by the request that
-// started it) runs alongside `assign` and `fetch`, so it overlaps them; every other entry is its own span.
+// started it) runs while the D1 and R2 reads are in flight (ortStart.ts), so it overlaps `assign` and `fetch`;
+// every other entry is its own span.
 // A new session's warm-up runs after the answer has left (warmUpSession.ts) and is in no request's header.
 import type { LoadTimings } from './sessionCache';
 
@@ -20,7 +21,7 @@ export function serverTimingHeader(t: RequestTimings): string {
   const entry = (name: string, ms: number, desc?: string) => `${name};dur=${ms.toFixed(3)}${desc ? `;desc="${desc}"` : ''}`;
   const load = t.load;
   return [
-    ...(t.initMs !== undefined ? [entry('init', t.initMs, 'onnxruntime-web wasm start, overlapping assign and fetch')] : []),
+    ...(t.initMs !== undefined ? [entry('init', t.initMs, 'onnxruntime-web wasm start, while the reads are in flight')] : []),
     entry('assign', t.assignMs),
     ...(load
       ? [entry('fetch', load.fetchMs), entry('verify', load.verifyMs), entry('fold', load.foldMs), ...(load.initWaitMs > 0.0005 ? [entry('initwait', load.initWaitMs, 'waiting for init')] : []), entry('create', load.createMs)]

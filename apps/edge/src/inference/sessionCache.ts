@@ -80,7 +80,10 @@ export function sessionCacheSize(): { sessions: number; sessionBytes: number; he
 
 async function load(bucket: R2Bucket, source: SessionSource): Promise<{ session: InferenceSession; timings: LoadTimings; bytes: number }> {
   const t0 = performance.now();
-  const object = await bucket.get(source.r2Key);
+  const reading = bucket.get(source.r2Key);
+  // If ORT's wasm start has not begun yet (apps/edge/src/inference/ortStart.ts), it runs while the read travels.
+  startWorkerdBackend();
+  const object = await reading;
   if (!object) throw new VariantLoadError(source, `model bytes missing from R2 (${source.r2Key})`);
   const bytes = new Uint8Array(await object.arrayBuffer());
   const t1 = performance.now();

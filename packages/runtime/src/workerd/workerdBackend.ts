@@ -75,6 +75,11 @@ export function startWorkerdBackend(): WorkerdInit {
   return { ready, started, ms: () => initMs };
 }
 
+/** Whether ORT's wasm start has begun in this isolate, and what it took once done. */
+export function workerdBackendState(): { started: boolean; ms?: number } {
+  return { started: initialising !== undefined, ...(initMs !== undefined ? { ms: initMs } : {}) };
+}
+
 /** Create an inference session from model bytes, once ORT's wasm is up (started here if nothing started it). */
 async function createSession(bytes: Uint8Array): Promise<InferenceSession> {
   await startWorkerdBackend().ready;
