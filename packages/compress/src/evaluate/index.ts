@@ -2,4 +2,4 @@ export * from './metrics';
 export * from './compareOutputs';
 export * from './evaluateFidelity';
 export * from './classificationMetrics';
-export * from './measureLatency';
+export { measureLatency, type LatencyOptions } from './measureLatency';
