@@ -31,7 +31,7 @@ export default defineConfig(async () => {
       // One file at a time: test/queueRetry.test.ts takes a D1 table away for a moment (and the machine has 2 cores).
       fileParallelism: false,
       testTimeout: 30_000,
-      // The per-inference log line is for the Tail Worker handler, not for test output.
+      // The sampled per-inference log line is for the Tail Worker handler, not for test output.
       onConsoleLog: (log: string) => !log.includes('pare.inference'),
       hookTimeout: 30_000,
     },

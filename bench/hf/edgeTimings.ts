@@ -32,7 +32,7 @@ export async function edgeRun(worker: LocalWorker, fixture: HfFixture, variant: 
     if (!response.ok) throw new Error(`edge answered ${response.status}: ${await response.text()}`);
     const body = (await response.json()) as Record<string, unknown>;
     const timing = response.headers.get('server-timing');
-    return { body, infer: serverTiming(timing, 'infer') ?? Number.NaN };
+    return { body, infer: serverTiming(timing, 'run') ?? Number.NaN };
   };
   // All traffic to the variant under test, so every request is served by it.
   await client.setTraffic(model, { [variant.name]: 100 });

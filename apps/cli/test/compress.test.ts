@@ -57,6 +57,21 @@ describe('pare compress on real models', () => {
   });
 });
 
+describe('pare compress --max-latency-ms', () => {
+  it('times every candidate in wasm, keeps one within the latency budget, and names the fastest when none is fast enough', async () => {
+    const out = path.join(dir, 'fit-latency.onnx');
+    const r = await runPare(['compress', realModels.wakeWord, '-o', out, '--max-latency-ms', '10000', '--quantize', 'int8-weights', '--no-eval', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.fit).toMatchObject({ maxLatencyMs: 10000 });
+    expect(report.fit.maxBytes).toBeUndefined();
+    for (const c of report.fit.candidates) expect(c.latencyMs).toBeGreaterThan(0);
+    const table = await runPare(['compress', realModels.wakeWord, '-o', path.join(dir, 'fit-latency-table.onnx'), '--max-latency-ms', '1e-9', '--quantize', 'int8-weights', '--no-eval']);
+    expect(table.code).toBe(1);
+    expect(table.stderr).toMatch(/No configuration runs in 1e-9 ms: the fastest measured [\d.]+ ms .*Raise --max-latency-ms/);
+  });
+});
+
 describe('pare compress --max-bytes on models it has never seen', () => {
   it('fits an audio front end with a dynamic sample axis, on generated inputs long enough for its conv', async () => {
     const file = path.join(dir, 'audio.onnx');
@@ -123,6 +138,7 @@ describe('pare compress on bad input', () => {
     ['an unknown quantize mode', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--quantize', 'int4'], /--quantize takes one of none, int8-dynamic, int8-static, int8-weights, int4-weights, fp16; got "int4"/],
     ['a block size that is not a power of two', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--quantize', 'int4-weights', '--block-size', '48'], /block size must be a power of two from 16 to 256/],
     ['a sparsity above 1', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--sparsity', '1.5'], /--sparsity takes a fraction between 0 and 1; got "1.5"/],
+    ['a latency budget that is not a positive number', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-latency-ms', '0'], /--max-latency-ms takes a number > 0; got "0"/],
     ['a bad byte size', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '12 parsecs'], /--max-bytes takes a size such as 500000, 800KB or 4.5MB; got "12 parsecs"/],
     ['a threshold that is not a number', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', 'abc'], /--prune-threshold takes a number ≥ 0; got "abc"/],
     ['both threshold and sparsity', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', '0.1', '--sparsity', '0.5'], /not both/],

@@ -4,7 +4,6 @@
 //   a loopback load test (autocannon, bounded in time) with events in D1 versus requests sent.
 // Run: npx tsx apps/edge/bench/edgeBench.ts [--rounds 300] [--duration 10] [--connections 8]
 // Writes bench-results/edge.md (merged into BENCHMARKS.md by the lead).
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +14,8 @@ import { EdgeClient } from '@pare/clients';
 import { buildDefaultVariants, DEFAULT_MODEL_NAME } from '../../../infra/models/defaultVariants';
 import { findCommittedVariants } from '../../../infra/models/committedVariants';
 import { buildUpload, freePort, LocalWorker, repoRoot } from '../../../infra/localEdgeWorker';
-import { fmt, mean, median, percentile, serverTiming } from './latencyStats';
+import { fmt, loadTiming, mean, median, percentile, serverTiming } from './latencyStats';
+import { loadTest, requestsSent, settledEvents, timed } from './benchClient';
 
 const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '300' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '8' }, colds: { type: 'string', default: '3' } } });
 const ROUNDS = Number(args.rounds);
@@ -48,64 +48,7 @@ const input = [Array.from({ length: 64 }, (_, i) => Math.sin(i) * 0.5)];
 const oipBody = JSON.stringify({ inputs: [{ name: 'input', shape: [1, 64], datatype: 'FP32', data: input[0] }] });
 const predictBody = JSON.stringify({ inputs: { input } });
 
-async function timed(url: string, init?: RequestInit): Promise<{ ms: number; response: Response }> {
-  const started = performance.now();
-  const response = await fetch(url, init);
-  await response.arrayBuffer();
-  const ms = performance.now() - started;
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}`);
-  return { ms, response };
-}
-
 const inferOn = (worker: LocalWorker, variant: string) => timed(`${worker.url}/v2/models/${MODEL}/versions/${variant}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: oipBody });
-
-async function eventsStored(worker: LocalWorker): Promise<number> {
-  const stats = (await (await fetch(`${worker.url}/v1/models/${MODEL}/stats?window=15m`)).json()) as { variants: Array<{ count: number }> };
-  return stats.variants.reduce((s, v) => s + v.count, 0);
-}
-
-/** Wait until the stored-event count stops moving (the queue consumer flushes in ~1 s batches). */
-async function settledEvents(worker: LocalWorker, expected?: number): Promise<number> {
-  let last = -1;
-  let stableFor = 0;
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const now = await eventsStored(worker);
-    if (expected !== undefined && now >= expected) return now;
-    stableFor = now === last ? stableFor + 1 : 0;
-    if (stableFor >= 6) return now;
-    last = now;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return last;
-}
-
-interface AutocannonResult {
-  requests: { average: number; total: number; sent: number };
-  latency: { p50: number; p99: number; average: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-
-/** autocannon in a child process, awaited asynchronously: Miniflare's loopback services live in this process's event loop. */
-function loadTest(worker: LocalWorker): Promise<AutocannonResult> {
-  const bin = path.join(repoRoot, 'node_modules', '.bin', 'autocannon');
-  const child = spawn(
-    bin,
-    ['-c', String(CONNECTIONS), '-d', String(DURATION_S), '-m', 'POST', '-H', 'content-type=application/json', '-b', predictBody, '--json', `${worker.url}/v1/models/${MODEL}/predict`],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(stdout) as AutocannonResult) : reject(new Error(`autocannon failed (${code}): ${stderr}`))));
-  });
-}
 
 async function main(): Promise<void> {
   const loadBefore = os.loadavg()[0]!;
@@ -131,7 +74,7 @@ async function main(): Promise<void> {
       const startupMs = await worker.start();
       const first = await inferOn(worker, 'fp32');
       const timing = first.response.headers.get('server-timing');
-      colds.push({ wallMs: first.ms, loadMs: serverTiming(timing, 'load') ?? Number.NaN, totalMs: serverTiming(timing, 'total') ?? Number.NaN, startupMs });
+      colds.push({ wallMs: first.ms, loadMs: loadTiming(timing) ?? Number.NaN, totalMs: serverTiming(timing, 'total') ?? Number.NaN, startupMs });
       log(`cold ${i + 1}/${COLD_STARTS}: first request ${fmt(first.ms, 1)} ms`);
     }
     const int8Cold = await inferOn(worker, 'int8');
@@ -153,7 +96,7 @@ async function main(): Promise<void> {
       for (const variant of ['fp32', 'int8'] as const) {
         const { ms, response } = await inferOn(worker, variant);
         warm[variant].push(ms);
-        inIsolate[variant].push(serverTiming(response.headers.get('server-timing'), 'infer') ?? Number.NaN);
+        inIsolate[variant].push(serverTiming(response.headers.get('server-timing'), 'run') ?? Number.NaN);
       }
     }
 
@@ -177,16 +120,16 @@ async function main(): Promise<void> {
         for (const v of spam) {
           const { ms, response } = await spamInfer(v.variant);
           spamWarm[v.variant]!.ms.push(ms);
-          spamWarm[v.variant]!.infer.push(serverTiming(response.headers.get('server-timing'), 'infer') ?? Number.NaN);
+          spamWarm[v.variant]!.infer.push(serverTiming(response.headers.get('server-timing'), 'run') ?? Number.NaN);
         }
       }
     }
 
-    const before = await settledEvents(worker);
+    const before = await settledEvents(worker.url, MODEL);
     log(`load test: autocannon -c ${CONNECTIONS} -d ${DURATION_S} on POST /v1/models/${MODEL}/predict`);
-    const load = await loadTest(worker);
-    const sent = Math.max(load.requests.sent ?? 0, load['2xx'] + load.non2xx);
-    const after = await settledEvents(worker, before + sent);
+    const load = await loadTest(`${worker.url}/v1/models/${MODEL}/predict`, predictBody, { connections: CONNECTIONS, durationS: DURATION_S });
+    const sent = requestsSent(load);
+    const after = await settledEvents(worker.url, MODEL, before + sent);
     const stored = after - before;
 
     const healthP50 = median(warm.health);

@@ -19,6 +19,12 @@ export function serverTiming(header: string | null, name: string): number | unde
   return match ? Number(match[1]) : undefined;
 }
 
+/** A cold load's own steps in server-timing (apps/edge/src/inference/serverTiming.ts): R2 read, sha256, fold, session creation. */
+export function loadTiming(header: string | null): number | undefined {
+  const steps = ['fetch', 'verify', 'fold', 'initwait', 'create'].map((name) => serverTiming(header, name));
+  return steps[0] === undefined ? undefined : steps.reduce<number>((sum, ms) => sum + (ms ?? 0), 0);
+}
+
 export function fmt(ms: number, digits = 2): string {
   return Number.isFinite(ms) ? ms.toFixed(digits) : '-';
 }

@@ -11,6 +11,8 @@ export interface Env {
   /** Longest trial run (ms) an upload may take before it is refused; default 2000. */
   MAX_TRIAL_RUN_MS?: string;
   SESSION_CACHE_BYTES?: string;
+  /** Fraction of inference requests that log the Tail Worker's marker line (src/metrics/tailMarker.ts); default 0.05. */
+  TAIL_LOG_SAMPLE_RATE?: string;
 }
 
 export interface AppContext {

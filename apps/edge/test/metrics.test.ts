@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { createDb, readVariantStats, recordInferenceEvents, type InferenceEvent } from '@pare/db';
 import { call, deployFixture, eventually, MLP_INPUT, postJson, setTraffic } from './helpers';
 import { tailLatenciesOf, handleTail } from '../src/metrics/tailHandler';
+import { DEFAULT_TAIL_LOG_SAMPLE_RATE, logTailMarker, tailSampleRate } from '../src/metrics/tailMarker';
 
 async function json(response: Response): Promise<Record<string, any>> {
   return (await response.json()) as Record<string, any>;
@@ -121,5 +122,27 @@ describe('Tail Worker handler', () => {
     expect(cpu).toMatchObject({ count: 2, errors: 0 });
     expect(cpu!.p99Ms).toBeGreaterThan(3);
     expect(cpu!.p99Ms).toBeLessThanOrEqual(5);
+  });
+
+  it('gets its marker from a sample of the requests only, and reads the sampled line back', () => {
+    expect(tailSampleRate({})).toBe(DEFAULT_TAIL_LOG_SAMPLE_RATE);
+    expect(tailSampleRate({ TAIL_LOG_SAMPLE_RATE: '1' })).toBe(1);
+    for (const bad of ['-0.1', '2', 'often']) expect(tailSampleRate({ TAIL_LOG_SAMPLE_RATE: bad })).toBe(DEFAULT_TAIL_LOG_SAMPLE_RATE);
+    const event = { model: 'sampled', variant: 'v', status: 200, errorCode: null, latencyMs: 1, inputBytes: 1, unitBucket: 0, pinned: false };
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      // Outside the sample (the draw is at or above the rate) and with sampling off: nothing on the console.
+      logTailMarker({ TAIL_LOG_SAMPLE_RATE: '0.25' }, event, () => 0.25);
+      logTailMarker({ TAIL_LOG_SAMPLE_RATE: '0' }, event, () => 0);
+      expect(log).not.toHaveBeenCalled();
+      logTailMarker({ TAIL_LOG_SAMPLE_RATE: '0.25' }, event, () => 0.1);
+      expect(log).toHaveBeenCalledTimes(1);
+      const line = log.mock.calls[0]![0] as string;
+      const item = { eventTimestamp: Date.now(), cpuTime: 2, wallTime: 5, outcome: 'ok', logs: [{ timestamp: Date.now(), level: 'log', message: [line] }], event: null } as unknown as TraceItem;
+      expect(tailLatenciesOf([item])).toMatchObject([{ model: 'sampled', variant: 'v', ok: true, cpuMs: 2, wallMs: 5 }]);
+      expect(JSON.parse(line)).toMatchObject({ 'pare.inference': { sample: 0.25 } });
+    } finally {
+      log.mockRestore();
+    }
   });
 });

@@ -26,7 +26,7 @@ describe('POST /v1/models/:model/embed', () => {
     const response = await postJson(`/v1/models/${EMBED}/embed`, { texts: ['John in', 'Paris'] });
     expect(response.status).toBe(200);
     expect(response.headers.get('x-pare-variant')).toBe('v1');
-    expect(response.headers.get('server-timing')).toMatch(/tokenize;dur=[\d.]+, infer;dur=[\d.]+/);
+    expect(response.headers.get('server-timing')).toMatch(/tokenize;dur=[\d.]+, run;dur=[\d.]+/);
     const body = await json(response);
     expect(body.dimensions).toBe(3);
     expect(body.embeddings).toHaveLength(2);

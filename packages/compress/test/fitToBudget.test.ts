@@ -7,6 +7,9 @@ import { nodeBackend } from '@pare/runtime/node';
 import { realModels } from '../../onnx/test/fixtures';
 import { audioFrontEnd } from '../../onnx/test/audioFrontEnd';
 import { evaluateFidelity } from '../src/evaluate/evaluateFidelity';
+import { measureLatency } from '../src/evaluate/measureLatency';
+import { servingBackend } from '@pare/runtime';
+import { webNodeBackend } from '@pare/runtime/web-node';
 import { fitToBudget } from '../src/fit/fitToBudget';
 import { fidelityScore, summarize } from '../src/fit/fitRanking';
 import { compressModel } from '../src/pipeline/compressModel';
@@ -70,6 +73,21 @@ describe('fitToBudget on a real model', () => {
   it('refuses candidates below --min-fidelity, saying how close the best came', async () => {
     await expect(fitToBudget(model, { maxBytes: 100_000, modes: ['int8-weights'], levels: [0], minFidelity: 0.9999999 }, { fidelity }))
       .rejects.toThrow(/No configuration within 100.0 KB \(raw\) reaches a mean output cosine of 0.9999999: the most faithful that fits is int8-weights.* at 0\.9/);
+  });
+
+  it('times every candidate in wasm as served and keeps, with a latency budget, only those within it', async () => {
+    const wasm = servingBackend(webNodeBackend);
+    const latency = (candidate: Uint8Array) => measureLatency(candidate, samples, wasm, { warmup: 1, passes: 1 });
+    const modes = ['none', 'int8-weights'] as const;
+    const roomy = await fitToBudget(model, { maxBytes: Number.POSITIVE_INFINITY, maxLatencyMs: 1e6, modes: [...modes], levels: [0], mixedPrecision: false }, { fidelity, latency });
+    expect(roomy.candidates.length).toBeGreaterThan(1);
+    for (const c of roomy.candidates) expect(c).toMatchObject({ fits: true, latencyMs: expect.any(Number) });
+    expect(roomy.chosen.latencyMs).toBeLessThanOrEqual(1e6);
+    // A budget no run can meet: refused, naming the fastest candidate measured.
+    await expect(fitToBudget(model, { maxBytes: Number.POSITIVE_INFINITY, maxLatencyMs: 1e-9, modes: [...modes], levels: [0] }, { fidelity, latency }))
+      .rejects.toMatchObject({ code: 'budget_unreachable', message: expect.stringMatching(/^No configuration runs in 1e-9 ms: the fastest measured [\d.]+ ms \((fp32|int8-weights)/) });
+    await expect(fitToBudget(model, { maxBytes: 100_000, maxLatencyMs: 5 }, { fidelity })).rejects.toThrow(/needs a way to measure latency/);
+    await expect(fitToBudget(model, { maxBytes: Number.POSITIVE_INFINITY }, { fidelity })).rejects.toThrow(/a byte budget, a latency budget or both/);
   });
 
   it('reports an evaluation that cannot run as an evaluation problem, not as a budget that cannot be met', async () => {

@@ -1,11 +1,11 @@
-// `pare compress <in.onnx> -o <out.onnx>`: prune, quantize or fit a model to a byte budget, write it
+// `pare compress <in.onnx> -o <out.onnx>`: prune, quantize or fit a model to a byte and/or latency budget, write it
 // atomically, then measure what it cost (sizes, sparsity, fidelity in both runtimes, time per step).
 // `pare compress <folder> -o <out-folder>` does the same for a Hugging Face or variant folder (../folder/).
 import type { Command } from 'commander';
 import { PareError } from '@pare/errors';
 import { encodeModel, type Model } from '@pare/onnx';
 import {
-  QUANTIZE_MODES, calibrate, compressModel, describeOptions, evaluateFidelity, fitToBudget, summarize,
+  QUANTIZE_MODES, calibrate, compressModel, describeOptions, evaluateFidelity, fitToBudget, measureLatency, summarize,
   type CompressDeps, type CompressOptions, type CompressStep, type FitCandidate, type QuantizeMode,
 } from '@pare/compress';
 import { gzipSize, servingBackend } from '@pare/runtime';
@@ -14,7 +14,7 @@ import { webNodeBackend } from '@pare/runtime/web-node';
 import { checkOutputPath, readModelFile, writeFileAtomic } from '../shared/modelFile';
 import { loadSamples, type Samples } from '../shared/samples';
 import { createProgress, type Progress } from '../shared/progress';
-import { parseByteSize, parseDim, parseFraction, parseList, parseNonNegative, parsePositiveInt } from '../shared/parseArgs';
+import { parseByteSize, parseDim, parseFraction, parseList, parseNonNegative, parsePositive, parsePositiveInt } from '../shared/parseArgs';
 import { sparsityOf, stepSummary, type CompressReport } from '../compress/compressReport';
 import { compressTable } from '../compress/compressTable';
 import { int8FidelityNote } from '../eval/int8FidelityNote';
@@ -36,6 +36,7 @@ interface CompressFlags {
   sparsity?: number;
   structured?: number;
   maxBytes?: number;
+  maxLatencyMs?: number;
   minFidelity?: number;
   gzip?: boolean;
   exclude?: string[];
@@ -63,6 +64,7 @@ export function registerCompress(program: Command): void {
     .option('--sparsity <0..1>', 'zero this fraction of the smallest weights', (v) => parseFraction('--sparsity', v))
     .option('--structured <0..1>', 'remove this fraction of hidden units / channels', (v) => parseFraction('--structured', v, true))
     .option('--max-bytes <n|nKB|nMB>', 'search pruning × quantization for the most faithful model within this size', (v) => parseByteSize('--max-bytes', v))
+    .option('--max-latency-ms <ms>', 'search for the most faithful model whose run takes at most this long in onnxruntime-web wasm (one thread, as served at the edge) on the inputs; alone or with --max-bytes', (v) => parsePositive('--max-latency-ms', v))
     .option('--min-fidelity <cos>', 'with --max-bytes: refuse candidates whose mean output cosine is below this', (v) => parseFraction('--min-fidelity', v))
     .option('--gzip', 'with --max-bytes: count gzipped bytes (what travels to the edge)')
     .option('--exclude <names>', 'comma-separated node/tensor names (`*` wildcards) every pass leaves alone', parseList)
@@ -88,7 +90,8 @@ async function runCompress(input: string, flags: CompressFlags, folder?: FolderC
   const sourceManifest = flags.manifest ? (folder?.sourceManifest ?? await findSourceManifest(input, source.bytes, flags.sourceManifest)) : undefined;
   const progress = createProgress(!flags.json);
   const inputsFile = flags.inputs ?? flags.calibration;
-  const needsSamples = flags.eval !== false || options.quantize === 'int8-static' || flags.maxBytes !== undefined || inputsFile;
+  const fitting = flags.maxBytes !== undefined || flags.maxLatencyMs !== undefined;
+  const needsSamples = flags.eval !== false || options.quantize === 'int8-static' || fitting || inputsFile;
   // A folder's own texts (through its tokenizer) are real inputs; an inputs file given on the command line wins.
   const samples = !needsSamples ? undefined : folder && !inputsFile ? folder.samples : await loadSamples(source.bytes, { inputsFile, dims: flags.dim, model: source.model });
   let currentStep = '';
@@ -102,12 +105,13 @@ async function runCompress(input: string, flags: CompressFlags, folder?: FolderC
 
   let model: Model, steps: CompressStep[], bytes: Uint8Array, configuration: string;
   let fit: CompressReport['fit'];
-  if (flags.maxBytes !== undefined) {
+  if (fitting) {
     const result = await fitWithProgress(source.model, source.bytes, flags, options, samples!, deps, progress);
     ({ model, steps, bytes } = result);
     configuration = `fit: ${result.chosen.label}`;
     fit = {
-      maxBytes: flags.maxBytes, gzip: flags.gzip ?? false, ...(flags.minFidelity !== undefined ? { minFidelity: flags.minFidelity } : {}),
+      ...(flags.maxBytes !== undefined ? { maxBytes: flags.maxBytes } : {}), ...(flags.maxLatencyMs !== undefined ? { maxLatencyMs: flags.maxLatencyMs } : {}),
+      gzip: flags.gzip ?? false, ...(flags.minFidelity !== undefined ? { minFidelity: flags.minFidelity } : {}),
       inputs: samples!.kind, candidates: result.candidates, ...(result.mixedPrecision ? { mixedPrecision: result.mixedPrecision } : {}),
     };
   } else {
@@ -159,11 +163,12 @@ function checkFlags(flags: CompressFlags): CompressOptions {
   if (flags.pruneThreshold !== undefined && flags.sparsity !== undefined) {
     throw new PareError('option_invalid', 'Give --prune-threshold or --sparsity, not both.');
   }
-  if (flags.maxBytes !== undefined && (flags.sparsity !== undefined || flags.structured !== undefined || flags.pruneThreshold !== undefined)) {
-    throw new PareError('option_invalid', '--max-bytes searches the pruning level itself: drop --sparsity, --structured and --prune-threshold (use --quantize to fix the mode).');
+  const budget = flags.maxBytes !== undefined ? '--max-bytes' : flags.maxLatencyMs !== undefined ? '--max-latency-ms' : undefined;
+  if (budget && (flags.sparsity !== undefined || flags.structured !== undefined || flags.pruneThreshold !== undefined)) {
+    throw new PareError('option_invalid', `${budget} searches the pruning level itself: drop --sparsity, --structured and --prune-threshold (use --quantize to fix the mode).`);
   }
   if (flags.gzip && flags.maxBytes === undefined) throw new PareError('option_invalid', '--gzip only applies with --max-bytes.');
-  if (flags.minFidelity !== undefined && flags.maxBytes === undefined) throw new PareError('option_invalid', '--min-fidelity only applies with --max-bytes.');
+  if (flags.minFidelity !== undefined && !budget) throw new PareError('option_invalid', '--min-fidelity only applies with --max-bytes or --max-latency-ms.');
   if (flags.inputs && flags.calibration && flags.inputs !== flags.calibration) {
     throw new PareError('option_invalid', '--calibration is an alias of --inputs: give one inputs file, not two.');
   }
@@ -190,21 +195,24 @@ async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: Com
     const r = await evaluateFidelity(sourceBytes, candidate, samples.samples, [nodeBackend], { warmup: 0, timingPasses: 1 });
     return summarize(r.backends[0]!.overall);
   };
+  // Timed as the edge runs it: onnxruntime-web's wasm, one thread, weight-only forms folded at load.
+  const wasm = servingBackend(webNodeBackend);
+  const latency = (candidate: Uint8Array) => measureLatency(candidate, samples.samples, wasm);
   const onCandidate = (c: FitCandidate, tried: number, total: number) => {
     progress.start(total, `fit: ${c.label}`);
     progress.update(tried, `fit: ${c.label}`);
   };
   try {
     return await fitToBudget(model, {
-      maxBytes: flags.maxBytes!, gzip: flags.gzip ?? false, exclude: options.exclude, calibration: samples.kind,
+      maxBytes: flags.maxBytes ?? Number.POSITIVE_INFINITY, ...(flags.maxLatencyMs !== undefined ? { maxLatencyMs: flags.maxLatencyMs } : {}), gzip: flags.gzip ?? false, exclude: options.exclude, calibration: samples.kind,
       ...(flags.perChannel ? { perChannel: true } : {}),
       ...(flags.minFidelity !== undefined ? { minFidelity: flags.minFidelity } : {}),
       ...(flags.quantize ? { modes: [options.quantize!] } : {}),
-    }, { ...deps, onStep: undefined, fidelity, onCandidate });
+    }, { ...deps, onStep: undefined, fidelity, latency, onCandidate });
   } catch (e) {
     // The package speaks of budgets; the command names its own flags.
     if (e instanceof PareError && e.code === 'budget_unreachable') {
-      throw new PareError(e.code, e.message.replace('Raise the budget', 'Raise --max-bytes').replace(', count gzipped bytes instead', ', add --gzip to count gzipped bytes'), { status: e.status, details: e.details, cause: e });
+      throw new PareError(e.code, e.message.replace('Raise the latency budget', 'Raise --max-latency-ms').replace('Raise the budget', 'Raise --max-bytes').replace(', count gzipped bytes instead', ', add --gzip to count gzipped bytes'), { status: e.status, details: e.details, cause: e });
     }
     throw e;
   }

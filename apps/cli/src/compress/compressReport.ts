@@ -22,7 +22,8 @@ export interface CompressReport {
   steps: Array<{ step: string; ms: number; tensors?: number; skipped?: number; notes?: string[] }>;
   fidelity?: FidelityReport & { inputs: string; inputsKind: 'real' | 'generated' };
   fit?: {
-    maxBytes: number; gzip: boolean; minFidelity?: number;
+    /** The budgets asked for: bytes, milliseconds per run in wasm, or both. */
+    maxBytes?: number; maxLatencyMs?: number; gzip: boolean; minFidelity?: number;
     /** Whether the fitter ranked candidates on real or generated inputs. */
     inputs: 'real' | 'generated';
     candidates: FitCandidate[];

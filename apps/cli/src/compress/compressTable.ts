@@ -14,14 +14,18 @@ export function compressTable(r: CompressReport, fidelityNote?: string): string 
   sizes.push(['weight sparsity', '', `${(r.sparsity * 100).toFixed(1)}%`, '']);
   out.push(sizes.toString());
   if (r.fit) {
-    const fit = new Table({ head: ['fit candidate', 'size', 'gzipped', 'fits', 'cosine mean', 'cosine min', 'top-1'], style: PLAIN });
+    const fit = new Table({ head: ['fit candidate', 'size', 'gzipped', 'wasm ms', 'fits', 'cosine mean', 'cosine min', 'top-1'], style: PLAIN });
     for (const c of r.fit.candidates) {
       const f = c.fidelity;
-      fit.push([c.label, c.error ? 'error' : formatBytes(c.bytes), c.error ? '' : formatBytes(c.gzipBytes), c.error ? c.error.slice(0, 40) : c.fits ? 'yes' : 'no',
+      fit.push([c.label, c.error ? 'error' : formatBytes(c.bytes), c.error ? '' : formatBytes(c.gzipBytes), c.latencyMs === undefined ? '' : c.latencyMs.toFixed(2), c.error ? c.error.slice(0, 40) : c.fits ? 'yes' : 'no',
         f?.cosineMean.toFixed(6) ?? '', f?.cosineMin.toFixed(6) ?? '', f?.top1Agreement === undefined ? '' : `${(f.top1Agreement * 100).toFixed(1)}%`]);
     }
     const floor = r.fit.minFidelity !== undefined ? `, mean cosine ≥ ${r.fit.minFidelity}` : '';
-    out.push(`budget ${formatBytes(r.fit.maxBytes)} ${r.fit.gzip ? 'gzipped' : 'raw'}${floor}; candidates ranked on ${r.fit.inputs} inputs`, fit.toString());
+    const budgets = [
+      ...(r.fit.maxBytes !== undefined ? [`${formatBytes(r.fit.maxBytes)} ${r.fit.gzip ? 'gzipped' : 'raw'}`] : []),
+      ...(r.fit.maxLatencyMs !== undefined ? [`${r.fit.maxLatencyMs} ms per run in wasm`] : []),
+    ];
+    out.push(`budget ${budgets.join(' and ')}${floor}; candidates ranked on ${r.fit.inputs} inputs; wasm ms: onnxruntime-web, one thread, as served`, fit.toString());
     const mixed = r.fit.mixedPrecision;
     if (mixed?.chosen?.keptFp32?.length) {
       out.push(`mixed precision over ${mixed.base} (${mixed.evaluations} evaluations): kept in fp32`);

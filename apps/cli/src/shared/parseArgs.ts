@@ -29,6 +29,12 @@ export function parseNonNegative(option: string, text: string): number {
   return v;
 }
 
+export function parsePositive(option: string, text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || v <= 0) throw new PareError('option_invalid', `${option} takes a number > 0; got "${text}".`);
+  return v;
+}
+
 export function parsePositiveInt(option: string, text: string): number {
   const v = Number(text);
   if (!Number.isInteger(v) || v <= 0) throw new PareError('option_invalid', `${option} takes a whole number > 0; got "${text}".`);

@@ -10,6 +10,9 @@ import { sendMetricEvents, type NewInferenceEvent } from '../metrics/sendMetricE
 import { markUnhealthy, resolveServingVariant, type ServingVariant } from './servingVariant';
 import { noteRunFailure, noteRunSuccess, RUN_FAILURE_LIMIT } from './runFailures';
 import { applySessionBudget, heldDuring, VariantLoadError } from './sessionCache';
+import { scheduleOrtStart } from './ortStart';
+import { serverTimingHeader } from './serverTiming';
+import { warmUpSession } from './warmUpSession';
 import { issueRequestId, predictedLabels } from '../feedback/requestReceipt';
 
 export interface InferenceResult {
@@ -42,12 +45,26 @@ async function runCounted(c: Context<AppContext>, serving: ServingVariant, run: 
   }
 }
 
+/** Keep the isolate alive for work that follows the answer (an app called without an execution context just lets it run). */
+function afterResponse(c: Context<AppContext>, work: Promise<unknown>): void {
+  let ctx: { waitUntil(promise: Promise<unknown>): void } | undefined;
+  try {
+    ctx = c.executionCtx;
+  } catch {
+    ctx = undefined;
+  }
+  if (ctx) ctx.waitUntil(work);
+  else void work;
+}
+
 export async function serveInference(
   c: Context<AppContext>,
   target: { model: string; pinnedVariant?: string },
   run: (serving: ServingVariant) => Promise<InferenceResult>,
 ): Promise<Response> {
   const started = performance.now();
+  // A cold isolate starts onnxruntime-web's wasm alongside the D1 and R2 reads below (ortStart.ts).
+  const ortInit = scheduleOrtStart();
   applySessionBudget(c.env);
   const unit = unitOf(c);
   const bucket = unitBucket(target.model, unit);
@@ -87,17 +104,9 @@ export async function serveInference(
     // The request id that POST /v1/feedback takes: a signed receipt of the variant and the predicted label(s).
     const requestId = await issueRequestId(c.env, { model: target.model, variant: serving.variant, predicted: predictedLabels(result.body) });
     if (requestId) response.headers.set('x-pare-request-id', requestId);
-    response.headers.set(
-      'server-timing',
-      [
-        `load;dur=${serving.loadMs.toFixed(3)}`,
-        ...(serving.loadTimings ? [`r2;dur=${serving.loadTimings.r2Ms.toFixed(3)}`, `sha256;dur=${serving.loadTimings.hashMs.toFixed(3)}`, `fold;dur=${serving.loadTimings.foldMs.toFixed(3)}`, `ort;dur=${serving.loadTimings.ortMs.toFixed(3)}`] : []),
-        `assign;dur=${(assignedMs - serving.loadMs).toFixed(3)}`,
-        ...(result.tokenizeMs !== undefined ? [`tokenize;dur=${result.tokenizeMs.toFixed(3)}`] : []),
-        `infer;dur=${result.inferMs.toFixed(3)}`,
-        `total;dur=${totalMs.toFixed(3)}`,
-      ].join(', '),
-    );
+    response.headers.set('server-timing', serverTimingHeader({ initMs: ortInit.initMs(), assignMs: assignedMs - serving.loadMs, load: serving.loadTimings, tokenizeMs: result.tokenizeMs, runMs: result.inferMs, totalMs }));
+    // A session this request created is warmed up after the answer has left, so the next requests run at steady state.
+    if (serving.loadTimings) afterResponse(c, warmUpSession({ ...serving, sha256: serving.row.sha256 }));
     await sendMetricEvents(c.env, events);
     return response;
   } catch (e) {

@@ -5,7 +5,6 @@ import { PareError } from '@pare/errors';
 import { createDb, setVariantStatus, type VariantRow } from '@pare/db';
 import { assignVariant } from '@pare/experiments';
 import { parseManifest, type InferenceSession, type Manifest, type TextTokenizer } from '@pare/runtime';
-import { warmUpWorkerdBackend } from '@pare/runtime/workerd';
 import type { Env } from '../env';
 import { getModelState, invalidateModelState, markUnhealthyInIsolate } from '../registry/modelState';
 import { getSession, releaseSession, VariantLoadError, type LoadTimings } from './sessionCache';
@@ -21,6 +20,7 @@ export interface ServingVariant {
   /** Text variants: what their requests are encoded with. */
   tokenizer?: TextTokenizer;
   loadMs: number;
+  /** Set when this request created the session: where its load time went. */
   loadTimings?: LoadTimings;
   /** The variant the weights picked, when a fallback served instead. */
   assigned: string;
@@ -72,8 +72,6 @@ export async function markUnhealthy(env: Env, row: VariantRow, reason: string): 
 export async function resolveServingVariant(env: Env, options: ResolveOptions): Promise<ServingVariant> {
   const { model, unit, pinnedVariant } = options;
   const failed = new Set<string>(options.exclude);
-  // The first request of an isolate initialises ORT while it reads D1 and R2 (no-op afterwards).
-  void warmUpWorkerdBackend();
   for (;;) {
     const state = await getModelState(env, model);
     let variant: string;
@@ -93,11 +91,14 @@ export async function resolveServingVariant(env: Env, options: ResolveOptions): 
     const row = state.variants.get(variant)!;
     try {
       const source = { model, variant, sha256: row.sha256, r2Key: row.r2Key };
-      const { session, loadMs, timings } = await getSession(env.MODELS, source);
       const manifest = manifestOf(row);
+      // The tokenizer's R2 read overlaps the model's load instead of following it.
+      const tokenizing = variantTokenizer(env.MODELS, source, manifest);
+      tokenizing.catch(() => undefined);
+      const { session, loadMs, timings } = await getSession(env.MODELS, source);
       let tokenizer: TextTokenizer | undefined;
       try {
-        tokenizer = await variantTokenizer(env.MODELS, source, manifest);
+        tokenizer = await tokenizing;
       } catch (e) {
         releaseSession(session);
         throw e;

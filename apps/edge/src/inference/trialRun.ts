@@ -1,12 +1,13 @@
-// Before an upload is stored the edge runs the model once on an input made the way a request's would be:
-// a short text through the variant's tokenizer and its task's pre-processing, or generated tensors of the
-// declared dtypes (generateInputs: batch 1, its default size for other dynamic dimensions). The outputs must
-// be finite, within a size bound, and go through the task's post-processing (labels as wide as the scores).
+// Before an upload is stored the edge runs the model once on an input made the way a request's would be
+// (generatedFeeds.ts: a short text through the variant's tokenizer and task, or generated tensors of the
+// declared dtypes). The outputs must be finite, within a size bound, and go through the task's
+// post-processing (labels as wide as the scores).
 import { PareError } from '@pare/errors';
 import { findConstantShapeBombs, type ConstantShapeBomb } from '@pare/onnx';
-import { generateInputs, inlineTokenizer, isTextTask, runtimeFailureReason, textTaskOf, type ElementType, type EncodedBatch, type Feeds, type HostTensor, type InferenceSession, type Manifest, type TextTokenizer } from '@pare/runtime';
+import { inlineTokenizer, isTextTask, runtimeFailureReason, textTaskOf, type EncodedBatch, type Feeds, type HostTensor, type InferenceSession, type Manifest, type TextTokenizer } from '@pare/runtime';
 import { manifestMismatch } from './modelAgreement';
-import { fromHostTensor, toHostTensor } from './tensorCodec';
+import { fromHostTensor } from './tensorCodec';
+import { generatedTensorFeeds } from './generatedFeeds';
 
 export const DEFAULT_MAX_TRIAL_RUN_MS = 2000;
 /** Output bytes of one trial run (batch 1) beyond which answers could not be sent as JSON from an isolate. */
@@ -42,19 +43,6 @@ function unrunnable(message: string, cause?: unknown): PareError {
   return new PareError('model_unloadable', message, { status: 422, cause });
 }
 
-/** Generated tensors through the same conversion as a request's JSON (float16 and strings included). */
-function tensorFeeds(manifest: Manifest): Feeds {
-  const generatable = (dtype: string): ElementType => (dtype === 'float16' || dtype === 'string' ? 'float32' : (dtype as ElementType));
-  const [generated] = generateInputs(manifest.inputs.map((s) => ({ name: s.name, type: generatable(s.dtype), shape: s.shape })), { count: 1 });
-  const feeds: Feeds = {};
-  for (const spec of manifest.inputs) {
-    const t = generated![spec.name]!;
-    const values = Array.from(t.data as ArrayLike<number | bigint>, (v) => (spec.dtype === 'string' ? String(v) : Number(v)));
-    feeds[spec.name] = toHostTensor(spec, [...t.dims], values);
-  }
-  return feeds;
-}
-
 function bytesOf(t: HostTensor): number {
   return Array.isArray(t.data) ? t.data.reduce((n, s) => n + s.length, 0) : t.data.byteLength;
 }
@@ -86,7 +74,7 @@ export async function trialRun(manifest: Manifest, session: InferenceSession, li
   let elapsedMs: number;
   try {
     if (text) ({ feeds, encoded } = text.task.feeds(manifest, text.tokenizer, [TRIAL_TEXT]));
-    else feeds = tensorFeeds(manifest);
+    else feeds = generatedTensorFeeds(manifest);
     const started = performance.now();
     outputs = await session.run(feeds);
     elapsedMs = performance.now() - started;

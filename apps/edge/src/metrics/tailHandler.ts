@@ -1,16 +1,19 @@
 // Tail Worker handler: production Workers do not advance timers during computation, so in-isolate latency of
 // pure CPU work reads near zero there. The trace of each invocation carries its real cpuTime and wallTime;
-// the inference log line (sendMetricEvent) says which model and variant it was. Folded into the
-// 'tail_cpu' / 'tail_wall' histograms. Wire it with `tail_consumers` (see wrangler.toml).
+// the sampled inference log line (tailMarker.ts) says which model and variant it was. Folded into the
+// 'tail_cpu' / 'tail_wall' histograms; invocations without the line (outside the sample) are skipped.
+// Wire it with `tail_consumers` (see wrangler.toml).
 import { createDb, recordTailLatencies, type TailLatency } from '@pare/db';
 import type { Env } from '../env';
-import { TAIL_LOG_MARKER } from './sendMetricEvent';
+import { TAIL_LOG_MARKER } from './tailMarker';
 
 interface InferenceLog {
   model: string;
   variant: string;
   status: number;
   pinned?: boolean;
+  /** The fraction of requests that write the line (absent before sampling: every request). */
+  sample?: number;
 }
 
 function inferenceLogOf(item: TraceItem): InferenceLog | undefined {

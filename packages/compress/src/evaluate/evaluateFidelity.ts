@@ -4,6 +4,7 @@ import { PareError } from '@pare/errors';
 import type { Feeds, HostTensor, InferenceBackend, InferenceSession } from '@pare/runtime';
 import { compareOutputs, type FidelityByOutput } from './compareOutputs';
 import { argmax, isScoreVector, numericData } from './metrics';
+import { median } from './measureLatency';
 
 export interface EvaluateOptions {
   /** One class index per sample: accuracy of both models is reported (argmax of the first score output). */
@@ -131,10 +132,6 @@ async function pairedTiming(ref: InferenceSession, cand: InferenceSession, sampl
   return { referenceMs: median(refTimes), candidateMs: median(candTimes), ratio: median(ratios) };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
 
 /** Fraction of samples whose first score output's first row has its argmax at the label. */
 function accuracy(outputs: Array<Record<string, HostTensor>>, labels: number[]): number {

@@ -1,6 +1,7 @@
-// Fit a model to an edge size budget: search pruning level × quantization form (fitCandidates.ts), measure
-// each candidate's size, evaluate the fidelity of those that fit, keep the most faithful (fitRanking.ts), then
-// let mixed precision (mixedPrecision.ts) spend what budget is left on the tensors that cost most fidelity.
+// Fit a model to an edge budget of bytes, of latency or both: search pruning level × quantization form
+// (fitCandidates.ts), measure each candidate's size and (when deps.latency is given) its run time, evaluate the
+// fidelity of those that fit, keep the most faithful (fitRanking.ts), then let mixed precision
+// (mixedPrecision.ts) spend what byte budget is left on the tensors that cost most fidelity.
 import { encodeModel, opCounts, type Model } from '@pare/onnx';
 import { PareError } from '@pare/errors';
 import { gzipSize } from '@pare/runtime';
@@ -12,8 +13,10 @@ import { formatBytes } from './formatBytes';
 import { mixedPrecision, type KeptTensor, type MixedPrecisionReport } from './mixedPrecision';
 
 export interface FitOptions {
-  /** The budget, in bytes. */
+  /** The budget, in bytes; Infinity when only latency is budgeted. */
   maxBytes: number;
+  /** The latency budget, in milliseconds per run as deps.latency measures it (needs deps.latency). */
+  maxLatencyMs?: number;
   /** Count gzipped bytes (what travels to the edge) rather than raw bytes. */
   gzip?: boolean;
   /** Quantization modes tried; default every form of fitCandidates.ts. */
@@ -37,6 +40,8 @@ export interface FitOptions {
 export interface FitDeps extends CompressDeps {
   /** Fidelity of a candidate to the original (e.g. output cosine mean and min in onnxruntime-node). */
   fidelity: (candidate: Uint8Array) => Promise<FitFidelity>;
+  /** Milliseconds per run of a candidate (e.g. onnxruntime-web wasm, one thread, as served): every candidate is timed. */
+  latency?: (candidate: Uint8Array) => Promise<number>;
   onCandidate?: (candidate: FitCandidate, tried: number, total: number) => void;
 }
 
@@ -45,6 +50,8 @@ export interface FitCandidate {
   label: string;
   bytes: number;
   gzipBytes: number;
+  /** Milliseconds per run (deps.latency). */
+  latencyMs?: number;
   fits: boolean;
   fidelity?: FitFidelity;
   /** Why the configuration could not be built (a pass refused the model) or evaluated. */
@@ -69,9 +76,15 @@ const GZIP_LEVELS = [0, 0.25, 0.5, 0.7, 0.8, 0.9];
 const RAW_LEVELS = [0, 0.25, 0.5];
 
 export async function fitToBudget(model: Model, options: FitOptions, deps: FitDeps): Promise<FitResult> {
-  if (!(Number.isFinite(options.maxBytes) && options.maxBytes > 0)) {
+  if (!(options.maxBytes > 0) || Number.isNaN(options.maxBytes)) {
     throw new PareError('option_invalid', `The byte budget must be a positive number; got ${options.maxBytes}.`);
   }
+  const maxLatencyMs = options.maxLatencyMs;
+  if (maxLatencyMs !== undefined && !(Number.isFinite(maxLatencyMs) && maxLatencyMs > 0)) {
+    throw new PareError('option_invalid', `The latency budget must be a positive number of milliseconds; got ${maxLatencyMs}.`);
+  }
+  if (maxLatencyMs !== undefined && !deps.latency) throw new PareError('option_invalid', 'A latency budget needs a way to measure latency (deps.latency).');
+  if (maxLatencyMs === undefined && !Number.isFinite(options.maxBytes)) throw new PareError('option_invalid', 'Give a byte budget, a latency budget or both.');
   const gzip = options.gzip ?? false;
   const forms = fitForms({ calibration: deps.calibrate ? (options.calibration ?? 'generated') : 'none', modes: options.modes, perChannel: options.perChannel });
   if (forms.length === 0) throw new PareError('option_invalid', 'No quantization form is left to try (int8-static needs calibration inputs).');
@@ -97,7 +110,9 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
       const bytes = encodeModel(quantized.model);
       candidate.bytes = bytes.byteLength;
       candidate.gzipBytes = await gzipSize(bytes);
-      candidate.fits = size(candidate) <= options.maxBytes;
+      // Every candidate is timed, fitting or not, so the report compares them all.
+      if (deps.latency) candidate.latencyMs = await deps.latency(bytes);
+      candidate.fits = size(candidate) <= options.maxBytes && (maxLatencyMs === undefined || candidate.latencyMs! <= maxLatencyMs);
       if (candidate.fits) {
         built.set(candidate, { model: quantized.model, bytes, steps: [...pruned.steps, ...quantized.steps], pruned });
         candidate.fidelity = await deps.fidelity(bytes);
@@ -148,7 +163,8 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
     report = await mixedPrecision({
       base: best,
       baseSteps: base.steps,
-      room: options.maxBytes - size(best),
+      // Without a byte budget there is no room to spend: keeping tensors in fp32 only costs latency.
+      room: Number.isFinite(options.maxBytes) ? options.maxBytes - size(best) : 0,
       maxEvaluations: options.maxEvaluations ?? 16,
       trial: async (keep) => {
         const exclude = [...(options.exclude ?? []), ...keep];
@@ -168,14 +184,22 @@ function unreachable(options: FitOptions, gzip: boolean, candidates: FitCandidat
   const size = (c: FitCandidate) => (gzip ? c.gzipBytes : c.bytes);
   const what = gzip ? 'gzipped' : 'raw';
   const fitting = candidates.filter((c) => c.fits);
-  const details = { maxBytes: options.maxBytes, gzip, minFidelity: options.minFidelity, candidates };
+  const details = { maxBytes: options.maxBytes, gzip, minFidelity: options.minFidelity, maxLatencyMs: options.maxLatencyMs, candidates };
+  // Within the byte budget but too slow: the latency budget is what failed.
+  const timed = candidates.filter((c) => c.latencyMs !== undefined && !c.error && size(c) <= options.maxBytes).sort((a, b) => a.latencyMs! - b.latencyMs!);
+  if (fitting.length === 0 && options.maxLatencyMs !== undefined && timed.length > 0) {
+    const fastest = timed[0]!;
+    const within = Number.isFinite(options.maxBytes) ? ` within ${formatBytes(options.maxBytes)} (${what})` : '';
+    return new PareError('budget_unreachable', `No configuration${within} runs in ${options.maxLatencyMs} ms: the fastest measured ${fastest.latencyMs!.toFixed(2)} ms (${fastest.label}). Raise the latency budget or allow more pruning.`, { status: 422, details: { ...details, fastestMs: fastest.latencyMs } });
+  }
   // Something fits but could not be judged: an evaluation problem, not a budget one.
   if (fitting.length > 0 && fitting.every((c) => c.fidelity === undefined)) {
     return new PareError('eval_inputs_failed', `${fitting.length} configuration(s) fit in ${formatBytes(options.maxBytes)} (${what}), but none could be evaluated: ${fitting[0]!.error ?? 'no fidelity measured'}.`, { details });
   }
   if (fitting.length > 0 && options.minFidelity !== undefined) {
     const top = fitting.filter((c) => c.fidelity).sort(byFidelity)[0]!;
-    return new PareError('budget_unreachable', `No configuration within ${formatBytes(options.maxBytes)} (${what}) reaches a mean output cosine of ${options.minFidelity}: the most faithful that fits is ${top.label} at ${top.fidelity!.cosineMean.toFixed(6)}. Raise the budget or lower the floor.`, { status: 422, details });
+    const within = Number.isFinite(options.maxBytes) ? `within ${formatBytes(options.maxBytes)} (${what})` : `within ${options.maxLatencyMs} ms`;
+    return new PareError('budget_unreachable', `No configuration ${within} reaches a mean output cosine of ${options.minFidelity}: the most faithful that fits is ${top.label} at ${top.fidelity!.cosineMean.toFixed(6)}. Raise the budget or lower the floor.`, { status: 422, details });
   }
   const smallest = candidates.filter((c) => !c.error).sort((a, b) => size(a) - size(b))[0];
   const message = smallest

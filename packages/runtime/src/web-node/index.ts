@@ -8,9 +8,12 @@ ort.env.wasm.numThreads = 1;
 ort.env.wasm.proxy = false;
 ort.env.logLevel = 'error';
 
-/** onnxruntime-web's wasm build, single-threaded, run under Node. */
-export const webNodeBackend: InferenceBackend = ortBackend('onnxruntime-web (wasm)', ort as unknown as OrtModule, {
-  executionProviders: ['wasm'],
-  graphOptimizationLevel: 'all',
-  logSeverityLevel: 3,
-});
+export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
+
+/** onnxruntime-web's wasm build, single-threaded, under Node, creating sessions at this graph optimisation level. */
+export function webNodeBackendAt(level: GraphOptimizationLevel): InferenceBackend {
+  return ortBackend('onnxruntime-web (wasm)', ort as unknown as OrtModule, { executionProviders: ['wasm'], graphOptimizationLevel: level, logSeverityLevel: 3 });
+}
+
+/** onnxruntime-web's wasm build, single-threaded, run under Node, at the level the edge uses ('all'). */
+export const webNodeBackend: InferenceBackend = webNodeBackendAt('all');

@@ -10,53 +10,80 @@ import type { InferenceBackend, InferenceSession } from '../backend/inferenceBac
 
 const NAME = 'onnxruntime-web (wasm)';
 const workerdOrt = ort as unknown as OrtModule;
-let initialised: Promise<void> | undefined;
 
 /** A one-node Identity model (built with @pare/onnx's GraphBuilder): creating it initialises ORT's wasm. */
-const WARMUP_MODEL_BASE64 = 'CAgSBHBhcmUaBTAuMS4wOk8KIwoBeBIBeRoPSWRlbnRpdHlfbm9kZV8wIghJZGVudGl0eToAEgZ3YXJtdXBaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAR';
-let warming: Promise<void> | undefined;
+const INIT_MODEL_BASE64 = 'CAgSBHBhcmUaBTAuMS4wOk8KIwoBeBIBeRoPSWRlbnRpdHlfbm9kZV8wIghJZGVudGl0eToAEgZ3YXJtdXBaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAR';
+
+/** What ORT's wasm initialisation of this isolate took, once it is done. */
+export interface WorkerdInit {
+  ready: Promise<void>;
+  /** True for the one call that started it (its request reports the init in server-timing). */
+  started: boolean;
+  /** Milliseconds from its start to its end; undefined while it runs. */
+  ms(): number | undefined;
+}
+
+let initialising: Promise<void> | undefined;
+let initMs: number | undefined;
+
+function createWithOrt(bytes: Uint8Array): Promise<InferenceSession> {
+  return createOrtSession(NAME, workerdOrt, bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+}
+
+async function initialise(): Promise<void> {
+  ort.env.wasm.numThreads = 1;
+  ort.env.wasm.proxy = false;
+  // A placeholder so ORT does not try to fetch the binary; the precompiled module is used instead.
+  ort.env.wasm.wasmBinary = new Uint8Array(8).buffer;
+  ort.env.logLevel = 'error';
+  const original = WebAssembly.instantiate;
+  const patched = (async (_source: unknown, imports?: WebAssembly.Imports) => {
+    const instance = await original(ortWasmModule, imports);
+    return { instance, module: ortWasmModule };
+  }) as unknown as typeof WebAssembly.instantiate;
+  WebAssembly.instantiate = patched;
+  try {
+    const session = await createWithOrt(Uint8Array.from(atob(INIT_MODEL_BASE64), (ch) => ch.charCodeAt(0)));
+    await session.release();
+  } finally {
+    WebAssembly.instantiate = original;
+  }
+}
 
 /**
  * Start ORT's wasm initialisation now (idempotent), so that a cold request overlaps it with its D1 and R2
- * reads instead of paying for it after them.
+ * reads instead of paying for it after them. A failed start is retried by the next call.
  */
-export function warmUpWorkerdBackend(): Promise<void> {
-  warming ??= workerdBackend.createSession(Uint8Array.from(atob(WARMUP_MODEL_BASE64), (ch) => ch.charCodeAt(0)))
-    .then((session) => session.release())
-    .catch(() => {
-      warming = undefined;
-    });
-  return warming;
+export function startWorkerdBackend(): WorkerdInit {
+  const started = initialising === undefined;
+  if (started) {
+    const t0 = performance.now();
+    initMs = undefined;
+    initialising = initialise().then(
+      () => {
+        initMs = performance.now() - t0;
+      },
+      (e: unknown) => {
+        initialising = undefined;
+        throw e;
+      },
+    );
+    // A caller that only starts it does not await it: its failure surfaces in createSession.
+    initialising.catch(() => undefined);
+  }
+  const ready = initialising!;
+  return { ready, started, ms: () => initMs };
 }
 
-/** Create an inference session from model bytes. The first call initialises ORT's wasm (lazily, never at module start). */
+/** Whether ORT's wasm start has begun in this isolate, and what it took once done. */
+export function workerdBackendState(): { started: boolean; ms?: number } {
+  return { started: initialising !== undefined, ...(initMs !== undefined ? { ms: initMs } : {}) };
+}
+
+/** Create an inference session from model bytes, once ORT's wasm is up (started here if nothing started it). */
 async function createSession(bytes: Uint8Array): Promise<InferenceSession> {
-  if (!initialised) {
-    ort.env.wasm.numThreads = 1;
-    ort.env.wasm.proxy = false;
-    // A placeholder so ORT does not try to fetch the binary; the precompiled module is used instead.
-    ort.env.wasm.wasmBinary = new Uint8Array(8).buffer;
-    ort.env.logLevel = 'error';
-  }
-  const original = WebAssembly.instantiate;
-  const first = !initialised;
-  if (first) {
-    const patched = (async (_source: unknown, imports?: WebAssembly.Imports) => {
-      const instance = await original(ortWasmModule, imports);
-      return { instance, module: ortWasmModule };
-    }) as unknown as typeof WebAssembly.instantiate;
-    WebAssembly.instantiate = patched;
-  }
-  try {
-    const creating = createOrtSession(NAME, workerdOrt, bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-    if (first) initialised = creating.then(() => undefined);
-    return await creating;
-  } catch (e) {
-    if (first) initialised = undefined;
-    throw e;
-  } finally {
-    if (first) WebAssembly.instantiate = original;
-  }
+  await startWorkerdBackend().ready;
+  return createWithOrt(bytes);
 }
 
 /** onnxruntime-web's wasm build inside workerd, single-threaded. */

@@ -1,0 +1,33 @@
+// The `server-timing` header of an inference response: where the request's time went inside the isolate, one
+// entry per step in the order they run. `init` (onnxruntime-web's wasm start, reported by the request that
+// started it) runs while the D1 and R2 reads are in flight (ortStart.ts), so it overlaps `assign` and `fetch`;
+// every other entry is its own span.
+// A new session's warm-up runs after the answer has left (warmUpSession.ts) and is in no request's header.
+import type { LoadTimings } from './sessionCache';
+
+export interface RequestTimings {
+  /** ORT's wasm initialisation, when this request started it. */
+  initMs?: number;
+  /** The model's deployment (D1, cached for a few seconds) and the variant's assignment. */
+  assignMs: number;
+  /** A session created for this request: its load steps. */
+  load?: LoadTimings;
+  tokenizeMs?: number;
+  runMs: number;
+  totalMs: number;
+}
+
+export function serverTimingHeader(t: RequestTimings): string {
+  const entry = (name: string, ms: number, desc?: string) => `${name};dur=${ms.toFixed(3)}${desc ? `;desc="${desc}"` : ''}`;
+  const load = t.load;
+  return [
+    ...(t.initMs !== undefined ? [entry('init', t.initMs, 'onnxruntime-web wasm start, while the reads are in flight')] : []),
+    entry('assign', t.assignMs),
+    ...(load
+      ? [entry('fetch', load.fetchMs), entry('verify', load.verifyMs), entry('fold', load.foldMs), ...(load.initWaitMs > 0.0005 ? [entry('initwait', load.initWaitMs, 'waiting for init')] : []), entry('create', load.createMs)]
+      : []),
+    ...(t.tokenizeMs !== undefined ? [entry('tokenize', t.tokenizeMs)] : []),
+    entry('run', t.runMs),
+    entry('total', t.totalMs),
+  ].join(', ');
+}

@@ -1,0 +1,43 @@
+// A new session's first runs are several times slower than its later ones (ORT sizes its arena and the wasm
+// heap grows to the shape; V8 tiers up the kernels the model calls). The request that created a session
+// schedules a few runs of it on generated inputs of the serving shape inside waitUntil (after its own answer
+// has left), so that the user requests after it see steady-state latency.
+import type { Feeds, Manifest, TextTokenizer } from '@pare/runtime';
+import { generatedTensorFeeds, textFeeds } from './generatedFeeds';
+import { holdSession, releaseSession } from './sessionCache';
+import type { ServingVariant } from './servingVariant';
+
+/** Runs after creation; enough for steady state on the models in apps/edge/bench/edgeSpeedBench.ts. */
+export const WARMUP_RUNS = 5;
+/** A model slower than this per run stops warming early: its warm-up would hold the isolate for seconds. */
+const WARMUP_BUDGET_MS = 1500;
+
+/**
+ * The feeds of the largest request a text variant serves: one text that fills the tokenizer's maxLength (texts
+ * are padded to the longest in the batch, so this is the shape that sizes the arena); generated tensors otherwise.
+ */
+export function warmUpFeeds(manifest: Manifest, tokenizer?: TextTokenizer): Feeds {
+  const length = manifest.preprocess?.tokenizer.maxLength ?? 0;
+  const text = textFeeds(manifest, Array.from({ length: Math.max(1, length) }, () => 'pare').join(' '), tokenizer);
+  return text ? text.feeds : generatedTensorFeeds(manifest);
+}
+
+/** Run the variant's session a few times (held, so an eviction meanwhile waits); the milliseconds of each run. */
+export async function warmUpSession(serving: Pick<ServingVariant, 'manifest' | 'session' | 'tokenizer'> & { sha256: string }, runs = WARMUP_RUNS): Promise<number[]> {
+  if (!holdSession(serving.sha256, serving.session)) return [];
+  const times: number[] = [];
+  try {
+    const feeds = warmUpFeeds(serving.manifest, serving.tokenizer);
+    const started = performance.now();
+    for (let i = 0; i < runs && performance.now() - started < WARMUP_BUDGET_MS; i++) {
+      const t0 = performance.now();
+      await serving.session.run(feeds);
+      times.push(performance.now() - t0);
+    }
+  } catch {
+    // A warm-up that fails changes nothing: the requests themselves report and count run failures.
+  } finally {
+    releaseSession(serving.session);
+  }
+  return times;
+}
