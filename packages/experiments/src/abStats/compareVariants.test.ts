@@ -72,7 +72,7 @@ describe('compareVariants', () => {
     const units = (k: number, errors: number) => Array.from({ length: k }, (_, i) => ({ requests: 10, errors: i < errors ? 10 : 0, latencyMsSum: 80 }));
     const failing = { ...int8, errors: 300, units: units(100, 30) };
     const r = compareVariants({ ...fp32, units: units(100, 0) }, failing, {
-      sampleRatio: { variants: [{ name: 'fp32', weight: 50, observed: 1000, expected: 900 }, { name: 'int8', weight: 50, observed: 800, expected: 900 }], chiSquare: 22.2, pValue: 2.4e-6, mismatch: true, threshold: 0.001 },
+      sampleRatio: { variants: [{ name: 'fp32', weight: 50, observed: 1000, expected: 900 }, { name: 'int8', weight: 50, observed: 800, expected: 900 }], chiSquare: 22.2, pValue: 2.4e-6, mismatch: true, threshold: 0.001, basis: 'units' },
     });
     expect(r.perUnit!.clustersB).toBe(100);
     expect(r.verdict).toMatch(/^Guardrail failed: int8 raises the error rate by 30\.00 pt/);

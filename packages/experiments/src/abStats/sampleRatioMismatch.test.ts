@@ -33,3 +33,33 @@ describe('sampleRatioMismatch', () => {
     expect(sampleRatioMismatch({}, { a: 50, b: 50 })).toBeNull();
   });
 });
+
+describe('sampleRatioMismatch per unit', () => {
+  // 80 units of 11 requests each, split 27/28/25 over three equal weights: unit by unit a fair draw.
+  const units = (counts: number[], perUnit: number): Array<Record<string, number>> =>
+    counts.flatMap((c, v) => Array.from({ length: c }, () => ({ [['a', 'b', 'c'][v]!]: perUnit })));
+
+  it('does not flag busy units landing unevenly, which the per-request test would', () => {
+    const clusters = units([22, 31, 27], 11);
+    const observed = { a: 22 * 11, b: 31 * 11, c: 27 * 11 };
+    const weights = { a: 34, b: 33, c: 33 };
+    expect(sampleRatioMismatch(observed, weights)!.mismatch).toBe(true);
+    const perUnit = sampleRatioMismatch(observed, weights, { clusters })!;
+    expect(perUnit.basis).toBe('units');
+    expect(perUnit.mismatch).toBe(false);
+    expect(perUnit.pValue).toBeGreaterThan(0.05);
+  });
+
+  it('still flags a split that is off unit by unit', () => {
+    const clusters = units([300, 200], 1);
+    const r = sampleRatioMismatch({ a: 300, b: 200 }, { a: 50, b: 50 }, { clusters })!;
+    expect(r.basis).toBe('units');
+    // One request per unit: the per-request test in Wald form (variance of the observed shares: 20.8, Pearson's 20).
+    expect(r.chiSquare).toBeCloseTo(20.8, 1);
+    expect(r.mismatch).toBe(true);
+  });
+
+  it('falls back to requests with too few unit buckets', () => {
+    expect(sampleRatioMismatch({ a: 50, b: 50 }, { a: 50, b: 50 }, { clusters: units([3, 3], 10) })!.basis).toBe('requests');
+  });
+});
