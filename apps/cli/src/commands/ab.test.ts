@@ -44,7 +44,7 @@ it('prints the per-unit rows, the split check, the guardrails and Tail Worker CP
       errorRateDifference: i(0, -0.004, 0.005),
       accuracyDifference: i(-0.349, -0.38, -0.31),
       perUnit: { clustersA: 97, clustersB: 95, errorRateDifference: i(0, -0.006, 0.007), meanLatencyDifferenceMs: i(-4, -4.6, -3.4) },
-      sampleRatio: { variants: [{ name: 'fp32', weight: 50, observed: 1000, expected: 900 }, { name: 'int8', weight: 50, observed: 800, expected: 900 }], chiSquare: 22.2, pValue: 2.4e-6, mismatch: true, threshold: 0.001 },
+      sampleRatio: { variants: [{ name: 'fp32', weight: 50, observed: 1000, expected: 900 }, { name: 'int8', weight: 50, observed: 800, expected: 900 }], chiSquare: 22.2, pValue: 2.4e-6, mismatch: true, threshold: 0.001, basis: 'units' },
       guardrails: [{ metric: 'accuracy', marginPt: 1, difference: i(-0.349, -0.38, -0.31), status: 'failed' }, { metric: 'error rate', marginPt: 1, difference: i(0, -0.006, 0.007), status: 'passed' }],
       design: { latency: { plannedPerVariant: 100 }, accuracy: { plannedPerVariant: 1000 }, explanation: '…' },
       status: 'complete',
@@ -55,7 +55,7 @@ it('prints the per-unit rows, the split check, the guardrails and Tail Worker CP
   expect(text).toMatch(/units \(buckets\)\s+│ 97\s+│ 95/);
   expect(text).toMatch(/error rate, per unit .*│ 0\.00 pt \(-0\.60 to \+0\.70\)/);
   expect(text).toMatch(/CPU time \(Tail Worker\) │ 4\.20 ms p50\s+│ unavailable/);
-  expect(text).toContain('sample ratio: fp32 1000 of 900 expected, int8 800 of 900 expected; chi-square p = 2.4e-6 MISMATCH');
+  expect(text).toContain('sample ratio: fp32 1000 of 900 expected, int8 800 of 900 expected; per unit, chi-square p = 2.4e-6 MISMATCH');
   expect(text).toContain('guardrail accuracy (margin 1 pt): failed; guardrail error rate (margin 1 pt): passed');
   expect(text).not.toContain('\u001b[');
 });

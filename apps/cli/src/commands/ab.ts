@@ -47,7 +47,7 @@ export function abText(r: AbAnswer): string {
     `${r.model}: ${b.name} vs ${a.name}, last ${r.window}${r.pair.chosen === 'top-traffic' ? ' (the two variants with most traffic)' : ''}`,
     table.toString(),
     `planned per variant: ${plan.latency.plannedPerVariant ?? '-'} requests, ${plan.accuracy.plannedPerVariant ?? '-'} labelled requests; status: ${r.report.status}`,
-    srm ? `sample ratio: ${srm.variants.map((v) => `${v.name} ${v.observed} of ${Math.round(v.expected)} expected`).join(', ')}; chi-square p = ${srm.pValue.toPrecision(2)}${srm.mismatch ? ' MISMATCH' : ' (fine)'}` : 'sample ratio: not checked (fewer than two weighted variants with traffic)',
+    srm ? `sample ratio: ${srm.variants.map((v) => `${v.name} ${v.observed} of ${Math.round(v.expected)} expected`).join(', ')}; ${srm.basis === 'units' ? 'per unit, ' : ''}chi-square p = ${srm.pValue < 0.001 ? srm.pValue.toExponential(1) : srm.pValue.toPrecision(2)}${srm.mismatch ? ' MISMATCH' : ' (fine)'}` : 'sample ratio: not checked (fewer than two weighted variants with traffic)',
     ...(r.report.guardrails?.length ? [r.report.guardrails.map((g) => `guardrail ${g.metric} (margin ${g.marginPt} pt): ${g.status}`).join('; ')] : []),
     plan.explanation,
     '',

@@ -97,7 +97,7 @@ export const abAnswerWire = z.object({
     perUnit: z.object({ clustersA: z.number(), clustersB: z.number(), errorRateDifference: interval.nullable(), meanLatencyDifferenceMs: interval.nullable() }).nullable().optional(),
     /** Whether the assigned traffic matches the weights (chi-square). */
     sampleRatio: z
-      .object({ variants: z.array(z.object({ name: z.string(), weight: z.number(), observed: z.number(), expected: z.number() })), chiSquare: z.number(), pValue: z.number(), mismatch: z.boolean(), threshold: z.number() })
+      .object({ variants: z.array(z.object({ name: z.string(), weight: z.number(), observed: z.number(), expected: z.number() })), chiSquare: z.number(), pValue: z.number(), mismatch: z.boolean(), threshold: z.number(), basis: z.enum(['units', 'requests']).optional() })
       .nullable()
       .optional(),
     guardrails: z.array(z.object({ metric: z.string(), marginPt: z.number(), difference: interval.nullable(), status: z.enum(['failed', 'passed', 'no data']) })).optional(),
