@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// Entry of the `pare` command: TypeScript sources run through tsx's loader, so there is no build step.
-import { register } from 'tsx/esm/api';
+// Entry of the `pare` command: the bundle `npm run build -w @pare/cli` writes (dist/pare.js). A checkout that has
+// not built it yet (or PARE_CLI_FROM_SOURCE=1 while editing) runs the TypeScript sources through tsx instead.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/main.ts');
+const bundle = new URL('../dist/pare.js', import.meta.url);
+let main;
+if (existsSync(bundle) && !process.env.PARE_CLI_FROM_SOURCE) {
+  ({ main } = await import(bundle.href));
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../src/main.ts'));
+}
 process.exitCode = await main(process.argv);

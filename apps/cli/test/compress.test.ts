@@ -133,24 +133,25 @@ describe('pare compress --quantize int4-weights | fp16', () => {
 });
 
 describe('pare compress on bad input', () => {
-  const cases: Array<[string, string[], RegExp]> = [
-    ['a missing file', ['compress', 'nope.onnx', '-o', 'x.onnx'], /The input model: No model at nope.onnx: the file does not exist/],
-    ['an unknown quantize mode', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--quantize', 'int4'], /--quantize takes one of none, int8-dynamic, int8-static, int8-weights, int4-weights, fp16; got "int4"/],
-    ['a block size that is not a power of two', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--quantize', 'int4-weights', '--block-size', '48'], /block size must be a power of two from 16 to 256/],
-    ['a sparsity above 1', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--sparsity', '1.5'], /--sparsity takes a fraction between 0 and 1; got "1.5"/],
-    ['a latency budget that is not a positive number', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-latency-ms', '0'], /--max-latency-ms takes a number > 0; got "0"/],
-    ['a bad byte size', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '12 parsecs'], /--max-bytes takes a size such as 500000, 800KB or 4.5MB; got "12 parsecs"/],
-    ['a threshold that is not a number', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', 'abc'], /--prune-threshold takes a number ≥ 0; got "abc"/],
-    ['both threshold and sparsity', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', '0.1', '--sparsity', '0.5'], /not both/],
-    ['a source manifest of another model', ['compress', path.join(spam, 'student/model.onnx'), '-o', 'x.onnx', '--manifest', 'x.json', '--source-manifest', path.join(spam, 'teacher/manifest.json')], /The source manifest ".*teacher\/manifest.json" says sha256 [0-9a-f]{64}, but the model hashes to [0-9a-f]{64}: it belongs to another model file/],
-    ['--min-fidelity without --max-bytes', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--min-fidelity', '0.99'], /--min-fidelity only applies with --max-bytes/],
-    ['two different inputs files', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--inputs', 'a.json', '--calibration', 'b.json'], /--calibration is an alias of --inputs/],
-    ['a source manifest without --manifest', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--source-manifest', 'm.json'], /--source-manifest only applies with --manifest/],
-    ['a budget nothing reaches', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '1KB', '--gzip', '--quantize', 'int8-weights'], /No configuration fits in 1.0 KB \(gzipped\): the smallest reached was .*Raise --max-bytes/],
+  // Exit 2: the command was used wrongly (a bad option value, options that do not go together); 1: the work failed.
+  const cases: Array<[string, string[], RegExp, number]> = [
+    ['a missing file', ['compress', 'nope.onnx', '-o', 'x.onnx'], /The input model: No model at nope.onnx: the file does not exist/, 1],
+    ['an unknown quantize mode', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--quantize', 'int4'], /--quantize takes one of none, int8-dynamic, int8-static, int8-weights, int4-weights, fp16; got "int4"/, 2],
+    ['a block size that is not a power of two', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--quantize', 'int4-weights', '--block-size', '48'], /block size must be a power of two from 16 to 256/, 2],
+    ['a sparsity above 1', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--sparsity', '1.5'], /--sparsity takes a fraction between 0 and 1; got "1.5"/, 2],
+    ['a latency budget that is not a positive number', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-latency-ms', '0'], /--max-latency-ms takes a number > 0; got "0"/, 2],
+    ['a bad byte size', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '12 parsecs'], /--max-bytes takes a size such as 500000, 800KB or 4.5MB; got "12 parsecs"/, 2],
+    ['a threshold that is not a number', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', 'abc'], /--prune-threshold takes a number ≥ 0; got "abc"/, 2],
+    ['both threshold and sparsity', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--prune-threshold', '0.1', '--sparsity', '0.5'], /not both/, 2],
+    ['a source manifest of another model', ['compress', path.join(spam, 'student/model.onnx'), '-o', 'x.onnx', '--manifest', 'x.json', '--source-manifest', path.join(spam, 'teacher/manifest.json')], /The source manifest ".*teacher\/manifest.json" says sha256 [0-9a-f]{64}, but the model hashes to [0-9a-f]{64}: it belongs to another model file/, 1],
+    ['--min-fidelity without --max-bytes', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--min-fidelity', '0.99'], /--min-fidelity only applies with --max-bytes/, 2],
+    ['two different inputs files', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--inputs', 'a.json', '--calibration', 'b.json'], /--calibration is an alias of --inputs/, 2],
+    ['a source manifest without --manifest', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--source-manifest', 'm.json'], /--source-manifest only applies with --manifest/, 2],
+    ['a budget nothing reaches', ['compress', realModels.wakeWord, '-o', 'x.onnx', '--max-bytes', '1KB', '--gzip', '--quantize', 'int8-weights'], /No configuration fits in 1.0 KB \(gzipped\): the smallest reached was .*Raise --max-bytes/, 1],
   ];
-  it.each(cases)('exits 1 with a clear message on %s', async (_what, args, message) => {
+  it.each(cases)('exits with a clear message on %s', async (_what, args, message, code) => {
     const r = await runPare(args, { cwd: dir });
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
     expect(fs.existsSync(path.join(dir, 'x.onnx'))).toBe(false);
@@ -166,5 +167,33 @@ describe('pare compress on bad input', () => {
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/the folder .*missing does not exist/);
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses -o that is the input itself, under any spelling, and leaves it untouched', async () => {
+    const own = path.join(dir, 'own.onnx');
+    fs.copyFileSync(realModels.wakeWord, own);
+    const before = fs.readFileSync(own);
+    for (const output of [own, './own.onnx', path.join(dir, '.', 'own.onnx')]) {
+      const r = await runPare(['compress', own, '-o', output, '--quantize', 'int8-dynamic', '--no-eval'], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/-o\/--output is the input ".*own\.onnx" itself; write the compressed model elsewhere \(e\.g\. -o .*own\.int8\.onnx\)/);
+    }
+    expect(fs.readFileSync(own).equals(before)).toBe(true);
+  });
+
+  it('exits 2 on a usage error commander finds (an unknown option, a missing argument or command)', async () => {
+    for (const args of [['compress', realModels.wakeWord], ['compress', realModels.wakeWord, '-o', 'x.onnx', '--nope'], ['nosuchcommand']]) {
+      const r = await runPare(args, { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+  });
+});
+
+describe('pare compress --no-eval', () => {
+  it('reports the total without claiming an evaluation', async () => {
+    const r = await runPare(['compress', realModels.wakeWord, '-o', path.join(dir, 'noeval.onnx'), '--quantize', 'int8-dynamic', '--no-eval']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/│ total\s+│/);
+    expect(r.stdout).not.toMatch(/with evaluation/);
   });
 });

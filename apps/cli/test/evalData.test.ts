@@ -44,22 +44,22 @@ describe('pare eval --data', () => {
     expect(r.stdout).toMatch(/actual ↓ predicted → │ ham +│ spam/);
   });
 
-  it('refuses a missing or unusable manifest, an unknown dataset, and --reference with --data, in one line', async () => {
+  it('refuses a missing or unusable manifest (exit 1), an unknown dataset and --reference with --data (usage, exit 2), in one line', async () => {
     const lonely = path.join(dir, 'model.onnx');
     fs.copyFileSync(model, lonely);
     const noTokenizer = path.join(dir, 'no-tokenizer.json');
     const { preprocess: _, ...rest } = JSON.parse(fs.readFileSync(path.join(variantDir, 'manifest.json'), 'utf8'));
     fs.writeFileSync(noTokenizer, JSON.stringify(rest));
-    const cases: Array<[string[], RegExp]> = [
-      [['eval', lonely, '--data', 'spam-assassin'], /^pare: Cannot read the manifest ".*manifest\.json": no such file; pass --manifest <file>/],
-      [['eval', model, '--data', 'spam-assassin', '--manifest', noTokenizer], /^pare: The manifest ".*no-tokenizer\.json" has no preprocess\.tokenizer/],
-      [['eval', model, '--data', 'imdb'], /^pare: --data: unknown dataset "imdb"; known: spam-assassin\.$/],
-      [['eval', model, '--data', 'spam-assassin', '--reference', model], /^pare: --reference and --data go together only for model folders/],
+    const cases: Array<[string[], RegExp, number]> = [
+      [['eval', lonely, '--data', 'spam-assassin'], /^pare: Cannot read the manifest ".*manifest\.json": no such file; pass --manifest <file>/, 1],
+      [['eval', model, '--data', 'spam-assassin', '--manifest', noTokenizer], /^pare: The manifest ".*no-tokenizer\.json" has no preprocess\.tokenizer/, 1],
+      [['eval', model, '--data', 'imdb'], /^pare: --data: unknown dataset "imdb"; known: spam-assassin\.$/, 2],
+      [['eval', model, '--data', 'spam-assassin', '--reference', model], /^pare: --reference and --data go together only for model folders/, 2],
     ];
     const runs = await Promise.all(cases.map(([args]) => runPare(args)));
-    for (const [i, [args, message]] of cases.entries()) {
+    for (const [i, [args, message, code]] of cases.entries()) {
       const r = runs[i]!;
-      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.code, args.join(' ')).toBe(code);
       expect(r.stdout).toBe('');
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr.trim()).toMatch(message);

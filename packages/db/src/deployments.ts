@@ -11,11 +11,13 @@ export interface Deployment {
   version: number;
   weights: TrafficWeights;
   reason: string;
+  /** Experiment salt of the assignment hash; '' is the unsalted hash. */
+  salt: string;
   createdAt: number;
 }
 
 function toDeployment(row: typeof deployments.$inferSelect): Deployment {
-  return { model: row.model, version: row.version, weights: JSON.parse(row.weights) as TrafficWeights, reason: row.reason, createdAt: row.createdAt };
+  return { model: row.model, version: row.version, weights: JSON.parse(row.weights) as TrafficWeights, reason: row.reason, salt: row.salt, createdAt: row.createdAt };
 }
 
 export async function currentDeployment(db: PareDb, model: string): Promise<Deployment | undefined> {
@@ -38,13 +40,16 @@ export async function deploymentHistory(db: PareDb, model: string): Promise<Arra
 /**
  * Append a new version with these weights; it becomes current. The next version number is taken inside the
  * one INSERT statement, so concurrent changes get distinct versions instead of a unique-constraint failure.
+ * Without `salt` the current version's salt carries over (a promote or a new weight keeps the experiment's hash).
  */
-export async function setWeights(db: PareDb, model: string, weights: TrafficWeights, reason: string, now = Date.now()): Promise<Deployment> {
-  const row = await db.get<{ version: number }>(sql`
-    INSERT INTO ${deployments} (${sql.identifier(deployments.model.name)}, ${sql.identifier(deployments.version.name)}, ${sql.identifier(deployments.weights.name)}, ${sql.identifier(deployments.reason.name)}, ${sql.identifier(deployments.createdAt.name)})
-    SELECT ${model}, COALESCE(MAX(${deployments.version}), 0) + 1, ${JSON.stringify(weights)}, ${reason}, ${now} FROM ${deployments} WHERE ${deployments.model} = ${model}
-    RETURNING ${sql.identifier(deployments.version.name)} AS version`);
-  return { model, version: Number(row.version), weights, reason, createdAt: now };
+export async function setWeights(db: PareDb, model: string, weights: TrafficWeights, reason: string, now = Date.now(), options: { salt?: string } = {}): Promise<Deployment> {
+  const carried = sql`(SELECT ${deployments.salt} FROM ${deployments} WHERE ${deployments.model} = ${model} AND ${deployments.rolledBack} = 0 ORDER BY ${deployments.version} DESC LIMIT 1)`;
+  const salt = options.salt === undefined ? sql`COALESCE(${carried}, '')` : sql`${options.salt}`;
+  const row = await db.get<{ version: number; salt: string }>(sql`
+    INSERT INTO ${deployments} (${sql.identifier(deployments.model.name)}, ${sql.identifier(deployments.version.name)}, ${sql.identifier(deployments.weights.name)}, ${sql.identifier(deployments.reason.name)}, ${sql.identifier(deployments.salt.name)}, ${sql.identifier(deployments.createdAt.name)})
+    SELECT ${model}, COALESCE(MAX(${deployments.version}), 0) + 1, ${JSON.stringify(weights)}, ${reason}, ${salt}, ${now} FROM ${deployments} WHERE ${deployments.model} = ${model}
+    RETURNING ${sql.identifier(deployments.version.name)} AS version, ${sql.identifier(deployments.salt.name)} AS salt`);
+  return { model, version: Number(row.version), weights, reason, salt: String(row.salt), createdAt: now };
 }
 
 /**

@@ -8,3 +8,4 @@ export * from './histogramBuckets';
 export * from './feedbackSchema';
 export * from './feedback';
 export * from './histogramReads';
+export * from './unitReads';

@@ -42,6 +42,11 @@ export const deployments = sqliteTable(
     /** JSON object variant → weight (integers summing to 100). */
     weights: text('weights').notNull(),
     reason: text('reason').notNull(),
+    /**
+     * The model's experiment salt, mixed into the assignment hash (packages/experiments stableHash.ts): a new salt
+     * reshuffles which units get which variant. '' is the unsalted hash every split had before salts existed.
+     */
+    salt: text('salt').notNull().default(''),
     rolledBack: integer('rolled_back', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
   },

@@ -72,3 +72,21 @@ describe('withVariantWeight', () => {
     expect(() => withVariantWeight({}, 'only', 50)).toThrow(/must be 100/);
   });
 });
+
+describe('experiment salt', () => {
+  it('keeps the unsalted split byte for byte, and reshuffles units under a new salt', () => {
+    const units = Array.from({ length: 2000 }, (_, u) => `u${u}`);
+    const weights = { fp32: 50, int8: 50 };
+    const pick = (salt?: string) => units.map((unit) => assignVariant({ model: 'spam', unit, weights, healthy: healthyAll, salt }).variant);
+    // The default (no salt, or the empty salt) is the slot units always had.
+    expect(pick('')).toEqual(pick(undefined));
+    expect(units.map((u) => unitSlot('spam', u, ''))).toEqual(units.map((u) => unitSlot('spam', u)));
+    const before = pick(undefined);
+    const after = pick('exp-2');
+    expect(pick('exp-2')).toEqual(after);
+    // Independent halves: about half the units change variant under the new salt.
+    const moved = before.filter((v, i) => v !== after[i]).length / units.length;
+    expect(moved).toBeGreaterThan(0.4);
+    expect(moved).toBeLessThan(0.6);
+  });
+});

@@ -50,9 +50,9 @@ export function pickByWeight(weights: Weights, slot: number): string | undefined
  * healthy variants in proportion to their weights (or, if none has weight, to any healthy variant).
  * Throws 503 `no_healthy_variant` when no variant is healthy.
  */
-export function assignVariant(options: { model: string; unit: string; weights: Weights; healthy: ReadonlySet<string>; candidates?: readonly string[] }): Assignment {
+export function assignVariant(options: { model: string; unit: string; weights: Weights; healthy: ReadonlySet<string>; candidates?: readonly string[]; salt?: string }): Assignment {
   const { model, unit, weights, healthy } = options;
-  const slot = unitSlot(model, unit);
+  const slot = unitSlot(model, unit, options.salt);
   const assigned = pickByWeight(weights, slot);
   if (assigned !== undefined && healthy.has(assigned)) return { variant: assigned, assigned, fallback: false };
   const healthyWeights: Record<string, number> = {};

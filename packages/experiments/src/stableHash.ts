@@ -17,9 +17,12 @@ function fnv1a32(text: string): number {
   return hash >>> 0;
 }
 
-/** The unit's position in [0, 10000): which slice of traffic it falls in, for a given model. */
-export function unitSlot(model: string, unit: string): number {
-  return fnv1a32(`${model}\u0000${unit}`) % 10000;
+/**
+ * The unit's position in [0, 10000): which slice of traffic it falls in, for a given model. A salt (the model's
+ * experiment salt) reshuffles every unit for a new experiment; the empty salt is the hash splits always had.
+ */
+export function unitSlot(model: string, unit: string, salt = ''): number {
+  return fnv1a32(salt === '' ? `${model}\u0000${unit}` : `${model}\u0000${salt}\u0000${unit}`) % 10000;
 }
 
 /** A coarse bucket (0..99) of the unit, recorded with each event so per-unit analysis needs no raw ids. */

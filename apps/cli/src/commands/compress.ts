@@ -11,7 +11,7 @@ import {
 import { gzipSize, servingBackend } from '@pare/runtime';
 import { nodeBackend } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
-import { checkOutputPath, readModelFile, writeFileAtomic } from '../shared/modelFile';
+import { checkOutputPath, readModelFile, refuseOverwritingInput, writeFileAtomic } from '../shared/modelFile';
 import { loadSamples, type Samples } from '../shared/samples';
 import { createProgress, type Progress } from '../shared/progress';
 import { parseByteSize, parseDim, parseFraction, parseList, parseNonNegative, parsePositive, parsePositiveInt } from '../shared/parseArgs';
@@ -74,6 +74,7 @@ export function registerCompress(program: Command): void {
     .option('--source-manifest <file>', 'with --manifest: the input model\'s manifest, whose task, tokenizer, labels and provenance carry over (default: manifest.json beside the input, if any)')
     .option('--json', 'print one JSON object')
     .action(async (input: string, flags: CompressFlags) => {
+      await refuseOverwritingInput(input, flags.output);
       const folder = await planFolderCompress(input, flags.output);
       const { report, fidelityNote } = await runCompress(folder?.input ?? input, folder ? { ...flags, output: folder.output, manifest: folder.manifest } : flags, folder);
       await folder?.finish();

@@ -20,7 +20,7 @@ interface DeployFlags extends EdgeFlags {
 function parseWeight(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 100) throw new PareError('weights_invalid', `--weight must be an integer from 0 to 100, got "${text}".`);
+  if (!Number.isInteger(n) || n < 0 || n > 100) throw new PareError('weights_invalid', `--weight must be an integer from 0 to 100, got "${text}".`, { details: { usage: true } });
   return n;
 }
 

@@ -64,9 +64,9 @@ describe('pare edge commands', () => {
     expect(stats.variants.reduce((s, v) => s + v.count, 0)).toBe(1);
   });
 
-  it('reports the edge\'s refusals and bad input with a message and exit 1', async () => {
+  it('reports the edge\'s refusals with a message and exit 1, bad arguments with exit 2', async () => {
     const notHundred = await runPare(['traffic', 'demo', 'fp32=50', 'small=40', ...endpoint]);
-    expect(notHundred.code).toBe(1);
+    expect(notHundred.code).toBe(2);
     expect(notHundred.stderr).toContain('sum to 90');
     const wrongToken = await runPare(['promote', 'demo', 'fp32', '--endpoint', edge.worker.url, '--token', 'nope']);
     expect(wrongToken.code).toBe(1);
@@ -79,6 +79,48 @@ describe('pare edge commands', () => {
     const down = await runPare(['models', '--endpoint', 'http://127.0.0.1:9']);
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/Cannot reach the edge at http:\/\/127\.0\.0\.1:9/);
+  });
+});
+
+describe('pare output and configuration habits', () => {
+  const ESC = '\u001b[';
+
+  it('colours tables only on request of a terminal: never in a pipe, with NO_COLOR or --no-color', async () => {
+    const piped = await runPare(['models', ...endpoint], { env: { NO_COLOR: '' } });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).toMatch(/demo/);
+    expect(piped.stdout).not.toContain(ESC);
+    const forced = await runPare(['models', ...endpoint], { env: { NO_COLOR: '', FORCE_COLOR: '1' } });
+    expect(forced.stdout).toContain(ESC);
+    for (const [args, env] of [[['models', '--no-color'], { NO_COLOR: '', FORCE_COLOR: '1' }], [['stats', 'demo', '--window', '15m'], { NO_COLOR: '1', FORCE_COLOR: '1' }], [['ab', 'demo', '--no-color'], { NO_COLOR: '', FORCE_COLOR: '1' }]] as const) {
+      const r = await runPare([...args, ...endpoint], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).not.toContain(ESC);
+    }
+  });
+
+  it('finds the dev token from any folder of the repository, and endpoint and token from a profile', async () => {
+    const repo = path.join(dir, 'repo');
+    const deep = path.join(repo, 'apps', 'x', 'src');
+    fs.mkdirSync(deep, { recursive: true });
+    const config = path.join(dir, 'config-home');
+    const env = { XDG_CONFIG_HOME: config, PARE_TOKEN: '', PARE_ENDPOINT: '', PARE_PROFILE: '' };
+    // A local endpoint with no token anywhere: the admin route refuses.
+    const before = await runPare(['promote', 'demo', 'fp32', '--endpoint', edge.worker.url], { cwd: deep, env });
+    expect(before.code).toBe(1);
+    fs.writeFileSync(path.join(repo, '.dev.vars'), `ADMIN_TOKEN="${TOKEN}"\n`);
+    const walked = await runPare(['traffic', 'demo', 'fp32=60', 'small=40', '--endpoint', edge.worker.url], { cwd: deep, env });
+    expect(walked.code, walked.stderr).toBe(0);
+
+    fs.mkdirSync(path.join(config, 'pare'), { recursive: true });
+    fs.writeFileSync(path.join(config, 'pare', 'config.json'), JSON.stringify({ default: { endpoint: edge.worker.url, token: TOKEN }, other: { endpoint: 'http://127.0.0.1:9' } }));
+    const profiled = await runPare(['traffic', 'demo', 'fp32=60', 'small=40'], { cwd: dir, env });
+    expect(profiled.code, profiled.stderr).toBe(0);
+    const other = await runPare(['models', '--profile', 'other'], { cwd: dir, env });
+    expect(other.stderr).toMatch(/Cannot reach the edge at http:\/\/127\.0\.0\.1:9/);
+    const missing = await runPare(['models', '--profile', 'nope'], { cwd: dir, env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/has no profile "nope"; it has default, other/);
   });
 });
 

@@ -1,7 +1,7 @@
 // `pare stats <model> [--window 15m|1h|24h|7d]`: per-variant requests, error rate and latency percentiles
 // the worker recorded in D1.
 import type { Command } from 'commander';
-import Table from 'cli-table3';
+import { newTable } from '../shared/table';
 import { PareError } from '@pare/errors';
 import { edgeClient, printJson, withEdgeOptions, type EdgeFlags } from '../edge/edgeOptions';
 import type { ModelStats } from '@pare/clients';
@@ -13,7 +13,7 @@ function ms(value: number | null): string {
 }
 
 function statsTable(stats: ModelStats): string {
-  const table = new Table({ head: ['variant', 'weight', 'status', 'requests', 'errors', 'error rate', 'p50 ms', 'p95 ms', 'p99 ms', 'cpu p50 ms'] });
+  const table = newTable({ head: ['variant', 'weight', 'status', 'requests', 'errors', 'error rate', 'p50 ms', 'p95 ms', 'p99 ms', 'cpu p50 ms'] });
   for (const v of stats.variants) {
     table.push([v.variant, `${v.weight}%`, v.status, v.count, v.errors, `${(v.errorRate * 100).toFixed(2)}%`, ms(v.p50Ms), ms(v.p95Ms), ms(v.p99Ms), v.cpu ? ms(v.cpu.p50Ms) : '-']);
   }

@@ -36,7 +36,8 @@ export function compressTable(r: CompressReport, fidelityNote?: string): string 
   }
   const steps = new Table({ head: ['step', 'time', 'tensors', 'skipped'], style: PLAIN });
   for (const s of r.steps) steps.push([s.step, `${s.ms.toFixed(0)} ms`, s.tensors ?? '', s.skipped ?? '']);
-  steps.push(['total, with evaluation', `${r.totalMs.toFixed(0)} ms`, '', '']);
+  // Without evaluation (--no-eval) the total is the compression alone: the row must not claim otherwise.
+  steps.push([r.fidelity ? 'total, with evaluation' : 'total', `${r.totalMs.toFixed(0)} ms`, '', '']);
   out.push(steps.toString());
   if (r.fidelity) out.push(`fidelity to the input, on ${r.fidelity.inputsKind} inputs (${r.fidelity.inputs})`, fidelityTable(r.fidelity, fidelityNote));
   return out.join('\n');

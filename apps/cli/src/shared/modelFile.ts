@@ -50,3 +50,21 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array | string):
     throw new PareError('file_unwritable', `Cannot write "${file}": ${(e as Error).message}`, { cause: e });
   }
 }
+
+/** The same file (or folder) under two spellings: "./m.onnx", "m.onnx", a symlink to it. */
+async function samePath(a: string, b: string): Promise<boolean> {
+  const real = async (p: string): Promise<string> => fs.realpath(p).catch(() => path.resolve(p));
+  return (await real(a)) === (await real(b));
+}
+
+/** Refuse `-o` that names the input itself: a failed or lossy run would leave no original to go back to. */
+export async function refuseOverwritingInput(input: string, output: string): Promise<void> {
+  if (await samePath(input, output)) {
+    throw new PareError('option_invalid', `-o/--output is the input "${input}" itself; write the compressed model elsewhere (e.g. -o ${suggestOutput(input)}).`, { details: { usage: true } });
+  }
+}
+
+function suggestOutput(input: string): string {
+  const trimmed = input.replace(/\/+$/, '');
+  return /\.onnx$/i.test(trimmed) ? trimmed.replace(/\.onnx$/i, '.int8.onnx') : `${trimmed}-int8`;
+}

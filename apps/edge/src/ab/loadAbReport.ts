@@ -1,8 +1,8 @@
 // Everything the A/B comparison needs, read from D1 for a window, and the comparison itself. Shared by
 // `GET /v1/models/:model/ab`, the dashboard and (through the JSON route) `pare ab`.
 import { PareError } from '@pare/errors';
-import { createDb, LATENCY_BUCKET_BOUNDS_MS, readLabelledCounts, readVariantHistograms } from '@pare/db';
-import { compareVariants, type AbReport } from '@pare/experiments';
+import { createDb, currentDeployment, LATENCY_BUCKET_BOUNDS_MS, readAssignedCounts, readLabelledCounts, readUnitBucketTraffic, readVariantHistograms, readVariantStats } from '@pare/db';
+import { compareVariants, sampleRatioMismatch, type AbReport } from '@pare/experiments';
 import type { Env } from '../env';
 import { getModelState } from '../registry/modelState';
 import { STATS_WINDOWS, type StatsWindow } from '../metrics/statsWindow';
@@ -16,6 +16,8 @@ export interface AbQuery {
   minEffectPt?: number;
   /** Smallest latency change worth detecting, percent. */
   minLatencyPct?: number;
+  /** Guardrail margin for the error rate, points (the accuracy margin is minEffectPt). */
+  maxErrorRisePt?: number;
   now?: number;
 }
 
@@ -28,6 +30,13 @@ export interface AbResponse {
   latencySource: 'isolate';
   /** How the pair was chosen. */
   pair: { a: string; b: string; chosen: 'given' | 'top-traffic' };
+  /** Since when the sample-ratio check counts: the window's start or the last change of the weights, whichever is later. */
+  sampleRatioSinceMs: number;
+  /**
+   * Tail Worker CPU time per variant (p50/p95 ms over the window); null for a variant the Tail Worker attributed
+   * nothing to (not wired, or it no longer says which variant an invocation served): unavailable, not zero.
+   */
+  cpu: Record<string, { count: number; p50Ms: number | null; p95Ms: number | null } | null>;
   report: AbReport;
 }
 
@@ -48,7 +57,24 @@ export async function loadAbReport(env: Env, q: AbQuery): Promise<AbResponse> {
 
   const db = createDb(env.DB);
   const sinceMs = (q.now ?? Date.now()) - STATS_WINDOWS[q.window];
-  const [histograms, labelled] = await Promise.all([readVariantHistograms(db, { model: q.model, sinceMs, assignedOnly: true }), readLabelledCounts(db, { model: q.model, sinceMs })]);
+  const deployment = await currentDeployment(db, q.model);
+  // Weights changed inside the window: the split is checked against the current ones from that moment on.
+  const sampleRatioSinceMs = Math.max(sinceMs, deployment?.createdAt ?? sinceMs);
+  const [histograms, labelled, units, srmUnits, assignedCounts, cpuStats] = await Promise.all([
+    readVariantHistograms(db, { model: q.model, sinceMs, assignedOnly: true }),
+    readLabelledCounts(db, { model: q.model, sinceMs }),
+    readUnitBucketTraffic(db, { model: q.model, sinceMs }),
+    sampleRatioSinceMs === sinceMs ? undefined : readUnitBucketTraffic(db, { model: q.model, sinceMs: sampleRatioSinceMs }),
+    readAssignedCounts(db, { model: q.model, sinceMs: sampleRatioSinceMs }),
+    readVariantStats(db, { model: q.model, sinceMs, source: 'tail_cpu' }),
+  ]);
+  // The split is checked unit bucket by unit bucket: requests of one unit are not independent draws.
+  const srmClusters = new Map<number, Record<string, number>>();
+  for (const u of srmUnits ?? units) {
+    const row = srmClusters.get(u.unitBucket) ?? {};
+    row[u.variant] = (row[u.variant] ?? 0) + u.requests;
+    srmClusters.set(u.unitBucket, row);
+  }
   const requests = (v: string): number => histograms.find((h) => h.variant === v)?.counts.reduce((s, c) => s + c, 0) ?? 0;
 
   let a: string;
@@ -71,10 +97,20 @@ export async function loadAbReport(env: Env, q: AbQuery): Promise<AbResponse> {
       histogram: { bounds: LATENCY_BUCKET_BOUNDS_MS, counts: h?.counts ?? new Array<number>(LATENCY_BUCKET_BOUNDS_MS.length + 1).fill(0) },
       errors: h?.errors ?? 0,
       labelled: { correct: l?.correct ?? 0, total: l?.total ?? 0 },
+      units: units.filter((u) => u.variant === v),
     };
   };
-  const report = compareVariants(sample(a), sample(b), { seed: BOOTSTRAP_SEED, minimumEffect: { accuracyPt: q.minEffectPt, latencyPct: q.minLatencyPct } });
-  return { model: q.model, window: q.window, sinceMs, latencySource: 'isolate', pair: { a, b, chosen }, report };
+  const report = compareVariants(sample(a), sample(b), {
+    seed: BOOTSTRAP_SEED,
+    minimumEffect: { accuracyPt: q.minEffectPt, latencyPct: q.minLatencyPct },
+    guardrails: { errorRatePt: q.maxErrorRisePt },
+    sampleRatio: sampleRatioMismatch(assignedCounts, state.weights, { clusters: [...srmClusters.values()] }),
+  });
+  const cpu = Object.fromEntries([a, b].map((v) => {
+    const s = cpuStats.find((x) => x.variant === v);
+    return [v, s && s.count > 0 ? { count: s.count, p50Ms: s.p50Ms, p95Ms: s.p95Ms } : null];
+  }));
+  return { model: q.model, window: q.window, sinceMs, latencySource: 'isolate', pair: { a, b, chosen }, sampleRatioSinceMs, cpu, report };
 }
 
 /** Parse an optional positive number query parameter, naming it in the error. */

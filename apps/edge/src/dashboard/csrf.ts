@@ -7,6 +7,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { PareError } from '@pare/errors';
 import type { AppContext } from '../env';
 import { constantTimeEquals } from '../http/bearerAuth';
+import { readBodyBytes } from '../http/readJsonBody';
 
 const CSRF_COOKIE = 'pare_csrf';
 export const CSRF_FIELD = 'csrf';
@@ -34,4 +35,9 @@ export async function csrfMatches(c: Context<AppContext>, form: URLSearchParams)
 
 export function csrfRefused(): PareError {
   return new PareError('forbidden', 'The form is stale or came from another site (CSRF token missing or wrong): reload /dashboard and try again.', { status: 403 });
+}
+
+/** The posted form of a dashboard page (4 KB at most: a token and a few names). */
+export async function readForm(c: Context<AppContext>): Promise<URLSearchParams> {
+  return new URLSearchParams(new TextDecoder().decode(await readBodyBytes(c.req.raw, 4096)));
 }

@@ -6,7 +6,6 @@ import type { AppContext } from '../env';
 import { adminDisabledMessage, adminSecret } from '../http/adminSecret';
 import { clientKey, lockedForSeconds, rateLimited } from '../http/authThrottle';
 import { checkAdminToken } from '../http/bearerAuth';
-import { readBodyBytes } from '../http/readJsonBody';
 import { parseStatsWindow } from '../metrics/statsWindow';
 import { loadAbReport, positiveParam } from '../ab/loadAbReport';
 import { dashboardPage } from './dashboardPage';
@@ -14,8 +13,9 @@ import { loadDashboardData } from './dashboardData';
 import { DASHBOARD_CSP } from './layout';
 import { loginPage } from './loginPage';
 import { endSession, hasSession, startSession } from './session';
-import { csrfMatches, csrfRefused, csrfToken } from './csrf';
+import { csrfMatches, csrfRefused, csrfToken, readForm } from './csrf';
 import { DASHBOARD_ASSETS } from './staticAssets';
+import { trafficActionRoutes } from './trafficActions';
 
 export const dashboardRoutes = new Hono<AppContext>();
 
@@ -32,17 +32,13 @@ async function requireSession(c: Context<AppContext>): Promise<void> {
   if (!(await hasSession(c))) throw new PareError('unauthorized', 'Sign in at /dashboard first (the session cookie is missing or expired).', { status: 401 });
 }
 
-async function readForm(c: Context<AppContext>): Promise<URLSearchParams> {
-  return new URLSearchParams(new TextDecoder().decode(await readBodyBytes(c.req.raw, 4096)));
-}
-
 dashboardRoutes.get('/', async (c) => {
   const disabled = adminDisabledMessage(c.env.ADMIN_TOKEN);
   if (disabled) return c.html(loginPage({ disabled }), 503);
   if (!(await hasSession(c))) return c.html(loginPage({ csrf: csrfToken(c) }), 200);
   const window = parseStatsWindow(c.req.query('window'));
-  const data = await loadDashboardData(c.env, window);
-  return c.html(dashboardPage(data, new URL(c.req.url).origin, csrfToken(c)));
+  const csrf = csrfToken(c);
+  return c.html(dashboardPage(await loadDashboardData(c.env, window, Date.now(), csrf), new URL(c.req.url).origin, csrf));
 });
 
 // Order: a disabled token, then the client's lockout, then the form's CSRF token, then the admin token.
@@ -69,7 +65,7 @@ dashboardRoutes.post('/logout', async (c) => {
 
 dashboardRoutes.get('/data', async (c) => {
   await requireSession(c);
-  return c.json(await loadDashboardData(c.env, parseStatsWindow(c.req.query('window'))));
+  return c.json(await loadDashboardData(c.env, parseStatsWindow(c.req.query('window')), Date.now(), csrfToken(c)));
 });
 
 dashboardRoutes.get('/ab', async (c) => {
@@ -84,9 +80,13 @@ dashboardRoutes.get('/ab', async (c) => {
       window: parseStatsWindow(c.req.query('window')),
       minEffectPt: positiveParam('minEffectPt', c.req.query('minEffectPt'), 50),
       minLatencyPct: positiveParam('minLatencyPct', c.req.query('minLatencyPct'), 100),
+      maxErrorRisePt: positiveParam('maxErrorRisePt', c.req.query('maxErrorRisePt'), 100),
     }),
   );
 });
+
+// Promote and roll back from the table (confirmation first, then the admin API).
+dashboardRoutes.route('/models', trafficActionRoutes);
 
 // Assets carry no data, so they need no session (the login page uses the stylesheet).
 dashboardRoutes.get('/assets/:name', (c) => {

@@ -4,6 +4,7 @@ export interface VariantFigures {
   bytes: number;
   gzipBytes: number | null;
   parameters: number | null;
+  /** Held-out accuracy from the manifest (what `pare eval` measured). */
   accuracy: number | null;
   fidelity: number | null;
   weight: number;
@@ -20,6 +21,12 @@ export interface VariantFigures {
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
-  /** Set when another variant is smaller, at least as accurate and as fast. */
+  /** Accuracy on the requests labelled through POST /v1/feedback in the window. */
+  labelled: { correct: number; total: number };
+  /** Tail Worker CPU time p50, ms; null when the Tail Worker attributed nothing to this variant (unavailable). */
+  cpuP50Ms: number | null;
+  /** Set when another variant is at least as good on every Pareto axis and better on one. */
   dominatedBy: string | null;
+  /** Why the variant is kept out of the Pareto comparison (unhealthy, mostly failing), or null. */
+  failing: string | null;
 }

@@ -86,7 +86,7 @@ export async function resolveServingVariant(env: Env, options: ResolveOptions): 
       variant = assigned = pinnedVariant;
     } else {
       const healthy = new Set([...state.healthy].filter((v) => !failed.has(v)));
-      ({ variant, assigned, fallback } = assignVariant({ model, unit, weights: state.weights, healthy, candidates: [...state.variants.keys()] }));
+      ({ variant, assigned, fallback } = assignVariant({ model, unit, weights: state.weights, healthy, candidates: [...state.variants.keys()], salt: state.salt }));
     }
     const row = state.variants.get(variant)!;
     try {

@@ -12,6 +12,8 @@ export interface ModelState {
   task: string;
   version: number;
   weights: Record<string, number>;
+  /** The experiment salt of the assignment hash ('' = unsalted). */
+  salt: string;
   variants: Map<string, VariantRow>;
   healthy: Set<string>;
   fetchedAt: number;
@@ -42,6 +44,7 @@ async function fetchState(env: Env, model: string): Promise<ModelState> {
     task: row.task,
     version: deployment?.version ?? 0,
     weights: deployment?.weights ?? {},
+    salt: deployment?.salt ?? '',
     variants: new Map(variants.map((v) => [v.name, v])),
     healthy: new Set(variants.filter((v) => v.status === 'healthy').map((v) => v.name)),
     fetchedAt: Date.now(),

@@ -39,10 +39,10 @@ adminRoutes.put('/models/:model/traffic', async (c) => {
     if (typeof weights === 'object' && weights !== null && !Array.isArray(weights)) validateWeights(weights as Record<string, number>);
     throw new PareError('weights_invalid', 'Send { "weights": { "<variant>": <0..100>, ... } } summing to 100.', { status: 400 });
   }
-  const { weights } = parsed.data;
+  const { weights, salt } = parsed.data;
   validateWeights(weights);
   await requireHealthyVariants(c.env, model, weights);
-  const deployment = await setWeights(createDb(c.env.DB), model, weights, 'traffic');
+  const deployment = await setWeights(createDb(c.env.DB), model, weights, salt === undefined ? 'traffic' : `traffic, salt "${salt}"`, Date.now(), { salt });
   invalidateModelState(model);
   return c.json({ deployment } satisfies DeploymentResponse);
 });

@@ -128,6 +128,17 @@ describe('dashboard in Chromium', () => {
     expect(verdict).toMatch(/^int8 is \d+% faster than fp32 \(95% CI \d+–\d+%\), accuracy [−+]?\d\.\d pt/);
     expect(verdict).toMatch(/more labelled requests would detect a 1-pt loss/);
     await expect(page.locator(`section[data-model="${MODEL}"] [data-field="design"]`).textContent()).resolves.toMatch(/Fixed-horizon design/);
+    // One legend entry per variant in the time chart (the dashes say the percentile), the split check, the
+    // guardrails in the A/B table, labelled accuracy and Tail Worker CPU (none locally: unavailable) per variant.
+    const legend = await page.evaluate((model) => {
+      const canvas = document.querySelector(`section.model[data-model="${model}"] canvas[data-chart="series"]`);
+      return (window as any).Chart.getChart(canvas).legend.legendItems.map((i: { text: string }) => i.text) as string[];
+    }, MODEL);
+    expect(legend).toEqual(['fp32', 'int8']);
+    await expect(page.locator(`section[data-model="${MODEL}"] [data-field="srm"]`).textContent()).resolves.toMatch(/^Sample ratio (fine|MISMATCH|: not checked)/);
+    await expect(page.locator(`section[data-model="${MODEL}"] .ab-table .tag.guardrail-passed`).count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator(`section[data-model="${MODEL}"] tr[data-variant="fp32"] td[title$="labelled requests right"]`).count()).resolves.toBe(1);
+    await expect(page.locator(`section[data-model="${MODEL}"] tr[data-variant="fp32"] td.unavailable`).textContent()).resolves.toBe('unavailable');
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-desktop.png'), fullPage: true });
     await page.close();
   });
@@ -156,8 +167,8 @@ describe('dashboard in Chromium', () => {
     const week = await read();
     expect(week.requests).toBeGreaterThan(hour.requests);
     expect(week.firstX).toBeLessThan(hour.firstX - 86_400_000);
-    expect(week.slot).toBe('60-min slots');
-    expect(hour.slot).toBe('1-min slots');
+    expect(week.slot).toBe('60-min slots; empty slots are gaps');
+    expect(hour.slot).toBe('1-min slots; empty slots are gaps');
     expect(week.table).not.toBe(hour.table);
     expect(page.url()).toMatch(/window=7d$/);
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
@@ -185,6 +196,23 @@ describe('dashboard in Chromium', () => {
     const charts = await chartContents(page);
     for (const c of Object.values(charts)) expect(c.painted).toBeGreaterThan(1000);
     await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-phone.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('promotes a variant from the table after a confirmation page, and rolls it back the same way', async () => {
+    const page = await newPage();
+    await signIn(page);
+    await page.waitForSelector('body[data-ready="true"]');
+    await Promise.all([page.waitForURL('**/dashboard/models/spam/promote'), page.click(`section[data-model="${MODEL}"] tr[data-variant="int8"] button[data-action="promote"]`)]);
+    await expect(page.locator('form.confirm p').textContent()).resolves.toMatch(/^Give int8 100% of spam's traffic\? Now: fp32=50 int8=50 p50-fp32=0\./);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard-confirm.png') });
+    await Promise.all([page.waitForLoadState('load'), page.click('button[data-action="confirm"]')]);
+    await expect(page.locator('[data-field="done"]').textContent()).resolves.toMatch(/^spam: traffic int8=100 \(deployment version \d+\)/);
+    await page.goto(`${server.url}/dashboard`);
+    await page.waitForSelector('body[data-ready="true"]');
+    await Promise.all([page.waitForURL('**/dashboard/models/spam/rollback'), page.click(`section[data-model="${MODEL}"] button[data-action="rollback"]`)]);
+    await Promise.all([page.waitForLoadState('load'), page.click('button[data-action="confirm"]')]);
+    await expect(page.locator('[data-field="done"]').textContent()).resolves.toMatch(/traffic fp32=50 int8=50 p50-fp32=0 again/);
     await page.close();
   });
 

@@ -67,8 +67,8 @@ export class EdgeClient {
     return this.request('PUT', path, deployVariantResponseWire, { body: form, admin: true, signal: upload.signal });
   }
 
-  setTraffic(model: string, weights: TrafficBody['weights']): Promise<DeploymentResponse> {
-    const body: TrafficBody = { weights };
+  setTraffic(model: string, weights: TrafficBody['weights'], options: { salt?: string } = {}): Promise<DeploymentResponse> {
+    const body: TrafficBody = options.salt === undefined ? { weights } : { weights, salt: options.salt };
     return this.request('PUT', `/admin/models/${segment(model)}/traffic`, deploymentResponseWire, { json: body, admin: true });
   }
 

@@ -8,13 +8,19 @@ const deploymentWire = z.object({
   version: z.number(),
   weights: z.record(z.string(), z.number()),
   reason: z.string(),
+  /** The experiment salt of the assignment hash ('' = unsalted); absent from edges older than salts. */
+  salt: z.string().optional(),
   /** Epoch milliseconds. */
   createdAt: z.number(),
 });
 export type Deployment = z.infer<typeof deploymentWire>;
 
 /** PUT /admin/models/:model/traffic */
-export const trafficBodyWire = z.object({ weights: z.record(z.string(), z.number()) });
+export const trafficBodyWire = z.object({
+  weights: z.record(z.string(), z.number()),
+  /** A new experiment salt (reshuffles which units get which variant); absent keeps the current one. */
+  salt: z.string().max(64).optional(),
+});
 export type TrafficBody = z.infer<typeof trafficBodyWire>;
 
 /** POST /admin/models/:model/promote */

@@ -81,6 +81,8 @@ export const abAnswerWire = z.object({
   model: z.string(),
   window: z.string(),
   pair: z.object({ a: z.string(), b: z.string(), chosen: z.enum(['given', 'top-traffic']) }),
+  /** Tail Worker CPU time per variant; null where the Tail Worker attributed nothing to it (unavailable). */
+  cpu: z.record(z.string(), z.object({ count: z.number(), p50Ms: z.number().nullable(), p95Ms: z.number().nullable() }).nullable()).optional(),
   report: z.object({
     a: abSide,
     b: abSide,
@@ -91,6 +93,14 @@ export const abAnswerWire = z.object({
     }),
     errorRateDifference: interval.nullable(),
     accuracyDifference: interval.nullable(),
+    /** Error rate and mean latency with the assignment unit as the unit of analysis. */
+    perUnit: z.object({ clustersA: z.number(), clustersB: z.number(), errorRateDifference: interval.nullable(), meanLatencyDifferenceMs: interval.nullable() }).nullable().optional(),
+    /** Whether the assigned traffic matches the weights (chi-square). */
+    sampleRatio: z
+      .object({ variants: z.array(z.object({ name: z.string(), weight: z.number(), observed: z.number(), expected: z.number() })), chiSquare: z.number(), pValue: z.number(), mismatch: z.boolean(), threshold: z.number(), basis: z.enum(['units', 'requests']).optional() })
+      .nullable()
+      .optional(),
+    guardrails: z.array(z.object({ metric: z.string(), marginPt: z.number(), difference: interval.nullable(), status: z.enum(['failed', 'passed', 'no data']) })).optional(),
     design: z.object({
       latency: z.object({ plannedPerVariant: z.number().nullable() }),
       accuracy: z.object({ plannedPerVariant: z.number().nullable() }),
@@ -110,4 +120,6 @@ export interface AbQuery {
   b?: string;
   minEffectPt?: number | string;
   minLatencyPct?: number | string;
+  /** Guardrail: the largest error-rate rise accepted, points. */
+  maxErrorRisePt?: number | string;
 }

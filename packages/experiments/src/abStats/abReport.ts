@@ -2,8 +2,11 @@
 // and the verdict. Its own file so that the comparison and the verdict text both read it without a circle.
 import type { MedianComparison } from './bootstrapMedian';
 import type { FixedHorizonPlan } from './fixedHorizon';
+import type { GuardrailCheck } from './guardrail';
 import type { LatencyHistogram } from './histogram';
 import type { Interval } from './interval';
+import type { SampleRatioCheck } from './sampleRatioMismatch';
+import type { PerUnitComparison, UnitCluster } from './unitClusters';
 import type { WelchInterval } from './welch';
 
 export interface VariantSample {
@@ -14,6 +17,8 @@ export interface VariantSample {
   errors: number;
   /** Requests with feedback: how many the variant got right out of how many were labelled. */
   labelled: { correct: number; total: number };
+  /** Traffic per unit bucket, for the per-unit intervals; without it they are left out. */
+  units?: readonly UnitCluster[];
 }
 
 export interface VariantFigures {
@@ -45,6 +50,12 @@ export interface AbReport {
   errorRateDifference: Interval | null;
   /** accuracy(b) − accuracy(a) on labelled requests, as a proportion. */
   accuracyDifference: Interval | null;
+  /** Error rate and mean latency with the unit (bucket) as the unit of analysis. */
+  perUnit: PerUnitComparison | null;
+  /** Whether the assigned traffic matches the weights (all weighted variants of the model). */
+  sampleRatio: SampleRatioCheck | null;
+  /** Accuracy and error-rate guardrails, judged before speed. */
+  guardrails: GuardrailCheck[];
   design: FixedHorizonPlan;
   status: AbStatus;
   verdict: string;

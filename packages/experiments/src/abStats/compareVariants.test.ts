@@ -56,4 +56,26 @@ describe('compareVariants', () => {
     const r = compareVariants(fp32, { ...fp32, name: 'fp32-copy' });
     expect(r.verdict).toMatch(/no significant latency difference/);
   });
+
+  it('leads with a failed accuracy guardrail, however much faster the candidate is', () => {
+    const lossy = { ...int8, labelled: { correct: 551, total: 1000 } };
+    const r = compareVariants(fp32, lossy);
+    expect(r.guardrails.find((g) => g.metric === 'accuracy')!.status).toBe('failed');
+    expect(r.verdict).toMatch(/^Guardrail failed: int8 loses 34\.9 pt of accuracy against fp32 \(−\d+\.\d to −\d+\.\d\), beyond the 1-pt margin: do not ship it on speed\. Otherwise: int8 is 29% faster/);
+    // A loss inside the margin passes, even when significant.
+    const slight = compareVariants(fp32, { ...int8, labelled: { correct: 880, total: 1000 } }, { guardrails: { accuracyPt: 5 } });
+    expect(slight.guardrails[0]!.status).toBe('passed');
+    expect(slight.verdict).toMatch(/^int8 is 29% faster/);
+  });
+
+  it('leads with an error-rate guardrail read per unit, and flags a sample-ratio mismatch', () => {
+    const units = (k: number, errors: number) => Array.from({ length: k }, (_, i) => ({ requests: 10, errors: i < errors ? 10 : 0, latencyMsSum: 80 }));
+    const failing = { ...int8, errors: 300, units: units(100, 30) };
+    const r = compareVariants({ ...fp32, units: units(100, 0) }, failing, {
+      sampleRatio: { variants: [{ name: 'fp32', weight: 50, observed: 1000, expected: 900 }, { name: 'int8', weight: 50, observed: 800, expected: 900 }], chiSquare: 22.2, pValue: 2.4e-6, mismatch: true, threshold: 0.001, basis: 'units' },
+    });
+    expect(r.perUnit!.clustersB).toBe(100);
+    expect(r.verdict).toMatch(/^Guardrail failed: int8 raises the error rate by 30\.00 pt/);
+    expect(r.verdict).toMatch(/Sample ratio mismatch: the traffic split is not the weights' \(fp32 1,000 \(expected 900\), int8 800 \(expected 900\); chi-square p = 0\.0000024\), so every figure of this comparison may be biased/);
+  });
 });

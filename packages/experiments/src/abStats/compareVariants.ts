@@ -2,11 +2,14 @@
 // labelled requests. Pure; the edge route and the CLI only fetch and print.
 import type { AbReport, VariantFigures, VariantSample } from './abReport';
 import { bootstrapMedianDifference } from './bootstrapMedian';
+import { accuracyGuardrail, errorRateGuardrail, type GuardrailMargins } from './guardrail';
 import { planFixedHorizon, type MinimumEffect } from './fixedHorizon';
 import { assertHistogram, binnedSummary, histogramQuantile, histogramTotal, type LatencyHistogram } from './histogram';
 import type { Interval } from './interval';
 import { newcombeDifference, wilsonInterval } from './proportions';
 import { relativeChangeOfMeans } from './relativeChange';
+import type { SampleRatioCheck } from './sampleRatioMismatch';
+import { comparePerUnit } from './unitClusters';
 import { verdictText } from './verdict';
 import { welchInterval } from './welch';
 
@@ -16,6 +19,10 @@ export interface CompareOptions {
   minimumEffect?: Partial<MinimumEffect>;
   seed?: number;
   replicates?: number;
+  /** Guardrail margins in points; accuracy defaults to the minimum accuracy effect, error rate to 1 pt. */
+  guardrails?: Partial<GuardrailMargins>;
+  /** The split check over every weighted variant (sampleRatioMismatch), computed by the caller. */
+  sampleRatio?: SampleRatioCheck | null;
 }
 
 /** Compare b (the candidate, e.g. int8) against a (the baseline, e.g. fp32). */
@@ -54,6 +61,12 @@ export function compareVariants(a: VariantSample, b: VariantSample, options: Com
     power: { alpha: 1 - confidence, power: options.power ?? 0.8 },
   });
 
+  const errorRateDifference = fa.requests > 0 && fb.requests > 0 ? newcombeDifference({ successes: a.errors, n: fa.requests }, { successes: b.errors, n: fb.requests }, confidence) : null;
+  const accuracyDifference =
+    a.labelled.total > 0 && b.labelled.total > 0 ? newcombeDifference({ successes: a.labelled.correct, n: a.labelled.total }, { successes: b.labelled.correct, n: b.labelled.total }, confidence) : null;
+  const perUnit = a.units && b.units ? comparePerUnit(a.units, b.units, confidence) : null;
+  const margins: GuardrailMargins = { accuracyPt: options.guardrails?.accuracyPt ?? minimumEffect.accuracyPt, errorRatePt: options.guardrails?.errorRatePt ?? 1 };
+
   const report: Omit<AbReport, 'verdict'> = {
     a: fa,
     b: fb,
@@ -63,9 +76,12 @@ export function compareVariants(a: VariantSample, b: VariantSample, options: Com
       meanRelativeChangePct: enough ? relativeChangeOfMeans(summaryA, summaryB, confidence) : null,
       median: fa.requests > 0 && fb.requests > 0 ? bootstrapMedianDifference(a.histogram, b.histogram, { confidence, seed: options.seed, replicates: options.replicates }) : null,
     },
-    errorRateDifference: fa.requests > 0 && fb.requests > 0 ? newcombeDifference({ successes: a.errors, n: fa.requests }, { successes: b.errors, n: fb.requests }, confidence) : null,
-    accuracyDifference:
-      a.labelled.total > 0 && b.labelled.total > 0 ? newcombeDifference({ successes: a.labelled.correct, n: a.labelled.total }, { successes: b.labelled.correct, n: b.labelled.total }, confidence) : null,
+    errorRateDifference,
+    accuracyDifference,
+    perUnit,
+    sampleRatio: options.sampleRatio ?? null,
+    // The error guardrail reads the per-unit interval where there is one: it is the honest width.
+    guardrails: [accuracyGuardrail(accuracyDifference, margins.accuracyPt), errorRateGuardrail(perUnit?.errorRateDifference ?? errorRateDifference, margins.errorRatePt)],
     design,
     status: fa.requests === 0 || fb.requests === 0 ? 'no_traffic' : design.latency.reached ? 'complete' : 'collecting',
   };

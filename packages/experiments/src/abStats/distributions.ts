@@ -108,6 +108,43 @@ export function studentTQuantile(p: number, df: number): number {
   return (lo + hi) / 2;
 }
 
+/** Regularized lower incomplete gamma P(a, x) (Numerical Recipes `gser` / `gcf`). */
+function lowerGammaRegularized(a: number, x: number): number {
+  if (x <= 0) return 0;
+  const front = Math.exp(-x + a * Math.log(x) - logGamma(a));
+  if (x < a + 1) {
+    let term = 1 / a;
+    let sum = term;
+    for (let n = 1; n < 500 && Math.abs(term) > Math.abs(sum) * 1e-15; n++) sum += term *= x / (a + n);
+    return sum * front;
+  }
+  // Continued fraction for the upper tail (modified Lentz).
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i < 500; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = d * c;
+    h *= delta;
+    if (Math.abs(delta - 1) < 1e-15) break;
+  }
+  return 1 - front * h;
+}
+
+/** P(X ≥ x) for a chi-square variable with `df` degrees of freedom. */
+export function chiSquareSurvival(x: number, df: number): number {
+  if (!(df > 0)) throw new RangeError(`chiSquareSurvival needs df > 0, got ${df}`);
+  return Math.min(1, Math.max(0, 1 - lowerGammaRegularized(df / 2, x / 2)));
+}
+
 /** Two-sided critical value of the normal for a confidence level (0.95 → 1.95996…). */
 export function zCritical(confidence: number): number {
   return normalQuantile(1 - (1 - confidence) / 2);

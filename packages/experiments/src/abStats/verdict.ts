@@ -1,7 +1,9 @@
-// The verdict in words, e.g. "int8 is 38% faster than fp32 (95% CI 31–45%), accuracy −0.2 pt (−0.9 to +0.5):
+// The verdict in words. A failed guardrail comes first ("Guardrail failed: int8 loses 34.9 pt of accuracy …"),
+// then a sample-ratio mismatch, then speed, e.g. "int8 is 38% faster than fp32 (95% CI 31–45%), accuracy −0.2 pt (−0.9 to +0.5):
 // no significant loss; 1,900 more labelled requests would detect a 1-pt loss". Built from the report only,
 // so the page, the JSON and `pare ab` say the same thing.
 import type { AbReport } from './abReport';
+import type { GuardrailCheck } from './guardrail';
 import { excludesZero, type Interval } from './interval';
 import { groupThousands, percentMagnitude, roundUpTwoSignificant, signed } from './format';
 
@@ -12,6 +14,9 @@ export function verdictText(r: Omit<AbReport, 'verdict'>): string {
     const idle = [a, b].filter((v) => v.requests === 0).map((v) => v.name);
     return `No traffic yet for ${idle.join(' and ')} in this window: send requests to the model (POST /v1/models/<model>/predict) with weight on both variants.`;
   }
+  const lead: string[] = [];
+  for (const g of r.guardrails) if (g.status === 'failed' && g.difference) lead.push(guardrailSentence(r, g));
+  if (r.sampleRatio?.mismatch) lead.push(sampleRatioSentence(r));
   const parts: string[] = [latencySentence(r, level)];
   parts.push(accuracySentence(r));
   const errors = r.errorRateDifference;
@@ -23,7 +28,21 @@ export function verdictText(r: Omit<AbReport, 'verdict'>): string {
   if (!horizon.reached && horizon.plannedPerVariant !== null) {
     text += `. Provisional: ${groupThousands(Math.min(horizon.observedA, horizon.observedB))} of ${groupThousands(horizon.plannedPerVariant)} planned requests per variant (fixed horizon: decide at the planned size)`;
   }
-  return `${text}.`;
+  return lead.length > 0 ? `${lead.join(' ')} Otherwise: ${text}.` : `${text}.`;
+}
+
+function guardrailSentence(r: Omit<AbReport, 'verdict'>, g: GuardrailCheck): string {
+  const d = g.difference!;
+  const pt = (x: number): string => signed(x * 100, g.metric === 'accuracy' ? 1 : 2, true);
+  const what = g.metric === 'accuracy' ? `loses ${signed(-d.estimate * 100, 1)} pt of accuracy` : `raises the error rate by ${signed(d.estimate * 100, 2)} pt`;
+  return `Guardrail failed: ${r.b.name} ${what} against ${r.a.name} (${pt(d.lower)} to ${pt(d.upper)}), beyond the ${g.marginPt}-pt margin: do not ship it on speed.`;
+}
+
+function sampleRatioSentence(r: Omit<AbReport, 'verdict'>): string {
+  const s = r.sampleRatio!;
+  const shares = s.variants.map((v) => `${v.name} ${groupThousands(v.observed)} (expected ${groupThousands(Math.round(v.expected))})`).join(', ');
+  const p = s.pValue < 1e-6 ? '< 0.000001' : `= ${s.pValue.toPrecision(2)}`;
+  return `Sample ratio mismatch: the traffic split is not the weights' (${shares}; chi-square p ${p}), so every figure of this comparison may be biased; find why before trusting them.`;
 }
 
 function latencySentence(r: Omit<AbReport, 'verdict'>, level: string): string {

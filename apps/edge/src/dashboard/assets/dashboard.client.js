@@ -54,11 +54,13 @@
       const s = model.series[v.name];
       if (!s) continue;
       const color = colorOf(model, v.name);
+      // Empty slots are null: spanGaps false leaves them as gaps. A point on a slot between two gaps has no
+      // line to sit on, so every point is drawn small.
       for (const [p, dash] of [['p50', []], ['p95', [6, 3]], ['p99', [2, 3]]]) {
-        datasets.push({ label: `${v.name} ${p}`, data: s.t.map((t, i) => ({ x: t, y: s[p][i] })), borderColor: color, backgroundColor: color, borderDash: dash, borderWidth: p === 'p50' ? 2 : 1.5, pointRadius: s.t.length < 3 ? 3 : 0, spanGaps: false });
+        datasets.push({ label: v.name, percentile: p, data: s.t.map((t, i) => ({ x: t, y: s[p][i] })), borderColor: color, backgroundColor: color, borderDash: dash, borderWidth: p === 'p50' ? 2 : 1.5, pointRadius: p === 'p50' ? 1.5 : 0, spanGaps: false });
       }
     }
-    section.querySelector('[data-field="slot"]').textContent = `${data.slotMinutes}-min slots`;
+    section.querySelector('[data-field="slot"]').textContent = `${data.slotMinutes}-min slots; empty slots are gaps`;
     draw(`${model.name}/series`, section.querySelector('canvas[data-chart="series"]'), {
       type: 'line',
       data: { datasets },
@@ -69,7 +71,23 @@
           x: { type: 'linear', min: data.sinceMs, max: data.generatedAt, ticks: { callback: (v) => timeLabel(v), maxTicksLimit: 6 } },
           y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'ms' } },
         },
-        plugins: { legend: { labels: { boxWidth: 12 } } },
+        plugins: {
+          // One legend entry per variant (its p50 line); the caption says which dash is which percentile.
+          // A click shows or hides all three lines of that variant.
+          legend: {
+            labels: { boxWidth: 12, filter: (item, chartData) => chartData.datasets[item.datasetIndex].percentile === 'p50' },
+            onClick: (_e, item, legend) => {
+              const chart = legend.chart;
+              const name = chart.data.datasets[item.datasetIndex].label;
+              const hide = chart.isDatasetVisible(item.datasetIndex);
+              chart.data.datasets.forEach((d, i) => {
+                if (d.label === name) chart.setDatasetVisibility(i, !hide);
+              });
+              chart.update();
+            },
+          },
+          tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label} ${ctx.dataset.percentile}: ${fmtMs(ctx.parsed.y)}` } },
+        },
       },
     });
   }
@@ -103,11 +121,17 @@
     const canvas = section.querySelector('canvas[data-chart="scatter"]');
     empty.hidden = points.length > 0;
     canvas.parentElement.hidden = points.length === 0;
+    section.querySelector('[data-field="pareto-axes"]').textContent = model.paretoAxes.join(', ') || 'nothing yet';
     if (points.length === 0) return;
-    const maxP50 = Math.max(...points.map((v) => v.p50Ms || 0)) || 1;
+    const serving = points.filter((v) => !v.failing);
+    const maxP50 = Math.max(...serving.map((v) => v.p50Ms || 0)) || 1;
     const y = (v) => (useAccuracy ? v.accuracy * 100 : v.fidelity);
     const datasets = points.map((v) => {
       const color = colorOf(model, v.name);
+      // A failing variant is drawn apart (a cross, no size by latency): its latency measures its errors.
+      if (v.failing) {
+        return { type: 'scatter', label: `${v.name} (failing)`, data: [{ x: v.bytes / 1024, y: y(v), p50: null }], pointStyle: 'crossRot', pointRadius: 9, borderColor: '#b91c1c', backgroundColor: '#b91c1c', borderWidth: 2 };
+      }
       return {
         type: 'bubble',
         label: v.dominatedBy ? `${v.name} (dominated)` : v.name,
@@ -117,7 +141,7 @@
         borderWidth: 2,
       };
     });
-    const front = points.filter((v) => !v.dominatedBy).sort((a, b) => a.bytes - b.bytes);
+    const front = serving.filter((v) => !v.dominatedBy).sort((a, b) => a.bytes - b.bytes);
     datasets.push({ type: 'line', label: 'Pareto front', data: front.map((v) => ({ x: v.bytes / 1024, y: y(v) })), borderColor: '#111827', borderDash: [5, 4], borderWidth: 1.5, pointRadius: 0, fill: false });
     const sizes = points.map((v) => v.bytes);
     const logX = Math.max(...sizes) / Math.min(...sizes) > 20;
@@ -179,14 +203,33 @@
     const rep = r.report;
     const lat = rep.latency;
     const esc = (s) => String(s).replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]);
+    const cpu = (name) => {
+      const c = r.cpu && r.cpu[name];
+      return c ? `${fmtMs(c.p50Ms)} p50, ${fmtMs(c.p95Ms)} p95` : '<span class="unavailable" title="the Tail Worker attributed no invocation to this variant">unavailable</span>';
+    };
+    const unit = rep.perUnit;
+    const guard = (metric) => {
+      const g = (rep.guardrails || []).find((x) => x.metric === metric);
+      return g ? ` <span class="tag guardrail-${g.status.replace(' ', '-')}" title="margin ${g.marginPt} pt">guardrail ${g.status}</span>` : '';
+    };
     return `<table class="ab-table"><thead><tr><th></th><th scope="col">${esc(rep.a.name)} (baseline)</th><th scope="col">${esc(rep.b.name)}</th><th scope="col">difference, ${Math.round(rep.confidence * 100)}% CI</th></tr></thead><tbody>
+      ${row('accuracy (labelled)' + guard('accuracy'), rep.a.accuracy ? `${fmtPct(rep.a.accuracy.estimate)} of ${rep.a.labelled.total}` : 'no labels', rep.b.accuracy ? `${fmtPct(rep.b.accuracy.estimate)} of ${rep.b.labelled.total}` : 'no labels', interval(rep.accuracyDifference, 100, 1, ' pt'))}
+      ${row('error rate' + guard('error rate'), fmtPct(rep.a.errorRate && rep.a.errorRate.estimate, 2), fmtPct(rep.b.errorRate && rep.b.errorRate.estimate, 2), unit && unit.errorRateDifference ? `${interval(unit.errorRateDifference, 100, 2, ' pt')} <small>per unit</small>` : interval(rep.errorRateDifference, 100, 2, ' pt'))}
       ${row('requests', rep.a.requests, rep.b.requests, '')}
+      ${row('units (hash buckets)', unit ? unit.clustersA : '—', unit ? unit.clustersB : '—', '')}
       ${row('median latency', fmtMs(rep.a.medianMs), fmtMs(rep.b.medianMs), lat.median ? `${signed(lat.median.difference.estimate, 3)} ms (${signed(lat.median.difference.lower, 3)} to ${signed(lat.median.difference.upper, 3)}); ${interval(lat.median.relativeChangePct, 1, 1, '%')} <small>bootstrap</small>` : '—')}
-      ${row('mean latency', fmtMs(rep.a.meanMs), fmtMs(rep.b.meanMs), lat.meanDifferenceMs ? `${interval(lat.meanDifferenceMs, 1, 3, ' ms')} <small>Welch</small>` : '—')}
-      ${row('error rate', fmtPct(rep.a.errorRate && rep.a.errorRate.estimate, 2), fmtPct(rep.b.errorRate && rep.b.errorRate.estimate, 2), interval(rep.errorRateDifference, 100, 2, ' pt'))}
-      ${row('accuracy (labelled)', rep.a.accuracy ? `${fmtPct(rep.a.accuracy.estimate)} of ${rep.a.labelled.total}` : 'no labels', rep.b.accuracy ? `${fmtPct(rep.b.accuracy.estimate)} of ${rep.b.labelled.total}` : 'no labels', interval(rep.accuracyDifference, 100, 1, ' pt'))}
+      ${row('mean latency', fmtMs(rep.a.meanMs), fmtMs(rep.b.meanMs), unit && unit.meanLatencyDifferenceMs ? `${interval(unit.meanLatencyDifferenceMs, 1, 3, ' ms')} <small>per unit</small>` : lat.meanDifferenceMs ? `${interval(lat.meanDifferenceMs, 1, 3, ' ms')} <small>Welch</small>` : '—')}
+      ${row('CPU time (Tail Worker)', cpu(rep.a.name), cpu(rep.b.name), '')}
       ${row('planned per variant', '', '', `${rep.design.latency.plannedPerVariant ?? '—'} requests; ${rep.design.accuracy.plannedPerVariant ?? '—'} labels`)}
     </tbody></table>`;
+  }
+
+  function srmText(r) {
+    const s = r.report.sampleRatio;
+    if (!s) return 'Sample ratio: not checked (fewer than two variants with weight, or no assigned traffic since the weights last changed).';
+    const parts = s.variants.map((v) => `${v.name} ${v.observed} (expected ${Math.round(v.expected)})`).join(', ');
+    const basis = s.basis === 'units' ? 'tested per unit bucket' : 'tested per request';
+    return `Sample ratio ${s.mismatch ? 'MISMATCH' : 'fine'}: ${parts}; chi-square p = ${s.pValue.toPrecision(2)}, ${basis} (flagged below ${s.threshold}), since ${new Date(r.sampleRatioSinceMs).toLocaleString()}.`;
   }
 
   async function runAb(section) {
@@ -194,15 +237,19 @@
     const verdict = section.querySelector('[data-field="verdict"]');
     if (!form || section.querySelector('section.ab').hidden) return;
     const params = new URLSearchParams({ model: section.dataset.model, window: data.window });
-    for (const name of ['a', 'b', 'minEffectPt', 'minLatencyPct']) {
+    for (const name of ['a', 'b', 'minEffectPt', 'minLatencyPct', 'maxErrorRisePt']) {
       const v = form.elements[name].value;
       if (v) params.set(name, v);
     }
     try {
       const r = await fetchJson('/dashboard/ab?' + params);
       verdict.textContent = r.report.verdict;
-      verdict.dataset.status = r.report.status;
+      const guardFailed = (r.report.guardrails || []).some((g) => g.status === 'failed');
+      verdict.dataset.status = guardFailed ? 'guardrail' : r.report.status;
       section.querySelector('[data-slot="ab-figures"]').innerHTML = abTable(r);
+      const srm = section.querySelector('[data-field="srm"]');
+      srm.textContent = srmText(r);
+      srm.dataset.mismatch = String(Boolean(r.report.sampleRatio && r.report.sampleRatio.mismatch));
       section.querySelector('[data-field="design"]').textContent = r.report.design.explanation;
     } catch (e) {
       verdict.textContent = e.message;
