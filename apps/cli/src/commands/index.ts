@@ -12,6 +12,7 @@ import { registerRollback } from './rollback';
 import { registerModels } from './models';
 import { registerStats } from './stats';
 import { registerAb } from './ab';
+import { registerDelete } from './delete';
 
 /** Every command of `pare`; each file exports one function that adds its command to the program. */
-export const commands: Array<(program: Command) => void> = [registerCompress, registerEval, registerInspect, registerJobs, registerJob, registerDistill, registerDeploy, registerTraffic, registerPromote, registerRollback, registerModels, registerStats, registerAb];
+export const commands: Array<(program: Command) => void> = [registerCompress, registerEval, registerInspect, registerJobs, registerJob, registerDistill, registerDeploy, registerTraffic, registerPromote, registerRollback, registerDelete, registerModels, registerStats, registerAb];
