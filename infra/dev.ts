@@ -1,6 +1,7 @@
 // `npm run dev [-- --port <n>]`: apply the D1 migrations, start the edge worker locally (workerd with local
 // D1, R2 and queues through wrangler), deploy the default model's variants through the admin API (the same
-// path `pare deploy` takes), set a traffic split, check a request, and print the URLs and a curl line.
+// path `pare deploy` takes), set a traffic split (a model already there keeps its own), check a request, and
+// print the URLs and a curl line.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -84,15 +85,24 @@ async function main(): Promise<void> {
   let textModel: string | undefined;
   if (!values['no-seed']) {
     const client = new EdgeClient({ endpoint: url, token });
+    // A model already deployed (an earlier `npm run dev` on the same local D1) keeps the traffic split it has.
+    const existing = new Map((await client.listModels()).models.filter((m) => m.deploymentVersion > 0).map((m) => [m.name, m.variants]));
+    const setSplit = async (model: string, split: Record<string, number>): Promise<void> => {
+      const found = existing.get(model);
+      if (found) {
+        step(`traffic split of ${model} kept as found: ${found.filter((v) => v.weight > 0).map((v) => `${v.name}=${v.weight}`).join(' ')}`);
+        return;
+      }
+      await client.setTraffic(model, split);
+      step(`traffic split of ${model}: ${Object.entries(split).map(([k, w]) => `${k}=${w}`).join(' ')}`);
+    };
     step(`building the default model "${DEFAULT_MODEL_NAME}" and its int8 variant`);
     const variants = await buildDefaultVariants();
     for (const v of variants) {
       const result = await client.deployVariant({ model: DEFAULT_MODEL_NAME, variant: v.variant, bytes: v.bytes, manifest: v.manifest });
       step(`deployed ${DEFAULT_MODEL_NAME}/${v.variant}: ${v.bytes.byteLength} bytes, sha256 ${result.sha256.slice(0, 12)}… (${result.created ? 'new' : 'already there'})`);
     }
-    const split = { fp32: 50, int8: 50 };
-    await client.setTraffic(DEFAULT_MODEL_NAME, split);
-    step(`traffic split ${Object.entries(split).map(([k, w]) => `${k}=${w}`).join(' ')}`);
+    await setSplit(DEFAULT_MODEL_NAME, { fp32: 50, int8: 50 });
 
     const committed = findCommittedVariants(path.join(root, 'infra', 'models'));
     for (const model of new Set(committed.map((c) => c.model))) {
@@ -101,9 +111,7 @@ async function main(): Promise<void> {
         const result = await client.deployVariant({ model, variant: v.variant, bytes: v.bytes, manifest: v.manifest });
         step(`deployed ${model}/${v.variant}: ${v.bytes.byteLength} bytes, sha256 ${result.sha256.slice(0, 12)}… (${result.created ? 'new' : 'already there'})`);
       }
-      const weights = devSplit(ofModel.map((v) => v.variant));
-      await client.setTraffic(model, weights);
-      step(`traffic split of ${model}: ${Object.entries(weights).map(([k, w]) => `${k}=${w}`).join(' ')}`);
+      await setSplit(model, devSplit(ofModel.map((v) => v.variant)));
       if (ofModel[0]!.manifest.task === 'text-classification') textModel ??= model;
     }
   }

@@ -7,6 +7,8 @@ export interface Env {
   METRICS: Queue<MetricMessage>;
   ADMIN_TOKEN?: string;
   MAX_BODY_BYTES?: string;
+  /** Largest Open Inference Protocol body in binary form (JSON header + tensor data); default 4 MiB, at most 16 MiB. */
+  MAX_TENSOR_BODY_BYTES?: string;
   DEPLOYMENT_CACHE_MS?: string;
   /** Longest trial run (ms) an upload may take before it is refused; default 2000. */
   MAX_TRIAL_RUN_MS?: string;

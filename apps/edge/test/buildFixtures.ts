@@ -51,6 +51,15 @@ function shapeBombBytes(): Uint8Array {
   return encodeModel(b.build());
 }
 
+/** input [batch, 3, 224, 224] float32 (an image) → per-channel mean → logits [batch, 3]. */
+function imageMeanBytes(): Uint8Array {
+  const b = new GraphBuilder('image-mean');
+  const x = b.input('image', 'float32', ['batch', 3, 224, 224]);
+  b.node('ReduceMean', [x], { attributes: { axes: [2, 3], keepdims: 0 }, outputs: ['logits'] });
+  b.output('logits', 'float32', ['batch', 3]);
+  return encodeModel(b.build());
+}
+
 /** Fixtures are built for model "fixture" / variant "fixture"; tests rewrite the two names per use. */
 export async function buildFixtures(): Promise<Fixtures> {
   const mlp = buildMlpBytes({ name: 'mlp', widths: [8, 16, 4], seed: 1 });
@@ -62,6 +71,7 @@ export async function buildFixtures(): Promise<Fixtures> {
   const runFails = reshapeBytes('run-fails', 16);
   const trialFails = reshapeBytes('trial-fails', 3);
   const shapeBomb = shapeBombBytes();
+  const image = imageMeanBytes();
   const embedder = buildTinyEmbedder();
   const ner = buildTinyTokenClassifier();
   const hfIo = (output: string, width: number) => ({
@@ -81,6 +91,7 @@ export async function buildFixtures(): Promise<Fixtures> {
     mlpInt8Weights: fixture(int8Weights, await variantManifest(int8Weights, { model: 'fixture', variant: 'fixture', ...io })),
     runFails: fixture(runFails, await variantManifest(runFails, { model: 'fixture', variant: 'fixture', ...reshapeIo(16) })),
     trialFails: fixture(trialFails, await variantManifest(trialFails, { model: 'fixture', variant: 'fixture', ...reshapeIo(3) })),
+    image: fixture(image, await variantManifest(image, { model: 'fixture', variant: 'fixture', inputs: [{ name: 'image', dtype: 'float32', shape: ['batch', 3, 224, 224] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 3] }] })),
     shapeBomb: fixture(shapeBomb, await variantManifest(shapeBomb, { model: 'fixture', variant: 'fixture', inputs: io.inputs, outputs: [{ name: 'logits', dtype: 'float32', shape: [30000, 30000] }] })),
     embedder: fixture(embedder, await variantManifest(embedder, { model: 'fixture', variant: 'fixture', task: 'feature-extraction', ...hfIo('last_hidden_state', 3), embedding: { pooling: 'mean', normalize: true } })),
     ner: fixture(ner, await variantManifest(ner, { model: 'fixture', variant: 'fixture', task: 'token-classification', ...hfIo('logits', TINY_NER_LABELS.length), postprocess: { labels: TINY_NER_LABELS, aggregation: 'simple' } })),

@@ -32,9 +32,10 @@ describe('client errors', () => {
     await stored(model, 8);
     const [only] = (await json(await call(`/v1/models/${model}/stats?window=15m`))).variants;
     expect(only).toMatchObject({ variant: 'only', count: 8, errors: 0, clientErrors: 5, errorRate: 0, pinned: 0 });
-    const text = await (await call('/metrics?window=15m')).text();
-    expect(text).toContain(`pare_client_errors{model="${model}",variant="only",source="isolate",window="15m"} 5`);
-    expect(text).toContain(`pare_errors{model="${model}",variant="only",source="isolate",window="15m"} 0`);
+    const text = await (await call('/metrics')).text();
+    expect(text).toContain(`pare_inference_requests_total{model="${model}",variant="only",code="4xx"} 5`);
+    expect(text).toContain(`pare_inference_requests_total{model="${model}",variant="only",code="5xx"} 0`);
+    expect(text).toContain(`pare_inference_requests_total{model="${model}",variant="only",code="2xx"} 3`);
   });
 });
 
@@ -63,7 +64,7 @@ describe('a request that pins its variant', () => {
     const ab = await json(await call(`/v1/models/${model}/ab?a=big&b=small&window=15m`));
     expect(ab.report.a.requests).toBe(assigned.big);
     expect(ab.report.b.requests).toBe(assigned.small);
-    expect(await (await call('/metrics?window=15m')).text()).toContain(`pare_pinned_requests{model="${model}",variant="small",source="isolate",window="15m"} ${pinned}`);
+    expect(await (await call('/metrics')).text()).toContain(`pare_inference_pinned_requests_total{model="${model}",variant="small"} ${pinned}`);
   });
 });
 
@@ -88,7 +89,9 @@ describe('a model with no healthy variant', () => {
     const stats = await json(await call(`/v1/models/${model}/stats?window=15m`));
     expect(stats.unserved).toEqual({ requests: outage });
     expect(stats.variants.map((v: { variant: string }) => v.variant)).toEqual(['only']);
-    expect(await (await call('/metrics?window=15m')).text()).toContain(`pare_unserved_requests{model="${model}",window="15m"} ${outage}`);
+    const text = await (await call('/metrics')).text();
+    expect(text).toContain(`pare_inference_unserved_requests_total{model="${model}"} ${outage}`);
+    expect(text).toContain(`pare_variant_healthy{model="${model}",variant="only"} 0`);
 
     const session = await dashboardSession();
     const data = await json(await call('/dashboard/data?window=15m', { headers: { cookie: session } }));

@@ -54,11 +54,25 @@ describe('metric events through the queue', () => {
       expect(byVariant[v].p99Ms).toBeGreaterThanOrEqual(byVariant[v].p50Ms);
     }
 
-    const metrics = await call('/metrics?window=1h');
-    expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
+    const metrics = await call('/metrics');
+    expect(metrics.headers.get('content-type')).toMatch(/text\/plain; version=0.0.4/);
     const text = await metrics.text();
-    expect(text).toContain(`pare_requests{model="${MODEL}",variant="a",source="isolate",window="1h"} ${byVariant.a.count}`);
-    expect(text).toMatch(new RegExp(`pare_latency_ms\\{model="${MODEL}",variant="b",source="isolate",window="1h",quantile="0.99"\\} [\\d.]+`));
+    // Cumulative: the 4xx are the caller's, on the variant unit u0 was assigned to.
+    for (const v of ['a', 'b']) {
+      const clientErrors = v === unitZero ? bad : 0;
+      expect(text).toContain(`pare_inference_requests_total{model="${MODEL}",variant="${v}",code="2xx"} ${byVariant[v].count - clientErrors}`);
+      expect(text).toContain(`pare_inference_requests_total{model="${MODEL}",variant="${v}",code="4xx"} ${clientErrors}`);
+      expect(text).toContain(`pare_inference_requests_total{model="${MODEL}",variant="${v}",code="5xx"} 0`);
+      expect(text).toContain(`pare_inference_duration_seconds_count{model="${MODEL}",variant="${v}"} ${byVariant[v].count}`);
+      expect(text).toContain(`pare_inference_duration_seconds_bucket{model="${MODEL}",variant="${v}",le="+Inf"} ${byVariant[v].count}`);
+      expect(text).toMatch(new RegExp(`pare_inference_duration_seconds_sum\\{model="${MODEL}",variant="${v}"\\} [\\d.e-]+`));
+      expect(text).toContain(`pare_variant_traffic_ratio{model="${MODEL}",variant="${v}"} 0.5`);
+      expect(text).toContain(`pare_variant_healthy{model="${MODEL}",variant="${v}"} 1`);
+    }
+    expect(text).toMatch(new RegExp(`pare_variant_size_bytes\\{model="${MODEL}",variant="a"\\} \\d+`));
+    expect(text).toContain(`pare_inference_duration_seconds_bucket{model="${MODEL}",variant="a",le="0.00075"}`);
+    // A window is PromQL's business now: no window label, no quantile label, no abbreviated unit.
+    expect(text).not.toMatch(/window=|quantile=|_ms\b/);
   });
 
   it('loses no event when many requests share one batch (over the 100-message sendBatch limit)', async () => {
@@ -75,6 +89,10 @@ describe('metric events through the queue', () => {
   it('rejects an unknown stats window and an unknown model', async () => {
     expect((await call(`/v1/models/${MODEL}/stats?window=3w`)).status).toBe(400);
     expect((await call('/v1/models/nope/stats')).status).toBe(404);
+    // /metrics is cumulative: a scrape config that still asks for a window is told so, not answered other numbers.
+    const windowed = await call('/metrics?window=15m');
+    expect(windowed.status).toBe(400);
+    expect(((await windowed.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'window_invalid', message: expect.stringMatching(/cumulative.*rate\(/) });
   });
 
   it('rejects a window named after an Object.prototype member (not a window)', async () => {

@@ -97,7 +97,11 @@ describe('POST /v1/models/:model/predict with text', () => {
     // Variants are immutable: a corrected manifest is deployed as a new variant with the same bytes.
     const manifest = fixtureManifest('text', model, 'v2');
     manifest.postprocess = { ...(manifest.postprocess as Record<string, unknown>), labels: ['not-spam', 'junk'] };
-    const put = await admin(`/admin/models/${model}/variants/v2`, { method: 'PUT', body: variantForm(fixtureBytes('text'), manifest, 100) });
+    // New labels are a new interface for the model's callers: the upload says so (newModel), or it is refused.
+    const form = variantForm(fixtureBytes('text'), manifest, 100);
+    expect((await admin(`/admin/models/${model}/variants/v2`, { method: 'PUT', body: form })).status).toBe(409);
+    form.append('newModel', 'true');
+    const put = await admin(`/admin/models/${model}/variants/v2`, { method: 'PUT', body: form });
     expect(put.status).toBe(201);
     const relabelled = await json(await postJson(`/v1/models/${model}/predict`, { text: 'WIN free money now' }));
     expect(relabelled.variant).toBe('v2');

@@ -1,5 +1,6 @@
 // Reading whole histograms back (bucket counts, not just percentiles) for the A/B statistics and the
-// dashboard's charts: per variant over a window, and per variant per time slot for latency over time.
+// dashboard's charts: per variant over a window, and per variant per time slot for latency over time; and
+// every variant's since the start, for the cumulative Prometheus figures.
 import { and, eq, gte, sql } from 'drizzle-orm';
 import { latencyHistograms, type LatencySource } from './schema';
 import { LATENCY_BUCKET_BOUNDS_MS } from './histogramBuckets';
@@ -68,4 +69,46 @@ export async function readLatencySeries(db: PareDb, options: { model: string; si
     s.errors += Number(r.errors);
   }
   return new Map([...out].map(([variant, slots]) => [variant, [...slots.values()].sort((a, b) => a.startMs - b.startMs)]));
+}
+
+export interface CumulativeHistogram {
+  model: string;
+  variant: string;
+  /** LATENCY_BUCKET_BOUNDS_MS.length + 1 counts; the last is the overflow bucket. */
+  counts: number[];
+  /** 5xx */
+  errors: number;
+  /** 4xx */
+  clientErrors: number;
+  /** Requests that addressed their variant themselves. */
+  pinned: number;
+}
+
+/** Every model's and variant's bucket counts since the first stored minute: the cumulative figures GET /metrics exposes. */
+export async function readCumulativeHistograms(db: PareDb, source: LatencySource): Promise<CumulativeHistogram[]> {
+  const rows = await db
+    .select({
+      model: latencyHistograms.model,
+      variant: latencyHistograms.variant,
+      bucket: latencyHistograms.bucket,
+      count: sql<number>`sum(${latencyHistograms.count})`,
+      errors: sql<number>`sum(${latencyHistograms.errors})`,
+      clientErrors: sql<number>`sum(${latencyHistograms.clientErrors})`,
+      pinned: sql<number>`sum(case when ${latencyHistograms.pinned} = 1 then ${latencyHistograms.count} else 0 end)`,
+    })
+    .from(latencyHistograms)
+    .where(eq(latencyHistograms.source, source))
+    .groupBy(latencyHistograms.model, latencyHistograms.variant, latencyHistograms.bucket)
+    .all();
+  const out = new Map<string, CumulativeHistogram>();
+  for (const r of rows) {
+    const key = `${r.model}\u0000${r.variant}`;
+    let h = out.get(key);
+    if (!h) out.set(key, (h = { model: r.model, variant: r.variant, counts: emptyCounts(), errors: 0, clientErrors: 0, pinned: 0 }));
+    if (r.bucket >= 0 && r.bucket < h.counts.length) h.counts[r.bucket] = (h.counts[r.bucket] ?? 0) + Number(r.count);
+    h.errors += Number(r.errors);
+    h.clientErrors += Number(r.clientErrors);
+    h.pinned += Number(r.pinned);
+  }
+  return [...out.values()].sort((a, b) => (a.model === b.model ? a.variant.localeCompare(b.variant) : a.model.localeCompare(b.model)));
 }

@@ -63,6 +63,8 @@ export const ERROR_STATUS = {
   variant_not_found: 404,
   variant_exists: 409,
   task_mismatch: 409,
+  /** A variant whose inputs, outputs or labels differ from the variants serving its model. */
+  interface_mismatch: 409,
   variant_has_traffic: 409,
   variant_unhealthy: 409,
   variant_unavailable: 503,

@@ -15,6 +15,7 @@ interface DeployFlags extends EdgeFlags {
   variant: string;
   manifest?: string;
   weight?: string;
+  newModel?: boolean;
 }
 
 function parseWeight(text: string | undefined): number | undefined {
@@ -41,7 +42,8 @@ export function registerDeploy(program: Command): void {
       .requiredOption('--model <name>', 'the model this variant belongs to (e.g. spam)')
       .requiredOption('--variant <name>', 'the variant name (e.g. int8); variants are immutable')
       .option('--manifest <file>', 'the variant manifest (as written by `pare compress --manifest`); made from the model when omitted')
-      .option('--weight <0..100>', 'traffic share for this variant; the other variants are scaled to fill the rest'),
+      .option('--weight <0..100>', 'traffic share for this variant; the other variants are scaled to fill the rest')
+      .option('--new-model', 'accept inputs, outputs or labels that differ from the model\'s serving variants (the edge refuses them otherwise)'),
   ).action(async (file: string, flags: DeployFlags) => {
     const weight = parseWeight(flags.weight);
     const names = { model: flags.model, variant: flags.variant };
@@ -49,7 +51,7 @@ export function registerDeploy(program: Command): void {
     const client = edgeClient(flags);
     const extra = tokenizer ? ` and tokenizer.json (${tokenizer.byteLength} bytes)` : '';
     process.stderr.write(`pare: uploading ${flags.model}/${flags.variant} (${bytes.byteLength} bytes${extra}) to ${client.endpoint}…\n`);
-    const result = await client.deployVariant({ ...names, bytes, manifest, tokenizer, weight });
+    const result = await client.deployVariant({ ...names, bytes, manifest, tokenizer, weight, newModel: flags.newModel });
     if (flags.json) return printJson(result);
     const weights = result.deployment ? Object.entries(result.deployment.weights).map(([v, w]) => `${v}=${w}`).join(' ') : 'unchanged';
     process.stdout.write(`${result.created ? 'Deployed' : 'Already deployed (same bytes; marked healthy)'} ${flags.model}/${flags.variant}: ${result.bytes} bytes, sha256 ${result.sha256}\nTraffic: ${weights}\n`);

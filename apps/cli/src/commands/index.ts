@@ -21,6 +21,7 @@ export const commandLoaders: Record<string, () => Promise<RegisterCommand>> = {
   models: async () => (await import('./models')).registerModels,
   stats: async () => (await import('./stats')).registerStats,
   ab: async () => (await import('./ab')).registerAb,
+  delete: async () => (await import('./delete')).registerDelete,
   completion: async () => (await import('./completion')).registerCompletion,
 };
 

@@ -6,7 +6,7 @@ import { html } from 'hono/html';
 import { getCookie, setCookie } from 'hono/cookie';
 import { PareError } from '@pare/errors';
 import type { AppContext } from '../env';
-import { constantTimeEquals } from '../http/bearerAuth';
+import { timingSafeEqual } from 'hono/utils/buffer';
 import { readBodyBytes } from '../http/readJsonBody';
 
 const CSRF_COOKIE = 'pare_csrf';
@@ -30,7 +30,7 @@ export function csrfField(token: string) {
 /** True when the form's token matches the cookie's. */
 export async function csrfMatches(c: Context<AppContext>, form: URLSearchParams): Promise<boolean> {
   const cookie = getCookie(c, CSRF_COOKIE) ?? '';
-  return TOKEN_PATTERN.test(cookie) && (await constantTimeEquals(form.get(CSRF_FIELD) ?? '', cookie));
+  return TOKEN_PATTERN.test(cookie) && (await timingSafeEqual(form.get(CSRF_FIELD) ?? '', cookie));
 }
 
 export function csrfRefused(): PareError {

@@ -14,6 +14,7 @@ import { scheduleOrtStart } from './ortStart';
 import { serverTimingHeader } from './serverTiming';
 import { warmUpSession } from './warmUpSession';
 import { issueRequestId, predictedLabels } from '../feedback/requestReceipt';
+import { framedResponse } from '../http/binaryBody';
 
 export interface InferenceResult {
   body: unknown;
@@ -21,6 +22,8 @@ export interface InferenceResult {
   inferMs: number;
   /** Text routes: time spent tokenizing (reported in server-timing). */
   tokenizeMs?: number;
+  /** Binary data sent after the JSON body (the Open Inference Protocol's binary tensor extension). */
+  binary?: Uint8Array[];
 }
 
 /** The A/B unit: `x-pare-unit`, else the API key, else a random id (such a request is not sticky). */
@@ -98,7 +101,7 @@ export async function serveInference(
     inputBytes = result.inputBytes;
     const totalMs = performance.now() - started;
     record(serving.variant, 200, null);
-    const response = c.json(result.body as object, 200);
+    const response = result.binary ? framedResponse(result.body, result.binary) : c.json(result.body as object, 200);
     response.headers.set('x-pare-variant', serving.variant);
     if (serving.fallback) response.headers.set('x-pare-fallback-from', serving.assigned);
     // The request id that POST /v1/feedback takes: a signed receipt of the variant and the predicted label(s).

@@ -74,7 +74,7 @@ export function nest(data: readonly JsonScalar[], shape: readonly number[]): unk
 }
 
 /** Check a shape against the declared one: same rank, fixed dimensions equal (strings and -1 are free). */
-function checkShape(spec: TensorSpec, shape: readonly number[]): void {
+export function checkShape(spec: TensorSpec, shape: readonly number[]): void {
   const declared = spec.shape.map((d) => (typeof d === 'number' && d >= 0 ? String(d) : typeof d === 'string' ? d : '?')).join(', ');
   if (shape.length !== spec.shape.length) {
     throw invalid(`Input "${spec.name}" must have rank ${spec.shape.length} (shape [${declared}]), got shape [${shape.join(', ')}].`, spec.name);

@@ -1,5 +1,6 @@
 // PUT /admin/models/:model/variants/:variant — multipart: `model` (the .onnx file), `manifest` (JSON),
-// `tokenizer` (tokenizer.json; required when the manifest's tokenizer kind is huggingface), optional `weight`.
+// `tokenizer` (tokenizer.json; required when the manifest's tokenizer kind is huggingface), optional `weight` and
+// `newModel` ("true": accept inputs, outputs or labels that differ from the serving variants).
 // Mounted under the admin routes, behind their token check.
 import { Hono } from 'hono';
 import type { DeployVariantResponse } from '@pare/clients/wire';
@@ -16,6 +17,7 @@ import { checkManifestAgainstModel } from '../inference/modelAgreement';
 import { checkConstantShapes, trialLimits, trialRun } from '../inference/trialRun';
 import { checkTokenizerBytes, huggingFaceSpecOf } from '../inference/variantTokenizer';
 import { variantObjectKey } from '../registry/variantObjects';
+import { requireSameInterface } from '../registry/variantInterface';
 
 export const variantUploadRoutes = new Hono<AppContext>();
 
@@ -60,13 +62,19 @@ async function uploadedTokenizer(manifest: Manifest, part: File | string | null)
   }
 }
 
-/** Every variant of a model serves one task: a variant of another task is refused. */
-async function requireSameTask(env: Env, manifest: Manifest): Promise<void> {
+/**
+ * Every variant of a model serves one task: a variant of another task is refused. Its inputs, outputs and labels
+ * must match the variants that serve the model now (healthy, weighted above 0) unless `newModel` says otherwise.
+ */
+async function requireCompatible(env: Env, manifest: Manifest, weights: Readonly<Record<string, number>>, newModel: boolean): Promise<void> {
   const others = (await listVariants(createDb(env.DB), manifest.model)).filter((v) => v.name !== manifest.variant);
   const other = others.find((v) => manifestOf(v).task !== manifest.task);
   if (other) {
     throw new PareError('task_mismatch', `Model "${manifest.model}" serves ${manifestOf(other).task} (variant "${other.name}"); this variant is ${manifest.task}. Deploy it as another model.`, { status: 409, details: { field: 'task' } });
   }
+  if (newModel) return;
+  const serving = others.filter((v) => v.status === 'healthy' && (weights[v.name] ?? 0) > 0).map((v) => ({ name: v.name, manifest: manifestOf(v) }));
+  requireSameInterface(manifest, serving);
 }
 
 variantUploadRoutes.put('/models/:model/variants/:variant', async (c) => {
@@ -107,13 +115,14 @@ variantUploadRoutes.put('/models/:model/variants/:variant', async (c) => {
   const tokenizer = await uploadedTokenizer(manifest, form.get('tokenizer') as File | string | null);
   const weightField = form.get('weight');
   const weight = typeof weightField === 'string' && weightField !== '' ? Number(weightField) : undefined;
+  const newModelField = form.get('newModel');
+  if (newModelField !== null && newModelField !== 'true' && newModelField !== 'false') throw new PareError('input_invalid', 'The "newModel" field must be "true" or "false".', { status: 400, details: { field: 'newModel' } });
 
   const db = createDb(c.env.DB);
   const existing = await getVariant(db, model, variant);
   if (existing && existing.sha256 !== sha256) {
     throw new PareError('variant_exists', `Variant "${model}/${variant}" already exists with other bytes; variants are immutable, deploy under a new name.`, { status: 409 });
   }
-  await requireSameTask(c.env, manifest);
   // The new weights are worked out (and refused) before anything is stored: a 400 leaves no trace.
   const current = await currentDeployment(db, model);
   // Only existing, healthy variants share the rest when the weights are rescaled (a deleted one may linger at 0%).
@@ -122,6 +131,8 @@ variantUploadRoutes.put('/models/:model/variants/:variant', async (c) => {
   const weights = weight !== undefined || !current ? withVariantWeight(others, variant, weight ?? 100) : undefined;
   if (weights) validateWeights(weights);
   await checkUpload(c.env, manifest, bytes, tokenizer?.tokenizer);
+  // After the upload's own consistency (422): only a manifest that describes its model is compared with the others.
+  await requireCompatible(c.env, manifest, current?.weights ?? {}, newModelField === 'true');
   const r2Key = variantObjectKey(model, variant, 'model.onnx');
   const row = { model, name: variant, task: manifest.task, sha256, bytes: bytes.byteLength, manifest: JSON.stringify(manifest), r2Key };
   // A new name is claimed in D1 before R2 is written, so a concurrent upload of other bytes can neither win nor overwrite them.

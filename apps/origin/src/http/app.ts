@@ -11,6 +11,7 @@ import { admitJob, type AdmissionPolicy } from '../jobs/admitJob';
 import { errorResponse } from './errorResponse';
 import { jobEventsStream } from './jobEventsStream';
 import { requireToken } from './requireToken';
+import { jobMetricsRoutes } from './jobMetrics';
 
 // The job API. Routes parse and check input, call the service, and return JSON; errors of every route are
 // rendered by errorResponse. Every route but /healthz needs the origin's token.
@@ -33,6 +34,8 @@ export function createApp(service: JobService, options: AppOptions): Hono {
   app.get('/healthz', (c) => c.json({ ok: true }));
   // Registered after /healthz, so it guards every other route, unknown ones included.
   app.use('*', requireToken(options.token));
+  // Prometheus scrapes it with the same bearer token (scrape config `authorization`).
+  app.route('/metrics', jobMetricsRoutes(service));
 
   app.post('/jobs', bodyLimit({ maxSize: 1024 * 1024 }), async (c) => {
     const body: unknown = await c.req.json().catch(() => {

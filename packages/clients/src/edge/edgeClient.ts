@@ -35,6 +35,8 @@ export interface VariantUpload {
   tokenizer?: Uint8Array;
   /** Traffic weight 0..100 for the variant; the edge leaves weights alone when absent (except for a new model). */
   weight?: number;
+  /** Accept inputs, outputs or labels that differ from the model's serving variants (a new interface for the model). */
+  newModel?: boolean;
   signal?: AbortSignal;
 }
 
@@ -63,6 +65,7 @@ export class EdgeClient {
     form.append('manifest', JSON.stringify(upload.manifest));
     if (upload.tokenizer) form.append('tokenizer', new Blob([upload.tokenizer as Uint8Array<ArrayBuffer>], { type: 'application/json' }), 'tokenizer.json');
     if (upload.weight !== undefined) form.append('weight', String(upload.weight));
+    if (upload.newModel) form.append('newModel', 'true');
     const path = `/admin/models/${segment(upload.model)}/variants/${segment(upload.variant)}`;
     return this.request('PUT', path, deployVariantResponseWire, { body: form, admin: true, signal: upload.signal });
   }
