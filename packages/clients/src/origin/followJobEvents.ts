@@ -55,8 +55,12 @@ export async function followJobEvents(id: string, open: OpenEvents, onEvent: (ev
   }
 }
 
-/** Faults that pass: no answer, a dropped stream, a server-side error (5xx: a restarting origin or Redis). */
+/**
+ * Faults that pass: no answer or a dropped stream, an origin whose backend is away (503), a proxy's or the
+ * origin's own 5xx. An answer that breaks the protocol, or a 4xx, would only come again.
+ */
+const RETRYABLE = new Set(['origin_unreachable', 'origin_error', 'backend_unavailable', 'internal']);
+
 function retryable(error: unknown): boolean {
-  if (!isPareError(error)) return false;
-  return error.code === 'origin_unreachable' || error.status >= 500;
+  return isPareError(error) && RETRYABLE.has(error.code);
 }
