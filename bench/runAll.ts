@@ -1,4 +1,4 @@
-// `npm run bench [-- --only compress,fit,forms,weight-forms,edge,hf,reliability]`: run every benchmark of Pare side by side with its baseline,
+// `npm run bench [-- --only compress,fit,forms,weight-forms,edge,hf,reliability,origin-faults]`: run every benchmark of Pare side by side with its baseline,
 // each in its own process (wasm heaps stay separate), then gather bench-results/*.md into BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,10 +17,11 @@ const BENCHMARKS = [
   { name: 'edge', args: ['apps/edge/bench/edgeBench.ts'], result: 'edge.md' },
   { name: 'hf', args: ['bench/hfBench.ts'], result: 'hf.md' },
   { name: 'reliability', args: ['bench/reliabilityBench.ts', '--duration', '60'], result: 'reliability.md' },
+  { name: 'origin-faults', args: ['apps/origin/bench/originFaults.ts', '--per-kind', '3'], result: 'origin-faults.md' },
 ] as const;
 
 /** Sections of BENCHMARKS.md in reading order; distill.md is written by `npm run models` (a 20-minute training run). */
-const SECTIONS = ['compress.md', 'fit.md', 'quantize-forms.md', 'weight-forms.md', 'edge.md', 'hf.md', 'reliability.md', 'distill.md'];
+const SECTIONS = ['compress.md', 'fit.md', 'quantize-forms.md', 'weight-forms.md', 'edge.md', 'hf.md', 'reliability.md', 'origin-faults.md', 'distill.md'];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, 'collect-only': { type: 'boolean', default: false } } });
 const only = values.only?.split(',').map((s) => s.trim());

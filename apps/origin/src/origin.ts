@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Hono } from 'hono';
 import { PareError } from '@pare/errors';
@@ -90,6 +91,8 @@ export async function createOrigin(config: OriginConfig): Promise<Origin> {
         allowVolatile: config.allowVolatileRedis,
       })
     : (await import('./backends/sqlite/index')).createSqliteBackend({ file: join(dataDir, 'jobs.sqlite'), concurrency: config.concurrency });
+  // One origin owns a SQLite data dir: files left by attempts that a crash cut off belong to nobody now.
+  if (!config.redisUrl) rmSync(join(dataDir, 'attempts'), { recursive: true, force: true });
   const artifacts: ArtifactStore = config.artifactsS3 ? new S3ArtifactStore(config.artifactsS3) : new LocalArtifactStore(join(dataDir, 'artifacts'));
   if (config.redisUrl && !artifacts.shared) {
     console.warn('origin: jobs are shared through Redis but artifacts stay on the machine that ran each job; set PARE_ARTIFACTS_S3_ENDPOINT and PARE_ARTIFACTS_S3_BUCKET so every origin serves every artifact.');

@@ -45,8 +45,9 @@ export class BullmqJobQueue implements JobQueue {
       prefix: this.options.prefix,
       concurrency: this.options.concurrency ?? 1,
       lockDuration,
-      // The check runs often, so a dead worker's job is found within about lockDuration + this.
-      stalledInterval: this.options.stalledIntervalMs ?? Math.max(500, Math.min(5000, Math.floor(lockDuration / 2))),
+      // A job is moved back after two checks find it unlocked: checks 2.5 s apart find a dead worker's job
+      // within lockDuration + 5 s.
+      stalledInterval: this.options.stalledIntervalMs ?? Math.max(500, Math.min(2500, Math.floor(lockDuration / 4))),
       maxStalledCount: STALLS_BEFORE_BULLMQ_GIVES_UP,
     });
     this.worker.on('failed', (delivery, error) => {
