@@ -10,3 +10,5 @@ export const sleepyRef = (totalMs: number, steps = 20): HandlerRef => ({ module:
 export const hungryRef = (chunkBytes: number, maxChunks: number): HandlerRef => ({ module: here('./hungryHandler.ts'), export: 'hungryHandler', args: [chunkBytes, maxChunks] });
 
 export const blockingRef = (blockMs: number): HandlerRef => ({ module: here('./blockingHandler.ts'), export: 'blockingHandler', args: [blockMs] });
+
+export const publishingRef = (edge: string, token: string, waitMs: number): HandlerRef => ({ module: here('./publishingHandler.ts'), export: 'publishingHandler', args: [edge, token, waitMs] });

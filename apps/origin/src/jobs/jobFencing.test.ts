@@ -6,7 +6,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { RedisJobStore } from '../backends/bullmq/redisJobStore';
 import { SqliteJobStore } from '../backends/sqlite/sqliteJobStore';
 import { createOrigin, type OriginConfig } from '../origin';
-import { blockingRef } from '../../test/handlerRefs';
+import { blockingRef, publishingRef } from '../../test/handlerRefs';
+import { startStandInEdge } from '../../test/standInEdge';
 import { inProcess, submit, TEST_TOKEN, waitForJob } from '../../test/originHarness';
 import { deleteKeys, redisForTests, REDIS_MISSING_MESSAGE } from '../../test/redisForTests';
 import type { JobRecord } from './jobRecord';
@@ -14,7 +15,7 @@ import type { JobStore } from './jobStore';
 
 // Fencing: one attempt owns a job at a time. On both stores a write fenced by an attempt that no longer owns
 // the job is refused; and an origin whose attempt finds another one owning its job stops it and writes nothing
-// under the job's name (no record change, no log line, no artifact), counting it as fenced.
+// under the job's name (no record change, no log line, no artifact, no publish), counting it as fenced.
 
 const redis = await redisForTests();
 if (!redis && process.env.CI) throw new Error(REDIS_MISSING_MESSAGE);
@@ -92,4 +93,33 @@ describe.each(stores)('fencing on $name', (backend) => {
       if (config.redisUrl) await deleteKeys(config.redisUrl, config.redisPrefix!);
     }
   });
+});
+
+test('an attempt that lost its job publishes nothing; the owning attempt publishes', async () => {
+  const edge = await startStandInEdge('edge-token');
+  const dataDir = mkdtempSync(join(tmpdir(), 'pare-fence-publish-'));
+  dirs.push(dataDir);
+  // The record is re-read rarely here, so the publish check itself is what stops the stale attempt.
+  const origin = await createOrigin({ token: TEST_TOKEN, dataDir, cancelPollMs: 60_000, handlers: { compress: publishingRef(edge.url, 'edge-token', 2000) } });
+  const intruder = new SqliteJobStore(join(dataDir, 'jobs.sqlite'));
+  try {
+    const api = inProcess(origin.app);
+    const stale = await submit(api, { type: 'compress', model: 'm' });
+    const running = await waitForJob(api, stale.id, (j) => j.state === 'running' && j.progress > 0);
+    await intruder.update(stale.id, { attemptId: 'att_intruder', workerId: 'elsewhere' }, { states: ['running'], attemptId: running.attemptId! });
+    const deadline = Date.now() + 60_000;
+    while (origin.service.counters.get('attempts_fenced_total') === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(origin.service.counters.get('attempts_fenced_total')).toBe(1);
+    expect(edge.received).toEqual([]);
+    expect(await intruder.get(stale.id)).toMatchObject({ state: 'running', attemptId: 'att_intruder' });
+
+    const owned = await submit(api, { type: 'compress', model: 'm' });
+    const done = await waitForJob(api, owned.id, (j) => ['succeeded', 'failed', 'cancelled'].includes(j.state));
+    expect(done.state, JSON.stringify(done.error)).toBe('succeeded');
+    expect(edge.received.map((r) => r.path)).toEqual([`/admin/models/spam/variants/from-${owned.id}`]);
+  } finally {
+    await intruder.close();
+    await origin.close();
+    await edge.close();
+  }
 });

@@ -141,6 +141,10 @@ export class JobRunner {
         onStarted: () => { deadline ??= setTimeout(() => controller.abort(TIME_LIMIT), this.maxJobMs); },
         onProgress: (fraction, message) => progress.report(fraction, message),
         onLog: log,
+        mayPublish: async () => {
+          const now = await store.getRecord(job.id);
+          return !controller.signal.aborted && now?.attemptId === attemptId && now.state === 'running' && !now.cancelRequested;
+        },
       });
       if (controller.signal.aborted) attempt.abort(String(controller.signal.reason), 0);
       const result = await attempt.result;

@@ -1,5 +1,6 @@
 import { isPareError } from '@pare/errors';
 import { defaultHandlers } from '../../handlers/index';
+import { setPublishGuard } from '../../publish/publishGuard';
 import type { JobHandler } from '../jobHandler';
 import type { AttemptError, FromAttempt, ToAttempt } from './attemptMessages';
 import { loadHandler } from './handlerRef';
@@ -21,9 +22,21 @@ function send(message: FromAttempt): Promise<void> {
 const controller = new AbortController();
 process.on('disconnect', () => process.exit(70));
 
+// Each publish waits for the origin's word that this attempt still owns the job.
+const verdicts = new Map<number, (allowed: boolean) => void>();
+let asked = 0;
+setPublishGuard(() => new Promise<boolean>((resolve) => {
+  const seq = ++asked;
+  verdicts.set(seq, resolve);
+  void send({ kind: 'may-publish', seq });
+}));
+
 process.on('message', (message: ToAttempt) => {
   if (message.kind === 'abort') controller.abort(message.reason);
-  else void run(message).then(() => process.exit(0));
+  else if (message.kind === 'publish-verdict') {
+    verdicts.get(message.seq)?.(message.allowed);
+    verdicts.delete(message.seq);
+  } else void run(message).then(() => process.exit(0));
 });
 
 async function run(start: Extract<ToAttempt, { kind: 'start' }>): Promise<void> {

@@ -8,7 +8,8 @@ import type { HandlerRef } from './handlerRef';
 /** Origin → child. `start` once, then `abort` when the job is cancelled, times out or the origin stops. */
 export type ToAttempt =
   | { kind: 'start'; jobId: string; spec: JobSpec; artifactsDir: string; handler?: HandlerRef }
-  | { kind: 'abort'; reason: string };
+  | { kind: 'abort'; reason: string }
+  | { kind: 'publish-verdict'; seq: number; allowed: boolean };
 
 /** A handler's error as it crosses the process boundary; `code` is kept when it was a PareError. */
 export interface AttemptError { message: string; code?: string }
@@ -19,4 +20,6 @@ export type FromAttempt =
   | { kind: 'progress'; fraction: number; message?: string }
   | { kind: 'log'; level: JobLogLine['level']; message: string }
   | { kind: 'done'; result: JobResult }
-  | { kind: 'failed'; error: AttemptError };
+  | { kind: 'failed'; error: AttemptError }
+  /** Asked before each publish to the edge: does this attempt still own the job? */
+  | { kind: 'may-publish'; seq: number };

@@ -15,6 +15,8 @@ export interface AttemptStart {
   onStarted(): void;
   onProgress(fraction: number, message?: string): void;
   onLog(level: JobLogLine['level'], message: string): void;
+  /** Whether the attempt still owns its job, asked before the handler publishes anything. */
+  mayPublish(): Promise<boolean>;
 }
 
 export interface RunningAttempt {

@@ -38,6 +38,11 @@ export function processAttempt(handler: HandlerRef | undefined): AttemptSandbox 
           case 'log':
             start.onLog(message.level, message.message);
             break;
+          case 'may-publish':
+            void start.mayPublish().catch(() => false).then((allowed) => {
+              if (child.connected) child.send({ kind: 'publish-verdict', seq: message.seq, allowed } satisfies ToAttempt);
+            });
+            break;
           case 'done':
             settled = true;
             resolve(message.result);
