@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: jobs run in child processes and the restart tests start real origins, on small shared machines.
+    testTimeout: 120_000,
+    hookTimeout: 60_000,
     // The machines running this are small and shared: one test file at a time.
     fileParallelism: false,
   },

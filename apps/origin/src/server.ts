@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isPareError } from '@pare/errors';
 import { checkOriginToken, ensureTokenFile } from './config/originToken';
+import type { S3ArtifactOptions } from './artifacts/s3ArtifactStore';
 import { createOrigin } from './origin';
 import { serveOrigin } from './serveOrigin';
 
@@ -12,13 +13,18 @@ import { serveOrigin } from './serveOrigin';
 //   PARE_DATA_ROOTS (comma-separated folders job paths must lie in; default the data dir and the working directory),
 //   PARE_FETCH_HOSTS (comma-separated hosts jobs may name http(s) inputs on; default none),
 //   --port / PORT (8788), --host / HOST (127.0.0.1), --data-dir / PARE_ORIGIN_DATA_DIR (.pare/origin),
-//   REDIS_URL (BullMQ backend when set), PARE_REDIS_PREFIX (pare), --no-worker / PARE_ORIGIN_WORKER=0 (API only),
+//   REDIS_URL (BullMQ backend when set; an unreachable Redis, or one that persists nothing, stops the start),
+//   PARE_QUEUE (sqlite | bullmq: bullmq without REDIS_URL refuses to start), PARE_REDIS_ALLOW_VOLATILE=1 (accept a
+//   Redis without AOF or snapshots), PARE_REDIS_PREFIX (pare), --no-worker / PARE_ORIGIN_WORKER=0 (API only),
+//   PARE_ARTIFACTS_S3_ENDPOINT, PARE_ARTIFACTS_S3_BUCKET, PARE_ARTIFACTS_S3_REGION (auto), PARE_ARTIFACTS_S3_PREFIX,
+//   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (artifacts in an S3-compatible bucket every origin serves from;
+//   default <data dir>/artifacts on this machine),
 //   --concurrency / PARE_ORIGIN_CONCURRENCY (1), PARE_BULLMQ_LOCK_MS (30000), PARE_TOKEN (edge admin token for publishing),
 //   PARE_JOB_MEMORY_BYTES (8 GiB: a job whose memory estimate is higher is refused with 400 job_spec_invalid, and a
 //     running job that grows the process's resident memory by more is stopped and failed),
 //   PARE_JOB_SECONDS (21600: a job running longer is stopped and failed).
-// Jobs run in this process: a job's memory is bounded by its estimate at admission and by a watch on the
-// process's resident memory while it runs (apps/origin/src/jobs/jobRunner.ts), not by the kernel.
+// Each attempt of a job runs in a child process (apps/origin/src/jobs/attempt/processAttempt.ts): its memory is
+// bounded by its estimate at admission and by a watch on that process's resident memory, not by the kernel.
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +44,8 @@ const concurrency = Number(values.concurrency ?? env.PARE_ORIGIN_CONCURRENCY ?? 
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port / PORT must be a port number; got "${values.port ?? env.PORT}".`);
 if (!Number.isInteger(concurrency) || concurrency < 1) fail(`--concurrency / PARE_ORIGIN_CONCURRENCY must be a positive integer; got "${values.concurrency ?? env.PARE_ORIGIN_CONCURRENCY}".`);
 const worker = !values['no-worker'] && env.PARE_ORIGIN_WORKER !== '0';
+const queue = env.PARE_QUEUE || undefined;
+if (queue !== undefined && queue !== 'sqlite' && queue !== 'bullmq') fail(`PARE_QUEUE must be sqlite or bullmq; got "${queue}".`);
 if (!worker && !env.REDIS_URL) {
   console.warn('pare origin: --no-worker without REDIS_URL: jobs are stored in SQLite but no process will run them.');
 }
@@ -48,6 +56,9 @@ const origin = await createOrigin({
   dataRoots: list(env.PARE_DATA_ROOTS),
   fetchHosts: list(env.PARE_FETCH_HOSTS),
   redisUrl: env.REDIS_URL || undefined,
+  queue,
+  allowVolatileRedis: env.PARE_REDIS_ALLOW_VOLATILE === '1',
+  artifactsS3: artifactsBucket(),
   redisPrefix: env.PARE_REDIS_PREFIX,
   dataDir: values['data-dir'] ?? env.PARE_ORIGIN_DATA_DIR ?? '.pare/origin',
   worker,
@@ -62,7 +73,7 @@ serveOrigin(origin, {
   host,
   onListening: (actualPort) => {
     const worker = origin.service.isWorker ? `worker ${origin.service.workerId}` : 'API only';
-    console.log(`pare origin listening on http://${host}:${actualPort} (${origin.service.backendName} backend, ${worker})`);
+    console.log(`pare origin listening on http://${host}:${actualPort} (${origin.service.backendName} backend, ${origin.service.artifactStoreName} artifacts, ${worker})`);
   },
 });
 
@@ -77,6 +88,19 @@ function originToken(): string {
   } catch (error) {
     fail(isPareError(error) ? error.message : String(error));
   }
+}
+
+/** The S3-compatible artifact bucket, when PARE_ARTIFACTS_S3_ENDPOINT is set; exits when part of it is missing. */
+function artifactsBucket(): S3ArtifactOptions | undefined {
+  const endpoint = env.PARE_ARTIFACTS_S3_ENDPOINT;
+  if (!endpoint) return undefined;
+  const bucket = env.PARE_ARTIFACTS_S3_BUCKET;
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!bucket || !accessKeyId || !secretAccessKey) {
+    fail('PARE_ARTIFACTS_S3_ENDPOINT is set: PARE_ARTIFACTS_S3_BUCKET, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set too.');
+  }
+  return { endpoint, bucket, accessKeyId, secretAccessKey, region: env.PARE_ARTIFACTS_S3_REGION || undefined, prefix: env.PARE_ARTIFACTS_S3_PREFIX || undefined };
 }
 
 /** A comma-separated variable as a list; undefined when unset, so the origin's defaults apply. */

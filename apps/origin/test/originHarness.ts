@@ -79,7 +79,7 @@ export async function getJob(fetcher: Fetcher, id: string): Promise<JobWithLogs>
   return (await (await fetcher(`/jobs/${id}`)).json()) as JobWithLogs;
 }
 
-export async function waitForJob(fetcher: Fetcher, id: string, until: (job: JobWithLogs) => boolean, timeoutMs = 20_000): Promise<JobWithLogs> {
+export async function waitForJob(fetcher: Fetcher, id: string, until: (job: JobWithLogs) => boolean, timeoutMs = 60_000): Promise<JobWithLogs> {
   const deadline = Date.now() + timeoutMs;
   let job = await getJob(fetcher, id);
   while (!until(job)) {
@@ -99,7 +99,8 @@ export interface OriginProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-export async function startOriginProcess(config: OriginConfig & { sleepMs: number }): Promise<OriginProcess> {
+/** A real origin process (./originChild.ts); `port` fixes its port (default: a free one). */
+export async function startOriginProcess(config: OriginConfig & { sleepMs?: number; port?: number }): Promise<OriginProcess> {
   const entry = fileURLToPath(new URL('./originChild.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, PARE_TEST_ORIGIN_CONFIG: JSON.stringify(config) },

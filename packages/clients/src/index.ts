@@ -4,3 +4,4 @@ export * from './wire/index';
 export * from './edge/edgeClient';
 export * from './origin/originClient';
 export { readJobEvents } from './origin/jobEventStream';
+export type { FollowOptions } from './origin/followJobEvents';

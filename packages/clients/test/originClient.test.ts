@@ -44,12 +44,18 @@ test('follows events split across chunks, skipping keep-alives and unknown event
   expect(events[0]!.data).toMatchObject({ progress: 0.5, message: 'half' });
 });
 
-test('a stream that closes before `end` falls back to reading the job', async () => {
+test('a stream that closes before `end` is opened again from the last event id, until `end`', async () => {
+  const lastIds: Array<string | undefined> = [];
   server = await startServer((request, _body, response) => {
-    if (request.url === '/jobs/j1/events') response.writeHead(200, { 'content-type': 'text/event-stream' }).end('event: progress\ndata: {"id":"j1","state":"running","progress":0.1,"message":null}\n\n');
-    else json(response, 200, withLogs);
+    lastIds.push(request.headers['last-event-id'] as string | undefined);
+    if (lastIds.length === 1) response.writeHead(200, { 'content-type': 'text/event-stream' }).end('event: progress\ndata: {"id":"j1","state":"running","progress":0.1,"message":null}\nid: 3\n\n');
+    else if (lastIds.length === 2) response.writeHead(503).end(); // the origin restarting
+    else response.writeHead(200, { 'content-type': 'text/event-stream' }).end(`event: end\ndata: ${JSON.stringify(job)}\nid: 3\n\n`);
   });
-  expect(await new OriginClient(server.url).follow('j1', () => {})).toEqual(withLogs);
+  const why: string[] = [];
+  expect(await new OriginClient(server.url).follow('j1', () => {}, { onReconnecting: (w) => why.push(w) })).toEqual(job);
+  expect(lastIds).toEqual([undefined, '3', '3']);
+  expect(why).toEqual(['the events stream closed before the job settled']);
 });
 
 test('an event or answer that is not the wire shape is origin_protocol', async () => {

@@ -86,6 +86,10 @@ export const ERROR_STATUS = {
   job_interrupted: 500,
   artifact_not_found: 404,
   artifact_elsewhere: 404,
+  /** The artifact store (a folder or an S3-compatible bucket) refused or failed a read or a write. */
+  artifact_store_failed: 502,
+  /** The job backend (Redis, the SQLite file) cannot be reached or written: the origin is not ready. */
+  backend_unavailable: 503,
   publish_failed: 502,
   publish_unauthorised: 502,
   // Talking to Pare's services.

@@ -49,7 +49,10 @@ export function registerJob(program: Command): void {
     });
 }
 
-/** Watch a job's events: a progress bar on a terminal, warnings and errors on stderr; resolves when it settles. */
+/**
+ * Watch a job's events: a progress bar on a terminal, warnings and errors on stderr; resolves when it settles.
+ * A lost connection (the origin restarting, Redis briefly away) is said once and reconnected to.
+ */
 export async function followJob(client: OriginClient, id: string, options: { json: boolean }): Promise<JobRecord> {
   const progress = createProgress(!options.json);
   progress.start(100, 'queued');
@@ -57,6 +60,8 @@ export async function followJob(client: OriginClient, id: string, options: { jso
     return await client.follow(id, (event) => {
       if (event.event === 'progress') progress.update(Math.round(event.data.progress * 100), event.data.message ?? event.data.state);
       else if (event.event === 'log' && event.data.level !== 'info' && !options.json) process.stderr.write(`\n${event.data.level}: ${event.data.message}\n`);
+    }, {
+      onReconnecting: (why) => process.stderr.write(`\npare: lost the origin (${why}); reconnecting…\n`),
     });
   } finally {
     progress.stop();

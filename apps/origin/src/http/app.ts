@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { Readable } from 'node:stream';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { JobList } from '@pare/clients/wire';
@@ -14,7 +12,7 @@ import { requireToken } from './requireToken';
 import { jobMetricsRoutes } from './jobMetrics';
 
 // The job API. Routes parse and check input, call the service, and return JSON; errors of every route are
-// rendered by errorResponse. Every route but /healthz needs the origin's token.
+// rendered by errorResponse. Every route but /healthz and /readyz needs the origin's token.
 
 export interface AppOptions {
   /** The bearer token every job route requires (checked by createOrigin). */
@@ -30,9 +28,19 @@ export function createApp(service: JobService, options: AppOptions): Hono {
   app.onError(errorResponse);
   app.notFound((c) => errorResponse(new PareError('route_not_found', `No route ${c.req.method} ${c.req.path}.`, { status: 404 }), c));
 
-  // Open, for load balancers; it says nothing about the backend or the workers.
+  // Open, for load balancers and orchestrators. Liveness: the process answers (jobs compute in child
+  // processes, so a busy worker answers too). Readiness: the backend answers and takes writes; 503 otherwise.
   app.get('/healthz', (c) => c.json({ ok: true }));
-  // Registered after /healthz, so it guards every other route, unknown ones included.
+  app.get('/readyz', async (c) => {
+    try {
+      await service.ready();
+      return c.json({ ready: true, backend: service.backendName, artifacts: service.artifactStoreName });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return c.json({ ready: false, backend: service.backendName, error: { code: 'backend_unavailable', message } }, 503);
+    }
+  });
+  // Registered after the probes, so it guards every other route, unknown ones included.
   app.use('*', requireToken(options.token));
   // Prometheus scrapes it with the same bearer token (scrape config `authorization`).
   app.route('/metrics', jobMetricsRoutes(service));
@@ -68,16 +76,21 @@ export function createApp(service: JobService, options: AppOptions): Hono {
   app.get('/jobs/:id/events', async (c) => {
     const id = c.req.param('id');
     await service.get(id); // a 404 before the stream starts, not inside it
-    return jobEventsStream(c, service, id, options.eventsPollMs ?? 250);
+    return jobEventsStream(c, service, id, { pollMs: options.eventsPollMs ?? 250, resumeFrom: resumePoint(c.req.header('last-event-id')) });
   });
 
   app.post('/jobs/:id/cancel', async (c) => c.json(await service.cancel(c.req.param('id'))));
 
   app.get('/jobs/:id/artifacts/:name', async (c) => {
-    const path = await service.artifactPath(c.req.param('id'), c.req.param('name'));
-    const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
-    return c.body(body, 200, { 'content-type': 'application/octet-stream' });
+    const artifact = await service.artifact(c.req.param('id'), c.req.param('name'));
+    return c.body(artifact.body, 200, { 'content-type': 'application/octet-stream', 'content-length': String(artifact.bytes) });
   });
 
   return app;
+}
+
+/** The log lines a reconnecting client has seen: the id of the last event it got (./jobEventsStream.ts). */
+function resumePoint(lastEventId: string | undefined): number {
+  const seen = Number(lastEventId);
+  return lastEventId !== undefined && Number.isInteger(seen) && seen >= 0 ? seen : 0;
 }

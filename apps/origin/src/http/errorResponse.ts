@@ -8,7 +8,9 @@ import { PareError, isPareError } from '@pare/errors';
 
 export function errorResponse(error: unknown, c: Context): Response {
   const pareError = toPareError(error);
-  if (pareError.status >= 500) console.error('origin: internal error:', error);
+  // A bug gets its stack in the log; a known outage (Redis away, a bucket refusing) one line.
+  if (pareError.code === 'internal') console.error('origin: internal error:', error);
+  else if (pareError.status >= 500) console.error(`origin: ${c.req.method} ${c.req.path}: ${pareError.code}: ${pareError.message}`);
   return c.json({ error: pareError.toJSON() }, pareError.status as ContentfulStatusCode);
 }
 

@@ -7,7 +7,7 @@ import { OriginClient, type JobEvent } from '@pare/clients';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createOrigin, type Origin } from '../origin';
 import { TEST_TOKEN } from '../../test/originHarness';
-import { sleepyHandler } from '../../test/sleepyHandler';
+import { sleepyRef } from '../../test/handlerRefs';
 import { tinyFixture } from '../../test/tinyDataset';
 
 // The job API driven through @pare/clients' OriginClient over real HTTP: the wire types the origin answers
@@ -21,7 +21,7 @@ let client: OriginClient;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pare-origin-client-'));
-  origin = await createOrigin({ token: TEST_TOKEN, dataDir, dataRoots: [fixture.dir, process.cwd()], cancelPollMs: 50, eventsPollMs: 50, handlers: { compress: sleepyHandler(600, 6) } });
+  origin = await createOrigin({ token: TEST_TOKEN, dataDir, dataRoots: [fixture.dir, process.cwd()], cancelPollMs: 50, eventsPollMs: 50, handlers: { compress: sleepyRef(600, 6) } });
   server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: origin.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { Exposition, PROMETHEUS_CONTENT_TYPE, type HistogramSample, type Sample } from '@pare/prometheus';
 import type { JobService } from '../jobs/jobService';
+import type { OriginCounters } from '../jobs/originCounters';
 import { isTerminal, JOB_STATES, type JobRecord } from '../jobs/jobRecord';
 import { JOB_TYPES } from '../jobs/jobSpec';
 
@@ -29,7 +30,8 @@ function histogram(jobs: readonly JobRecord[], seconds: (j: JobRecord) => number
 const secondsBetween = (from: string | null, to: string | null): number | undefined =>
   from && to ? Math.max(0, (Date.parse(to) - Date.parse(from)) / 1000) : undefined;
 
-export function jobExposition(jobs: readonly JobRecord[]): string {
+/** The job store's figures, and this process's fault counters when given. */
+export function jobExposition(jobs: readonly JobRecord[], counters?: OriginCounters): string {
   const count = (match: (j: JobRecord) => boolean): number => jobs.reduce((n, j) => n + (match(j) ? 1 : 0), 0);
   const submitted: Sample[] = JOB_TYPES.map((type) => ({ labels: { type }, value: count((j) => j.type === type) }));
   const finished: Sample[] = JOB_TYPES.flatMap((type) =>
@@ -38,7 +40,9 @@ export function jobExposition(jobs: readonly JobRecord[]): string {
   const current: Sample[] = JOB_TYPES.flatMap((type) =>
     JOB_STATES.filter((s) => !isTerminal(s)).map((state) => ({ labels: { type, state }, value: count((j) => j.type === type && j.state === state) })),
   );
-  return new Exposition()
+  const exposition = new Exposition();
+  counters?.exposeIn(exposition);
+  return exposition
     .counter('pare_origin_jobs_submitted_total', 'Jobs submitted to this origin\'s job store.', submitted)
     .counter('pare_origin_jobs_finished_total', 'Jobs that ended, by final state.', finished)
     .gauge('pare_origin_jobs', 'Jobs queued or running now.', current)
@@ -57,6 +61,6 @@ export function jobExposition(jobs: readonly JobRecord[]): string {
 
 export function jobMetricsRoutes(service: JobService): Hono {
   const routes = new Hono();
-  routes.get('/', async (c) => c.text(jobExposition(await service.list({ limit: Number.MAX_SAFE_INTEGER })), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
+  routes.get('/', async (c) => c.text(jobExposition(await service.list({ limit: Number.MAX_SAFE_INTEGER }), service.counters), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
   return routes;
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createOrigin, type Origin } from '../origin';
 import { overHttp, readJson, serveApp, submit, TEST_TOKEN, type Fetcher, type ServedApp } from '../../test/originHarness';
-import { sleepyHandler } from '../../test/sleepyHandler';
+import { sleepyRef } from '../../test/handlerRefs';
 
 // Every origin route needs the token, over real HTTP: none is 401, a wrong one 403, and a refused request
 // changes nothing. An origin without a token of at least 32 characters does not start.
@@ -19,7 +19,7 @@ let jobId: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pare-origin-auth-'));
-  origin = await createOrigin({ token: TEST_TOKEN, dataDir, worker: false, handlers: { compress: sleepyHandler(10, 1) } });
+  origin = await createOrigin({ token: TEST_TOKEN, dataDir, worker: false, handlers: { compress: sleepyRef(10, 1) } });
   served = await serveApp(origin.app);
   api = overHttp(served.url);
   jobId = (await submit(api, { type: 'compress', model: 'm.onnx' })).id;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createOrigin, type Origin } from '../origin';
 import { overHttp, serveApp, submitRefused, settled, submit, TEST_TOKEN, waitForJob, type Fetcher, type ServedApp } from '../../test/originHarness';
-import { sleepyHandler } from '../../test/sleepyHandler';
+import { sleepyRef } from '../../test/handlerRefs';
 import { tinyFixture } from '../../test/tinyDataset';
 import { admitJob } from './admitJob';
 import { canonicalRoot, confineFileRef } from './confineFileRef';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pare-origin-admit-'));
   origin = await createOrigin({
     token: TEST_TOKEN, dataDir, dataRoots: [fixture.dir], edgeUrls: [`${EDGE}/`],
-    handlers: { distill: sleepyHandler(10, 1) },
+    handlers: { distill: sleepyRef(10, 1) },
   });
   served = await serveApp(origin.app);
   api = overHttp(served.url);

@@ -1,7 +1,8 @@
 import type { JobSpec, JobType, SpecOf } from './jobSpec';
 
 // What a job handler sees and returns. Handlers do the work and know nothing of queues or storage: the
-// runner turns their progress, logs and result into the stored job.
+// runner turns their progress, logs and result into the stored job. Each attempt of a job runs its handler in
+// a child process of the origin (./attempt/processAttempt.ts), so a handler may compute without awaiting.
 
 export interface JobLog {
   info(message: string): void;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createOrigin, type Origin, type OriginConfig } from '../origin';
 import { deleteKeys, redisForTests, REDIS_MISSING_MESSAGE } from '../../test/redisForTests';
 import { inProcess, readJson, settled, startOriginProcess, submit, waitForJob, getJob, TEST_TOKEN, type Fetcher } from '../../test/originHarness';
-import { sleepyHandler } from '../../test/sleepyHandler';
+import { sleepyRef } from '../../test/handlerRefs';
 import { tinyFixture } from '../../test/tinyDataset';
 
 // The job lifecycle, run the same way against both backends: success, failure, cancel (queued and
@@ -29,8 +29,8 @@ if (redis) {
 describe.runIf(redis)('several origin workers on one Redis', () => {
   test('share the queue: jobs submitted to one origin run on both', async () => {
     const config: OriginConfig = { token: TEST_TOKEN, dataDir: mkdtempSync(join(tmpdir(), 'pare-origin-pair-')), redisUrl: redis!.url, redisPrefix: `pare-test-${randomUUID().slice(0, 8)}` };
-    const a = await createOrigin({ ...config, handlers: { compress: sleepyHandler(400, 4) } });
-    const b = await createOrigin({ ...config, worker: true, handlers: { compress: sleepyHandler(400, 4) } });
+    const a = await createOrigin({ ...config, handlers: { compress: sleepyRef(400, 4) } });
+    const b = await createOrigin({ ...config, worker: true, handlers: { compress: sleepyRef(400, 4) } });
     try {
       const api = inProcess(a.app);
       const jobs = await Promise.all([1, 2, 3, 4].map(() => submit(api, { type: 'compress', model: 'm' })));
@@ -59,7 +59,7 @@ describe.each(backends)('job lifecycle on $name', (backend) => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), `pare-origin-${backend.name}-`));
     config = { token: TEST_TOKEN, dataDir, dataRoots: [dataDir, fixture.dir, process.cwd()], cancelPollMs: 50, eventsPollMs: 50, ...backend.config(dataDir) };
-    origin = await createOrigin({ ...config, handlers: { compress: sleepyHandler(1500) } });
+    origin = await createOrigin({ ...config, handlers: { compress: sleepyRef(1500) } });
     api = inProcess(origin.app);
   });
 
@@ -212,7 +212,8 @@ describe.each(backends)('job lifecycle on $name', (backend) => {
       const retried = await waitForJob(second.fetcher, interrupted.id, settled);
       expect(retried.state).toBe('succeeded');
       expect(retried.attempts).toBe(2);
-      expect(retried.logs.some((l) => l.level === 'warn' && /interrupted|stopped during attempt 1/.test(l.message))).toBe(true);
+      expect(retried.stalls).toBe(1);
+      expect(retried.logs.some((l) => l.level === 'warn' && /takes the job over|stopped during attempt 1/.test(l.message))).toBe(true);
       const after = await waitForJob(second.fetcher, waiting.id, settled);
       expect(after.state).toBe('succeeded');
       expect(after.attempts).toBe(1);

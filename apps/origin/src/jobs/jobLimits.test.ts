@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { JOB_LIMITS } from '@pare/clients/wire';
 import { createOrigin, type Origin } from '../origin';
 import { overHttp, serveApp, submitRefused, settled, submit, TEST_TOKEN, waitForJob, type Fetcher, type ServedApp } from '../../test/originHarness';
-import { sleepyHandler } from '../../test/sleepyHandler';
-import { hungryHandler } from '../../test/hungryHandler';
+import { hungryRef, sleepyRef } from '../../test/handlerRefs';
+
 
 // What a job may ask of the origin, over real HTTP: every size and count is bounded and a distill job's memory
 // estimate must fit the budget, both checked before anything is queued; a job running past the time limit is
@@ -22,7 +22,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'pare-origin-limits-'));
   origin = await createOrigin({
     token: TEST_TOKEN, dataDir, cancelPollMs: 50, maxJobMemoryBytes: BUDGET, maxJobSeconds: 1,
-    handlers: { compress: sleepyHandler(5000, 50), distill: sleepyHandler(10, 1) },
+    handlers: { compress: sleepyRef(5000, 50), distill: sleepyRef(10, 1) },
   });
   served = await serveApp(origin.app);
   api = overHttp(served.url);
@@ -97,7 +97,7 @@ describe('job time limit', () => {
     const smallDir = mkdtempSync(join(tmpdir(), 'pare-origin-memory-'));
     const small = await createOrigin({
       token: TEST_TOKEN, dataDir: smallDir, cancelPollMs: 50, maxJobMemoryBytes: 64 * 1024 ** 2,
-      handlers: { compress: hungryHandler(16 * 1024 ** 2, 64) },
+      handlers: { compress: hungryRef(16 * 1024 ** 2, 64) },
     });
     const app = await serveApp(small.app);
     try {
@@ -105,7 +105,7 @@ describe('job time limit', () => {
       const hungry = await submit(smallApi, { type: 'compress', model: 'ignored-by-the-hungry-handler' });
       const stopped = await waitForJob(smallApi, hungry.id, settled, 30_000);
       expect(stopped.state).toBe('failed');
-      expect(stopped.error).toEqual({ code: 'job_failed', message: "The job grew the origin's memory by more than 64 MiB (PARE_JOB_MEMORY_BYTES) and was stopped." });
+      expect(stopped.error).toEqual({ code: 'job_failed', message: "The job grew its process's memory by more than 64 MiB (PARE_JOB_MEMORY_BYTES) and was stopped." });
       // The worker is free again: the next job runs, and is judged on its own growth.
       const next = await waitForJob(smallApi, (await submit(smallApi, { type: 'compress', model: 'again' })).id, settled, 30_000);
       expect(next.error?.message).toMatch(/PARE_JOB_MEMORY_BYTES/);

@@ -2,9 +2,9 @@ import { countParameters, DEFAULTS, STUDENT_SIZE, TEACHER_SIZE, type ModelSize }
 import { PareError } from '@pare/errors';
 import type { DistillSpec, JobSpec } from './jobSpec';
 
-// A rough memory estimate of a job, checked at admission against the origin's budget (maxJobMemoryBytes).
-// Handlers run inside the origin process, so this estimate is what bounds a job's memory: a job the estimate
-// lets through is not stopped later for using more. Only distill has sizes the spec sets; the other jobs are
+// A rough memory estimate of a job, checked at admission against the origin's budget (maxJobMemoryBytes), so a
+// job that could not fit is refused before it runs; while it runs, the runner watches its process's resident
+// memory against the same budget (./jobRunner.ts). Only distill has sizes the spec sets; the other jobs are
 // bounded by the wire's limits (packages/clients/src/wire/jobLimits.ts) and the model files they name.
 
 const FLOAT_BYTES = 4;

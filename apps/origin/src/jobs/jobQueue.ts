@@ -1,4 +1,5 @@
 import type { JobStore } from './jobStore';
+import type { OriginCounters } from './originCounters';
 
 // The delivery half of a backend: hands job ids to a worker function. The in-process queue and BullMQ are
 // thin adapters behind this interface; the state machine itself lives in the runner.
@@ -22,5 +23,10 @@ export interface QueueBackend {
    * Runs once when a worker starts. The SQLite backend treats every job left `running` in its file as
    * interrupted (one origin per file); BullMQ finds interrupted jobs itself through its stalled-job check.
    */
-  recoverInterrupted(requeue: (id: string) => Promise<void>): Promise<void>;
+  recoverInterrupted(requeue: (id: string) => Promise<void>, counters: OriginCounters): Promise<void>;
+  /**
+   * Readiness: the store answers and takes a write, and still holds what it held when this origin started (a
+   * Redis restarted without its data is counted in `counters` and logged). Throws `backend_unavailable`.
+   */
+  ready(counters: OriginCounters): Promise<void>;
 }

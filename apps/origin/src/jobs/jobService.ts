@@ -1,20 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join, basename } from 'node:path';
+import { basename } from 'node:path';
 import { PareError } from '@pare/errors';
-import type { JobHandlers } from './jobHandler';
+import { artifactKey, type ArtifactStore, type StoredArtifact } from '../artifacts/artifactStore';
+import type { AttemptSandbox } from './attempt/attemptSandbox';
 import type { QueueBackend } from './jobQueue';
 import { isTerminal, type JobListQuery, type JobLogLine, type JobRecord, type JobWithLogs } from './jobRecord';
-import type { JobSpec } from './jobSpec';
+import type { JobSpec, JobType } from './jobSpec';
 import { JobRunner } from './jobRunner';
+import { OriginCounters } from './originCounters';
 
 // What the routes call: submit, read, list and cancel jobs, whatever backend holds them. With `worker` on,
 // this process also runs jobs; an API-only origin leaves that to other workers sharing the Redis queue.
 
 export interface JobServiceOptions {
   backend: QueueBackend;
-  handlers: JobHandlers;
-  artifactsRoot: string;
+  /** The sandbox each job type's attempts run in (./attempt/). */
+  sandboxFor: (type: JobType) => AttemptSandbox;
+  artifacts: ArtifactStore;
+  /** A folder on this machine where attempts write before their files go to the artifact store. */
+  stagingRoot: string;
   worker: boolean;
   maxAttempts?: number;
   workerId?: string;
@@ -25,16 +29,22 @@ export interface JobServiceOptions {
   maxJobMemoryBytes?: number;
 }
 
+const READINESS_WATCH_MS = 10_000;
+
 export class JobService {
   readonly workerId: string;
+  readonly counters = new OriginCounters();
   private readonly runner: JobRunner;
+  private readinessWatch: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: JobServiceOptions) {
     this.workerId = options.workerId ?? `${process.pid}-${randomUUID().slice(0, 8)}`;
     this.runner = new JobRunner({
       store: options.backend.store,
-      handlers: options.handlers,
-      artifactsRoot: options.artifactsRoot,
+      sandboxFor: options.sandboxFor,
+      artifacts: options.artifacts,
+      stagingRoot: options.stagingRoot,
+      counters: this.counters,
       workerId: this.workerId,
       cancelPollMs: options.cancelPollMs,
       maxJobMs: options.maxJobMs,
@@ -51,10 +61,22 @@ export class JobService {
     return this.options.worker;
   }
 
+  get artifactStoreName(): string {
+    return this.options.artifacts.name;
+  }
+
+  /** Whether the backend can take and hand out jobs now (GET /readyz); throws `backend_unavailable` saying why not. */
+  ready(): Promise<void> {
+    return this.options.backend.ready(this.counters);
+  }
+
   async start(): Promise<void> {
+    // Readiness is also checked in the background, so a store that lost its data is noticed without a probe.
+    this.readinessWatch = setInterval(() => void this.ready().catch(() => undefined), READINESS_WATCH_MS);
+    this.readinessWatch.unref();
     if (!this.options.worker) return;
     const { backend } = this.options;
-    await backend.recoverInterrupted((id) => backend.queue.enqueue(id));
+    await backend.recoverInterrupted((id) => backend.queue.enqueue(id), this.counters);
     await backend.queue.startWorker(this.runner.run);
   }
 
@@ -74,6 +96,8 @@ export class JobService {
       maxAttempts: this.options.maxAttempts ?? 2,
       cancelRequested: false,
       workerId: null,
+      attemptId: null,
+      stalls: 0,
       createdAt: now,
       updatedAt: now,
       startedAt: null,
@@ -95,7 +119,9 @@ export class JobService {
   /** The job without logs, and its log lines from `from` on: what the events stream polls. */
   async progressOf(id: string, logsFrom: number): Promise<{ job: JobRecord; logs: JobLogLine[] }> {
     const { store } = this.options.backend;
-    const [job, logs] = await Promise.all([store.getRecord(id), store.logsSince(id, logsFrom)]);
+    // The record first: a job's last line lands with its settled state, so logs read after a settled record are complete.
+    const job = await store.getRecord(id);
+    const logs = job ? await store.logsSince(id, logsFrom) : [];
     if (!job) throw new PareError('job_not_found', `No job with id "${id}".`, { status: 404 });
     return { job, logs };
   }
@@ -112,33 +138,33 @@ export class JobService {
       throw new PareError('job_finished', `Job ${id} has already ${job.state}; only queued or running jobs can be cancelled.`, { status: 409 });
     }
     const now = new Date().toISOString();
-    const cancelledWhileQueued = await store.update(id, { state: 'cancelled', message: 'cancelled', finishedAt: now }, ['queued']);
-    if (cancelledWhileQueued) {
-      await store.appendLog(id, { at: now, level: 'info', message: 'Cancelled before it started.' });
-    } else if (await store.update(id, { cancelRequested: true }, ['running'])) {
-      await store.appendLog(id, { at: now, level: 'info', message: 'Cancel requested; the worker stops it at its next check.' });
+    const cancelled = await store.update(id, { state: 'cancelled', message: 'cancelled', finishedAt: now }, { states: ['queued'] }, { at: now, level: 'info', message: 'Cancelled before it started.' });
+    if (!cancelled) {
+      await store.update(id, { cancelRequested: true }, { states: ['running'] }, { at: now, level: 'info', message: 'Cancel requested; the worker stops it at its next check.' });
     }
     return this.get(id);
   }
 
-  /** The path of one of a finished job's artifacts on this machine. */
-  async artifactPath(id: string, name: string): Promise<string> {
+  /** One of a finished job's artifacts, from the artifact store: the finishing attempt's file. */
+  async artifact(id: string, name: string): Promise<StoredArtifact> {
     const job = await this.get(id);
     if (basename(name) !== name || !job.artifacts.some((a) => a.name === name)) {
       throw new PareError('artifact_not_found', `Job ${id} has no artifact "${name}"; it has: ${job.artifacts.map((a) => a.name).join(', ') || 'none'}.`, { status: 404 });
     }
-    const path = join(this.options.artifactsRoot, id, name);
-    if (!existsSync(path)) {
-      // With a shared Redis queue the job may have run on another machine; artifacts stay on that worker's disk.
-      throw new PareError('artifact_elsewhere', `Artifact "${name}" of job ${id} is not on this origin; it was written by worker ${job.workerId ?? 'unknown'}. Fetch it from that worker.`, { status: 404 });
+    const stored = await this.options.artifacts.get(artifactKey(job, name));
+    if (stored) return stored;
+    if (!this.options.artifacts.shared) {
+      // A folder store holds only what this machine ran; a bucket (PARE_ARTIFACTS_S3_*) lets every origin serve every job.
+      throw new PareError('artifact_elsewhere', `Artifact "${name}" of job ${id} is not on this origin: worker ${job.workerId ?? 'unknown'} wrote it to its own folder. Give every origin the same artifact bucket (PARE_ARTIFACTS_S3_ENDPOINT, PARE_ARTIFACTS_S3_BUCKET) so any of them serves it.`, { status: 404 });
     }
-    return path;
+    throw new PareError('artifact_not_found', `Artifact "${name}" of job ${id} is missing from the artifact store (${this.options.artifacts.name}).`, { status: 404 });
   }
 
   /** Stop taking work, put running jobs back on the queue, and close the backend. */
   async close(): Promise<void> {
     // The queue stops delivering first (it waits for the jobs in hand), while the runner aborts those jobs
     // and puts them back on the queue; only then does the store close.
+    clearInterval(this.readinessWatch);
     const { queue, store } = this.options.backend;
     const queueClosed = queue.close();
     await this.runner.shutdown();

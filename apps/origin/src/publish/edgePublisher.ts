@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { EdgeClient, type DeployVariantResponse } from '@pare/clients';
 import { PareError } from '@pare/errors';
+import { checkMayPublish } from './publishGuard';
 
 // Publishes a variant to the edge through its admin API with @pare/clients' EdgeClient, the same path as
 // `pare deploy`. The manifest's sha256 and size are set here from the bytes so they always match, and the
-// token comes from the origin's environment.
+// token comes from the origin's environment. Inside a job's attempt, only the attempt that owns the job
+// publishes (./publishGuard.ts).
 
 export interface PublishRequest {
   edge: string;
@@ -28,6 +30,7 @@ export interface PublishResult {
 export async function publishVariant(request: PublishRequest): Promise<PublishResult> {
   const token = request.token ?? process.env.PARE_TOKEN;
   if (!token) throw new PareError('publish_unauthorised', 'Publishing to the edge needs its admin token: set PARE_TOKEN on the origin.');
+  await checkMayPublish();
   const sha256 = createHash('sha256').update(request.bytes).digest('hex');
   const manifest = { ...request.manifest, model: request.model, variant: request.variant, sha256, bytes: request.bytes.byteLength };
   const client = new EdgeClient({ endpoint: request.edge, token });

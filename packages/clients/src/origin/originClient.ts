@@ -4,7 +4,7 @@ import { checkWire } from '../http/checkWire';
 import { fetchFailure, serviceError } from '../http/serviceError';
 import { jobListWire, jobRecordWire, jobWithLogsWire, type JobEvent, type JobRecord, type JobState, type JobWithLogs } from '../wire/jobRecordWire';
 import type { JobSpecInput, JobType } from '../wire/jobSpecWire';
-import { readJobEvents } from './jobEventStream';
+import { followJobEvents, type FollowOptions } from './followJobEvents';
 
 // Client of the origin's job API (apps/origin/src/http/app.ts): submit, list, get, cancel, follow the events
 // stream, download artifacts. Every request carries the origin's bearer token. Errors from the origin come
@@ -59,19 +59,17 @@ export class OriginClient {
     return new Uint8Array(await response.arrayBuffer());
   }
 
-  /** Follow a job's server-sent events until it settles; resolves with the settled job. */
-  async follow(id: string, onEvent: (event: JobEvent) => void, signal?: AbortSignal): Promise<JobRecord> {
-    const response = await this.fetch(`/jobs/${segment(id)}/events`, { signal, headers: { accept: 'text/event-stream' } });
-    if (!response.body) throw new PareError('origin_protocol', 'The origin sent an events response without a body.');
-    for await (const event of readJobEvents(response.body)) {
-      onEvent(event);
-      if (event.event === 'end') {
-        await response.body.cancel().catch(() => undefined);
-        return event.data;
-      }
-    }
-    // The stream closed before the end event (origin restarted, proxy timeout): read the job instead.
-    return this.get(id);
+  /**
+   * Follow a job's server-sent events until it settles; resolves with the settled job. A dropped connection or
+   * a restarting origin is reconnected to, resuming after the last event (./followJobEvents.ts).
+   */
+  follow(id: string, onEvent: (event: JobEvent) => void, options: FollowOptions = {}): Promise<JobRecord> {
+    const open = (lastEventId: string | undefined, signal: AbortSignal | undefined) => {
+      const headers: Record<string, string> = { accept: 'text/event-stream' };
+      if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+      return this.fetch(`/jobs/${segment(id)}/events`, { signal, headers });
+    };
+    return followJobEvents(id, open, onEvent, options);
   }
 
   private async json<S extends z.ZodType>(path: string, wire: S, init?: RequestInit): Promise<z.output<S>> {

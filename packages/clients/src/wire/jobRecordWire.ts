@@ -43,6 +43,13 @@ export const jobRecordWire = z.object({
   cancelRequested: z.boolean(),
   /** The origin process that last claimed the job. */
   workerId: z.string().nullable(),
+  /**
+   * The attempt that owns the job (fencing token): only its writes land, and once the job settles it names the
+   * attempt whose results (metrics, logs, artifacts) the record holds. Absent on records of older origins.
+   */
+  attemptId: z.string().nullable().optional(),
+  /** Attempts lost to a worker that died or stalled (counted in `attempts` too, never as failures). */
+  stalls: z.number().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
   startedAt: z.string().nullable(),
@@ -67,10 +74,13 @@ const jobProgressEventWire = z.object({
 });
 export type JobProgressEvent = z.infer<typeof jobProgressEventWire>;
 
-/** The events of `GET /jobs/:id/events`: `progress` whenever one changes, `log` per new line, a final `end` with the whole job. */
+/**
+ * The events of `GET /jobs/:id/events`: `progress` whenever one changes, `log` per new line, a final `end` with the
+ * whole job. `id` is the SSE event id: sent back as `Last-Event-ID`, it resumes the stream after the lines already seen.
+ */
 export type JobEvent =
-  | { event: 'progress'; data: JobProgressEvent }
-  | { event: 'log'; data: JobLogLine }
-  | { event: 'end'; data: JobRecord };
+  | { event: 'progress'; data: JobProgressEvent; id?: string }
+  | { event: 'log'; data: JobLogLine; id?: string }
+  | { event: 'end'; data: JobRecord; id?: string };
 
 export const jobEventWires = { progress: jobProgressEventWire, log: jobLogLineWire, end: jobRecordWire } as const;

@@ -1,10 +1,11 @@
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import type { JobQueue, RunJob } from '../../jobs/jobQueue';
-import type { JobStore } from '../../jobs/jobStore';
 
 // BullMQ carries only job ids; the record lives in the RedisJobStore. BullMQ's lock and stalled-job check
 // are what find a job whose worker died: its lock expires, the job goes back to `wait`, another worker (or
-// the restarted one) picks it up and the runner counts a new attempt.
+// the restarted one) picks it up and the runner takes it over as a new attempt. Attempts run in child
+// processes (../../jobs/attempt/), so a busy worker keeps renewing its locks; whether a job that stalled
+// again and again is given up is the runner's decision (maxAttempts), not BullMQ's.
 
 export interface BullmqQueueOptions {
   url: string;
@@ -18,18 +19,23 @@ export interface BullmqQueueOptions {
 
 interface Delivery { id: string }
 
+/** BullMQ's own count of stalls before it fails a delivery; the runner settles the job long before this. */
+const STALLS_BEFORE_BULLMQ_GIVES_UP = 1000;
+
 export class BullmqJobQueue implements JobQueue {
   private readonly queue: Queue<Delivery>;
   private worker: Worker<Delivery> | undefined;
   private readonly connection: ConnectionOptions;
 
-  constructor(private readonly options: BullmqQueueOptions, private readonly store: JobStore) {
+  constructor(private readonly options: BullmqQueueOptions) {
     this.connection = { url: options.url, maxRetriesPerRequest: null };
     this.queue = new Queue<Delivery>(options.queueName ?? 'jobs', { connection: this.connection, prefix: options.prefix });
+    this.queue.on('error', (error) => console.error('origin: BullMQ queue error:', error.message));
   }
 
   async enqueue(id: string): Promise<void> {
-    await this.queue.add('job', { id }, { removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } });
+    // A delivery whose run rejected (the job store failed mid-claim or mid-settle) is delivered again.
+    await this.queue.add('job', { id }, { attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } });
   }
 
   async startWorker(run: RunJob): Promise<void> {
@@ -39,20 +45,15 @@ export class BullmqJobQueue implements JobQueue {
       prefix: this.options.prefix,
       concurrency: this.options.concurrency ?? 1,
       lockDuration,
-      stalledInterval: this.options.stalledIntervalMs ?? Math.max(1000, Math.floor(lockDuration / 2)),
-      // One redelivery after a dead worker; the runner's maxAttempts decides whether it runs again.
-      maxStalledCount: 1,
+      // A job is moved back after two checks find it unlocked: checks 2.5 s apart find a dead worker's job
+      // within lockDuration + 5 s.
+      stalledInterval: this.options.stalledIntervalMs ?? Math.max(500, Math.min(2500, Math.floor(lockDuration / 4))),
+      maxStalledCount: STALLS_BEFORE_BULLMQ_GIVES_UP,
     });
-    // The runner never throws, so a failed delivery is BullMQ giving up on a job that stalled too often.
     this.worker.on('failed', (delivery, error) => {
-      if (!delivery) return;
-      this.store
-        .update(
-          delivery.data.id,
-          { state: 'failed', error: { code: 'job_interrupted', message: `The job's workers kept dying: ${error.message}` }, finishedAt: new Date().toISOString() },
-          ['queued', 'running'],
-        )
-        .catch((cause: unknown) => console.error(`origin: could not mark job ${delivery.data.id} failed:`, cause));
+      if (!delivery || delivery.attemptsMade < (delivery.opts.attempts ?? 1)) return;
+      // Every redelivery failed: the store has been unreachable for minutes. Say so; the record keeps its state.
+      console.error(`origin: job ${delivery.data.id} could not be run or settled after ${delivery.attemptsMade} deliveries: ${error.message}`);
     });
     this.worker.on('error', (error) => console.error('origin: BullMQ worker error:', error.message));
     await this.worker.waitUntilReady();

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { PareError } from '@pare/errors';
 import type { QueueBackend } from '../../jobs/jobQueue';
 import { LocalJobQueue } from './localJobQueue';
 import { SqliteJobStore } from './sqliteJobStore';
@@ -20,17 +21,23 @@ export function createSqliteBackend(options: SqliteBackendOptions): QueueBackend
     name: 'sqlite',
     store,
     queue,
-    // One origin owns the file, so a job still `running` in it was cut off by a crash or kill.
-    async recoverInterrupted(requeue) {
+    // One origin owns the file, so a job still `running` in it was cut off by a crash or kill: a stall.
+    async recoverInterrupted(requeue, counters) {
       for (const id of await store.idsInState('running')) {
-        const job = await store.update(id, { state: 'queued', workerId: null, message: 'requeued: origin restarted' }, ['running']);
-        if (!job) continue;
-        await store.appendLog(id, {
-          at: new Date().toISOString(),
-          level: 'warn',
-          message: `The origin stopped during attempt ${job.attempts} of ${job.maxAttempts}; the job is queued again.`,
-        });
+        const before = await store.getRecord(id);
+        if (!before) continue;
+        const line = { at: new Date().toISOString(), level: 'warn' as const, message: `The origin stopped during attempt ${before.attempts} of ${before.maxAttempts}; the job is queued again.` };
+        const patch = { state: 'queued' as const, workerId: null, attemptId: null, stalls: (before.stalls ?? 0) + 1, message: 'requeued: origin restarted' };
+        if (!(await store.update(id, patch, { states: ['running'], attemptId: before.attemptId ?? null }, line))) continue;
+        counters.add('attempts_stalled_total');
         await requeue(id);
+      }
+    },
+    async ready() {
+      try {
+        await store.checkWritable();
+      } catch (cause) {
+        throw new PareError('backend_unavailable', `The job file ${options.file} cannot be written: ${cause instanceof Error ? cause.message : String(cause)}.`, { cause });
       }
     },
   };

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { JobListQuery, JobLogLine, JobPatch, JobRecord, JobState, JobWithLogs } from '../../jobs/jobRecord';
-import type { JobStore } from '../../jobs/jobStore';
+import type { JobStore, WriteCondition } from '../../jobs/jobStore';
 
 // Jobs in one SQLite file. A job row keeps the indexed columns (state, type, created_at) beside the whole
 // record as JSON; log lines have their own table so appending one never rewrites the record.
@@ -26,7 +26,8 @@ interface JobRow { state: string; record: string }
 
 export class SqliteJobStore implements JobStore {
   private readonly db: Database.Database;
-  private readonly updateInTransaction: (id: string, patch: JobPatch, whileIn?: readonly JobState[]) => JobRecord | undefined;
+  private readonly updateInTransaction: (id: string, patch: JobPatch, when?: WriteCondition, log?: JobLogLine) => JobRecord | undefined;
+  private readonly appendInTransaction: (id: string, line: string, attemptId?: string | null) => boolean;
 
   constructor(file: string) {
     this.db = new Database(file);
@@ -36,12 +37,24 @@ export class SqliteJobStore implements JobStore {
     this.db.exec(SCHEMA);
     const select = this.db.prepare<[string], JobRow>('SELECT state, record FROM jobs WHERE id = ?');
     const write = this.db.prepare<[string, string, string]>('UPDATE jobs SET state = ?, record = ? WHERE id = ?');
-    this.updateInTransaction = this.db.transaction((id: string, patch: JobPatch, whileIn?: readonly JobState[]) => {
+    const append = this.db.prepare<[string, string]>('INSERT INTO job_logs (job_id, line) VALUES (?, ?)');
+    this.updateInTransaction = this.db.transaction((id: string, patch: JobPatch, when?: WriteCondition, log?: JobLogLine) => {
       const row = select.get(id);
-      if (!row || (whileIn && !whileIn.includes(row.state as JobState))) return undefined;
-      const next: JobRecord = { ...(JSON.parse(row.record) as JobRecord), ...patch, updatedAt: new Date().toISOString() };
+      if (!row) return undefined;
+      const current = JSON.parse(row.record) as JobRecord;
+      if (!holds(current, when)) return undefined;
+      const next: JobRecord = { ...current, ...patch, updatedAt: new Date().toISOString() };
       write.run(next.state, JSON.stringify(next), id);
+      if (log) append.run(id, JSON.stringify(log));
       return next;
+    });
+    this.appendInTransaction = this.db.transaction((id: string, line: string, attemptId?: string | null) => {
+      if (attemptId !== undefined) {
+        const row = select.get(id);
+        if (!row || !holds(JSON.parse(row.record) as JobRecord, { attemptId })) return false;
+      }
+      append.run(id, line);
+      return true;
     });
   }
 
@@ -70,12 +83,17 @@ export class SqliteJobStore implements JobStore {
     return this.db.prepare<string[], { record: string }>(sql).all(...params).map((r) => JSON.parse(r.record) as JobRecord);
   }
 
-  async update(id: string, patch: JobPatch, whileIn?: readonly JobState[]): Promise<JobRecord | undefined> {
-    return this.updateInTransaction(id, patch, whileIn);
+  async update(id: string, patch: JobPatch, when?: WriteCondition, log?: JobLogLine): Promise<JobRecord | undefined> {
+    return this.updateInTransaction(id, patch, when, log);
   }
 
-  async appendLog(id: string, line: JobLogLine): Promise<void> {
-    this.db.prepare('INSERT INTO job_logs (job_id, line) VALUES (?, ?)').run(id, JSON.stringify(line));
+  async appendLog(id: string, line: JobLogLine, attemptId?: string | null): Promise<boolean> {
+    return this.appendInTransaction(id, JSON.stringify(line), attemptId);
+  }
+
+  /** A write probe for readiness: takes the write lock and lets it go. */
+  async checkWritable(): Promise<void> {
+    this.db.exec('BEGIN IMMEDIATE; ROLLBACK;');
   }
 
   async logsSince(id: string, from: number): Promise<JobLogLine[]> {
@@ -92,4 +110,9 @@ export class SqliteJobStore implements JobStore {
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
+}
+
+function holds(job: JobRecord, when: WriteCondition | undefined): boolean {
+  if (when?.states && !when.states.includes(job.state)) return false;
+  return when?.attemptId === undefined || (job.attemptId ?? null) === when.attemptId;
 }
