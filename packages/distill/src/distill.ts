@@ -79,7 +79,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
   if (teacherSpec.kind === 'onnx') {
     const t = teacherSpec.manifest.preprocess?.tokenizer;
     if (!t) throw new PareError('distill_teacher', 'The teacher manifest has no preprocess.tokenizer: the student must read text the way the teacher does.');
-    if (t.kind === 'huggingface') throw new PareError('distill_teacher', 'The teacher tokenizes with a Hugging Face tokenizer.json; distillation trains students on Pare\'s own WordPiece, so it needs a teacher whose manifest carries a wordpiece vocabulary.');
+    if (t.kind !== 'wordpiece' && t.kind !== 'bpe') throw new PareError('distill_teacher', `The teacher tokenizes with ${t.kind === 'huggingface' ? 'a Hugging Face tokenizer.json' : 'hashed n-grams'}; the transformer student reads the teacher's own vocabulary, so it needs a teacher whose manifest carries a wordpiece vocabulary.`);
     tokenizer = t;
   } else {
     tokenizer = trainWordPiece(data.train.map((e) => e.text), { vocabSize: o.vocabSize ?? DEFAULTS.vocabSize, maxLength: o.maxLength ?? DEFAULTS.maxLength });
