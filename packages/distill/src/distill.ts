@@ -35,6 +35,8 @@ export interface DistillOptions {
   student?: StudentSpec | BagStudentSpec;
   /** How raw mails become texts (default 'subject-body'; 'mail' cleans them as a mail filter must). */
   text?: TextCleaning;
+  /** How the teacher reads the same mails when it was trained on another view of them (default: as `text`). */
+  teacherText?: TextCleaning;
   /** Bag student: choose the threshold of `positive` on validation for this false-positive rate, stored in the manifest. */
   targetFpr?: number;
   /** The positive label for targetFpr (default spam). */
@@ -120,8 +122,10 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
     let testLogits: Float32Array;
     if (bagSpec) {
       const reader = await loadTextTokenizer(teacherSpec.manifest, teacherSpec.tokenizerJson);
+      // Same seed and limit: the same split, row for row, whichever way its mails are read.
+      const view = o.teacherText && o.teacherText !== (o.text ?? 'subject-body') ? loadSpamAssassin({ seed, limit: o.limit, text: o.teacherText }) : data;
       const run = (xs: typeof data.train) => textLogits(teacherSpec.bytes, teacherSpec.manifest, xs.map((e) => e.text), 'node', 64, reader);
-      [teacherTrainLogits, teacherValLogits, testLogits] = [await run(data.train), await run(data.val), await run(data.test)];
+      [teacherTrainLogits, teacherValLogits, testLogits] = [await run(view.train), await run(view.val), await run(view.test)];
     } else {
       teacherTrainLogits = await onnxLogits(teacherSpec.bytes, train, names, 2);
       teacherValLogits = await onnxLogits(teacherSpec.bytes, val, names, 2);

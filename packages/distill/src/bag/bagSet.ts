@@ -1,5 +1,4 @@
 import { hashedNgramIds, type HashedNgramSpec } from '@pare/runtime';
-import type { Example } from '../data/spamAssassin';
 
 /** A split as hashed n-gram ids, ragged (CSR): row i's ids are ids[offsets[i] .. offsets[i + 1]). */
 export interface BagSet {
@@ -10,8 +9,11 @@ export interface BagSet {
   hard: Uint8Array;
 }
 
+/** A text with its label index (the teacher's label where the data has none) and whether it is a hard negative. */
+export interface LabelledText { text: string; label: number; hard: boolean }
+
 /** Encode with the runtime's hashed n-gram ids, the very function the edge runs on a request's text. */
-export function encodeBags(spec: HashedNgramSpec, examples: readonly Pick<Example, 'text' | 'label' | 'hard'>[]): BagSet {
+export function encodeBags(spec: HashedNgramSpec, examples: readonly LabelledText[]): BagSet {
   const rows = examples.map((e) => hashedNgramIds(spec, e.text).ids);
   const offsets = new Int32Array(examples.length + 1);
   rows.forEach((r, i) => (offsets[i + 1] = offsets[i]! + r.length));

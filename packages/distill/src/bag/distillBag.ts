@@ -1,12 +1,11 @@
 import { hashedNgramSpecOf, type HashedNgramSpec } from '@pare/runtime';
-import type { Example } from '../data/spamAssassin';
 import type { ExportedClassifier } from '../export/exportClassifier';
 import { expectedCalibrationError, fitTemperature } from '../train/calibration';
 import type { KdOptions } from '../train/losses';
 import { thresholdForFpr, type ChosenThreshold } from '../train/threshold';
 import type { TrainProgress } from '../train/trainer';
 import { bagLogits, initBag } from './bagModel';
-import { encodeBags } from './bagSet';
+import { encodeBags, type LabelledText } from './bagSet';
 import { exportBag, type BagExportArgs } from './exportBag';
 import { trainBag } from './trainBag';
 
@@ -35,7 +34,7 @@ export const BAG_DEFAULTS = { buckets: 1 << 15, dim: 16, wordNgrams: 2, maxLengt
 
 export interface BagDistillArgs extends Pick<BagExportArgs, 'model' | 'variant' | 'provenance' | 'labels'> {
   spec: BagStudentSpec;
-  splits: { train: readonly Example[]; val: readonly Example[]; test: readonly Example[] };
+  splits: { train: readonly LabelledText[]; val: readonly LabelledText[]; test: readonly LabelledText[] };
   teacher: { train: Float32Array; val: Float32Array };
   kd: KdOptions;
   seed: number;
