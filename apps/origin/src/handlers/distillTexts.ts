@@ -39,7 +39,7 @@ export async function distillUserTexts(spec: DistillSpec, ctx: JobContext, teach
   await writeFile(join(ctx.artifactsDir, 'student.manifest.json'), `${JSON.stringify(result.student.manifest, null, 2)}\n`);
   const metrics: Record<string, unknown> = {
     teacherAgreement: result.teacherAgreement, ...(result.accuracy !== undefined ? { accuracy: result.accuracy, teacherAccuracy: result.teacherAccuracy } : {}),
-    expectedCalibrationError: result.bag.ece.calibrated, temperature: result.bag.temperature, ...(result.bag.threshold ? { threshold: result.bag.threshold } : {}),
+    expectedCalibrationError: result.bag.ece.calibrated, temperature: result.bag.temperature, ...(result.bag.threshold ? { thresholdLabel: result.bag.threshold.label, thresholdScore: result.bag.threshold.score, thresholdValidationFalsePositiveRate: result.bag.threshold.falsePositiveRate, thresholdTestFalsePositiveRate: result.bag.threshold.testFalsePositiveRate } : {}),
     studentBytes: result.student.bytes.byteLength, studentParameters: result.student.parameters, teacherFromCache: result.teacherFromCache, dataset: result.dataset, training: result.bag.train,
   };
   await writeFile(join(ctx.artifactsDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
