@@ -20,8 +20,9 @@ import { compressStudent } from './compressVariants';
 //      0.5% false-positive rate; its int8 form measured as the edge runs it (raw texts, onnxruntime-web);
 //   3. wasm latency of teacher and student on the same test email.
 // Writes <out>/{student,student-int8}/{model.onnx,manifest.json}, <out>/metrics.json and bench-results/distill-mail.md.
+// --teacher names another teacher folder (buildDefaultModels.ts passes the one it just trained).
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, bench: { type: 'string' }, 'target-fpr': { type: 'string', default: '0.005' } } });
+const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, bench: { type: 'string' }, 'target-fpr': { type: 'string', default: '0.005' }, teacher: { type: 'string' } } });
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const outDir = resolve(args.out ?? join(root, 'infra/models/spam-mail'));
 const benchFile = resolve(args.bench ?? join(root, 'bench-results/distill-mail.md'));
@@ -45,14 +46,15 @@ for (const text of ['subject-body', 'mail'] as const) {
   log(`tfidf on ${text}: accuracy ${m.accuracy.toFixed(4)}, hard-ham FP ${m.hardHamFalsePositiveRate.toFixed(3)}, ham FP ${m.hamFalsePositiveRate.toFixed(4)}`);
 }
 
-const teacherDir = join(root, 'infra/models/spam/teacher');
+const teacherDir = resolve(args.teacher ?? join(root, 'infra/models/spam/teacher'));
 const teacherBytes = new Uint8Array(readFileSync(join(teacherDir, 'model.onnx')));
 const teacherManifest = parseManifest(JSON.parse(readFileSync(join(teacherDir, 'manifest.json'), 'utf8')));
 let lastPhase = '';
 const result = await distill({
   seed: DEFAULTS.seed, limit, text: 'mail', teacherText: 'subject-body', targetFpr, positive: 'spam',
   teacher: { kind: 'onnx', bytes: teacherBytes, manifest: teacherManifest },
-  student: { family: 'bag', ...(args.quick ? { epochs: 2, buckets: 4096 } : {}) },
+  // The corpus's labels beat this teacher (97.3% against TF-IDF's 98.5%): stop on validation accuracy.
+  student: { family: 'bag', earlyStopping: 'accuracy', ...(args.quick ? { epochs: 2, buckets: 4096 } : {}) },
   onProgress: (p) => {
     if (p.step === undefined || p.phase !== lastPhase || p.step % 200 === 0) log(`${p.phase}: ${p.message}`);
     lastPhase = p.phase;
@@ -133,7 +135,7 @@ const md = [
     `SpamAssassin test split of ${test.n} emails (${hardHam} hard ham), seed ${DEFAULTS.seed}, dataset ${result.dataset.checksum.slice(0, 19)}…. ` +
     `"raw" texts are the subject and the undecoded body (what the committed \`spam\` model reads); "mail" texts are cleaned as a mail filter must ` +
     '(MIME parts decoded, HTML as text, list tags, footers and reply marks out, head + tail). ' +
-    `The student is distilled from the committed teacher (T=${DEFAULTS.temperature}, alpha=${DEFAULTS.alpha}, early stopping on validation agreement), temperature-scaled on validation (T=${bag.temperature.toFixed(3)}), ` +
+    `The student is distilled from the committed teacher (T=${DEFAULTS.temperature}, alpha=${DEFAULTS.alpha}, early stopping on validation accuracy: the labels are better than this teacher), temperature-scaled on validation (T=${bag.temperature.toFixed(3)}), ` +
     `threshold ${threshold.score.toFixed(4)} on P(spam) chosen on validation for a ${pct(targetFpr)} false-positive rate. ECE: 15 bins of the top score. Latency: one median-length test email, onnxruntime-web wasm, one thread.`,
   '',
   '| model | text | accuracy | hard-ham FP | ham FP | at threshold: accuracy / ham FP / hard-ham FP | ECE | size | wasm ms | speed vs teacher |',

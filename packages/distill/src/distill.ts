@@ -158,7 +158,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
       provenance: { ...provenance, source: 'teacher', sourceSha256: teacher.manifest.sha256, passes: [{ ...passes[0]!, options: { ...passes[0]!.options, family: 'bag' } }] },
       onProgress: progress('student'), signal: o.signal,
     });
-    say('student', `validation agreement by epoch ${bag.train.validationAgreement?.map((a) => a.toFixed(4)).join(', ')}; kept epoch ${(bag.train.bestEpoch ?? 0) + 1}${bag.train.stoppedEarly ? ' (stopped early)' : ''}; temperature ${bag.temperature.toFixed(3)}`);
+    say('student', `validation ${bagSpec.earlyStopping === 'accuracy' ? 'accuracy' : 'agreement'} by epoch ${bag.train.validationAgreement?.map((a) => a.toFixed(4)).join(', ')}; kept epoch ${(bag.train.bestEpoch ?? 0) + 1}${bag.train.stoppedEarly ? ' (stopped early)' : ''}; temperature ${bag.temperature.toFixed(3)}`);
     say('evaluate', 'comparing student and teacher');
     return {
       studentModel: exported.onnx, manifest: exported.manifest, student: exported, teacher, tokenizer: bag.tokenizer, testSet: test, testTexts, bag,

@@ -130,6 +130,7 @@ const bagTraining = z
     learningRate: z.number().positive().max(JOB_LIMITS.learningRate, `must be at most ${JOB_LIMITS.learningRate}`).optional(),
     batchSize: boundedInt('batchSize').optional(),
     patience: boundedInt('epochs').optional(),
+    earlyStopping: z.enum(['agreement', 'accuracy']).optional(),
   })
   .strict();
 

@@ -28,6 +28,9 @@ export interface BagStudentSpec {
   batchSize?: number;
   /** Epochs without better validation agreement before training stops (default 4). */
   patience?: number;
+  /** What early stopping watches: agreement with the teacher (default) or, where the validation texts are
+   * labelled and the labels are better than the teacher, accuracy. */
+  earlyStopping?: 'agreement' | 'accuracy';
 }
 
 export const BAG_DEFAULTS = { buckets: 1 << 15, dim: 16, wordNgrams: 2, maxLength: 4096, epochs: 15, learningRate: 0.01, batchSize: 32, patience: 4 } as const;
@@ -66,7 +69,7 @@ export async function distillBag(a: BagDistillArgs): Promise<BagDistillResult> {
   const model = initBag({ buckets: s.buckets, dim: s.dim, numLabels: K }, a.seed + 1);
   const r = await trainBag(model, train, {
     epochs: s.epochs, batchSize: s.batchSize, learningRate: s.learningRate, seed: a.seed + 1, kd: { ...a.kd, teacherLogits: a.teacher.train },
-    validation: val, validationTeacherLogits: a.teacher.val, patience: s.patience, onProgress: a.onProgress, signal: a.signal,
+    validation: val, validationTeacherLogits: s.earlyStopping === 'accuracy' ? undefined : a.teacher.val, patience: s.patience, onProgress: a.onProgress, signal: a.signal,
   });
   const valLogits = bagLogits(model, val);
   const testLogits = bagLogits(model, test);
