@@ -18,6 +18,13 @@
 //   r.metrics        // test-split accuracy, precision, recall, f1, hardHamFalsePositiveRate, teacherAgreement, parameterRatio
 //   r.teacher        // the teacher's onnx/bytes/manifest/metrics
 //
+// On the user's own texts (a JSONL/CSV/text file, labels optional) and a teacher of any tokenizer kind:
+//   const r = await distillTexts({ data: { path, textField?, labelField?, validationPath? }, teacher: { kind: 'onnx', bytes, manifest, tokenizerJson? },
+//                                  student?: { buckets?, dim?, … }, targetFpr?, positive?, cacheDir? });
+//   r.student (the bag student: bytes, manifest with its hashed-ngrams tokenizer and threshold), r.teacherAgreement, r.bag (calibration, threshold)
+// `student: { family: 'bag' }` trains the same hashed n-gram student on the bundled corpus (with `text: 'mail'`
+// to read mails cleaned as a mail filter must).
+//
 // The run is CPU-bound and synchronous between steps; it yields to the event loop after every training step so a
 // job runner can stream progress and deliver a cancel. Files are not written here: callers decide where artefacts go.
 
