@@ -23,7 +23,7 @@ const BENCHMARKS = [
 ] as const;
 
 /** Sections of BENCHMARKS.md in reading order; distill.md is written by `npm run models` (a 20-minute training run). */
-const SECTIONS = ['compress.md', 'fit.md', 'quantize-forms.md', 'weight-forms.md', 'edge.md', 'edge-speed.md', 'hf.md', 'reliability.md', 'cli-start.md', 'origin-faults.md', 'distill.md'];
+const SECTIONS = ['compress.md', 'fit.md', 'quantize-forms.md', 'weight-forms.md', 'edge.md', 'edge-speed.md', 'hf.md', 'reliability.md', 'cli-start.md', 'origin-faults.md', 'distill.md', 'distill-mail.md'];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, 'collect-only': { type: 'boolean', default: false } } });
 const only = values.only?.split(',').map((s) => s.trim());

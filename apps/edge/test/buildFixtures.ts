@@ -2,6 +2,7 @@
 // a token classifier, two Reshape models that fail at run time or at the upload's trial run) and their
 // manifests; they reach the workerd tests as a JSON binding (base64 bytes).
 import { buildMlpBytes } from '../../../infra/models/defaultMlp';
+import { buildTinyBagClassifier, TINY_BAG_SPEC } from '../../../infra/models/tinyBagClassifier';
 import { buildTinyTextClassifier, TINY_TEXT_MAX_LENGTH, TINY_TEXT_VOCAB } from '../../../infra/models/textClassifier';
 import { buildTinyEmbedder, buildTinyTokenClassifier, buildTinyVocabClassifier, TINY_NER_LABELS, TINY_TASK_MAX_LENGTH, TINY_TASK_VOCAB } from '../../../infra/models/tinyTextTasks';
 import { variantManifest } from '@pare/runtime/manifest-builder';
@@ -85,7 +86,15 @@ export async function buildFixtures(): Promise<Fixtures> {
   const hfText = buildTinyVocabClassifier(vocabSize);
   const reshapeIo = (columns: number) => ({ inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 'n'] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['rows', columns] }] });
   const io = { inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 8] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 4] }] };
+  const bag = buildTinyBagClassifier();
   return {
+    bag: fixture(bag, await variantManifest(bag, {
+      model: 'fixture', variant: 'fixture', task: 'text-classification',
+      inputs: [{ name: 'input_ids', dtype: 'int64', shape: ['batch', 'length'] }, { name: 'attention_mask', dtype: 'int64', shape: ['batch', 'length'] }],
+      outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 2] }],
+      preprocess: { tokenizer: TINY_BAG_SPEC, idsInput: 'input_ids', maskInput: 'attention_mask' },
+      postprocess: { labels: ['ham', 'spam'], softmax: true, output: 'logits' },
+    })),
     mlp: fixture(mlp, await variantManifest(mlp, { model: 'fixture', variant: 'fixture', ...io })),
     mlpSmall: fixture(mlpSmall, await variantManifest(mlpSmall, { model: 'fixture', variant: 'fixture', ...io })),
     mlpInt8Weights: fixture(int8Weights, await variantManifest(int8Weights, { model: 'fixture', variant: 'fixture', ...io })),

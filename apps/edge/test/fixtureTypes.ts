@@ -6,4 +6,4 @@ export interface Fixture {
   tokenizerBase64?: string;
 }
 
-export type Fixtures = Record<'mlp' | 'mlpSmall' | 'mlpInt8Weights' | 'text' | 'embedder' | 'ner' | 'hfText' | 'runFails' | 'trialFails' | 'shapeBomb' | 'image', Fixture>;
+export type Fixtures = Record<'mlp' | 'mlpSmall' | 'mlpInt8Weights' | 'text' | 'embedder' | 'ner' | 'hfText' | 'runFails' | 'trialFails' | 'shapeBomb' | 'image' | 'bag', Fixture>;

@@ -34,6 +34,31 @@ describe('distill (tiny end-to-end run)', () => {
     expect(again.tokenizer).toEqual(r.tokenizer);
   }, 60_000);
 
+  it('distils an ONNX teacher into a bag student on cleaned mail: calibrated, with a threshold for a target FPR in its manifest', async () => {
+    const teacherRun = await distill({
+      limit: 160, vocabSize: 300, maxLength: 32, batchSize: 32, seed: 4,
+      teacher: { kind: 'train', size: { dModel: 16, heads: 2, layers: 1, ffDim: 32 }, epochs: 1 }, student: { size: { dModel: 8, heads: 2, layers: 1, ffDim: 16 }, epochs: 1 },
+    });
+    const phases: string[] = [];
+    const r = await distill({
+      limit: 160, seed: 4, text: 'mail', targetFpr: 0.01, positive: 'spam',
+      teacher: { kind: 'onnx', bytes: teacherRun.teacher.bytes, manifest: teacherRun.teacher.manifest },
+      student: { family: 'bag', buckets: 2048, dim: 8, epochs: 4, patience: 2 },
+      onProgress: (p) => phases.push(p.message),
+    });
+    const manifest = parseManifest(JSON.parse(JSON.stringify(r.manifest)));
+    expect(manifest.preprocess?.tokenizer).toMatchObject({ kind: 'hashed-ngrams', buckets: 2048 });
+    expect(manifest.postprocess?.threshold?.label).toBe('spam');
+    expect(manifest.postprocess?.threshold?.score).toBeGreaterThanOrEqual(0.5);
+    expect(manifest.provenance.passes[0]!.options).toMatchObject({ family: 'bag', text: 'mail' });
+    expect(r.bag!.temperature).toBeGreaterThan(0);
+    expect(r.bag!.ece.calibrated).toBeLessThan(0.2);
+    expect(manifest.metrics.expectedCalibrationError).toBe(r.bag!.ece.calibrated);
+    expect(r.student.onnxWebMaxAbsDiff!).toBeLessThan(1e-4);
+    expect(r.metrics.teacherAgreement).toBeGreaterThan(0.6);
+    expect(phases.some((m) => /validation agreement by epoch/.test(m))).toBe(true);
+  }, 120_000);
+
   it('refuses an unknown dataset', async () => {
     await expect(distill({ data: 'mnist' as 'spam-assassin' })).rejects.toThrow(/Unknown dataset/);
   });

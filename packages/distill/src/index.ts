@@ -18,13 +18,31 @@
 //   r.metrics        // test-split accuracy, precision, recall, f1, hardHamFalsePositiveRate, teacherAgreement, parameterRatio
 //   r.teacher        // the teacher's onnx/bytes/manifest/metrics
 //
+// On the user's own texts (a JSONL/CSV/text file, labels optional) and a teacher of any tokenizer kind:
+//   const r = await distillTexts({ data: { path, textField?, labelField?, validationPath? }, teacher: { kind: 'onnx', bytes, manifest, tokenizerJson? },
+//                                  student?: { buckets?, dim?, … }, targetFpr?, positive?, cacheDir? });
+//   r.student (the bag student: bytes, manifest with its hashed-ngrams tokenizer and threshold), r.teacherAgreement, r.bag (calibration, threshold)
+// `student: { family: 'bag' }` trains the same hashed n-gram student on the bundled corpus (with `text: 'mail'`
+// to read mails cleaned as a mail filter must).
+//
 // The run is CPU-bound and synchronous between steps; it yields to the event loop after every training step so a
 // job runner can stream progress and deliver a cancel. Files are not written here: callers decide where artefacts go.
 
 export { distill, DEFAULTS, type DistillOptions, type DistillResult, type DistillProgress, type DistillPhase, type TeacherTrain, type TeacherOnnx, type StudentSpec, type ExportedClassifier } from './distill';
 export { loadSpamAssassin, LABELS, DATASET_NAME, type Example, type SpamDataset } from './data/spamAssassin';
 export { emailParts, emailText } from './data/emailText';
+export { mailText, mailBody, mailSubject, type MailTextOptions } from './data/mailText';
+export { type TextCleaning } from './data/spamAssassin';
 export { encodeExamples, type EncodedSet } from './data/encode';
+export { distillTexts, type DistillTextsOptions, type DistillTextsResult } from './distillTexts';
+export { loadTextDataset, type TextDataset, type TextDatasetOptions, type TextExample } from './data/textDataset';
+export { readTextRecords, formatOf, type TextFileFormat, type TextRecord } from './data/textRecords';
+export { cachedTeacherLogits, teacherCacheKey } from './teacher/teacherCache';
+export { distillBag, BAG_DEFAULTS, type BagStudentSpec, type BagDistillResult } from './bag/distillBag';
+export { trainTfidf, tfidfLogits, tfidfBytes, type TfidfModel } from './baseline/tfidfLogReg';
+export { fitTemperature, expectedCalibrationError } from './train/calibration';
+export { thresholdForFpr, type ChosenThreshold } from './train/threshold';
+export { textLogits } from './export/textLogits';
 export { trainWordPiece, type WordPieceTrainOptions } from './tokenizer/trainWordPiece';
 export { TEACHER_SIZE, STUDENT_SIZE, countParameters, type EncoderConfig, type ModelSize } from './model/config';
 export { initEncoder, type EncoderModel, type Weights } from './model/params';

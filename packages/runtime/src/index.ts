@@ -18,4 +18,5 @@ export * from './bytes/gzipSize';
 export * from './serving/servedModel';
 export * from './bytes/float16';
 export * from './text/pareTextTokenizer';
+export * from './text/hashedNgramTokenizer';
 export * from './tasks/taskRegistry';

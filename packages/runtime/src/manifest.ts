@@ -46,6 +46,24 @@ const huggingFaceTokenizerSpec = z.object({
   padding: z.enum(['right', 'left']).optional(),
 });
 
+/** fastText-style hashed n-grams (text/hashedNgramTokenizer.ts): no vocabulary, each word, word n-gram and
+ * character n-gram hashes to a row of the model's embedding table. */
+const hashedNgramSpec = z.object({
+  kind: z.literal('hashed-ngrams'),
+  /** Rows of the embedding table: id 0 is padding, n-grams hash into 1 … buckets - 1. */
+  buckets: z.number().int().min(2),
+  /** Word n-grams up to this n (1: words only, 2: words and adjacent pairs). */
+  wordNgrams: z.number().int().min(1).max(3).default(2),
+  /** Character n-grams of each word, boundary-marked as "<word>", from min to max characters; absent: none. */
+  charNgrams: z.object({ min: z.number().int().positive(), max: z.number().int().positive() }).optional(),
+  lowercase: z.boolean().default(true),
+  /** Most ids per text: the n-grams of later words are dropped. */
+  maxLength: z.number().int().positive(),
+  /** 32-bit FNV-1a over the n-gram's UTF-16 code units, its offset basis XORed with the seed. */
+  hash: z.literal('fnv1a32').default('fnv1a32'),
+  seed: z.number().int().nonnegative().default(0),
+});
+
 const manifestSchema = z.object({
   /** Schema version of this manifest format. */
   format: z.literal(1).default(1),
@@ -62,7 +80,7 @@ const manifestSchema = z.object({
   preprocess: z
     .object({
       /** Pare's own (vocabulary inline) or a Hugging Face tokenizer.json, told apart by `kind`. */
-      tokenizer: z.discriminatedUnion('kind', [tokenizerSpec, huggingFaceTokenizerSpec]),
+      tokenizer: z.discriminatedUnion('kind', [tokenizerSpec, huggingFaceTokenizerSpec, hashedNgramSpec]),
       /** Names of the model inputs that receive token ids and the attention mask. */
       idsInput: z.string(),
       maskInput: z.string().optional(),
@@ -82,6 +100,9 @@ const manifestSchema = z.object({
       /** Token classification: how sub-word predictions become entities. */
       aggregation: z.enum(['none', 'simple', 'first', 'average', 'max']).optional(),
       output: z.string().optional(),
+      /** Text classification: `label` is the answer when its score reaches `score` (chosen on validation for a
+       * target false-positive rate), else the best other label. Absent: the top score wins. */
+      threshold: z.object({ label: z.string().min(1), score: z.number().min(0).max(1) }).optional(),
     })
     .optional(),
   /** Feature extraction: how token states become one vector per text. */
@@ -121,7 +142,9 @@ export type ManifestInput = z.input<typeof manifestSchema>;
 export type TensorSpec = z.infer<typeof tensorSpec>;
 export type TokenizerSpec = z.infer<typeof tokenizerSpec>;
 export type HuggingFaceTokenizerSpec = z.infer<typeof huggingFaceTokenizerSpec>;
-export type AnyTokenizerSpec = TokenizerSpec | HuggingFaceTokenizerSpec;
+export type HashedNgramSpec = z.infer<typeof hashedNgramSpec>;
+export type HashedNgramSpecInput = z.input<typeof hashedNgramSpec>;
+export type AnyTokenizerSpec = TokenizerSpec | HuggingFaceTokenizerSpec | HashedNgramSpec;
 
 /** The inline (Pare's own) tokenizer of a text variant; a Hugging Face one needs its tokenizer.json loaded. */
 export function inlineTokenizerSpec(manifest: Manifest): TokenizerSpec {
@@ -132,7 +155,15 @@ export function inlineTokenizerSpec(manifest: Manifest): TokenizerSpec {
   if (spec.kind === 'huggingface') {
     throw new PareError('tokenizer_invalid', `Variant "${manifest.model}/${manifest.variant}" tokenizes with its tokenizer.json (sha256 ${spec.sha256.slice(0, 12)}…); load it (loadTextTokenizer) rather than reading the manifest's vocabulary.`, { details: { field: 'preprocess.tokenizer.kind' } });
   }
+  if (spec.kind === 'hashed-ngrams') {
+    throw new PareError('tokenizer_invalid', `Variant "${manifest.model}/${manifest.variant}" hashes n-grams (${spec.buckets} buckets) and has no vocabulary; use inlineTokenizer.`, { details: { field: 'preprocess.tokenizer.kind' } });
+  }
   return spec;
+}
+
+/** Parse a hashed n-gram tokenizer spec, filling its defaults. */
+export function hashedNgramSpecOf(value: HashedNgramSpecInput): HashedNgramSpec {
+  return hashedNgramSpec.parse(value);
 }
 
 /** Validate untrusted manifest JSON; the error names the field at fault. */

@@ -3,13 +3,16 @@
 import type { Feeds } from './backend/inferenceBackend';
 import { inlineTokenizerSpec, type Manifest } from './manifest';
 import { textBatchFeeds } from './tasks/textBatchFeeds';
+import { hashedNgramTokenizer } from './text/hashedNgramTokenizer';
 import { pareTextTokenizer } from './text/pareTextTokenizer';
 import type { TextTokenizer } from './text/textTokenizer';
 
 export { feedsFromBatch } from './tasks/textBatchFeeds';
 
-/** The tokenizer a manifest carries inline (Pare's own kind); a Hugging Face kind needs its tokenizer.json loaded. */
+/** The tokenizer a manifest carries inline (Pare's own kinds); a Hugging Face kind needs its tokenizer.json loaded. */
 export function inlineTokenizer(manifest: Manifest): TextTokenizer {
+  const spec = manifest.preprocess?.tokenizer;
+  if (spec?.kind === 'hashed-ngrams') return hashedNgramTokenizer(spec);
   return pareTextTokenizer(inlineTokenizerSpec(manifest));
 }
 

@@ -42,7 +42,7 @@ describe('wordpiece tokenizer', () => {
     })));
     const text = 'Free MONEY now!!! moneys';
     const travelled = manifest.preprocess!.tokenizer;
-    if (travelled.kind === 'huggingface') throw new Error('the spec changed kind on the way');
+    if (travelled.kind === 'huggingface' || travelled.kind === 'hashed-ngrams') throw new Error('the spec changed kind on the way');
     expect(encodeText(travelled, text)).toEqual(encodeText(spec, text));
   });
 

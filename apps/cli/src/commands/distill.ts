@@ -14,6 +14,13 @@ interface DistillFlags {
   teacher: string;
   teacherManifest?: string;
   data: string;
+  validation?: string;
+  textField?: string;
+  labelField?: string;
+  format?: string;
+  textCleaning?: string;
+  targetFpr?: number;
+  positive?: string;
   student?: string;
   temperature?: number;
   alpha?: number;
@@ -33,10 +40,17 @@ export function registerDistill(program: Command): void {
   program
     .command('distill')
     .description('Distill a teacher into a smaller student as an origin job, and follow its progress')
-    .option('--teacher <model.onnx|config.json|train>', 'teacher: an ONNX model (manifest.json beside it), a config to train one, or "train"', 'train')
+    .option('--teacher <model.onnx|folder|config.json|train>', 'teacher: an ONNX model (manifest.json beside it), a Hugging Face folder, a config to train one, or "train"', 'train')
     .option('--teacher-manifest <file>', "the teacher's manifest when it is not manifest.json beside the model")
-    .option('--data <name>', 'dataset (spam-assassin)', 'spam-assassin')
-    .option('--student <config.json>', 'student configuration ({ size, epochs, learningRate })')
+    .option('--data <name|file>', 'the bundled spam-assassin corpus, or your texts: JSONL, CSV or one text a line (labels optional; the teacher labels the rest)', 'spam-assassin')
+    .option('--validation <file>', 'validation texts (default: a tenth of --data, chosen by a hash of each text)')
+    .option('--text-field <name>', 'JSONL key or CSV column of the text (default text)')
+    .option('--label-field <name>', 'JSONL key or CSV column of the label (default label)')
+    .option('--format <jsonl|csv|text>', 'format of --data (default: from its extension)')
+    .option('--text-cleaning <subject-body|mail>', 'spam-assassin: read mails raw or cleaned as a mail filter must (MIME decoded, HTML as text, list artefacts out)')
+    .option('--student <config.json|bag>', 'student: a configuration ({ size, epochs, learningRate }, or { "family": "bag", buckets, dim, … }), or "bag" for the hashed n-gram student')
+    .option('--target-fpr <rate>', "choose the --positive label's threshold on validation for this false-positive rate (bag student); stored in the manifest, applied by the edge", (v) => parseFraction('--target-fpr', v))
+    .option('--positive <label>', 'the label whose false positives --target-fpr bounds (e.g. spam)')
     .option('--temperature <T>', 'KD temperature', (v) => positiveNumber('--temperature', v))
     .option('--alpha <a>', 'weight of the KD term against cross-entropy, 0..1', (v) => parseFraction('--alpha', v))
     .option('--seed <n>', 'random seed', (v) => parsePositiveInt('--seed', v))
@@ -76,8 +90,12 @@ export function registerDistill(program: Command): void {
 export function distillSpec(flags: DistillFlags): Record<string, unknown> {
   const spec: Record<string, unknown> = { type: 'distill', data: flags.data, teacher: teacherRef(flags.teacher) };
   if (flags.teacherManifest) spec.teacherManifest = localPath(flags.teacherManifest);
-  if (flags.student) spec.student = readJsonConfig(flags.student, '--student');
-  for (const key of ['temperature', 'alpha', 'seed', 'limit', 'model'] as const) if (flags[key] !== undefined) spec[key] = flags[key];
+  if (flags.student) spec.student = flags.student === 'bag' ? { family: 'bag' } : readJsonConfig(flags.student, '--student');
+  if (flags.data !== 'spam-assassin') spec.data = localPath(flags.data);
+  if (flags.validation) spec.validation = localPath(flags.validation);
+  if (flags.textCleaning) spec.text = flags.textCleaning;
+  for (const key of ['temperature', 'alpha', 'seed', 'limit', 'model', 'textField', 'labelField', 'format', 'targetFpr', 'positive'] as const) if (flags[key] !== undefined) spec[key] = flags[key];
+  if (flags.targetFpr !== undefined && !flags.positive) throw new PareError('option_invalid', '--target-fpr needs --positive <label>: the label whose false positives it bounds.');
   if (flags.publishVariant && !flags.publish) throw new PareError('option_invalid', '--publish-variant needs --publish [edge-url].');
   if (flags.publish) {
     // Without a URL the origin publishes to the edge it is configured with, if it has exactly one.

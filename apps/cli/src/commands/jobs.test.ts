@@ -134,6 +134,19 @@ describe('pare distill', () => {
     await runPare(['job', job.id, '--cancel', '--origin', url]);
   });
 
+  it('sends your own texts, a bag student and a target false-positive rate', async () => {
+    const texts = path.join(fixture.dir, 'texts.csv');
+    fs.writeFileSync(texts, 'body,y\nhello,ham\n');
+    const r = await runPare(['distill', '--teacher', fixture.model, '--data', texts, '--text-field', 'body', '--label-field', 'y', '--student', 'bag', '--target-fpr', '0.005', '--positive', 'spam', '--no-follow', '--json', '--origin', url]);
+    expect(r.code, r.stderr).toBe(0);
+    const job = JSON.parse(r.stdout);
+    expect(job.spec).toMatchObject({ data: texts, textField: 'body', labelField: 'y', student: { family: 'bag' }, targetFpr: 0.005, positive: 'spam' });
+    await runPare(['job', job.id, '--cancel', '--origin', url]);
+    const alone = await runPare(['distill', '--target-fpr', '0.01', '--origin', url]);
+    expect(alone.code).toBe(1);
+    expect(alone.stderr).toContain('--target-fpr needs --positive');
+  });
+
   it('an --output-dir that cannot be made is a message and exit 1, not a stack trace', async () => {
     const blocker = path.join(fixture.dir, 'a-file');
     fs.writeFileSync(blocker, 'not a folder');

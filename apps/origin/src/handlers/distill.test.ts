@@ -77,3 +77,29 @@ test('compressed variant names that would overwrite an artifact or another varia
     .toThrow(/variants\.0\.variant: .*student-x/);
   expect(() => parseJobSpec({ type: 'distill', variants: [{ variant: 'student-int8', options: int8 }] })).not.toThrow();
 });
+
+test('distils your own texts from a file: a bag student, and a retried job reads the teacher outputs from the cache', async () => {
+  const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { loadSpamAssassin } = await import('@pare/distill');
+  const root = mkdtempSync(join(tmpdir(), 'pare-distill-texts-'));
+  const data = join(root, 'texts.jsonl');
+  writeFileSync(data, loadSpamAssassin({ seed: 1, limit: 120 }).train.map((e, i) => JSON.stringify(i % 3 ? { body: e.text } : { body: e.text, y: e.label ? 'spam' : 'ham' })).join('\n'));
+  // The committed student-int8 (model.onnx with manifest.json beside it) stands in for the user's teacher.
+  const teacher = join(import.meta.dirname, '../../../../infra/models/spam/student-int8/model.onnx');
+  const spec = parseJobSpec({ type: 'distill', data, textField: 'body', labelField: 'y', teacher, student: { family: 'bag', buckets: 1024, dim: 8, epochs: 2 }, targetFpr: 0.05, positive: 'spam', model: 'mine' }) as DistillSpec;
+  const job = (id: string) => {
+    const ctx = recordingContext();
+    mkdirSync(join(root, 'jobs', id), { recursive: true });
+    return { ...ctx, artifactsDir: join(root, 'jobs', id) };
+  };
+  const first = job('a');
+  const result = await distill(spec, first);
+  expect(result.artifacts).toEqual(['student.onnx', 'student.manifest.json', 'metrics.json']);
+  expect(result.metrics).toMatchObject({ teacherFromCache: false, dataset: { rows: 120 } });
+  const manifest = parseManifest(JSON.parse(readFileSync(join(first.artifactsDir, 'student.manifest.json'), 'utf8')));
+  expect(manifest).toMatchObject({ model: 'mine', preprocess: { tokenizer: { kind: 'hashed-ngrams', buckets: 1024 } }, postprocess: { labels: ['ham', 'spam'], threshold: { label: 'spam' } } });
+  const retry = job('b');
+  expect((await distill(spec, retry)).metrics).toMatchObject({ teacherFromCache: true });
+  expect(retry.logs.some((l) => /read from the cache/.test(l.message))).toBe(true);
+}, 120_000);

@@ -1,12 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { distill as runDistill, type DistillOptions, type DistillPhase } from '@pare/distill';
+import { distill as runDistill, type DistillOptions, type DistillPhase, type TeacherOnnx } from '@pare/distill';
 import { PareError } from '@pare/errors';
 import { parseManifest } from '@pare/runtime';
 import type { JobContext, JobHandler } from '../jobs/jobHandler';
 import type { DistillSpec } from '../jobs/jobSpec';
 import { publishVariant } from '../publish/edgePublisher';
 import { readFileRef } from './readFileRef';
+import { distillUserTexts } from './distillTexts';
 import { buildStudentVariants } from './studentVariants';
 
 // `distill`: the @pare/distill pipeline as a job. Artifacts: student.onnx and its manifest (and the teacher's
@@ -24,6 +25,7 @@ const PHASE_SPAN: Record<DistillPhase, [number, number]> = {
 };
 
 export const distill: JobHandler<DistillSpec> = async (spec, ctx) => {
+  if (spec.data !== 'spam-assassin') return distillUserTexts(spec, ctx, async (s, c) => (await teacherOption(s, c)) as TeacherOnnx);
   const teacher = await teacherOption(spec, ctx);
   let lastPhase: DistillPhase | undefined;
   let reached = 0;
@@ -31,6 +33,9 @@ export const distill: JobHandler<DistillSpec> = async (spec, ctx) => {
     teacher,
     data: spec.data,
     student: spec.student,
+    text: spec.text,
+    targetFpr: spec.targetFpr,
+    positive: spec.positive,
     temperature: spec.temperature,
     alpha: spec.alpha,
     seed: spec.seed,

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { classificationMetrics, compressModel, describeOptions, predictedClass, type CompressOptions } from '@pare/compress';
-import type { DistillResult } from '@pare/distill';
+import { textLogits, type DistillResult } from '@pare/distill';
 import { encodeModel } from '@pare/onnx';
 import type { Manifest } from '@pare/runtime';
 import { compressedManifest } from '@pare/runtime/manifest-builder';
@@ -25,7 +25,7 @@ export interface BuiltVariant {
 }
 
 /** What of a distillation result the variants need: the student, its manifest and the encoded test split. */
-export type DistilledStudent = Pick<DistillResult, 'studentModel' | 'manifest' | 'testSet'>;
+export type DistilledStudent = Pick<DistillResult, 'studentModel' | 'manifest' | 'testSet'> & Partial<Pick<DistillResult, 'testTexts'>>;
 
 export async function buildStudentVariants(result: DistilledStudent, requests: VariantRequest[], ctx: JobContext): Promise<BuiltVariant[]> {
   const built: BuiltVariant[] = [];
@@ -43,7 +43,11 @@ export async function buildStudentVariants(result: DistilledStudent, requests: V
     const predicted: number[] = new Array(examples.length);
     // A quiet context: the student's own progress bar should not jump around while variants are measured.
     const quiet: JobContext = { ...ctx, progress: () => {} };
-    await runBatchedInference({ model: join(ctx.artifactsDir, file), batchSize: 64, executionProvider: 'cpu', sessions: 1 }, examples, quiet, ({ firstIndex, outputs }) => {
+    if (student.preprocess?.tokenizer.kind === 'hashed-ngrams' && result.testTexts) {
+      // Rows of a bag student are as long as each text: measure from the texts, as the edge feeds them.
+      const logits = await textLogits(bytes, student, result.testTexts.map((t) => t.text));
+      result.testTexts.forEach((_, i) => (predicted[i] = predictedClass(Array.from(logits.subarray(2 * i, 2 * i + 2)), 0.5)));
+    } else await runBatchedInference({ model: join(ctx.artifactsDir, file), batchSize: 64, executionProvider: 'cpu', sessions: 1 }, examples, quiet, ({ firstIndex, outputs }) => {
       const logits = outputs[student.postprocess?.output ?? Object.keys(outputs)[0]!]!;
       logits.forEach((row, i) => (predicted[firstIndex + i] = predictedClass(row, 0.5)));
     });

@@ -38,6 +38,8 @@ export function admitJob(spec: JobSpec, policy: AdmissionPolicy): JobSpec {
     case 'distill':
       if (typeof spec.teacher === 'string' && spec.teacher !== 'train') confine(spec.teacher, 'teacher');
       confine(spec.teacherManifest, 'teacherManifest');
+      if (spec.data !== 'spam-assassin') confine(spec.data, 'data');
+      confine(spec.validation, 'validation');
       checkJobMemory(spec, policy.maxJobMemoryBytes ?? DEFAULT_JOB_MEMORY_BYTES);
       return spec.publish ? { ...spec, publish: { ...spec.publish, edge: publishEdge(spec.publish.edge, policy.edgeUrls) } } : spec;
   }

@@ -1,4 +1,4 @@
-import { countParameters, DEFAULTS, STUDENT_SIZE, TEACHER_SIZE, type ModelSize } from '@pare/distill';
+import { BAG_DEFAULTS, countParameters, DEFAULTS, STUDENT_SIZE, TEACHER_SIZE, type ModelSize } from '@pare/distill';
 import { PareError } from '@pare/errors';
 import type { DistillSpec, JobSpec } from './jobSpec';
 
@@ -28,10 +28,13 @@ export function estimateJobMemory(spec: JobSpec): number {
 export function estimateDistillMemory(spec: DistillSpec): number {
   const sequence = { vocabSize: spec.vocabSize ?? DEFAULTS.vocabSize, maxLength: spec.maxLength ?? DEFAULTS.maxLength };
   const batch = spec.batchSize ?? DEFAULTS.batchSize;
-  const sizes: ModelSize[] = [{ ...STUDENT_SIZE, ...spec.student?.size }];
+  const bag = spec.student && 'family' in spec.student ? spec.student : undefined;
+  const sizes: ModelSize[] = bag ? [] : [{ ...STUDENT_SIZE, ...(spec.student && !('family' in spec.student) ? spec.student.size : {}) }];
   if (spec.teacher === 'train') sizes.push(TEACHER_SIZE);
   else if (typeof spec.teacher === 'object') sizes.push({ ...TEACHER_SIZE, ...spec.teacher.size });
-  return sizes.reduce((total, size) => {
+  // A bag student: its table and linear layer, no activations to speak of.
+  const bagBytes = bag ? FLOAT_BYTES * TRAINING_COPIES * ((bag.buckets ?? BAG_DEFAULTS.buckets) * (bag.dim ?? BAG_DEFAULTS.dim)) : 0;
+  return bagBytes + sizes.reduce((total, size) => {
     const parameters = countParameters({ ...size, ...sequence, numLabels: 2 });
     // q, k, v, attention output, two layer norms and residuals; the feed-forward hidden; the score matrices.
     const perTokenPerLayer = 8 * size.dModel + 2 * size.ffDim + 2 * size.heads * sequence.maxLength;

@@ -33,6 +33,9 @@ export const JOB_LIMITS = {
   layers: 48,
   ffDim: 16_384,
   epochs: 1000,
+  /** Embedding rows and width of a hashed n-gram bag student. */
+  buckets: 4_194_304,
+  dim: 1024,
   learningRate: 10,
   temperature: 100,
 } as const;

@@ -117,6 +117,23 @@ const encoderTraining = z
   })
   .strict();
 
+/** The hashed n-gram bag student (fastText-style): tiny and fast at the edge. */
+const bagTraining = z
+  .object({
+    family: z.literal('bag'),
+    buckets: boundedInt('buckets').optional(),
+    dim: boundedInt('dim').optional(),
+    wordNgrams: z.number().int().min(1).max(3).optional(),
+    charNgrams: z.object({ min: z.number().int().min(1).max(10), max: z.number().int().min(1).max(10) }).strict().optional(),
+    maxLength: boundedInt('maxLength').optional(),
+    epochs: boundedInt('epochs').optional(),
+    learningRate: z.number().positive().max(JOB_LIMITS.learningRate, `must be at most ${JOB_LIMITS.learningRate}`).optional(),
+    batchSize: boundedInt('batchSize').optional(),
+    patience: boundedInt('epochs').optional(),
+    earlyStopping: z.enum(['agreement', 'accuracy']).optional(),
+  })
+  .strict();
+
 /** The distill spec with a check on each compressed variant (the origin passes its own); the wire has none. */
 export function distillSpecWireWith(compressedVariant: typeof compressedVariantWire) {
   return z
@@ -128,8 +145,20 @@ export function distillSpecWireWith(compressedVariant: typeof compressedVariantW
        */
       teacher: z.union([z.literal('train'), encoderTraining, fileRef]).default('train'),
       teacherManifest: fileRef.optional(),
-      data: z.literal('spam-assassin').default('spam-assassin'),
-      student: encoderTraining.optional(),
+      /** "spam-assassin", or a file of the user's texts on the origin (JSONL, CSV or one text a line). */
+      data: z.union([z.literal('spam-assassin'), fileRef]).default('spam-assassin'),
+      /** A file of validation texts (else the origin cuts one from data). */
+      validation: fileRef.optional(),
+      /** JSONL key or CSV column of the text and of the (optional) label. */
+      textField: name.optional(),
+      labelField: name.optional(),
+      format: z.enum(['jsonl', 'csv', 'text']).optional(),
+      /** spam-assassin only: read mails raw (subject + body) or cleaned as a mail filter must. */
+      text: z.enum(['subject-body', 'mail']).optional(),
+      student: z.union([encoderTraining, bagTraining]).optional(),
+      /** Choose the threshold of `positive` on validation for this false-positive rate (bag students). */
+      targetFpr: z.number().min(0).max(0.5).optional(),
+      positive: name.optional(),
       /** KD temperature T and KD weight alpha; the trainer's defaults when absent. */
       temperature: z.number().positive().max(JOB_LIMITS.temperature, `must be at most ${JOB_LIMITS.temperature}`).optional(),
       alpha: z.number().min(0).max(1).optional(),

@@ -42,6 +42,16 @@ describe('loadSpamAssassin', () => {
   });
 });
 
+describe('loadSpamAssassin with mail cleaning', () => {
+  it('makes the same split from cleaned texts', () => {
+    const raw = loadSpamAssassin({ seed: 1, limit: 50 });
+    const mail = loadSpamAssassin({ seed: 1, limit: 50, text: 'mail' });
+    expect(mail.test.map((e) => e.id)).toEqual(raw.test.map((e) => e.id));
+    expect(mail.text).toBe('mail');
+    expect(mail.train.some((e, i) => e.text !== raw.train[i]!.text)).toBe(true);
+  }, 60_000);
+});
+
 describe('emailParts', () => {
   it('keeps the (unfolded) subject and the body only', () => {
     const raw = 'From x@y  Mon\nReceived: from a\n\tby b\nSubject: Cheap\n  pills\nX-Spam-Status: Yes\n\nBuy now.\n\nBye';

@@ -1,15 +1,18 @@
-import type { Manifest, TokenizerSpec } from '@pare/runtime';
+import type { HashedNgramSpec, Manifest, TokenizerSpec } from '@pare/runtime';
 import { variantManifest } from '@pare/runtime/manifest-builder';
 import { LABELS } from '../data/spamAssassin';
-import type { EncoderConfig } from '../model/config';
 import { IDS_INPUT, LOGITS_OUTPUT, MASK_INPUT } from './encoderToOnnx';
 
 export interface ClassifierManifestArgs {
   model: string;
   variant: string;
   bytes: Uint8Array;
-  config: EncoderConfig;
-  tokenizer: TokenizerSpec;
+  /** Row length of the inputs (a number for the encoder, "length" for the bag, whose rows are any length). */
+  config: { maxLength: number | string; numLabels: number };
+  tokenizer: TokenizerSpec | HashedNgramSpec;
+  labels?: readonly string[];
+  /** A decision threshold for the positive label, chosen on validation. */
+  threshold?: { label: string; score: number };
   parameters: number;
   metrics: Record<string, number>;
   provenance: { source?: string; sourceSha256?: string; passes?: { name: string; options: Record<string, unknown> }[]; seed: number; datasetChecksum: string };
@@ -26,7 +29,7 @@ export function classifierManifest(a: ClassifierManifestArgs): Promise<Manifest>
     outputs: [{ name: LOGITS_OUTPUT, dtype: 'float32', shape: ['batch', a.config.numLabels] }],
     task: 'text-classification',
     preprocess: { tokenizer: a.tokenizer, idsInput: IDS_INPUT, maskInput: MASK_INPUT },
-    postprocess: { labels: [...LABELS], softmax: true, output: LOGITS_OUTPUT },
+    postprocess: { labels: [...(a.labels ?? LABELS)], softmax: true, output: LOGITS_OUTPUT, ...(a.threshold ? { threshold: a.threshold } : {}) },
     provenance: {
       source: a.provenance.source, sourceSha256: a.provenance.sourceSha256, passes: a.provenance.passes ?? [],
       tool: 'pare-distill 0.1.0', createdAt: new Date().toISOString(), seed: a.provenance.seed, datasetChecksum: a.provenance.datasetChecksum,

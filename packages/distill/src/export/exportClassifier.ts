@@ -2,6 +2,7 @@ import { encodeModel, type Model } from '@pare/onnx';
 import type { Manifest, TokenizerSpec } from '@pare/runtime';
 import type { EncodedSet } from '../data/encode';
 import { countParameters } from '../model/config';
+import type { BagModel } from '../bag/bagModel';
 import type { EncoderModel } from '../model/params';
 import { classifierMetrics, type ClassifierMetrics } from '../train/metrics';
 import { predictLogits } from '../train/predict';
@@ -20,6 +21,8 @@ export interface ExportedClassifier {
   testLogits: Float32Array;
   /** Trainer weights (absent for a teacher given as ONNX). */
   encoder?: EncoderModel;
+  /** The hashed n-gram bag's weights, when the student is one. */
+  bag?: BagModel;
   /** Largest |onnxruntime-node logit − trainer logit| over the test split. */
   onnxMaxAbsDiff?: number;
   /** The same for onnxruntime-web (wasm, one thread). */

@@ -1,4 +1,4 @@
-import type { InferenceBackend } from '@pare/runtime';
+import type { InferenceBackend, InferenceSession } from '@pare/runtime';
 import { createNodeBackend } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
 
@@ -20,7 +20,8 @@ const backends: Record<OrtBackend, InferenceBackend> = {
   web: webNodeBackend,
 };
 
-export async function createClassifierSession(bytes: Uint8Array, backend: OrtBackend, names = { ids: 'input_ids', mask: 'attention_mask', logits: 'logits' }): Promise<ClassifierSession> {
+/** A session of either runtime for any feeds (a teacher may take token_type_ids or position_ids). */
+export async function createOrtSession(bytes: Uint8Array, backend: OrtBackend): Promise<InferenceSession> {
   // onnxruntime-web's Emscripten loader installs a global `Worker` (Node's worker_threads) when it starts. jax-js
   // decides per kernel whether its Wasm memory is shared from `typeof Worker`, so a global appearing after jax-js
   // started makes its next kernel fail to link ("memory import 0 has no maximum limit"). Remove what ORT added:
@@ -28,6 +29,11 @@ export async function createClassifierSession(bytes: Uint8Array, backend: OrtBac
   const hadWorker = 'Worker' in globalThis;
   const session = await backends[backend].createSession(bytes);
   if (!hadWorker && 'Worker' in globalThis) Reflect.deleteProperty(globalThis, 'Worker');
+  return session;
+}
+
+export async function createClassifierSession(bytes: Uint8Array, backend: OrtBackend, names = { ids: 'input_ids', mask: 'attention_mask', logits: 'logits' }): Promise<ClassifierSession> {
+  const session = await createOrtSession(bytes, backend);
   return {
     backend,
     async run(ids, mask, rows, maxLength) {

@@ -9,6 +9,8 @@ export interface ClassifierMetrics {
   f1: number;
   /** Share of hard ham (legitimate mail that looks like spam) classified as spam. */
   hardHamFalsePositiveRate: number;
+  /** Share of all ham classified as spam. */
+  hamFalsePositiveRate: number;
   confusion: { tp: number; fp: number; tn: number; fn: number };
 }
 
@@ -38,6 +40,6 @@ export function classifierMetrics(logits: Float32Array, data: Pick<EncodedSet, '
   return {
     n: data.n, accuracy: (tp + tn) / Math.max(1, data.n), precision, recall,
     f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
-    hardHamFalsePositiveRate: hard ? hardFp / hard : 0, confusion: { tp, fp, tn, fn },
+    hardHamFalsePositiveRate: hard ? hardFp / hard : 0, hamFalsePositiveRate: fp + tn ? fp / (fp + tn) : 0, confusion: { tp, fp, tn, fn },
   };
 }

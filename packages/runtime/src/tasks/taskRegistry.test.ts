@@ -105,6 +105,16 @@ describe('text-classification', () => {
     expect(multi.results[0]!.label).toBe('spam');
   });
 
+  it('answers the threshold label when its score reaches the manifest threshold, else the best other label', async () => {
+    // "free money" scores spam 1/(1+e^-1.5) = 0.818, "hello" below 0.5.
+    const strict = await run(classifier, tiny({ labels: ['ham', 'spam'], threshold: { label: 'spam', score: 0.9 } }), ['free money', 'hello'], 'text-classification');
+    expect(strict.results.map((r) => r.label)).toEqual(['ham', 'ham']);
+    const loose = await run(classifier, tiny({ labels: ['ham', 'spam'], threshold: { label: 'spam', score: 0.8 } }), ['free money', 'hello'], 'text-classification');
+    expect(loose.results.map((r) => r.label)).toEqual(['spam', 'ham']);
+    expect(loose.results[0]!.scores.spam).toBeCloseTo(1 / (1 + Math.exp(-1.5)), 5);
+    await expect(run(classifier, tiny({ labels: ['ham', 'spam'], threshold: { label: 'junk', score: 0.5 } }), ['hello'], 'text-classification')).rejects.toThrow(/threshold.label "junk" is not one of the labels/);
+  });
+
   it('marks a text cut to maxLength', async () => {
     const { encoded } = await run(classifier, tiny({ labels: ['ham', 'spam'] }), ['free '.repeat(20), 'free'], 'text-classification');
     expect(encoded.truncated).toEqual([true, false]);

@@ -25,8 +25,23 @@ export function classifyOutputs(manifest: Manifest, outputs: Record<string, Host
     throw new PareError('manifest_mismatch', `Output "${logits.name}" has ${width} scores per text but the manifest lists ${post.labels.length} labels.`, { status: 500, details: { field: 'postprocess.labels' } });
   }
   const activation = activationOf(post);
+  const decide = decision(manifest, post);
   return texts.map((_, row) => {
     const scores = activate(Array.prototype.slice.call(logits.data, row * width, (row + 1) * width) as number[], activation);
-    return { label: post.labels[argmax(scores)]!, scores: Object.fromEntries(post.labels.map((l, i) => [l, scores[i]!])) };
+    return { label: post.labels[decide(scores)]!, scores: Object.fromEntries(post.labels.map((l, i) => [l, scores[i]!])) };
   });
+}
+
+/** The index of the answer among the scores: the manifest's threshold label when it reaches its score, else the top score. */
+function decision(manifest: Manifest, post: NonNullable<Manifest['postprocess']>): (scores: number[]) => number {
+  const threshold = post.threshold;
+  if (!threshold) return argmax;
+  const at = post.labels.indexOf(threshold.label);
+  if (at < 0) throw new PareError('manifest_invalid', `postprocess.threshold.label "${threshold.label}" is not one of the labels of "${manifest.model}/${manifest.variant}" (${post.labels.join(', ')}).`, { status: 500, details: { field: 'postprocess.threshold.label' } });
+  return (scores) => {
+    if (scores[at]! >= threshold.score) return at;
+    let best = at === 0 ? 1 : 0;
+    for (let i = 0; i < scores.length; i++) if (i !== at && scores[i]! > scores[best]!) best = i;
+    return best;
+  };
 }

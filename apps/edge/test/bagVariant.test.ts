@@ -1,0 +1,29 @@
+// A hashed n-gram bag student at the edge: the hashed-ngrams tokenizer kind travels in the manifest and the
+// worker makes the ids itself; a manifest threshold decides the label, not the top score.
+import { describe, expect, it } from 'vitest';
+import { admin, deployFixture, fixtureBytes, fixtureManifest, postJson, variantForm } from './helpers';
+
+async function json(response: Response): Promise<Record<string, any>> {
+  return (await response.json()) as Record<string, any>;
+}
+
+describe('a hashed n-gram variant', () => {
+  it('tokenizes in the worker and answers each text as the rows say', async () => {
+    await deployFixture('bag', 'bag-model', 'v1');
+    const body = await json(await postJson('/v1/models/bag-model/predict', { texts: ['WIN free money now', 'lunch tomorrow?', 'free lunch'] }));
+    expect(body.results.map((r: { label: string }) => r.label)).toEqual(['spam', 'ham', 'ham']);
+    // "free lunch": one spam row [0, 2] and one ham row [2, 0]: a tie.
+    expect(body.results[2].scores.spam).toBeCloseTo(0.5, 5);
+  });
+
+  it('answers the positive label only at or above the manifest threshold', async () => {
+    const manifest = fixtureManifest('bag', 'bag-threshold', 'v1');
+    manifest.postprocess = { ...(manifest.postprocess as Record<string, unknown>), threshold: { label: 'spam', score: 0.85 } };
+    const put = await admin('/admin/models/bag-threshold/variants/v1', { method: 'PUT', body: variantForm(fixtureBytes('bag'), manifest) });
+    expect(put.status).toBe(201);
+    // "win free money lunch": mean [0.5, 1.5] → P(spam) = 0.73, under 0.85; four spam words: 0.88, over it.
+    const body = await json(await postJson('/v1/models/bag-threshold/predict', { texts: ['win free money lunch', 'WIN free money now'] }));
+    expect(body.results[0].scores.spam).toBeCloseTo(1 / (1 + Math.exp(-1)), 5);
+    expect(body.results.map((r: { label: string }) => r.label)).toEqual(['ham', 'spam']);
+  });
+});

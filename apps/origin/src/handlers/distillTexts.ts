@@ -1,0 +1,55 @@
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { distillTexts, type TeacherOnnx } from '@pare/distill';
+import { PareError } from '@pare/errors';
+import { readModelFolder } from '@pare/runtime/folder';
+import { variantManifest } from '@pare/runtime/manifest-builder';
+import type { JobContext } from '../jobs/jobHandler';
+import type { DistillSpec } from '../jobs/jobSpec';
+import { readFileRef } from './readFileRef';
+
+// `distill` on the user's own texts (spec.data names a file on the origin): the teacher is an ONNX file with its
+// manifest or a Hugging Face folder; its outputs are cached beside the jobs' artifacts, keyed by the teacher's
+// and the data's hashes, so a retried job or one resumed after the origin restarted does not run it again.
+
+/** Where each phase sits on the job's 0..1 progress. */
+const SPAN = { data: [0, 0.05], 'teacher-logits': [0.05, 0.4], student: [0.4, 0.95], evaluate: [0.95, 0.99] } as const;
+
+export async function distillUserTexts(spec: DistillSpec, ctx: JobContext, teacherManifestFor: (spec: DistillSpec, ctx: JobContext) => Promise<TeacherOnnx>): Promise<{ metrics: Record<string, unknown>; artifacts: string[] }> {
+  if (typeof spec.teacher !== 'string' || spec.teacher === 'train') throw new PareError('job_spec_invalid', 'teacher: distilling your own texts needs a teacher to label them: an ONNX file with its manifest or a Hugging Face folder.', { status: 400 });
+  const teacher = await teacherFolder(spec.teacher) ?? await teacherManifestFor(spec, ctx);
+  const student = spec.student && 'family' in spec.student ? spec.student : undefined;
+  if (spec.student && !student) throw new PareError('job_spec_invalid', 'student: your own texts train the bag student ({ "family": "bag", … }); the transformer student distils the bundled corpus.', { status: 400 });
+  let phase = '';
+  let reached = 0;
+  const result = await distillTexts({
+    data: { path: spec.data, validationPath: spec.validation, textField: spec.textField, labelField: spec.labelField, format: spec.format, limit: spec.limit },
+    teacher, student: student ? { ...student } : undefined, temperature: spec.temperature, alpha: spec.alpha, seed: spec.seed,
+    targetFpr: spec.targetFpr, positive: spec.positive, model: spec.model, signal: ctx.signal,
+    cacheDir: join(dirname(ctx.artifactsDir), '.teacher-cache'),
+    onProgress: (p) => {
+      if (p.phase !== phase || p.step === undefined) ctx.log.info(`${p.phase}: ${p.message}`);
+      phase = p.phase;
+      const [start, end] = SPAN[p.phase];
+      reached = Math.max(reached, start + (end - start) * (p.step !== undefined && p.totalSteps ? p.step / p.totalSteps : 0));
+      ctx.progress(reached, `${p.phase}: ${p.message}`);
+    },
+  });
+  await writeFile(join(ctx.artifactsDir, 'student.onnx'), result.student.bytes);
+  await writeFile(join(ctx.artifactsDir, 'student.manifest.json'), `${JSON.stringify(result.student.manifest, null, 2)}\n`);
+  const metrics: Record<string, unknown> = {
+    teacherAgreement: result.teacherAgreement, ...(result.accuracy !== undefined ? { accuracy: result.accuracy, teacherAccuracy: result.teacherAccuracy } : {}),
+    expectedCalibrationError: result.bag.ece.calibrated, temperature: result.bag.temperature, ...(result.bag.threshold ? { thresholdLabel: result.bag.threshold.label, thresholdScore: result.bag.threshold.score, thresholdValidationFalsePositiveRate: result.bag.threshold.falsePositiveRate, thresholdTestFalsePositiveRate: result.bag.threshold.testFalsePositiveRate } : {}),
+    studentBytes: result.student.bytes.byteLength, studentParameters: result.student.parameters, teacherFromCache: result.teacherFromCache, dataset: result.dataset, training: result.bag.train,
+  };
+  await writeFile(join(ctx.artifactsDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+  return { metrics, artifacts: ['student.onnx', 'student.manifest.json', 'metrics.json'] };
+}
+
+/** A Hugging Face export folder as a teacher: its graph, a manifest made from its config files, its tokenizer.json. */
+async function teacherFolder(ref: string): Promise<TeacherOnnx | undefined> {
+  if (/^https?:\/\//.test(ref) || !(await stat(ref).then((s) => s.isDirectory(), () => false))) return undefined;
+  const folder = await readModelFolder(ref);
+  const manifest = folder.manifest ?? await variantManifest(folder.modelBytes, { model: 'teacher', variant: 'teacher', ...folder.fields }, folder.model);
+  return { kind: 'onnx', bytes: folder.modelBytes, manifest, tokenizerJson: folder.tokenizer.bytes };
+}
