@@ -19,3 +19,4 @@ export * from './serving/servedModel';
 export * from './bytes/float16';
 export * from './text/pareTextTokenizer';
 export * from './tasks/taskRegistry';
+export * from './tasks/generation/index';
