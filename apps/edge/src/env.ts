@@ -11,6 +11,10 @@ export interface Env {
   /** Longest trial run (ms) an upload may take before it is refused; default 2000. */
   MAX_TRIAL_RUN_MS?: string;
   SESSION_CACHE_BYTES?: string;
+  /** Most new tokens one generation request may make (text-generation routes); default 256. */
+  MAX_NEW_TOKENS?: string;
+  /** Longest wall time (ms) one generation request may run; default 10000. */
+  MAX_GENERATION_MS?: string;
 }
 
 export interface AppContext {

@@ -9,6 +9,7 @@ import { sha256Hex } from '@pare/runtime';
 import fs from 'node:fs';
 import path from 'node:path';
 import { encodeModel, GraphBuilder } from '@pare/onnx';
+import { readModelFolder } from '@pare/runtime/folder';
 
 import type { Fixture, Fixtures } from './fixtureTypes';
 
@@ -51,6 +52,19 @@ function shapeBombBytes(): Uint8Array {
   return encodeModel(b.build());
 }
 
+const LM_FIXTURES = path.resolve(import.meta.dirname, '../../../packages/runtime/test/fixtures/lm');
+
+/** A decoder LM fixture folder as imported (readModelFolder), with its tokenizer.json and the Python record. */
+async function lmFixture(dir: string, expectedFrom: string): Promise<Fixture> {
+  const folder = await readModelFolder(path.join(LM_FIXTURES, dir));
+  const manifest = await variantManifest(folder.modelBytes, { model: 'fixture', variant: 'fixture', ...folder.fields }, folder.model);
+  return {
+    ...fixture(folder.modelBytes, manifest),
+    tokenizerBase64: Buffer.from(folder.tokenizer.bytes).toString('base64'),
+    expected: JSON.parse(fs.readFileSync(path.join(LM_FIXTURES, expectedFrom, 'expected.json'), 'utf8')),
+  };
+}
+
 /** Fixtures are built for model "fixture" / variant "fixture"; tests rewrite the two names per use. */
 export async function buildFixtures(): Promise<Fixtures> {
   const mlp = buildMlpBytes({ name: 'mlp', widths: [8, 16, 4], seed: 1 });
@@ -76,6 +90,9 @@ export async function buildFixtures(): Promise<Fixtures> {
   const reshapeIo = (columns: number) => ({ inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 'n'] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['rows', columns] }] });
   const io = { inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 8] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 4] }] };
   return {
+    lmGpt2: await lmFixture('gpt2-sotu', 'gpt2-sotu'),
+    lmGpt2NoCache: await lmFixture('gpt2-sotu-nocache', 'gpt2-sotu'),
+    lmLlama: await lmFixture('llama-sotu', 'llama-sotu'),
     mlp: fixture(mlp, await variantManifest(mlp, { model: 'fixture', variant: 'fixture', ...io })),
     mlpSmall: fixture(mlpSmall, await variantManifest(mlpSmall, { model: 'fixture', variant: 'fixture', ...io })),
     mlpInt8Weights: fixture(int8Weights, await variantManifest(int8Weights, { model: 'fixture', variant: 'fixture', ...io })),
