@@ -30,9 +30,9 @@ export function intFeed(manifest: Manifest, name: string, dims: readonly number[
   return { type: 'int64', dims, data: BigInt64Array.from(Array.from(values, (v) => BigInt(v))) };
 }
 
-/** Zero-length past tensors for `batch` rows: the first run of a cached decoder sees no history. */
-export function emptyCache(spec: GenerationSpec, batch: number): Feeds {
-  const cache = spec.cache;
+/** Zero-length past tensors for `batch` rows: the first run of a cached decoder sees no history (none for other models). */
+export function emptyCache(spec: GenerationSpec | undefined, batch: number): Feeds {
+  const cache = spec?.cache;
   if (!cache) return {};
   const dims = [batch, cache.heads, 0, cache.headDim];
   const tensor = (): HostTensor => (cache.dtype === 'float16' ? { type: 'float16', dims, data: new Uint16Array(0) } : { type: 'float32', dims, data: new Float32Array(0) });
