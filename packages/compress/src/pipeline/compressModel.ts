@@ -47,7 +47,12 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
   // Constant-node weights become initializers, identical small constants (one Constant node per use in
   // exported models) one shared initializer, and an LM head exported as a copy of its tied embedding reads the
   // table itself (tieTransposedWeights.ts): lossless, and fewer bytes for every mode.
-  const steps: Step[] = [{ name: 'constants-to-initializers', run: (m) => tieTransposedWeights(shareConstants(constantsToInitializers(m).model).model) }];
+  const steps: Step[] = [{ name: 'constants-to-initializers', run: (m) => {
+    const shared = shareConstants(constantsToInitializers(m).model);
+    const tied = tieTransposedWeights(shared.model);
+    const report = { ...shared.report, tensors: [...shared.report.tensors, ...tied.report.tensors], notes: [...shared.report.notes, ...tied.report.notes] };
+    return { model: tied.model, report };
+  } }];
   if (options.structured) {
     const ratio = options.structured;
     steps.push({ name: 'prune-structured', run: (m) => pruneStructured(m, { ratio, exclude }) });
