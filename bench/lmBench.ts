@@ -67,49 +67,55 @@ async function forms(lm: LmFolder, texts: readonly string[]): Promise<FormRow[]>
 
 async function main(): Promise<void> {
   const texts = heldOutTexts();
-  const token = randomBytes(24).toString('hex');
-  const edge = await startLocalEdge('pare-lm-bench-', token);
-  const results: LmResult[] = [];
+  const lms = await Promise.all(MODELS.map(async (name) => ({ name, lm: await loadLm(name), recompute: await loadLm(`${name}-nocache`), expected: lmExpected(name) })));
+  const promptsOf = (lm: LmFolder, expected: ReturnType<typeof lmExpected>) => {
+    // Prompts whose Python continuation has no end-of-text in its first TOKENS tokens: every runtime makes all of them.
+    const eos = lm.manifest.generation!.eosTokenIds;
+    return expected.greedy.filter((g) => !g.ids.slice(0, TOKENS).some((id) => eos.includes(id))).slice(0, 3).map((g) => g.prompt);
+  };
+  const ttftTextOf = (lm: LmFolder) => {
+    const long = texts.find((t) => lm.tokenizer.encode([t]).dims[1] >= 32)!;
+    return lm.tokenizer.decode!(Array.from(lm.tokenizer.encode([long]).ids.slice(0, 32), Number).filter((id) => id !== lm.manifest.generation!.bosTokenId));
+  };
+  // The edge first, on a freshly started worker.
+  const workerd = new Map<string, EdgeGeneration | { error: string }>();
+  const edge = await startLocalEdge('pare-lm-bench-', randomBytes(24).toString('hex'));
   try {
-    for (const name of MODELS) {
-      const lm = await loadLm(name);
-      const recompute = await loadLm(`${name}-nocache`);
-      const expected = lmExpected(name);
-      log(`${name}: greedy parity`);
-      const greedyWasm = await greedyIdentical(webNodeBackend, lm, expected);
-      const greedyNode = await greedyIdentical(nodeBackend, lm, expected);
-      log(`${name}: forms`);
-      const formRows = await forms(lm, texts);
-      // A held-out text long enough for the context, as the model's own ids.
-      const longIds = texts.map((t) => lm.tokenizer.encode([t])).find((e) => e.dims[1] >= CONTEXT);
-      const ids = longIds ? Array.from(longIds.ids.slice(0, CONTEXT), Number) : Array.from({ length: CONTEXT }, (_, i) => 10 + i);
-      const cachedMs = await msPerToken(webNodeBackend, lm, ids, CONTEXT, STEPS);
-      const recomputeMs = await msPerToken(webNodeBackend, recompute, ids, CONTEXT, STEPS);
-      log(`${name}: ${cachedMs.toFixed(3)} ms/token cached, ${recomputeMs.toFixed(3)} recomputed`);
-      // Prompts whose Python continuation has no end-of-text in its first TOKENS tokens: every runtime makes all of them.
-      const eos = lm.manifest.generation!.eosTokenIds;
-      const prompts = expected.greedy.filter((g) => !g.ids.slice(0, TOKENS).some((id) => eos.includes(id))).slice(0, 3).map((g) => g.prompt);
-      const webTps = await nodeTokensPerSecond(webNodeBackend, lm, prompts, TOKENS, ROUNDS);
-      const nodeTps = await nodeTokensPerSecond(nodeBackend, lm, prompts, TOKENS, ROUNDS);
-      let tjs: { tokensPerSecond: number } | { error: string };
+    for (const { name, lm, expected } of lms) {
       try {
-        tjs = await transformersJsTokensPerSecond(lm, prompts, TOKENS, ROUNDS);
+        workerd.set(name, await edgeGeneration(edge.worker, lm, promptsOf(lm, expected), TOKENS, ttftTextOf(lm), ROUNDS));
       } catch (e) {
-        tjs = { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+        workerd.set(name, { error: e instanceof Error ? `${e.message}${e.cause ? ` (${String(e.cause)})` : ''}`.split('\n')[0]! : String(e) });
       }
-      const ttftPrompt = texts.find((t) => { const n = lm.tokenizer.encode([t]).dims[1]; return n >= 32; })!;
-      const ttftText = lm.tokenizer.decode!(Array.from(lm.tokenizer.encode([ttftPrompt]).ids.slice(0, 32), Number).filter((id) => id !== lm.manifest.generation!.bosTokenId));
-      let workerd: EdgeGeneration | { error: string };
-      try {
-        workerd = await edgeGeneration(edge.worker, lm, prompts, TOKENS, ttftText, ROUNDS);
-      } catch (e) {
-        workerd = { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
-      }
-      log(`${name}: tokens/s workerd ${JSON.stringify(workerd)}, web ${webTps.toFixed(1)}, node ${nodeTps.toFixed(1)}, transformers.js ${JSON.stringify(tjs)}`);
-      results.push({ name, architecture: lm.folder.config.architectures[0] ?? '', parameters: lm.manifest.parameters ?? 0, greedyWasm, greedyNode, forms: formRows, context: CONTEXT, cachedMs, recomputeMs, tokens: TOKENS, prompts: prompts.length, webTps, nodeTps, tjs, workerd });
+      log(`${name}: workerd ${JSON.stringify(workerd.get(name))}`);
     }
   } finally {
     await edge.stop();
+  }
+  const results: LmResult[] = [];
+  for (const { name, lm, recompute, expected } of lms) {
+    log(`${name}: greedy parity`);
+    const greedyWasm = await greedyIdentical(webNodeBackend, lm, expected);
+    const greedyNode = await greedyIdentical(nodeBackend, lm, expected);
+    log(`${name}: forms`);
+    const formRows = await forms(lm, texts);
+    // A held-out text long enough for the context, as the model's own ids.
+    const longIds = texts.map((t) => lm.tokenizer.encode([t])).find((e) => e.dims[1] >= CONTEXT);
+    const ids = longIds ? Array.from(longIds.ids.slice(0, CONTEXT), Number) : Array.from({ length: CONTEXT }, (_, i) => 10 + i);
+    const cachedMs = await msPerToken(webNodeBackend, lm, ids, CONTEXT, STEPS);
+    const recomputeMs = await msPerToken(webNodeBackend, recompute, ids, CONTEXT, STEPS);
+    log(`${name}: ${cachedMs.toFixed(3)} ms/token cached, ${recomputeMs.toFixed(3)} recomputed`);
+    const prompts = promptsOf(lm, expected);
+    const webTps = await nodeTokensPerSecond(webNodeBackend, lm, prompts, TOKENS, ROUNDS);
+    const nodeTps = await nodeTokensPerSecond(nodeBackend, lm, prompts, TOKENS, ROUNDS);
+    let tjs: { tokensPerSecond: number } | { error: string };
+    try {
+      tjs = await transformersJsTokensPerSecond(lm, prompts, TOKENS, ROUNDS);
+    } catch (e) {
+      tjs = { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+    }
+    log(`${name}: tokens/s web ${webTps.toFixed(1)}, node ${nodeTps.toFixed(1)}, transformers.js ${'error' in tjs ? tjs.error : tjs.tokensPerSecond.toFixed(1)}`);
+    results.push({ name, architecture: lm.folder.config.architectures[0] ?? '', parameters: lm.manifest.parameters ?? 0, greedyWasm, greedyNode, forms: formRows, context: CONTEXT, cachedMs, recomputeMs, tokens: TOKENS, prompts: prompts.length, webTps, nodeTps, tjs, workerd: workerd.get(name)! });
   }
   const out = path.join(import.meta.dirname, '..', 'bench-results', 'lm.md');
   fs.mkdirSync(path.dirname(out), { recursive: true });
