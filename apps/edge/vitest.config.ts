@@ -17,8 +17,8 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: path.join(root, 'wrangler.toml') },
         miniflare: {
-          compatibilityFlags: ['nodejs_compat'],
-          bindings: { ADMIN_TOKEN: 'test-admin-token-0123456789abcdef', TEST_MIGRATIONS: migrations, FIXTURES: JSON.parse(JSON.stringify(await buildFixtures())) as Record<string, never>, MAX_BODY_BYTES: '65536' },
+          compatibilityFlags: ['nodejs_compat', 'enable_request_signal'],
+          bindings: { ADMIN_TOKEN: 'test-admin-token-0123456789abcdef', TEST_MIGRATIONS: migrations, FIXTURES: JSON.parse(JSON.stringify(await buildFixtures())) as Record<string, never>, MAX_BODY_BYTES: '65536', MAX_NEW_TOKENS: '40' },
         },
       }),
     ],

@@ -12,10 +12,13 @@ import { adminRoutes } from './routes/admin';
 import { abRoutes } from './routes/ab';
 import { feedbackRoutes } from './routes/feedback';
 import { dashboardRoutes } from './dashboard/routes';
+import { generateRoutes } from './routes/generate';
+import { scoreRoutes } from './routes/score';
+import { openaiCompletionRoutes } from './routes/openaiCompletions';
 
 export function createApp(): Hono<AppContext> {
   const app = new Hono<AppContext>();
-  app.get('/', (c) => c.json({ name: 'pare-edge', routes: ['/v1/models', '/v1/models/:model/predict', '/v1/models/:model/embed', '/v1/embeddings', '/v1/models/:model/stats', '/v1/models/:model/ab', '/v1/feedback', '/v2', '/metrics', '/dashboard', '/admin/*'] }));
+  app.get('/', (c) => c.json({ name: 'pare-edge', routes: ['/v1/models', '/v1/models/:model/predict', '/v1/models/:model/embed', '/v1/embeddings', '/v1/models/:model/generate', '/v1/models/:model/score', '/v1/completions', '/v1/models/:model/stats', '/v1/models/:model/ab', '/v1/feedback', '/v2', '/metrics', '/dashboard', '/admin/*'] }));
   app.route('/v1/models', predictRoutes);
   app.route('/v1/models', embedRoutes);
   app.route('/v1/embeddings', openaiEmbeddingRoutes);
@@ -27,6 +30,10 @@ export function createApp(): Hono<AppContext> {
   app.route('/v1/models', abRoutes);
   app.route('/v1/feedback', feedbackRoutes);
   app.route('/dashboard', dashboardRoutes);
+  // Text generation and scoring (decoder LMs).
+  app.route('/v1/models', generateRoutes);
+  app.route('/v1/models', scoreRoutes);
+  app.route('/v1/completions', openaiCompletionRoutes);
 
   app.notFound((c) => {
     const message = `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`;

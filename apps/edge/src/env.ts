@@ -15,6 +15,10 @@ export interface Env {
   SESSION_CACHE_BYTES?: string;
   /** Fraction of inference requests that log the Tail Worker's marker line (src/metrics/tailMarker.ts); default 0.05. */
   TAIL_LOG_SAMPLE_RATE?: string;
+  /** Most new tokens one generation request may make (text-generation routes); default 256. */
+  MAX_NEW_TOKENS?: string;
+  /** Longest wall time (ms) one generation request may run; default 10000. */
+  MAX_GENERATION_MS?: string;
 }
 
 export interface AppContext {

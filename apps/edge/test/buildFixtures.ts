@@ -10,6 +10,7 @@ import { sha256Hex } from '@pare/runtime';
 import fs from 'node:fs';
 import path from 'node:path';
 import { encodeModel, GraphBuilder } from '@pare/onnx';
+import { readModelFolder } from '@pare/runtime/folder';
 
 import type { Fixture, Fixtures } from './fixtureTypes';
 
@@ -61,6 +62,19 @@ function imageMeanBytes(): Uint8Array {
   return encodeModel(b.build());
 }
 
+const LM_FIXTURES = path.resolve(import.meta.dirname, '../../../packages/runtime/test/fixtures/lm');
+
+/** A decoder LM fixture folder as imported (readModelFolder), with its tokenizer.json and the Python record. */
+async function lmFixture(dir: string, expectedFrom: string): Promise<Fixture> {
+  const folder = await readModelFolder(path.join(LM_FIXTURES, dir));
+  const manifest = await variantManifest(folder.modelBytes, { model: 'fixture', variant: 'fixture', ...folder.fields }, folder.model);
+  return {
+    ...fixture(folder.modelBytes, manifest),
+    tokenizerBase64: Buffer.from(folder.tokenizer.bytes).toString('base64'),
+    expected: JSON.parse(fs.readFileSync(path.join(LM_FIXTURES, expectedFrom, 'expected.json'), 'utf8')),
+  };
+}
+
 /** Fixtures are built for model "fixture" / variant "fixture"; tests rewrite the two names per use. */
 export async function buildFixtures(): Promise<Fixtures> {
   const mlp = buildMlpBytes({ name: 'mlp', widths: [8, 16, 4], seed: 1 });
@@ -95,6 +109,9 @@ export async function buildFixtures(): Promise<Fixtures> {
       preprocess: { tokenizer: TINY_BAG_SPEC, idsInput: 'input_ids', maskInput: 'attention_mask' },
       postprocess: { labels: ['ham', 'spam'], softmax: true, output: 'logits' },
     })),
+    lmGpt2: await lmFixture('gpt2-sotu', 'gpt2-sotu'),
+    lmGpt2NoCache: await lmFixture('gpt2-sotu-nocache', 'gpt2-sotu'),
+    lmLlama: await lmFixture('llama-sotu', 'llama-sotu'),
     mlp: fixture(mlp, await variantManifest(mlp, { model: 'fixture', variant: 'fixture', ...io })),
     mlpSmall: fixture(mlpSmall, await variantManifest(mlpSmall, { model: 'fixture', variant: 'fixture', ...io })),
     mlpInt8Weights: fixture(int8Weights, await variantManifest(int8Weights, { model: 'fixture', variant: 'fixture', ...io })),

@@ -4,6 +4,8 @@ export interface Fixture {
   manifest: unknown;
   /** tokenizer.json, for a Hugging Face variant. */
   tokenizerBase64?: string;
+  /** What the Python model recorded for this fixture (the LM fixtures' expected.json). */
+  expected?: unknown;
 }
 
-export type Fixtures = Record<'mlp' | 'mlpSmall' | 'mlpInt8Weights' | 'text' | 'embedder' | 'ner' | 'hfText' | 'runFails' | 'trialFails' | 'shapeBomb' | 'image' | 'bag', Fixture>;
+export type Fixtures = Record<'mlp' | 'mlpSmall' | 'mlpInt8Weights' | 'text' | 'embedder' | 'ner' | 'hfText' | 'runFails' | 'trialFails' | 'shapeBomb' | 'image' | 'bag' | 'lmGpt2' | 'lmGpt2NoCache' | 'lmLlama', Fixture>;

@@ -20,3 +20,4 @@ export * from './bytes/float16';
 export * from './text/pareTextTokenizer';
 export * from './text/hashedNgramTokenizer';
 export * from './tasks/taskRegistry';
+export * from './tasks/generation/index';

@@ -44,6 +44,41 @@ const huggingFaceTokenizerSpec = z.object({
   padToken: z.string().optional(),
   /** Which end short rows are padded at (tokenizer_config.json's padding_side). */
   padding: z.enum(['right', 'left']).optional(),
+  /** Decoding joins " ," into "," and the like (tokenizer_config.json's clean_up_tokenization_spaces; absent:
+   * false, transformers 5's default). Only generated text is decoded. */
+  cleanUpSpaces: z.boolean().optional(),
+});
+
+/** A decoder's key/value cache: each past input is fed the present output of the step before (Optimum's
+ * text-generation-with-past layout, past_key_values.N.key → present.N.key). */
+const kvCacheSpec = z.object({
+  pairs: z.array(z.object({ past: z.string().min(1), present: z.string().min(1) })).min(1),
+  /** Key/value heads and head width: a past tensor is [batch, heads, past_length, headDim]. */
+  heads: z.number().int().positive(),
+  headDim: z.number().int().positive(),
+  dtype: z.enum(['float32', 'float16']).default('float32'),
+});
+
+const generationSpec = z.object({
+  /** The [batch, sequence, vocab] logits output. */
+  logits: z.string().default('logits'),
+  /** Absent: every step recomputes the whole sequence. */
+  cache: kvCacheSpec.optional(),
+  /** Positions the model has (config.json's max_position_embeddings / n_positions): prompt + new tokens fit in it. */
+  maxPositions: z.number().int().positive(),
+  /** Tokens that end a generation (generation_config.json's eos_token_id). */
+  eosTokenIds: z.array(z.number().int().nonnegative()).default([]),
+  bosTokenId: z.number().int().nonnegative().optional(),
+  /** generation_config.json's sampling defaults, used where a request does not say. */
+  defaults: z
+    .object({
+      maxNewTokens: z.number().int().positive(),
+      temperature: z.number().nonnegative(),
+      topK: z.number().int().nonnegative(),
+      topP: z.number().gt(0).max(1),
+    })
+    .partial()
+    .default({}),
 });
 
 /** fastText-style hashed n-grams (text/hashedNgramTokenizer.ts): no vocabulary, each word, word n-gram and
@@ -76,7 +111,7 @@ const manifestSchema = z.object({
   parameters: z.number().int().nonnegative().optional(),
   inputs: z.array(tensorSpec).min(1),
   outputs: z.array(tensorSpec).min(1),
-  task: z.enum(['text-classification', 'feature-extraction', 'token-classification', 'tensor']).default('tensor'),
+  task: z.enum(['text-classification', 'feature-extraction', 'token-classification', 'text-generation', 'tensor']).default('tensor'),
   preprocess: z
     .object({
       /** Pare's own (vocabulary inline) or a Hugging Face tokenizer.json, told apart by `kind`. */
@@ -113,6 +148,8 @@ const manifestSchema = z.object({
       output: z.string().optional(),
     })
     .optional(),
+  /** Text generation: how a decoder LM is stepped (tasks/decoderSteps.ts) and its generation_config.json defaults. */
+  generation: generationSpec.optional(),
   provenance: z
     .object({
       source: z.string().optional(),
@@ -140,6 +177,8 @@ const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 export type ManifestInput = z.input<typeof manifestSchema>;
 export type TensorSpec = z.infer<typeof tensorSpec>;
+export type GenerationSpec = z.infer<typeof generationSpec>;
+export type KvCacheSpec = z.infer<typeof kvCacheSpec>;
 export type TokenizerSpec = z.infer<typeof tokenizerSpec>;
 export type HuggingFaceTokenizerSpec = z.infer<typeof huggingFaceTokenizerSpec>;
 export type HashedNgramSpec = z.infer<typeof hashedNgramSpec>;

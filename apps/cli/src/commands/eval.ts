@@ -22,6 +22,7 @@ import { evaluateOnDataset, manifestWarnings, readTextManifest } from '../eval/e
 import { datasetTables } from '../eval/datasetTables';
 import { agreementText, folderAgreement } from '../eval/folderAgreement';
 import { readTextsFile } from '../eval/textsFile';
+import { isLmFolder, lmAgreement, lmAgreementText } from '../eval/lmAgreement';
 import { isFolder } from '../folder/isFolder';
 
 // As served: a weight-only variant's constant dequantization is folded at load, so its latency is the served one.
@@ -123,7 +124,14 @@ async function evalFolderOnTexts(folder: string, reference: string, data: string
   const texts = await readTextsFile(data);
   const progress = createProgress(!flags.json);
   progress.start(texts.length, 'texts');
-  const report = await folderAgreement(folder, reference, texts, RUNTIMES[flags.runtime ?? 'node'], (done) => progress.update(done, 'texts'));
+  const backend = RUNTIMES[flags.runtime ?? 'node'];
+  if (await isLmFolder(reference)) {
+    const report = await lmAgreement(folder, reference, texts, backend, (done) => progress.update(done, 'texts'));
+    progress.stop();
+    process.stdout.write(flags.json ? `${JSON.stringify({ model: folder, reference, data, ...report })}\n` : `${lmAgreementText(report, folder, reference)}\n`);
+    return;
+  }
+  const report = await folderAgreement(folder, reference, texts, backend, (done) => progress.update(done, 'texts'));
   progress.stop();
   process.stdout.write(flags.json ? `${JSON.stringify({ model: folder, reference, data, ...report })}\n` : `${agreementText(report, folder, reference)}\n`);
 }

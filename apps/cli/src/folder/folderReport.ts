@@ -31,9 +31,56 @@ export interface FolderReport {
     padToken?: string;
     doLowerCase?: boolean;
   };
+  /** Text generation: the cache, or what recomputing costs without one. */
+  generation?: GenerationReport;
   /** Model input → what Pare feeds it. */
   feeds: Record<string, string>;
   configFiles: string[];
+}
+
+export interface GenerationReport {
+  maxPositions: number;
+  eosTokenIds: number[];
+  defaults: Record<string, number>;
+  cache?: { layers: number; heads: number; headDim: number; dtype: string; bytesPerPosition: number };
+  /** Positions run to make `newTokens` tokens after a `promptTokens` prompt, with a cache and by recomputing. */
+  cost: { promptTokens: number; newTokens: number; cachedPositions: number; recomputePositions: number };
+}
+
+/** The example `pare inspect` prices generation at: a 128-token context. */
+const COST_PROMPT = 96;
+const COST_NEW = 32;
+
+function generationReport(spec: NonNullable<ModelFolder['fields']['generation']>): GenerationReport {
+  const prompt = Math.min(COST_PROMPT, Math.max(1, spec.maxPositions - COST_NEW));
+  const fresh = Math.min(COST_NEW, spec.maxPositions - prompt);
+  let recompute = 0;
+  for (let i = 0; i < fresh; i++) recompute += prompt + i;
+  const c = spec.cache;
+  return {
+    maxPositions: spec.maxPositions, eosTokenIds: spec.eosTokenIds, defaults: spec.defaults as Record<string, number>,
+    ...(c ? { cache: { layers: c.pairs.length / 2, heads: c.heads, headDim: c.headDim, dtype: c.dtype, bytesPerPosition: c.pairs.length * c.heads * c.headDim * (c.dtype === 'float16' ? 2 : 4) } } : {}),
+    cost: { promptTokens: prompt, newTokens: fresh, cachedPositions: prompt + fresh - 1, recomputePositions: recompute },
+  };
+}
+
+function generationLines(g: GenerationReport): string[] {
+  const { cost } = g;
+  const example = `${cost.newTokens} new tokens after a ${cost.promptTokens}-token prompt`;
+  const cacheLine = g.cache
+    ? [`  kv cache        yes: ${g.cache.layers} layers × key/value, ${g.cache.heads} heads × ${g.cache.headDim} (${g.cache.dtype}), ${g.cache.bytesPerPosition.toLocaleString('en-US')} bytes per position`,
+       `  cost            each new token runs 1 position: ${example} run ${cost.cachedPositions} positions (recomputing would run ${cost.recomputePositions.toLocaleString('en-US')})`]
+    : [`  kv cache        no: every new token reruns the whole sequence`,
+       `  cost            ${example} run ${cost.recomputePositions.toLocaleString('en-US')} positions (${(cost.recomputePositions / cost.cachedPositions).toFixed(0)}× the ${cost.cachedPositions} of a cached export; export with past_key_values to decode one token per step)`];
+  const defaults = Object.entries(g.defaults).map(([k, v]) => `${k} ${v}`).join(', ');
+  return [
+    '',
+    '  generation',
+    `  positions       ${g.maxPositions} (prompt + new tokens)`,
+    `  end of text     ${g.eosTokenIds.length ? `token ${g.eosTokenIds.join(', ')}` : '(none: stops at max_new_tokens)'}`,
+    `  defaults        ${defaults || '(none)'}`,
+    ...cacheLine,
+  ];
 }
 
 const describeComponent = (c: Component | null): string | null => {
@@ -51,6 +98,7 @@ export async function folderReport(dir: string): Promise<{ folder: ModelFolder; 
   if (pre.maskInput) feeds[pre.maskInput] = 'attention mask (1 for tokens, 0 for padding)';
   if (pre.typeIdsInput) feeds[pre.typeIdsInput] = 'token type ids (0 for a single text)';
   if (pre.positionIdsInput) feeds[pre.positionIdsInput] = 'positions 0..length-1';
+  for (const p of fields.generation?.cache?.pairs ?? []) feeds[p.past] = `the previous step's ${p.present}`;
   const vocab = json.model.vocab;
   const vocabSize = Math.max(Array.isArray(vocab) ? vocab.length : Object.keys(vocab as object).length, ...json.added_tokens.map((t) => t.id + 1));
   const spec = tokenizer.spec;
@@ -65,6 +113,7 @@ export async function folderReport(dir: string): Promise<{ folder: ModelFolder; 
       ...(fields.postprocess ? { labels: fields.postprocess.labels, activation: fields.postprocess.activation ?? (fields.postprocess.softmax ? 'softmax' : 'none') } : {}),
       ...(fields.postprocess?.aggregation ? { aggregation: fields.postprocess.aggregation } : {}),
       ...(fields.embedding ? { embedding: fields.embedding } : {}),
+      ...(fields.generation ? { generation: generationReport(fields.generation) } : {}),
       tokenizer: {
         model: json.model.type,
         normalizer: describeComponent(json.normalizer),
@@ -97,6 +146,7 @@ export function folderText(r: FolderReport): string {
     `  task            ${r.task}${r.problemType ? ` (${r.problemType})` : ''}`,
     ...(r.labels ? [`  labels          ${r.labels.join(', ')}`, `  activation      ${r.activation}`] : []),
     ...(r.aggregation ? [`  aggregation     ${r.aggregation}`] : []),
+    ...(r.generation ? generationLines(r.generation) : []),
     ...(r.embedding ? [`  pooling         ${r.embedding.pooling}${r.embedding.normalize ? ', L2-normalised' : ''}${r.embedding.output ? ` (output ${r.embedding.output})` : ''}`] : []),
     '',
     '  tokenizer',

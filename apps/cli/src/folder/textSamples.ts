@@ -1,7 +1,7 @@
 // Sample inputs for a text model's fidelity checks and calibration: real sentences through its own tokenizer.
 // Generated random ids would do for a tensor model, but token_type_ids or positions past the model's tables
 // would fail, and masks of random integers mean nothing.
-import { feedsFromBatch, HuggingFaceTokenizer, type Feeds, type Manifest } from '@pare/runtime';
+import { emptyCache, feedsFromBatch, HuggingFaceTokenizer, type Feeds, type Manifest } from '@pare/runtime';
 import type { ModelFolder } from '@pare/runtime/folder';
 import type { Samples } from '../shared/samples';
 
@@ -19,7 +19,8 @@ const TEXTS = [
 export function textSamples(folder: ModelFolder, manifest: Manifest): Samples {
   const tokenizer = new HuggingFaceTokenizer(folder.tokenizer.json, folder.tokenizer.spec);
   const samples: Feeds[] = [];
-  for (let i = 0; i < TEXTS.length; i += 2) samples.push(feedsFromBatch(manifest, tokenizer.encode(TEXTS.slice(i, i + 2))));
+  // A cached decoder (text-generation) runs each batch from an empty cache.
+  for (let i = 0; i < TEXTS.length; i += 2) samples.push({ ...feedsFromBatch(manifest, tokenizer.encode(TEXTS.slice(i, i + 2))), ...emptyCache(manifest.generation, 2) });
   // Real sentences made into rows by the model's own tokenizer: real inputs, not generated ids.
   return { samples, kind: 'real', source: `${TEXTS.length} built-in texts through the model's tokenizer.json (${samples.length} batches of 2)` };
 }

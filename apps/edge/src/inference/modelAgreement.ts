@@ -36,8 +36,13 @@ export function checkManifestAgainstModel(manifest: Manifest, session: Inference
   for (const [field, name] of textInputs) {
     if (name !== undefined && !session.inputs.some((i) => i.name === name)) throw manifestMismatch(`${field} names "${name}", which is not an input of the model (inputs: ${names(session.inputs)}).`, field);
   }
-  // Every input must be filled: a text request has only the ones preprocess names.
-  const filled = new Set(textInputs.map(([, name]) => name).filter((n) => n !== undefined));
+  // A decoder's cache inputs are fed from its outputs (generation.cache): each present must be an output.
+  const cache = manifest.generation?.cache?.pairs ?? [];
+  for (const { past, present } of cache) {
+    if (!session.outputs.some((o) => o.name === present)) throw manifestMismatch(`generation.cache feeds "${past}" from "${present}", which is not an output of the model (outputs: ${names(session.outputs)}).`, 'generation.cache');
+  }
+  // Every input must be filled: a text request has only the ones preprocess (and the cache) name.
+  const filled = new Set([...textInputs.map(([, name]) => name).filter((n) => n !== undefined), ...cache.map((p) => p.past)]);
   const unfilled = session.inputs.filter((i) => !filled.has(i.name)).map((i) => i.name);
   if (pre && unfilled.length > 0) throw manifestMismatch(`The model takes inputs that text requests cannot fill: ${unfilled.join(', ')} (preprocess names ${[...filled].join(', ')}).`, 'preprocess');
   if (manifest.task === 'feature-extraction') return;

@@ -24,6 +24,9 @@ export interface InferenceResult {
   tokenizeMs?: number;
   /** Binary data sent after the JSON body (the Open Inference Protocol's binary tensor extension). */
   binary?: Uint8Array[];
+  /** A streamed answer (text/event-stream): sent instead of `body` as JSON, the session held until `heldUntil`. */
+  stream?: ReadableStream<Uint8Array>;
+  heldUntil?: Promise<unknown>;
 }
 
 /** The A/B unit: `x-pare-unit`, else the API key, else a random id (such a request is not sticky). */
@@ -101,7 +104,9 @@ export async function serveInference(
     inputBytes = result.inputBytes;
     const totalMs = performance.now() - started;
     record(serving.variant, 200, null);
-    const response = result.binary ? framedResponse(result.body, result.binary) : c.json(result.body as object, 200);
+    const response = result.stream
+      ? new Response(result.stream, { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } })
+      : result.binary ? framedResponse(result.body, result.binary) : c.json(result.body as object, 200);
     response.headers.set('x-pare-variant', serving.variant);
     if (serving.fallback) response.headers.set('x-pare-fallback-from', serving.assigned);
     // The request id that POST /v1/feedback takes: a signed receipt of the variant and the predicted label(s).

@@ -159,14 +159,20 @@ export function releaseSession(session: InferenceSession): void {
   release();
 }
 
-/** Wrap an inference route's work so the session it was given is released when the work ends. */
-export function heldDuring<S extends { session: InferenceSession }, R>(run: (serving: S) => Promise<R>): (serving: S) => Promise<R> {
+/** Wrap an inference route's work so the session it was given is released when the work ends: when its
+ * promise settles, or, for a streamed answer that keeps running the session, when `heldUntil` settles. */
+export function heldDuring<S extends { session: InferenceSession }, R extends { heldUntil?: Promise<unknown> }>(run: (serving: S) => Promise<R>): (serving: S) => Promise<R> {
   return async (serving) => {
+    let result: R;
     try {
-      return await run(serving);
-    } finally {
+      result = await run(serving);
+    } catch (e) {
       releaseSession(serving.session);
+      throw e;
     }
+    if (result.heldUntil) void result.heldUntil.catch(() => undefined).finally(() => releaseSession(serving.session));
+    else releaseSession(serving.session);
+    return result;
   };
 }
 

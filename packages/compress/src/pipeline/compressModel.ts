@@ -13,6 +13,7 @@ import { quantizeStaticInt8 } from '../quantize/quantizeStaticInt8';
 import { PareError } from '@pare/errors';
 import { checkCompressOptions, type CompressOptions } from './compressOptions';
 import { shareConstants } from './shareConstants';
+import { tieTransposedWeights } from './tieTransposedWeights';
 
 export type ActivationRanges = Parameters<typeof quantizeStaticInt8>[1]['ranges'];
 
@@ -43,9 +44,15 @@ interface Step {
 export function planSteps(options: CompressOptions, deps: CompressDeps = {}): Step[] {
   checkCompressOptions(options);
   const exclude = options.exclude ?? [];
-  // Constant-node weights become initializers, and identical small constants (one Constant node per use in
-  // exported models) one shared initializer: lossless, and fewer bytes for every mode.
-  const steps: Step[] = [{ name: 'constants-to-initializers', run: (m) => shareConstants(constantsToInitializers(m).model) }];
+  // Constant-node weights become initializers, identical small constants (one Constant node per use in
+  // exported models) one shared initializer, and an LM head exported as a copy of its tied embedding reads the
+  // table itself (tieTransposedWeights.ts): lossless, and fewer bytes for every mode.
+  const steps: Step[] = [{ name: 'constants-to-initializers', run: (m) => {
+    const shared = shareConstants(constantsToInitializers(m).model);
+    const tied = tieTransposedWeights(shared.model);
+    const report = { ...shared.report, tensors: [...shared.report.tensors, ...tied.report.tensors], notes: [...shared.report.notes, ...tied.report.notes] };
+    return { model: tied.model, report };
+  } }];
   if (options.structured) {
     const ratio = options.structured;
     steps.push({ name: 'prune-structured', run: (m) => pruneStructured(m, { ratio, exclude }) });

@@ -1,3 +1,4 @@
 export * from './compressOptions';
 export * from './compressModel';
 export * from './shareConstants';
+export * from './tieTransposedWeights';

@@ -3,12 +3,14 @@
 import type { ValueSummary } from '@pare/onnx';
 import type { Manifest } from '../manifest';
 import type { FolderFiles } from './folderFiles';
+import { folderGeneration } from './folderGeneration';
 
-export type FolderTask = Pick<Manifest, 'task' | 'postprocess' | 'embedding'>;
+export type FolderTask = Pick<Manifest, 'task' | 'postprocess' | 'embedding' | 'generation'>;
 
 const ARCHITECTURE_TASKS: Array<[RegExp, Manifest['task']]> = [
   [/ForSequenceClassification$/, 'text-classification'],
   [/ForTokenClassification$/, 'token-classification'],
+  [/(ForCausalLM|LMHeadModel)$/, 'text-generation'],
   // A bare encoder (BertModel, XLMRobertaModel…), not a language-model head that also ends in "Model".
   [/^(?!.*(LMHead|CausalLM|MaskedLM|Generation|PreTraining)).*(Model|ForFeatureExtraction)$/, 'feature-extraction'],
 ];
@@ -36,14 +38,15 @@ async function pooling(files: FolderFiles): Promise<NonNullable<Manifest['embedd
   return { pooling: mode, normalize };
 }
 
-export async function folderTask(files: FolderFiles, config: Record<string, unknown>, outputs: readonly ValueSummary[]): Promise<FolderTask> {
+export async function folderTask(files: FolderFiles, modelFile: string, config: Record<string, unknown>, inputs: readonly ValueSummary[], outputs: readonly ValueSummary[]): Promise<FolderTask> {
   const architectures = (config['architectures'] as string[] | undefined) ?? [];
   const isSentenceModel = files.has('modules.json') || files.has('1_Pooling/config.json');
   const found = ARCHITECTURE_TASKS.find(([re]) => architectures.some((a) => re.test(a)))?.[1];
   const task = isSentenceModel ? 'feature-extraction' : found;
   if (!task) {
-    throw files.refuse('task_unsupported', 'config.json', 'architectures', `${architectures.join(', ') || '(none)'} is not a task Pare serves; it serves *ForSequenceClassification (text-classification), *ForTokenClassification (token-classification) and *Model or sentence-transformers folders (feature-extraction).`);
+    throw files.refuse('task_unsupported', 'config.json', 'architectures', `${architectures.join(', ') || '(none)'} is not a task Pare serves; it serves *ForSequenceClassification (text-classification), *ForTokenClassification (token-classification), *ForCausalLM and *LMHeadModel (text-generation) and *Model or sentence-transformers folders (feature-extraction).`);
   }
+  if (task === 'text-generation') return { task, generation: await folderGeneration(files, modelFile, config, inputs, outputs) };
   if (task === 'feature-extraction') {
     const output = outputs.find((o) => ['last_hidden_state', 'token_embeddings'].includes(o.name)) ?? outputs[0]!;
     const pooled = output.shape?.length === 2;

@@ -58,6 +58,7 @@ export async function folderTokenizer(files: FolderFiles, config: Record<string,
     truncation: (side('truncation_side', tc['truncation_side']) as 'right' | 'left' | undefined) ?? 'right',
     ...(padToken !== undefined ? { padToken } : {}),
     ...(padding ? { padding } : {}),
+    ...(typeof tc['clean_up_tokenization_spaces'] === 'boolean' ? { cleanUpSpaces: tc['clean_up_tokenization_spaces'] } : {}),
   };
   try {
     new HuggingFaceTokenizer(json, spec).encode(['Pare checks the tokenizer loads.']);

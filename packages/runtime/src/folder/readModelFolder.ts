@@ -9,6 +9,7 @@ import { parseManifest, type Manifest } from '../manifest';
 import { CONFIG_FILES, FolderFiles, MODEL_PATHS } from './folderFiles';
 import { folderTask, type FolderTask } from './folderTask';
 import { folderTokenizer, type FolderTokenizer } from './folderTokenizer';
+import { isCacheInput } from './folderGeneration';
 
 /** Model inputs Pare fills from text, by their usual names, and the preprocess field that names each. */
 const TEXT_INPUTS = { input_ids: 'idsInput', attention_mask: 'maskInput', token_type_ids: 'typeIdsInput', position_ids: 'positionIdsInput' } as const;
@@ -36,6 +37,8 @@ export interface ModelFolder {
 function preprocessOf(files: FolderFiles, modelFile: string, inputs: readonly ValueSummary[], tokenizer: FolderTokenizer): NonNullable<Manifest['preprocess']> {
   const pre: Record<string, string> = {};
   for (const input of inputs) {
+    // A decoder's cache inputs are fed from its outputs (folderGeneration.ts), not from text.
+    if (isCacheInput(input.name)) continue;
     const field = TEXT_INPUTS[input.name as keyof typeof TEXT_INPUTS];
     if (!field) {
       throw files.refuse('input_unsupported', modelFile, `inputs.${input.name}`, `Pare fills ${Object.keys(TEXT_INPUTS).join(', ')} from text; it cannot fill "${input.name}" (${input.dtype}).`);
@@ -72,7 +75,7 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   if (manifest?.preprocess?.tokenizer.kind === 'huggingface' && manifest.preprocess.tokenizer.sha256 !== tokenizer.spec.sha256) {
     throw files.refuse('manifest_invalid', 'manifest.json', 'preprocess.tokenizer.sha256', `is ${manifest.preprocess.tokenizer.sha256}, but tokenizer.json hashes to ${tokenizer.spec.sha256}.`);
   }
-  const task = manifest ? { task: manifest.task, postprocess: manifest.postprocess, embedding: manifest.embedding } : await folderTask(files, config, outputs);
+  const task = manifest ? { task: manifest.task, postprocess: manifest.postprocess, embedding: manifest.embedding, generation: manifest.generation } : await folderTask(files, modelFile, config, inputs, outputs);
   return {
     dir, modelFile, modelBytes, model, tokenizer,
     fields: { ...task, preprocess: manifest?.preprocess ?? preprocess },

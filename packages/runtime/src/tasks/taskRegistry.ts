@@ -9,9 +9,11 @@ import { embedOutputs } from './featureExtraction';
 import { textBatchFeeds, type TaskFeeds } from './textBatchFeeds';
 import { classifyOutputs, type TextPrediction } from './textClassification';
 import { tokenEntities, type TokenEntities } from './tokenClassification';
+import { decoderBatchFeeds, nextTokenOutputs, type NextTokens } from './generation/nextTokens';
 
 export type { TextPrediction } from './textClassification';
 export type { TokenEntities } from './tokenClassification';
+export type { NextTokens } from './generation/nextTokens';
 export type { EntityGroup, TokenPrediction, Aggregation } from './entityGrouping';
 export { textBatchFeeds, type TaskFeeds } from './textBatchFeeds';
 
@@ -25,6 +27,7 @@ export interface TextTaskResults {
   'text-classification': TextPrediction;
   'feature-extraction': number[];
   'token-classification': TokenEntities;
+  'text-generation': NextTokens;
 }
 
 export type TextTaskName = keyof TextTaskResults;
@@ -36,6 +39,7 @@ export const textTasks: { [K in TextTaskName]: TextTask<TextTaskResults[K]> } = 
   'text-classification': { feeds: withoutOffsets, post: (manifest, outputs, _encoded, texts) => classifyOutputs(manifest, outputs, texts) },
   'feature-extraction': { feeds: withoutOffsets, post: embedOutputs },
   'token-classification': { feeds: textBatchFeeds, post: tokenEntities },
+  'text-generation': { feeds: decoderBatchFeeds, post: (manifest, outputs, encoded) => nextTokenOutputs(manifest, outputs, encoded) },
 };
 
 export function isTextTask(task: string): task is TextTaskName {

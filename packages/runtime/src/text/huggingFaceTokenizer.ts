@@ -55,6 +55,7 @@ export class HuggingFaceTokenizer implements TextTokenizer {
   private readonly suffix: number;
   readonly padId: number;
   private readonly padSide: 'right' | 'left';
+  private readonly cleanUpSpaces: boolean;
   private readonly modelEncode: (word: string) => string[];
   /** Per-character normalisation for offsets, memoised: texts repeat the same few characters. */
   private readonly normalizeChar: (char: string) => string;
@@ -111,6 +112,7 @@ export class HuggingFaceTokenizer implements TextTokenizer {
     const padToken = spec.padToken ?? json.padding?.pad_token;
     this.padId = (padToken === undefined ? undefined : this.tk.token_to_id(padToken)) ?? json.padding?.pad_id ?? 0;
     this.padSide = spec.padding ?? (json.padding?.direction === 'Left' ? 'left' : 'right');
+    this.cleanUpSpaces = spec.cleanUpSpaces ?? false;
   }
 
   encode(texts: readonly string[], options?: EncodeOptions): EncodedBatch {
@@ -120,7 +122,7 @@ export class HuggingFaceTokenizer implements TextTokenizer {
   }
 
   decode(ids: readonly number[], options?: { skipSpecialTokens?: boolean }): string {
-    return ids.length === 0 ? '' : this.tk.decode([...ids], { skip_special_tokens: options?.skipSpecialTokens ?? true });
+    return ids.length === 0 ? '' : this.tk.decode([...ids], { skip_special_tokens: options?.skipSpecialTokens ?? true, clean_up_tokenization_spaces: this.cleanUpSpaces });
   }
 
   private postProcess(tokens: string[]): { tokens: string[]; typeIds: number[] } {

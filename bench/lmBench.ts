@@ -1,0 +1,126 @@
+// Decoder LMs, all in one run on the fixtures (packages/runtime/test/fixtures/lm): greedy continuations identical
+// to the Python model's (first 32 new tokens, fp32, in onnxruntime-web's wasm and onnxruntime-node) · 4-bit and
+// int8 weight forms: held-out perplexity against fp32 at their share of the fp32 bytes · cached decoding against
+// recomputing, per new token at about 128 tokens of context (wasm) · tokens per second in workerd (the edge
+// worker, greedy over HTTP) against onnxruntime-web in Node and transformers.js's text-generation pipeline in
+// Node, the same model and prompts · time to first token in a warm isolate, with its split.
+// Run: npx tsx bench/lmBench.ts [--rounds 2] [--tokens 32]
+// Writes bench-results/lm.md (a section of BENCHMARKS.md, see bench/runAll.ts).
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { compressModel } from '@pare/compress';
+import { decodeModel, encodeModel } from '@pare/onnx';
+import { scoreTexts, type InferenceBackend } from '@pare/runtime';
+import { nodeBackend } from '@pare/runtime/node';
+import { webNodeBackend } from '@pare/runtime/web-node';
+import { startLocalEdge } from '../infra/localEdgeWorker';
+import { msPerToken } from './lm/decodeSpeed';
+import { edgeGeneration, type EdgeGeneration } from './lm/edgeGeneration';
+import { heldOutTexts, lmExpected, loadLm, type LmFolder } from './lm/lmFixtures';
+import { greedyIdentical, nodeTokensPerSecond } from './lm/nodeGeneration';
+import { renderLmReport, type FormRow, type LmResult } from './lm/lmReport';
+import { transformersJsTokensPerSecond } from './lm/transformersJsGeneration';
+
+const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '2' }, tokens: { type: 'string', default: '32' } } });
+const ROUNDS = Number(args.rounds);
+const TOKENS = Number(args.tokens);
+const CONTEXT = 128;
+const STEPS = 16;
+const MODELS = ['gpt2-sotu', 'llama-sotu'];
+
+function log(message: string): void {
+  process.stderr.write(`lm bench: ${message}\n`);
+}
+
+async function perplexity(backend: InferenceBackend, lm: LmFolder, bytes: Uint8Array, texts: readonly string[]): Promise<{ ppl: number; predicted: number[][] }> {
+  const session = await backend.createSession(bytes);
+  try {
+    const run = await scoreTexts(lm.manifest, lm.tokenizer, session, texts);
+    let ll = 0, n = 0;
+    for (const s of run.scores) { ll += s.logLikelihood; n += s.tokens; }
+    return { ppl: Math.exp(-ll / n), predicted: run.scores.map((s) => s.predicted) };
+  } finally {
+    await session.release();
+  }
+}
+
+function agreement(a: number[][], b: number[][]): number {
+  let same = 0, total = 0;
+  a.forEach((row, i) => row.forEach((id, t) => { total++; if (b[i]![t] === id) same++; }));
+  return same / total;
+}
+
+async function forms(lm: LmFolder, texts: readonly string[]): Promise<FormRow[]> {
+  const fp32 = lm.folder.modelBytes;
+  const base = await perplexity(webNodeBackend, lm, fp32, texts);
+  const rows: FormRow[] = [{ form: 'fp32 (as exported)', bytes: fp32.byteLength, ppl: base.ppl, ratio: 1, sizeRatio: 1, top1: 1 }];
+  for (const [form, options] of [['fp32, head tied', { quantize: 'none' }], ['int8-weights', { quantize: 'int8-weights' }], ['int4-weights (block 32)', { quantize: 'int4-weights' }]] as const) {
+    const bytes = encodeModel((await compressModel(decodeModel(fp32).model, options)).model);
+    const r = await perplexity(webNodeBackend, lm, bytes, texts);
+    rows.push({ form, bytes: bytes.byteLength, ppl: r.ppl, ratio: r.ppl / base.ppl, sizeRatio: bytes.byteLength / fp32.byteLength, top1: agreement(base.predicted, r.predicted) });
+    log(`${lm.name} ${form}: ${bytes.byteLength} bytes, ppl ${r.ppl.toFixed(2)} (×${(r.ppl / base.ppl).toFixed(4)})`);
+  }
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const texts = heldOutTexts();
+  const lms = await Promise.all(MODELS.map(async (name) => ({ name, lm: await loadLm(name), recompute: await loadLm(`${name}-nocache`), expected: lmExpected(name) })));
+  const promptsOf = (lm: LmFolder, expected: ReturnType<typeof lmExpected>) => {
+    // Prompts whose Python continuation has no end-of-text in its first TOKENS tokens: every runtime makes all of them.
+    const eos = lm.manifest.generation!.eosTokenIds;
+    return expected.greedy.filter((g) => !g.ids.slice(0, TOKENS).some((id) => eos.includes(id))).slice(0, 3).map((g) => g.prompt);
+  };
+  const ttftTextOf = (lm: LmFolder) => {
+    const long = texts.find((t) => lm.tokenizer.encode([t]).dims[1] >= 32)!;
+    return lm.tokenizer.decode!(Array.from(lm.tokenizer.encode([long]).ids.slice(0, 32), Number).filter((id) => id !== lm.manifest.generation!.bosTokenId));
+  };
+  // The edge first, on a freshly started worker.
+  const workerd = new Map<string, EdgeGeneration | { error: string }>();
+  const edge = await startLocalEdge('pare-lm-bench-', randomBytes(24).toString('hex'));
+  try {
+    for (const { name, lm, expected } of lms) {
+      try {
+        workerd.set(name, await edgeGeneration(edge.worker, lm, promptsOf(lm, expected), TOKENS, ttftTextOf(lm), ROUNDS));
+      } catch (e) {
+        workerd.set(name, { error: e instanceof Error ? `${e.message}${e.cause ? ` (${String(e.cause)})` : ''}`.split('\n')[0]! : String(e) });
+      }
+      log(`${name}: workerd ${JSON.stringify(workerd.get(name))}`);
+    }
+  } finally {
+    await edge.stop();
+  }
+  const results: LmResult[] = [];
+  for (const { name, lm, recompute, expected } of lms) {
+    log(`${name}: greedy parity`);
+    const greedyWasm = await greedyIdentical(webNodeBackend, lm, expected);
+    const greedyNode = await greedyIdentical(nodeBackend, lm, expected);
+    log(`${name}: forms`);
+    const formRows = await forms(lm, texts);
+    // A held-out text long enough for the context, as the model's own ids.
+    const longIds = texts.map((t) => lm.tokenizer.encode([t])).find((e) => e.dims[1] >= CONTEXT);
+    const ids = longIds ? Array.from(longIds.ids.slice(0, CONTEXT), Number) : Array.from({ length: CONTEXT }, (_, i) => 10 + i);
+    const cachedMs = await msPerToken(webNodeBackend, lm, ids, CONTEXT, STEPS);
+    const recomputeMs = await msPerToken(webNodeBackend, recompute, ids, CONTEXT, STEPS);
+    log(`${name}: ${cachedMs.toFixed(3)} ms/token cached, ${recomputeMs.toFixed(3)} recomputed`);
+    const prompts = promptsOf(lm, expected);
+    const webTps = await nodeTokensPerSecond(webNodeBackend, lm, prompts, TOKENS, ROUNDS);
+    const nodeTps = await nodeTokensPerSecond(nodeBackend, lm, prompts, TOKENS, ROUNDS);
+    let tjs: { tokensPerSecond: number } | { error: string };
+    try {
+      tjs = await transformersJsTokensPerSecond(lm, prompts, TOKENS, ROUNDS);
+    } catch (e) {
+      tjs = { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+    }
+    log(`${name}: tokens/s web ${webTps.toFixed(1)}, node ${nodeTps.toFixed(1)}, transformers.js ${'error' in tjs ? tjs.error : tjs.tokensPerSecond.toFixed(1)}`);
+    results.push({ name, architecture: lm.folder.config.architectures[0] ?? '', parameters: lm.manifest.parameters ?? 0, greedyWasm, greedyNode, forms: formRows, context: CONTEXT, cachedMs, recomputeMs, tokens: TOKENS, prompts: prompts.length, webTps, nodeTps, tjs, workerd: workerd.get(name)! });
+  }
+  const out = path.join(import.meta.dirname, '..', 'bench-results', 'lm.md');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, renderLmReport(results, { rounds: ROUNDS, texts: texts.length }));
+  log(`wrote ${out}`);
+}
+
+await main();

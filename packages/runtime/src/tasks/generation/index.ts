@@ -1,0 +1,6 @@
+export * from './decoderSteps';
+export * from './tokenSampler';
+export * from './logProbs';
+export * from './generateTokens';
+export * from './sequenceScore';
+export * from './nextTokens';
