@@ -5,6 +5,7 @@ import { and, eq, gte, sql } from 'drizzle-orm';
 import { latencyHistograms, type LatencySource } from './schema';
 import { LATENCY_BUCKET_BOUNDS_MS } from './histogramBuckets';
 import type { PareDb } from './client';
+import { bucketSums } from './stats';
 
 export interface VariantHistogram {
   variant: string;
@@ -87,15 +88,7 @@ export interface CumulativeHistogram {
 /** Every model's and variant's bucket counts since the first stored minute: the cumulative figures GET /metrics exposes. */
 export async function readCumulativeHistograms(db: PareDb, source: LatencySource): Promise<CumulativeHistogram[]> {
   const rows = await db
-    .select({
-      model: latencyHistograms.model,
-      variant: latencyHistograms.variant,
-      bucket: latencyHistograms.bucket,
-      count: sql<number>`sum(${latencyHistograms.count})`,
-      errors: sql<number>`sum(${latencyHistograms.errors})`,
-      clientErrors: sql<number>`sum(${latencyHistograms.clientErrors})`,
-      pinned: sql<number>`sum(case when ${latencyHistograms.pinned} = 1 then ${latencyHistograms.count} else 0 end)`,
-    })
+    .select(bucketSums)
     .from(latencyHistograms)
     .where(eq(latencyHistograms.source, source))
     .groupBy(latencyHistograms.model, latencyHistograms.variant, latencyHistograms.bucket)

@@ -21,6 +21,17 @@ export interface VariantStats {
   p99Ms: number | null;
 }
 
+/** Per model, variant and bucket: the summed counts, 5xx, 4xx and pinned requests of the rows selected. */
+export const bucketSums = {
+  model: latencyHistograms.model,
+  variant: latencyHistograms.variant,
+  bucket: latencyHistograms.bucket,
+  count: sql<number>`sum(${latencyHistograms.count})`,
+  errors: sql<number>`sum(${latencyHistograms.errors})`,
+  clientErrors: sql<number>`sum(${latencyHistograms.clientErrors})`,
+  pinned: sql<number>`sum(case when ${latencyHistograms.pinned} = 1 then ${latencyHistograms.count} else 0 end)`,
+};
+
 /**
  * Per-variant count, error rate and p50/p95/p99 since `sinceMs` (minute resolution); all models when model is
  * undefined. Requests no variant served are the UNSERVED_VARIANT row (schema.ts).
@@ -30,15 +41,7 @@ export async function readVariantStats(db: PareDb, options: { model?: string; si
   const conditions = [gte(latencyHistograms.minute, Math.floor(options.sinceMs / 60000)), eq(latencyHistograms.source, source)];
   if (options.model !== undefined) conditions.push(eq(latencyHistograms.model, options.model));
   const rows = await db
-    .select({
-      model: latencyHistograms.model,
-      variant: latencyHistograms.variant,
-      bucket: latencyHistograms.bucket,
-      count: sql<number>`sum(${latencyHistograms.count})`,
-      errors: sql<number>`sum(${latencyHistograms.errors})`,
-      clientErrors: sql<number>`sum(${latencyHistograms.clientErrors})`,
-      pinned: sql<number>`sum(case when ${latencyHistograms.pinned} = 1 then ${latencyHistograms.count} else 0 end)`,
-    })
+    .select(bucketSums)
     .from(latencyHistograms)
     .where(and(...conditions))
     .groupBy(latencyHistograms.model, latencyHistograms.variant, latencyHistograms.bucket)
