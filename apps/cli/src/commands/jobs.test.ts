@@ -143,7 +143,7 @@ describe('pare distill', () => {
     expect(job.spec).toMatchObject({ data: texts, textField: 'body', labelField: 'y', student: { family: 'bag' }, targetFpr: 0.005, positive: 'spam' });
     await runPare(['job', job.id, '--cancel', '--origin', url]);
     const alone = await runPare(['distill', '--target-fpr', '0.01', '--origin', url]);
-    expect(alone.code).toBe(1);
+    expect(alone.code).toBe(2);
     expect(alone.stderr).toContain('--target-fpr needs --positive');
   });
 
