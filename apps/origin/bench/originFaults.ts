@@ -4,23 +4,19 @@
 // other with SIGTERM, restarts the API origin and restarts Redis. Writes bench-results/origin-faults.md:
 // jobs submitted, finished exactly once, duplicated, lost, failed spuriously, takeover time after the kill,
 // and artifacts downloadable through the API origin.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import S3rver from 's3rver';
 import type { JobWithLogs } from '@pare/clients';
 import { tinyFixture } from '../test/tinyDataset';
 import { tinyMlpBytes } from '../test/tinyClassifier';
-import { freePort, startRedisServer } from '../test/redisServer';
+import { startRedisServer } from '../test/redisServer';
+import { originCluster, repoRoot as root, startArtifactBucket, type Origin } from './originCluster';
 
 const { values } = parseArgs({ options: { 'per-kind': { type: 'string', default: '3' }, 'lock-ms': { type: 'string', default: '5000' } } });
 const PER_KIND = Number(values['per-kind']);
 const LOCK_MS = Number(values['lock-ms']);
-const root = resolve(import.meta.dirname, '../../..');
-const SERVER = join(root, 'apps/origin/src/server.ts');
 const TOKEN = 'bench-origin-token-0123456789abcdefghijkl';
 const work = mkdtempSync(join(tmpdir(), 'pare-origin-faults-'));
 const fixture = tinyFixture(64, 8);
@@ -28,8 +24,7 @@ const mlp = join(fixture.dir, 'mlp.onnx');
 writeFileSync(mlp, tinyMlpBytes());
 
 const redis = await startRedisServer();
-const s3 = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: join(work, 's3'), configureBuckets: [{ name: 'pare', configs: [] }] });
-const s3Port = ((await s3.run()) as AddressInfo).port;
+const bucket = await startArtifactBucket(work);
 const env = {
   ...process.env,
   REDIS_URL: redis.url,
@@ -39,61 +34,11 @@ const env = {
   // A free slot on the surviving worker, so the takeover time measures finding the dead one, not queueing.
   PARE_ORIGIN_CONCURRENCY: '2',
   PARE_DATA_ROOTS: fixture.dir,
-  PARE_ARTIFACTS_S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
-  PARE_ARTIFACTS_S3_BUCKET: 'pare',
-  PARE_ARTIFACTS_S3_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'S3RVER',
-  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  ...bucket.env,
 };
 
-interface Origin { name: string; port: number; args: string[]; child?: ChildProcess; workerId?: string }
-const apiPort = await freePort();
-const api: Origin = { name: 'api', port: apiPort, args: ['--no-worker'] };
-const workers: Origin[] = [
-  { name: 'worker-a', port: await freePort(), args: [] },
-  { name: 'worker-b', port: await freePort(), args: [] },
-];
-
-async function start(origin: Origin): Promise<void> {
-  const dataDir = join(work, origin.name);
-  mkdirSync(dataDir, { recursive: true });
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER, '--port', String(origin.port), '--data-dir', dataDir, ...origin.args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  origin.child = child;
-  child.stderr!.on('data', (d: Buffer) => process.stderr.write(`[${origin.name}] ${d}`));
-  await new Promise<void>((ready, fail) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const match = /listening on .*?, worker ([\w-]+)\)/.exec(out) ?? /listening on/.exec(out);
-      if (match) {
-        origin.workerId = match[1];
-        ready();
-      }
-    });
-    child.once('exit', (code) => fail(new Error(`${origin.name} exited (${code}) before listening`)));
-  });
-}
-
-async function stop(origin: Origin, signal: NodeJS.Signals): Promise<void> {
-  const child = origin.child;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  child.kill(signal);
-  await exited;
-}
-
-const call = async (path: string, init?: RequestInit): Promise<Response> => {
-  for (let tries = 0; ; tries++) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${apiPort}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' } });
-      if (response.status < 500 || tries > 60) return response;
-    } catch (error) {
-      if (tries > 60) throw error;
-    }
-    await new Promise((r) => setTimeout(r, 500)); // the API origin or Redis is restarting
-  }
-};
-const job = async (id: string): Promise<JobWithLogs> => (await call(`/jobs/${id}`)).json() as Promise<JobWithLogs>;
+const cluster = await originCluster({ work, env, token: TOKEN, workers: 2 });
+const { api, workers, start, stop, call, job } = cluster;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const specs = [
@@ -111,7 +56,7 @@ const startedAt = Date.now();
 await Promise.all([api, ...workers].map(start));
 const ids: string[] = [];
 for (let i = 0; i < PER_KIND; i++) {
-  for (const spec of specs) ids.push(((await (await call('/jobs', { method: 'POST', body: JSON.stringify(spec) })).json()) as { id: string }).id);
+  for (const spec of specs) ids.push(await cluster.submit(spec));
 }
 
 /** Wait until some job runs on `origin`. */
@@ -161,7 +106,7 @@ await redis.restart();
 await settleAll();
 
 // Takeover, timed on an idle pair: one more distill, its worker killed with -9, the other free to take it.
-ids.push(((await (await call('/jobs', { method: 'POST', body: JSON.stringify(specs[3]) })).json()) as { id: string }).id);
+ids.push(await cluster.submit(specs[3]));
 let victim: JobWithLogs | undefined;
 for (const deadline = Date.now() + 120_000; !victim && Date.now() < deadline; await sleep(200)) {
   const last = await job(ids.at(-1)!);
@@ -216,8 +161,8 @@ mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results', 'origin-faults.md'), report);
 process.stdout.write(report);
 
-await Promise.all([api, ...workers].map((o) => stop(o, 'SIGTERM')));
-await s3.close();
+await cluster.stopAll();
+await bucket.close();
 await redis.stop();
 rmSync(work, { recursive: true, force: true });
 rmSync(fixture.dir, { recursive: true, force: true });

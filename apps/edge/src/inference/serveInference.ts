@@ -102,7 +102,6 @@ export async function serveInference(
       result = await runHeld(serving);
     }
     inputBytes = result.inputBytes;
-    const totalMs = performance.now() - started;
     record(serving.variant, 200, null);
     const response = result.stream
       ? new Response(result.stream, { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } })
@@ -110,12 +109,15 @@ export async function serveInference(
     response.headers.set('x-pare-variant', serving.variant);
     if (serving.fallback) response.headers.set('x-pare-fallback-from', serving.assigned);
     // The request id that POST /v1/feedback takes: a signed receipt of the variant and the predicted label(s).
+    const receiptStarted = performance.now();
     const requestId = await issueRequestId(c.env, { model: target.model, variant: serving.variant, predicted: predictedLabels(result.body) });
     if (requestId) response.headers.set('x-pare-request-id', requestId);
-    response.headers.set('server-timing', serverTimingHeader({ initMs: ortInit.initMs(), assignMs: assignedMs - serving.loadMs, load: serving.loadTimings, tokenizeMs: result.tokenizeMs, runMs: result.inferMs, totalMs }));
+    const queueStarted = performance.now();
+    await sendMetricEvents(c.env, events);
+    const sentAt = performance.now();
+    response.headers.set('server-timing', serverTimingHeader({ initMs: ortInit.initMs(), assignMs: assignedMs - serving.loadMs, load: serving.loadTimings, tokenizeMs: result.tokenizeMs, runMs: result.inferMs, receiptMs: queueStarted - receiptStarted, queueMs: sentAt - queueStarted, totalMs: sentAt - started }));
     // A session this request created is warmed up after the answer has left, so the next requests run at steady state.
     if (serving.loadTimings) afterResponse(c, warmUpSession({ ...serving, sha256: serving.row.sha256 }));
-    await sendMetricEvents(c.env, events);
     return response;
   } catch (e) {
     const known = e instanceof PareError;

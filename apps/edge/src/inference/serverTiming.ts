@@ -14,6 +14,10 @@ export interface RequestTimings {
   load?: LoadTimings;
   tokenizeMs?: number;
   runMs: number;
+  /** Signing the request id (x-pare-request-id). */
+  receiptMs?: number;
+  /** Handing the request's metric events to the queue, which the answer waits for (sendMetricEvent.ts). */
+  queueMs?: number;
   totalMs: number;
 }
 
@@ -28,6 +32,8 @@ export function serverTimingHeader(t: RequestTimings): string {
       : []),
     ...(t.tokenizeMs !== undefined ? [entry('tokenize', t.tokenizeMs)] : []),
     entry('run', t.runMs),
+    ...(t.receiptMs !== undefined ? [entry('receipt', t.receiptMs)] : []),
+    ...(t.queueMs !== undefined ? [entry('queue', t.queueMs)] : []),
     entry('total', t.totalMs),
   ].join(', ');
 }
