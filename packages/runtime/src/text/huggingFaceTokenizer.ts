@@ -14,6 +14,7 @@ import type { EncodedBatch, EncodeOptions, TextTokenizer } from './textTokenizer
 import { forLibrary } from './libraryQuirks';
 import { unigramEncoder } from './unigramEncode';
 import { useBpeMergeRanks } from './bpeMergeRanks';
+import { speedUpPreTokenizer } from './fastPreTokenizers';
 import { parseTokenizerJson, type AddedTokenJson, type TokenizerJson } from './tokenizerJson';
 import { wordSurface, type WordSurface } from './wordSurface';
 
@@ -82,6 +83,7 @@ export class HuggingFaceTokenizer implements TextTokenizer {
     this.surface = wordSurface(json);
     // The model's segmentation of a word never changes, and words repeat: remember it, as Python's BPE cache does.
     useBpeMergeRanks(model);
+    speedUpPreTokenizer(this.tk.pre_tokenizer);
     const segment = unigramEncoder(model) ?? ((word: string) => model([word]));
     const words = new Map<string, string[]>();
     this.modelEncode = (word) => {
