@@ -8,6 +8,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { PareError } from '@pare/errors';
 import type { HuggingFaceTokenizerSpec } from '../manifest';
 import { sha256Hex } from '../bytes/sha256Hex';
+import { leadingTokens } from './leadingPrefix';
 import { NormalizedAlignment } from './normalizedAlignment';
 import { stackRows, type EncodedRow } from './stackRows';
 import type { EncodedBatch, EncodeOptions, TextTokenizer } from './textTokenizer';
@@ -136,7 +137,9 @@ export class HuggingFaceTokenizer implements TextTokenizer {
   private row(text: string, withOffsets: boolean): EncodedRow {
     const room = this.maxLength - this.prefix - this.suffix;
     // Cutting the end needs only the first room + 1 tokens; cutting the start needs them all.
-    const pieces = this.pieces(text, this.truncation === 'right' ? room + 1 : Number.POSITIVE_INFINITY, withOffsets);
+    const pieces = this.truncation === 'right'
+      ? leadingTokens(text, room + 1, (prefix, limit) => this.pieces(prefix, limit, withOffsets)).tokens
+      : this.pieces(text, Number.POSITIVE_INFINITY, withOffsets);
     const truncated = pieces.length > room;
     const kept = !truncated ? pieces : this.truncation === 'right' ? pieces.slice(0, room) : pieces.slice(pieces.length - room);
     const { tokens, typeIds } = this.postProcess(kept.map((p) => p.token));

@@ -3,6 +3,7 @@
 // variants made before this interface existed see the same tensors; offsets and word ids come on top.
 import type { TokenizerSpec } from '../manifest';
 import { specialIds, tokenizeWords } from '../tokenizer';
+import { leadingTokens } from './leadingPrefix';
 import { NormalizedAlignment } from './normalizedAlignment';
 import { stackRows, type EncodedRow } from './stackRows';
 import type { TextTokenizer } from './textTokenizer';
@@ -12,11 +13,17 @@ export function pareTextTokenizer(spec: TokenizerSpec): TextTokenizer {
   const { pad, cls } = specialIds(spec);
   const room = spec.maxLength - (cls === undefined ? 0 : 1);
 
-  const row = (text: string): EncodedRow => {
-    const { tokens, normalized } = tokenizeWords(spec, text, room + 1);
+  const row = (text: string, withOffsets: boolean): EncodedRow => {
+    let normalized = '';
+    const { prefix, tokens } = leadingTokens(text, room + 1, (part, limit) => {
+      const words = tokenizeWords(spec, part, limit);
+      normalized = words.normalized;
+      return words.tokens;
+    });
     const kept = tokens.slice(0, room);
-    const align = new NormalizedAlignment(text, normalizeChar);
+    const align = withOffsets ? new NormalizedAlignment(prefix, normalizeChar) : undefined;
     const offsets = kept.map((t): [number, number] => {
+      if (!align) return [0, 0];
       // Locate each token's normalised surface; whole-text NFKC can differ from per-character NFKC.
       const at = align.find(normalized.slice(t.start, t.end));
       return at ? align.original(at[0], at[1]) : align.here();
@@ -36,7 +43,7 @@ export function pareTextTokenizer(spec: TokenizerSpec): TextTokenizer {
     vocabSize: spec.vocab.length,
     truncation: 'right',
     padId: pad,
-    encode: (texts) => stackRows(texts.map(row), { length: spec.maxLength, padId: pad, side: 'right' }),
+    encode: (texts, options) => stackRows(texts.map((t) => row(t, options?.offsets ?? true)), { length: spec.maxLength, padId: pad, side: 'right' }),
     decode: (ids, options) => decodeWordPiece(spec, ids, options?.skipSpecialTokens ?? true),
   };
 }
