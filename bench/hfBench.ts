@@ -39,13 +39,13 @@ function median(xs: number[]): number {
 }
 
 /** Median session.run milliseconds per text (batch 1) on a backend, with Pare's feeds. */
-async function runMs(backend: InferenceBackend, bytes: Uint8Array, fixture: HfFixture, texts: readonly string[]): Promise<number> {
+async function runMs(backend: InferenceBackend, bytes: Uint8Array, fixture: HfFixture, texts: readonly string[] | readonly string[][], rounds = ROUNDS): Promise<number> {
   const session = await backend.createSession(bytes);
   try {
-    const feeds = texts.map((t) => textBatchFeeds(fixture.manifest, fixture.tokenizer, [t]).feeds);
+    const feeds = texts.map((t) => textBatchFeeds(fixture.manifest, fixture.tokenizer, typeof t === 'string' ? [t] : t).feeds);
     for (const f of feeds) await session.run(f);
     const times: number[] = [];
-    for (let r = 0; r < ROUNDS; r++) {
+    for (let r = 0; r < rounds; r++) {
       for (const f of feeds) {
         const t0 = performance.now();
         await session.run(f);
@@ -108,6 +108,8 @@ async function benchFixture(worker: Awaited<ReturnType<typeof startLocalEdge>>['
     log(`  edge ${v.name}: infer ${edge[v.name]!.inferMs.toFixed(3)} ms, tokenize ${edge[v.name]!.tokenizeFullRowMs.toFixed(3)} ms (${edge[v.name]!.fullRows} full rows)`);
   }
   const webMs = await runMs(webNodeBackend, fixture.bytes, fixture, texts);
+  const fp32 = edge.fp32!;
+  const webBatchMs = fp32.batches.length ? await runMs(webNodeBackend, fixture.bytes, fixture, fp32.batches, Math.max(5, ROUNDS * 5)) : Number.NaN;
   const nodeMs = await runMs(nodeBackend, fixture.bytes, fixture, texts);
   const pare = await pareNode(fixture, texts);
   let tjs: { msPerText: number; agreement?: Agreement } | { error: string };
@@ -127,7 +129,7 @@ async function benchFixture(worker: Awaited<ReturnType<typeof startLocalEdge>>['
     texts: texts.length,
     kiB: fixture.bytes.byteLength / 1024,
     agreement: { fp32: agreement(expected, edge.fp32!.results), int8: agreement(expected, edge.int8!.results), pareNode: agreement(expected, pare.results) },
-    latency: { edgeInferMs: edge.fp32!.inferMs, edgeInt8InferMs: edge.int8!.inferMs, webNodeMs: webMs, nodeMs, pareNodeMs: pare.msPerText, transformersJs: tjs },
+    latency: { edgeInferMs: edge.fp32!.inferMs, edgeInt8InferMs: edge.int8!.inferMs, webNodeMs: webMs, edgeBatchRunMs: fp32.batches.length ? fp32.batchRunMs[0]! : Number.NaN, webBatchMs, nodeMs, pareNodeMs: pare.msPerText, transformersJs: tjs },
     tokenize: { ms: edge.fp32!.tokenizeFullRowMs, rows: edge.fp32!.fullRows, maxLength: fixture.tokenizer.maxLength },
     forms,
   };
