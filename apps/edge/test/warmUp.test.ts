@@ -30,11 +30,11 @@ describe('a session created by a request', () => {
     const first = await predict('warm-mlp', { inputs: { input: MLP_INPUT } });
     expect(first.status).toBe(200);
     const steps = names(first.headers.get('server-timing'));
-    expect(steps.filter((n) => n !== 'init' && n !== 'initwait')).toEqual(['assign', 'fetch', 'verify', 'fold', 'create', 'run', 'total']);
+    expect(steps.filter((n) => n !== 'init' && n !== 'initwait')).toEqual(['assign', 'fetch', 'verify', 'fold', 'create', 'run', 'receipt', 'queue', 'total']);
     // The warm-up held the session while it ran; once the context is done nothing holds it.
     expect(cacheSizes().heldSessions).toBe(0);
     const second = await predict('warm-mlp', { inputs: { input: MLP_INPUT } });
-    expect(names(second.headers.get('server-timing'))).toEqual(['assign', 'run', 'total']);
+    expect(names(second.headers.get('server-timing'))).toEqual(['assign', 'run', 'receipt', 'queue', 'total']);
   });
 
   it('warms up a text variant on one row of the tokenizer\'s full length, a tensor variant on generated tensors', async () => {
