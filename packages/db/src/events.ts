@@ -17,12 +17,23 @@ export interface InferenceEvent {
   unitBucket: number;
   /** The caller chose the variant (OIP `/versions/:variant`): served and counted, but not A/B traffic. */
   pinned: boolean;
+  /** A generation's figures (GenerationFigures); absent or null for every other request. */
+  generation?: GenerationFigures | null;
 }
 
-/** D1 allows 100 bound parameters per statement; an event row binds 12. */
-const ROWS_PER_INSERT = Math.floor(100 / 12);
+export interface GenerationFigures {
+  /** From the call to the first token picked; null when none was (the prompt filled the model's positions). */
+  firstTokenMs: number | null;
+  /** New tokens made. */
+  tokens: number;
+  /** Decode speed (tokens after the first, per second after it); null below two tokens. */
+  tokensPerSecond: number | null;
+}
 
-/** Insert events (duplicates ignored) and fold every not-yet-folded event into the 'isolate' histograms. */
+/** D1 allows 100 bound parameters per statement; an event row binds 15. */
+const ROWS_PER_INSERT = Math.floor(100 / 15);
+
+/** Insert events (duplicates ignored) and fold every not-yet-folded event into the 'isolate' (and 'ttft') histograms. */
 export async function recordInferenceEvents(db: PareDb, events: readonly InferenceEvent[]): Promise<void> {
   if (events.length === 0) return;
   const inserts = [];
@@ -31,6 +42,7 @@ export async function recordInferenceEvents(db: PareDb, events: readonly Inferen
     const chunk = events.slice(i, i + ROWS_PER_INSERT).map((e) => ({
       eventId: e.eventId, ts: e.ts, model: e.model, variant: e.variant, status: e.status, errorCode: e.errorCode,
       latencyMs: e.latencyMs, inputBytes: e.inputBytes, unitBucket: e.unitBucket, pinned: e.pinned ? 1 : 0, folded: 0,
+      firstTokenMs: e.generation?.firstTokenMs ?? null, generatedTokens: e.generation?.tokens ?? null, tokensPerSecond: e.generation?.tokensPerSecond ?? null,
     }));
     inserts.push(db.insert(inferenceEvents).values(chunk).onConflictDoNothing());
   }
@@ -44,8 +56,15 @@ export async function recordInferenceEvents(db: PareDb, events: readonly Inferen
       ON CONFLICT (minute, model, variant, source, pinned, bucket) DO UPDATE SET
         count = count + excluded.count, errors = errors + excluded.errors, client_errors = client_errors + excluded.client_errors`),
   );
+  // A generation's time to first token folds into 'ttft' rows of its own, with the tokens it made beside the counts.
+  const foldFirstToken = db.run(
+    sql.raw(`INSERT INTO latency_histograms (minute, model, variant, source, pinned, bucket, count, errors, client_errors, tokens)
+      SELECT ts / 60000, model, variant, 'ttft', pinned, ${bucketSqlCase('first_token_ms')}, COUNT(*), 0, 0, SUM(generated_tokens)
+      FROM inference_events WHERE folded = 0 AND first_token_ms IS NOT NULL GROUP BY 1, 2, 3, 4, 5, 6
+      ON CONFLICT (minute, model, variant, source, pinned, bucket) DO UPDATE SET count = count + excluded.count, tokens = tokens + excluded.tokens`),
+  );
   const markFolded = db.run(sql`UPDATE inference_events SET folded = 1 WHERE folded = 0`);
-  await db.batch([inserts[0]!, ...inserts.slice(1), fold, markFolded]);
+  await db.batch([inserts[0]!, ...inserts.slice(1), fold, foldFirstToken, markFolded]);
 }
 
 export interface TailLatency {

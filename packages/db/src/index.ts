@@ -9,3 +9,4 @@ export * from './feedbackSchema';
 export * from './feedback';
 export * from './histogramReads';
 export * from './unitReads';
+export * from './generationReads';

@@ -70,6 +70,12 @@ export const inferenceEvents = sqliteTable(
     unitBucket: integer('unit_bucket').notNull(),
     /** 1 when the caller addressed the variant itself (OIP `/versions/:variant`): kept out of the A/B figures. */
     pinned: integer('pinned').notNull().default(0),
+    /** Generations only (null for every other task): from the call to the first token picked. */
+    firstTokenMs: real('first_token_ms'),
+    /** Generations only: new tokens made (completion tokens). */
+    generatedTokens: integer('generated_tokens'),
+    /** Generations only: decode speed, tokens after the first per second after it; null below two tokens. */
+    tokensPerSecond: real('tokens_per_second'),
     folded: integer('folded').notNull().default(0),
   },
   (t) => [
@@ -79,8 +85,11 @@ export const inferenceEvents = sqliteTable(
   ],
 );
 
-/** Which latency a histogram row counts: in-isolate wall time, or CPU / wall time reported by the Tail Worker handler. */
-export type LatencySource = 'isolate' | 'tail_cpu' | 'tail_wall';
+/**
+ * Which latency a histogram row counts: in-isolate wall time, CPU / wall time reported by the Tail Worker handler, or
+ * a generation's time to first token ('ttft').
+ */
+export type LatencySource = 'isolate' | 'tail_cpu' | 'tail_wall' | 'ttft';
 
 /**
  * The variant name under which requests that no variant served are recorded (503 `no_healthy_variant`): a model-level
@@ -104,6 +113,8 @@ export const latencyHistograms = sqliteTable(
     count: integer('count').notNull(),
     errors: integer('errors').notNull(),
     clientErrors: integer('client_errors').notNull().default(0),
+    /** 'ttft' rows: the tokens the counted generations made (the cumulative pare_generated_tokens_total); 0 elsewhere. */
+    tokens: integer('tokens').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.minute, t.model, t.variant, t.source, t.pinned, t.bucket] }), index('latency_histograms_model_minute').on(t.model, t.minute)],
 );

@@ -59,3 +59,34 @@ it('prints the per-unit rows, the split check, the guardrails and Tail Worker CP
   expect(text).toContain('guardrail accuracy (margin 1 pt): failed; guardrail error rate (margin 1 pt): passed');
   expect(text).not.toContain('\u001b[');
 });
+
+it('adds time to first token, tokens/s and tokens per request for a text-generation model', () => {
+  const means = (meanA: number, meanB: number, d: ReturnType<typeof i>, r: ReturnType<typeof i>) => ({ n: { a: 40, b: 41 }, meanA, meanB, difference: d, relativeChangePct: r });
+  const answer: AbAnswer = {
+    model: 'lm',
+    window: '15m',
+    pair: { a: 'fp32', b: 'q4', chosen: 'given' },
+    report: {
+      a: { name: 'fp32', requests: 40, medianMs: 30, meanMs: 31, errorRate: i(0, 0, 0.08), labelled: { correct: 0, total: 0 }, accuracy: null },
+      b: { name: 'q4', requests: 41, medianMs: 20, meanMs: 21, errorRate: i(0, 0, 0.08), labelled: { correct: 0, total: 0 }, accuracy: null },
+      confidence: 0.95,
+      latency: { meanDifferenceMs: i(-10, -12, -8), median: null },
+      errorRateDifference: i(0, -0.08, 0.08),
+      accuracyDifference: null,
+      design: { latency: { plannedPerVariant: 30 }, accuracy: { plannedPerVariant: null }, explanation: '…' },
+      status: 'complete',
+      verdict: 'q4 is faster.',
+    },
+    generation: {
+      confidence: 0.95,
+      ttftMs: { ...means(4.5, 3, i(-1.5, -2, -1), i(-33.3, -40, -25)), medianA: 4.4, medianB: 2.9 },
+      tokensPerSecond: means(150, 240, i(90, 70, 110), i(60, 45, 75)),
+      tokensPerRequest: means(12, 12, i(0, -1, 1), i(0, -8, 8)),
+    },
+  };
+  const text = abText(answer);
+  expect(text).toMatch(/time to first token, mean\s*│\s*4\.50 ms\s*│\s*3\.00 ms\s*│\s*-1\.50 ms \(-2\.00 to -1\.00\); -33\.3% \(-40\.0 to -25\.0\)/);
+  expect(text).toMatch(/decode tokens\/s, mean\s*│\s*150\.0\s*│\s*240\.0\s*│\s*\+90\.0 \(\+70\.0 to \+110\.0\); \+60\.0%/);
+  expect(text).toContain('tokens per request, mean');
+  expect(abText({ ...answer, generation: null })).not.toContain('tokens per request');
+});

@@ -1,6 +1,6 @@
 // `pare ab <model> [--a <variant> --b <variant>] [--window 15m|1h|24h|7d] [--min-effect <pt>] [--json]`:
 // the A/B comparison the dashboard shows (GET /v1/models/:model/ab), as a table and the verdict in words
-// (a failed guardrail and a sample-ratio mismatch lead it).
+// (a failed guardrail and a sample-ratio mismatch lead it); a text-generation model's adds its generation rows.
 import type { Command } from 'commander';
 import { newTable } from '../shared/table';
 import type { AbAnswer, AbInterval as Interval } from '@pare/clients';
@@ -40,6 +40,16 @@ export function abText(r: AbAnswer): string {
       return c ? `${ms(c.p50Ms)} p50` : 'unavailable';
     };
     table.push(['CPU time (Tail Worker)', cpu(a.name), cpu(b.name), '']);
+  }
+  const g = r.generation;
+  if (g) {
+    type Means = NonNullable<AbAnswer['generation']>['tokensPerSecond'];
+    const diff = (m: Means, d: number, unit: string): string => (m.difference ? `${ci(m.difference, 1, d, unit)}; ${ci(m.relativeChangePct, 1, 1, '%')}` : '-');
+    table.push(
+      ['time to first token, mean', ms(g.ttftMs.meanA), ms(g.ttftMs.meanB), diff(g.ttftMs, 2, ' ms')],
+      ['decode tokens/s, mean', num(g.tokensPerSecond.meanA, 1), num(g.tokensPerSecond.meanB, 1), diff(g.tokensPerSecond, 1, '')],
+      ['tokens per request, mean', num(g.tokensPerRequest.meanA, 1), num(g.tokensPerRequest.meanB, 1), diff(g.tokensPerRequest, 2, '')],
+    );
   }
   const srm = r.report.sampleRatio;
   const plan = r.report.design;

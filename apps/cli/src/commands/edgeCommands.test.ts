@@ -64,6 +64,31 @@ describe('pare edge commands', () => {
     expect(stats.variants.reduce((s, v) => s + v.count, 0)).toBe(1);
   });
 
+  it('adds time to first token, tokens/s and tokens per request to the stats of a text-generation model', async () => {
+    const lm = path.resolve(import.meta.dirname, '../../../../packages/runtime/test/fixtures/lm/gpt2-sotu');
+    const deployed = await runPare(['deploy', lm, '--model', 'lm', '--variant', 'fp32', ...endpoint]);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const tokens: number[] = [];
+    for (const prompt of ['We the people', 'Congress shall', 'The state of the Union']) {
+      const response = await fetch(`${edge.worker.url}/v1/models/lm/generate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt, max_new_tokens: 6, temperature: 0 }) });
+      expect(response.status).toBe(200);
+      tokens.push(((await response.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens);
+    }
+    type Stats = { variants: Array<{ generation?: { generations: number; tokensPerRequestMean: number | null; ttftP50Ms: number | null } }> };
+    let stats: Stats = { variants: [] };
+    for (let i = 0; i < 50 && (stats.variants[0]?.generation?.generations ?? 0) < tokens.length; i++) {
+      stats = JSON.parse((await runPare(['stats', 'lm', '--window', '15m', '--json', ...endpoint])).stdout) as Stats;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(stats.variants[0]!.generation).toMatchObject({ generations: 3, tokensPerRequestMean: expect.closeTo(tokens.reduce((a, b) => a + b, 0) / 3, 9) });
+    expect(stats.variants[0]!.generation!.ttftP50Ms).toBeGreaterThan(0);
+    const table = await runPare(['stats', 'lm', '--window', '15m', ...endpoint]);
+    expect(table.stdout).toMatch(/generation \(ttft: time to first token/);
+    expect(table.stdout).toMatch(/fp32\s*│\s*3\s*│/);
+    // A classifier's stats have no generation table.
+    expect((await runPare(['stats', 'demo', '--window', '15m', ...endpoint])).stdout).not.toContain('generation');
+  });
+
   it('reports the edge\'s refusals with a message and exit 1, bad arguments with exit 2', async () => {
     const notHundred = await runPare(['traffic', 'demo', 'fp32=50', 'small=40', ...endpoint]);
     expect(notHundred.code).toBe(2);

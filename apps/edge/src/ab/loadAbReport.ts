@@ -1,8 +1,8 @@
 // Everything the A/B comparison needs, read from D1 for a window, and the comparison itself. Shared by
 // `GET /v1/models/:model/ab`, the dashboard and (through the JSON route) `pare ab`.
 import { PareError } from '@pare/errors';
-import { createDb, currentDeployment, LATENCY_BUCKET_BOUNDS_MS, readAssignedCounts, readLabelledCounts, readUnitBucketTraffic, readVariantHistograms, readVariantStats } from '@pare/db';
-import { compareVariants, sampleRatioMismatch, type AbReport } from '@pare/experiments';
+import { createDb, currentDeployment, LATENCY_BUCKET_BOUNDS_MS, readAssignedCounts, readGenerationMoments, readLabelledCounts, readUnitBucketTraffic, readVariantHistograms, readVariantStats, type Moments, type PareDb } from '@pare/db';
+import { compareGeneration, compareVariants, sampleRatioMismatch, summaryOfMoments, type AbReport, type GenerationComparison } from '@pare/experiments';
 import type { Env } from '../env';
 import { getModelState } from '../registry/modelState';
 import { STATS_WINDOWS, type StatsWindow } from '../metrics/statsWindow';
@@ -38,6 +38,8 @@ export interface AbResponse {
    */
   cpu: Record<string, { count: number; p50Ms: number | null; p95Ms: number | null } | null>;
   report: AbReport;
+  /** A text-generation model's time to first token, decode tokens/s and tokens per request compared; null for other tasks. */
+  generation: GenerationComparison | null;
 }
 
 /** Fixed seed: the bootstrap interval stays the same across refreshes of the same data. */
@@ -110,7 +112,24 @@ export async function loadAbReport(env: Env, q: AbQuery): Promise<AbResponse> {
     const s = cpuStats.find((x) => x.variant === v);
     return [v, s && s.count > 0 ? { count: s.count, p50Ms: s.p50Ms, p95Ms: s.p95Ms } : null];
   }));
-  return { model: q.model, window: q.window, sinceMs, latencySource: 'isolate', pair: { a, b, chosen }, sampleRatioSinceMs, cpu, report };
+  const generation = state.task === 'text-generation' ? await loadGenerationComparison(db, q.model, sinceMs, a, b) : null;
+  return { model: q.model, window: q.window, sinceMs, latencySource: 'isolate', pair: { a, b, chosen }, sampleRatioSinceMs, cpu, report, generation };
+}
+
+/** Assigned generations only, as the rest of the comparison. */
+async function loadGenerationComparison(db: PareDb, model: string, sinceMs: number, a: string, b: string): Promise<GenerationComparison> {
+  const [ttft, moments] = await Promise.all([readVariantHistograms(db, { model, sinceMs, source: 'ttft', assignedOnly: true }), readGenerationMoments(db, { model, sinceMs, assignedOnly: true })]);
+  const summary = (m: Moments | undefined) => summaryOfMoments(m?.n ?? 0, m?.sum ?? 0, m?.sumOfSquares ?? 0);
+  const sample = (v: string) => {
+    const m = moments.find((x) => x.variant === v);
+    return {
+      name: v,
+      ttft: { bounds: LATENCY_BUCKET_BOUNDS_MS, counts: ttft.find((h) => h.variant === v)?.counts ?? new Array<number>(LATENCY_BUCKET_BOUNDS_MS.length + 1).fill(0) },
+      tokensPerSecond: summary(m?.tokensPerSecond),
+      tokensPerRequest: summary(m?.tokens),
+    };
+  };
+  return compareGeneration(sample(a), sample(b));
 }
 
 /** Parse an optional positive number query parameter, naming it in the error. */

@@ -1,8 +1,9 @@
-// What the dashboard shows for a window, per model, as one JSON document: the variants table figures,
+// What the dashboard shows for a window, per model, as one JSON document: the variants table figures (and, for a
+// text-generation model, its generation table),
 // latency over time, the histograms, and the size–accuracy–latency points with the Pareto front. The
 // page's script draws the charts from it; the variants table arrives rendered (tableHtml) so there is one
 // renderer for it, on the server.
-import { createDb, currentDeployment, LATENCY_BUCKET_BOUNDS_MS, listModels, listVariants, readLabelledCounts, readLatencySeries, readVariantHistograms, readVariantStats, UNSERVED_VARIANT, type VariantRow } from '@pare/db';
+import { createDb, currentDeployment, LATENCY_BUCKET_BOUNDS_MS, listModels, listVariants, readGenerationStats, readLabelledCounts, readLatencySeries, readVariantHistograms, readVariantStats, UNSERVED_VARIANT, type VariantRow } from '@pare/db';
 import { histogramQuantile } from '@pare/experiments';
 import type { Env } from '../env';
 import { STATS_WINDOWS, type StatsWindow } from '../metrics/statsWindow';
@@ -10,6 +11,7 @@ import { FAILING_ERROR_RATE, paretoFront, type ParetoAxis } from './pareto';
 import { slotStarts } from './slotStarts';
 import type { VariantFigures } from './variantFigures';
 import { variantsTable } from './variantsTable';
+import { generationTable } from './generationTable';
 import { SLOT_MINUTES } from './windowSlots';
 
 export interface ModelDashboard {
@@ -64,13 +66,15 @@ export async function loadDashboardData(env: Env, window: StatsWindow, now = Dat
   const [models, allVariants] = await Promise.all([listModels(db), listVariants(db)]);
   const out: ModelDashboard[] = await Promise.all(
     models.map(async (m) => {
-      const [deployment, stats, histograms, series, labelled, cpu] = await Promise.all([
+      const generative = m.task === 'text-generation';
+      const [deployment, stats, histograms, series, labelled, cpu, generation] = await Promise.all([
         currentDeployment(db, m.name),
         readVariantStats(db, { model: m.name, sinceMs }),
         readVariantHistograms(db, { model: m.name, sinceMs }),
         readLatencySeries(db, { model: m.name, sinceMs, slotMinutes }),
         readLabelledCounts(db, { model: m.name, sinceMs }),
         readVariantStats(db, { model: m.name, sinceMs, source: 'tail_cpu' }),
+        generative ? readGenerationStats(db, { model: m.name, sinceMs }) : [],
       ]);
       const rows = allVariants.filter((v) => v.model === m.name);
       const figures: VariantFigures[] = rows.map((row) => {
@@ -94,6 +98,7 @@ export async function loadDashboardData(env: Env, window: StatsWindow, now = Dat
           p99Ms: s?.p99Ms ?? null,
           labelled: { correct: l?.correct ?? 0, total: l?.total ?? 0 },
           cpuP50Ms: c && c.count > 0 ? c.p50Ms : null,
+          generation: generative ? (generation.find((g) => g.variant === row.name) ?? { variant: row.name, generations: 0, ttftP50Ms: null, ttftP95Ms: null, tokensPerSecondMean: null, tokensPerRequestMean: null }) : null,
           dominatedBy: null,
           failing: failingReason(row.status, row.statusReason, s?.count ?? 0, s?.errors ?? 0),
         };
@@ -122,7 +127,7 @@ export async function loadDashboardData(env: Env, window: StatsWindow, now = Dat
         variants: figures,
         requests: figures.reduce((a, f) => a + f.requests, 0),
         unservedRequests: stats.find((x) => x.variant === UNSERVED_VARIANT)?.count ?? 0,
-        tableHtml: variantsTable(m.name, figures, { csrf, paretoAxes: pareto.axes }),
+        tableHtml: variantsTable(m.name, figures, { csrf, paretoAxes: pareto.axes }) + (generative ? generationTable(figures) : ''),
         paretoAxes: pareto.axes,
         series: seriesOut,
         histograms: Object.fromEntries(histograms.map((h) => [h.variant, h.counts])),

@@ -1,3 +1,5 @@
+import type { GenerationStats } from '@pare/db';
+
 // One variant's row of the dashboard: its size and quality from the manifest, its traffic and latency from D1.
 export interface VariantFigures {
   name: string;
@@ -25,6 +27,8 @@ export interface VariantFigures {
   labelled: { correct: number; total: number };
   /** Tail Worker CPU time p50, ms; null when the Tail Worker attributed nothing to this variant (unavailable). */
   cpuP50Ms: number | null;
+  /** A text-generation model's variants: how they generated in the window (null for other tasks). */
+  generation: GenerationStats | null;
   /** Set when another variant is at least as good on every Pareto axis and better on one. */
   dominatedBy: string | null;
   /** Why the variant is kept out of the Pareto comparison (unhealthy, mostly failing), or null. */

@@ -5,6 +5,7 @@
 // request's own signal stops a JSON answer the same way. A configured cap that stopped a generation is stated.
 import type { Context } from 'hono';
 import { isPareError } from '@pare/errors';
+import type { GenerationFigures } from '@pare/db';
 import { generateTokens, type GenerationResult, type TokenEvent } from '@pare/runtime';
 import type { AppContext } from '../env';
 import type { GenerationCaps, GenerationRequest } from './generationRequest';
@@ -40,16 +41,27 @@ export function cappedBy(request: GenerationRequest, caps: GenerationCaps, resul
   return undefined;
 }
 
+/** Tokens after the first per second after it (the decode speed); null below two tokens or without time between. */
+function decodeRate(tokens: number, decodeMs: number): number | null {
+  return tokens > 1 && decodeMs > 0 ? (tokens - 1) / (decodeMs / 1000) : null;
+}
+
+/** What a generation's metric event carries (time to first token, tokens made, decode tokens/s). */
+export function generationFigures(result: GenerationResult): GenerationFigures {
+  const t = result.timings;
+  return { firstTokenMs: t.firstTokenMs ?? null, tokens: result.ids.length, tokensPerSecond: decodeRate(result.ids.length, t.totalMs - (t.firstTokenMs ?? t.totalMs)) };
+}
+
 export function generationTimings(result: GenerationResult): Record<string, number> {
   const t = result.timings;
-  const decodeMs = t.totalMs - (t.firstTokenMs ?? t.totalMs);
+  const tokensPerSecond = generationFigures(result).tokensPerSecond;
   return {
     tokenize_ms: t.tokenizeMs,
     prefill_ms: t.prefillMs,
     ...(t.firstStepMs !== undefined ? { first_step_ms: t.firstStepMs } : {}),
     ...(t.firstTokenMs !== undefined ? { first_token_ms: t.firstTokenMs } : {}),
     total_ms: t.totalMs,
-    ...(result.ids.length > 1 && decodeMs > 0 ? { tokens_per_second: (result.ids.length - 1) / (decodeMs / 1000) } : {}),
+    ...(tokensPerSecond !== null ? { tokens_per_second: tokensPerSecond } : {}),
   };
 }
 
@@ -85,12 +97,13 @@ export async function runGeneration(c: Context<AppContext>, serving: ServingVari
       let step = await gen.next();
       while (!step.done) step = await gen.next();
       const result = step.value;
-      return { body: shape.body(result, cappedBy(request, caps, result)), inputBytes, inferMs: result.timings.inferMs, tokenizeMs: result.timings.tokenizeMs };
+      return { body: shape.body(result, cappedBy(request, caps, result)), inputBytes, inferMs: result.timings.inferMs, tokenizeMs: result.timings.tokenizeMs, generation: generationFigures(result) };
     } finally {
       end();
     }
   }
   // The prompt is encoded and run before the answer starts, so a prompt that is refused is a plain 4xx.
+  const startedAt = performance.now();
   let pending: IteratorResult<TokenEvent, GenerationResult> | undefined;
   try {
     pending = await gen.next();
@@ -98,7 +111,17 @@ export async function runGeneration(c: Context<AppContext>, serving: ServingVari
     end();
     throw e;
   }
+  // A stream the client left (or that failed) has no result: its figures are what it sent until then.
+  const firstAt = performance.now();
+  const madeFirst = !pending.done;
+  let lastAt = firstAt;
+  let last: GenerationResult | undefined;
   let index = 0;
+  const generation = heldUntil.then((): GenerationFigures => {
+    if (last) return generationFigures(last);
+    if (pending?.done) return generationFigures(pending.value);
+    return { firstTokenMs: madeFirst ? firstAt - startedAt : null, tokens: index, tokensPerSecond: decodeRate(index, lastAt - firstAt) };
+  });
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
       closeStream = () => { try { controller.close(); } catch { /* already closed */ } };
@@ -110,8 +133,10 @@ export async function runGeneration(c: Context<AppContext>, serving: ServingVari
         if (ended) return;
         if (!step.done) {
           controller.enqueue(sse(shape.token(step.value, index++)));
+          lastAt = performance.now();
           return;
         }
+        last = step.value;
         controller.enqueue(sse(shape.last(step.value, cappedBy(request, caps, step.value))));
         if (shape.done) controller.enqueue(sse(shape.done));
         controller.close();
@@ -127,5 +152,5 @@ export async function runGeneration(c: Context<AppContext>, serving: ServingVari
       end();
     },
   });
-  return { body: null, stream, heldUntil, inputBytes, inferMs: 0, tokenizeMs: 0 };
+  return { body: null, stream, heldUntil, inputBytes, inferMs: 0, tokenizeMs: 0, generation };
 }

@@ -1,9 +1,10 @@
 // The frame around every inference route: pick and load the variant, run the route's work, answer with
 // x-pare-variant and server-timing, and send one metric event whatever happened (in the queue before the
-// response leaves, sendMetricEvent.ts). A request that pinned its variant is recorded as pinned: the A/B skips it.
+// response leaves, sendMetricEvent.ts; a stream's once it has ended, with its generation's figures). A request
+// that pinned its variant is recorded as pinned: the A/B skips it.
 import type { Context } from 'hono';
 import { PareError } from '@pare/errors';
-import { UNSERVED_VARIANT } from '@pare/db';
+import { UNSERVED_VARIANT, type GenerationFigures } from '@pare/db';
 import { unitBucket } from '@pare/experiments';
 import type { AppContext } from '../env';
 import { sendMetricEvents, type NewInferenceEvent } from '../metrics/sendMetricEvent';
@@ -27,6 +28,8 @@ export interface InferenceResult {
   /** A streamed answer (text/event-stream): sent instead of `body` as JSON, the session held until `heldUntil`. */
   stream?: ReadableStream<Uint8Array>;
   heldUntil?: Promise<unknown>;
+  /** A generation's figures for its metric event; a stream's are known once it ends. */
+  generation?: GenerationFigures | Promise<GenerationFigures>;
 }
 
 /** The A/B unit: `x-pare-unit`, else the API key, else a random id (such a request is not sticky). */
@@ -78,10 +81,14 @@ export async function serveInference(
   let inputBytes = Number(c.req.header('content-length') ?? 0) || 0;
   const pinned = target.pinnedVariant !== undefined;
   const events: NewInferenceEvent[] = [];
-  const record = (variant: string, status: number, errorCode: string | null): void => {
-    events.push({ model: target.model, variant, status, errorCode, latencyMs: performance.now() - started, inputBytes, unitBucket: bucket, pinned });
+  const record = (variant: string, status: number, errorCode: string | null): NewInferenceEvent => {
+    const event: NewInferenceEvent = { model: target.model, variant, status, errorCode, latencyMs: performance.now() - started, inputBytes, unitBucket: bucket, pinned };
+    events.push(event);
+    return event;
   };
-  const onUnhealthy = (variant: string, error: VariantLoadError): void => record(variant, error.status, error.code);
+  const onUnhealthy = (variant: string, error: VariantLoadError): void => {
+    record(variant, error.status, error.code);
+  };
   try {
     serving = await resolveServingVariant(c.env, { ...target, unit, onUnhealthy });
     const assignedMs = performance.now() - started;
@@ -102,7 +109,7 @@ export async function serveInference(
       result = await runHeld(serving);
     }
     inputBytes = result.inputBytes;
-    record(serving.variant, 200, null);
+    const answered = record(serving.variant, 200, null);
     const response = result.stream
       ? new Response(result.stream, { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' } })
       : result.binary ? framedResponse(result.body, result.binary) : c.json(result.body as object, 200);
@@ -113,9 +120,16 @@ export async function serveInference(
     const requestId = await issueRequestId(c.env, { model: target.model, variant: serving.variant, predicted: predictedLabels(result.body) });
     if (requestId) response.headers.set('x-pare-request-id', requestId);
     const queueStarted = performance.now();
-    await sendMetricEvents(c.env, events);
+    const streamed = result.generation instanceof Promise;
+    if (result.generation instanceof Promise) {
+      // A stream's events go once it has ended (its token count is known then); the isolate stays alive for them.
+      afterResponse(c, result.generation.then((g) => { answered.generation = g; }, () => undefined).then(() => sendMetricEvents(c.env, events)));
+    } else {
+      if (result.generation) answered.generation = result.generation;
+      await sendMetricEvents(c.env, events);
+    }
     const sentAt = performance.now();
-    response.headers.set('server-timing', serverTimingHeader({ initMs: ortInit.initMs(), assignMs: assignedMs - serving.loadMs, load: serving.loadTimings, tokenizeMs: result.tokenizeMs, runMs: result.inferMs, receiptMs: queueStarted - receiptStarted, queueMs: sentAt - queueStarted, totalMs: sentAt - started }));
+    response.headers.set('server-timing', serverTimingHeader({ initMs: ortInit.initMs(), assignMs: assignedMs - serving.loadMs, load: serving.loadTimings, tokenizeMs: result.tokenizeMs, runMs: result.inferMs, receiptMs: queueStarted - receiptStarted, ...(streamed ? {} : { queueMs: sentAt - queueStarted }), totalMs: sentAt - started }));
     // A session this request created is warmed up after the answer has left, so the next requests run at steady state.
     if (serving.loadTimings) afterResponse(c, warmUpSession({ ...serving, sha256: serving.row.sha256 }));
     return response;

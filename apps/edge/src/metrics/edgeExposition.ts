@@ -1,12 +1,17 @@
 // What GET /metrics exposes, built from D1: cumulative request counters and latency histograms (the per-minute
 // fixed-bucket histograms summed over all minutes, so every isolate's scrape gives the same monotonic series),
 // and gauges of each variant's size, traffic weight and health. Windows are PromQL's job (rate, increase).
-import { LATENCY_BUCKET_BOUNDS_MS, UNSERVED_VARIANT, type CumulativeHistogram, type VariantRow } from '@pare/db';
+import { LATENCY_BUCKET_BOUNDS_MS, UNSERVED_VARIANT, type CumulativeHistogram, type GeneratedTokens, type VariantRow } from '@pare/db';
 import { Exposition, type HistogramSample, type Sample } from '@pare/prometheus';
 
 export interface EdgeFigures {
   isolate: readonly CumulativeHistogram[];
   tailCpu: readonly CumulativeHistogram[];
+  /** Generations' time to first token ('ttft' histograms) and the tokens they made. */
+  ttft: readonly CumulativeHistogram[];
+  generatedTokens: readonly GeneratedTokens[];
+  /** Models whose task is text-generation: their variants' generation series start at 0. */
+  generativeModels: ReadonlySet<string>;
   variants: readonly VariantRow[];
   /** Model → its current weights (0..100). */
   weights: ReadonlyMap<string, Readonly<Record<string, number>>>;
@@ -51,6 +56,12 @@ export function edgeExposition(figures: EdgeFigures): string {
     ];
   });
   const variantLabels = (v: VariantRow) => ({ model: v.model, variant: v.name });
+  const generative = figures.variants.filter((v) => figures.generativeModels.has(v.model));
+  const tokenKeys = [...new Set([...figures.generatedTokens.map((t) => `${t.model}\u0000${t.variant}`), ...generative.map((v) => `${v.model}\u0000${v.name}`)])].sort();
+  const tokens: Sample[] = tokenKeys.map((key) => {
+    const [model, variant] = key.split('\u0000') as [string, string];
+    return { labels: { model, variant }, value: figures.generatedTokens.find((t) => t.model === model && t.variant === variant)?.tokens ?? 0 };
+  });
   return new Exposition()
     .counter('pare_inference_requests_total', 'Inference requests answered by a variant, by status class (code: 2xx, 4xx the caller\'s mistake, 5xx the variant\'s failure).', requests)
     .counter(
@@ -73,6 +84,12 @@ export function edgeExposition(figures: EdgeFigures): string {
       'CPU time per inference request as the Tail Worker reports it; _sum counts each request at its bucket\'s midpoint.',
       histogramSamples(figures.tailCpu.filter((h) => h.variant !== UNSERVED_VARIANT)),
     )
+    .histogram(
+      'pare_generation_time_to_first_token_seconds',
+      'Text generation: time from the request\'s generation start to its first token; _sum counts each generation at its bucket\'s midpoint.',
+      histogramSamples(figures.ttft),
+    )
+    .counter('pare_generated_tokens_total', 'Text generation: new tokens made by the variant (rate() gives tokens per second).', tokens)
     .gauge('pare_variant_size_bytes', 'Size of the variant\'s model.onnx.', figures.variants.map((v) => ({ labels: variantLabels(v), value: v.bytes })))
     .gauge(
       'pare_variant_traffic_ratio',

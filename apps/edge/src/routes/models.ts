@@ -2,7 +2,7 @@
 // reason (it may hold internal error text) nor its storage key; the dashboard, behind the token, shows reasons.
 import { Hono } from 'hono';
 import type { ModelsResponse, ModelStats } from '@pare/clients/wire';
-import { createDb, currentDeployment, listModels, listVariants, readVariantStats, UNSERVED_VARIANT } from '@pare/db';
+import { createDb, currentDeployment, listModels, listVariants, readGenerationStats, readVariantStats, UNSERVED_VARIANT } from '@pare/db';
 import type { AppContext } from '../env';
 import { getModelState } from '../registry/modelState';
 import { parseStatsWindow, STATS_WINDOWS } from '../metrics/statsWindow';
@@ -38,7 +38,12 @@ modelRoutes.get('/:model/stats', async (c) => {
   const state = await getModelState(c.env, model);
   const db = createDb(c.env.DB);
   const sinceMs = Date.now() - STATS_WINDOWS[window];
-  const [isolate, tailCpu] = await Promise.all([readVariantStats(db, { model, sinceMs, source: 'isolate' }), readVariantStats(db, { model, sinceMs, source: 'tail_cpu' })]);
+  const generative = state.task === 'text-generation';
+  const [isolate, tailCpu, generation] = await Promise.all([
+    readVariantStats(db, { model, sinceMs, source: 'isolate' }),
+    readVariantStats(db, { model, sinceMs, source: 'tail_cpu' }),
+    generative ? readGenerationStats(db, { model, sinceMs }) : [],
+  ]);
   const unserved = isolate.find((r) => r.variant === UNSERVED_VARIANT);
   return c.json({
     model,
@@ -49,6 +54,7 @@ modelRoutes.get('/:model/stats', async (c) => {
     variants: [...state.variants.keys()].map((variant) => {
       const s = isolate.find((r) => r.variant === variant);
       const cpu = tailCpu.find((r) => r.variant === variant);
+      const g = generation.find((r) => r.variant === variant);
       return {
         variant,
         weight: state.weights[variant] ?? 0,
@@ -62,6 +68,10 @@ modelRoutes.get('/:model/stats', async (c) => {
         p95Ms: s?.p95Ms ?? null,
         p99Ms: s?.p99Ms ?? null,
         cpu: cpu ? { count: cpu.count, p50Ms: cpu.p50Ms, p95Ms: cpu.p95Ms, p99Ms: cpu.p99Ms } : null,
+        // Only a text-generation model's variants say how they generate.
+        ...(generative
+          ? { generation: { generations: g?.generations ?? 0, ttftP50Ms: g?.ttftP50Ms ?? null, ttftP95Ms: g?.ttftP95Ms ?? null, tokensPerSecondMean: g?.tokensPerSecondMean ?? null, tokensPerRequestMean: g?.tokensPerRequestMean ?? null } }
+          : {}),
       };
     }),
   } satisfies ModelStats);

@@ -2,7 +2,7 @@
 // variant gauges, and this isolate's count of metric events it had to give up.
 import { Hono } from 'hono';
 import { PareError } from '@pare/errors';
-import { createDb, currentDeployment, listModels, listVariants, readCumulativeHistograms } from '@pare/db';
+import { createDb, currentDeployment, listModels, listVariants, readCumulativeGeneratedTokens, readCumulativeHistograms } from '@pare/db';
 import { PROMETHEUS_CONTENT_TYPE } from '@pare/prometheus';
 import type { AppContext } from '../env';
 import { edgeExposition } from '../metrics/edgeExposition';
@@ -16,8 +16,16 @@ prometheusRoutes.get('/', async (c) => {
     throw new PareError('window_invalid', 'GET /metrics has no window: its counters and histograms are cumulative. Take windows in PromQL, e.g. rate(pare_inference_requests_total[15m]).', { status: 400 });
   }
   const db = createDb(c.env.DB);
-  const [isolate, tailCpu, models, variants] = await Promise.all([readCumulativeHistograms(db, 'isolate'), readCumulativeHistograms(db, 'tail_cpu'), listModels(db), listVariants(db)]);
+  const [isolate, tailCpu, ttft, generatedTokens, models, variants] = await Promise.all([
+    readCumulativeHistograms(db, 'isolate'),
+    readCumulativeHistograms(db, 'tail_cpu'),
+    readCumulativeHistograms(db, 'ttft'),
+    readCumulativeGeneratedTokens(db),
+    listModels(db),
+    listVariants(db),
+  ]);
   const deployments = await Promise.all(models.map(async (m) => [m.name, (await currentDeployment(db, m.name))?.weights ?? {}] as const));
-  const body = edgeExposition({ isolate, tailCpu, variants, weights: new Map(deployments), metricEventsLost: metricEventsLost() });
+  const generativeModels = new Set(models.filter((m) => m.task === 'text-generation').map((m) => m.name));
+  const body = edgeExposition({ isolate, tailCpu, ttft, generatedTokens, generativeModels, variants, weights: new Map(deployments), metricEventsLost: metricEventsLost() });
   return c.text(body, 200, { 'content-type': PROMETHEUS_CONTENT_TYPE });
 });

@@ -45,6 +45,10 @@ const variantStatsWire = z.object({
   ...percentiles,
   /** CPU time per request as Tail Workers report it; null where none was recorded. */
   cpu: z.object({ count: z.number(), ...percentiles }).nullable(),
+  /** Text-generation models only: time to first token (ms), mean decode tokens/s and mean tokens per request. */
+  generation: z
+    .object({ generations: z.number(), ttftP50Ms: z.number().nullable(), ttftP95Ms: z.number().nullable(), tokensPerSecondMean: z.number().nullable(), tokensPerRequestMean: z.number().nullable() })
+    .optional(),
 });
 export type VariantStats = z.infer<typeof variantStatsWire>;
 
@@ -71,6 +75,14 @@ const abSide = z.object({
   errorRate: interval.nullable(),
   labelled: z.object({ correct: z.number(), total: z.number() }),
   accuracy: interval.nullable(),
+});
+
+const generationMeans = z.object({
+  n: z.object({ a: z.number(), b: z.number() }),
+  meanA: z.number().nullable(),
+  meanB: z.number().nullable(),
+  difference: interval.nullable(),
+  relativeChangePct: interval.nullable(),
 });
 
 /**
@@ -109,6 +121,16 @@ export const abAnswerWire = z.object({
     status: z.string(),
     verdict: z.string(),
   }),
+  /** Text-generation models: time to first token, decode tokens/s and tokens per request, b against a; null for other tasks. */
+  generation: z
+    .object({
+      confidence: z.number(),
+      ttftMs: generationMeans.extend({ medianA: z.number().nullable(), medianB: z.number().nullable() }),
+      tokensPerSecond: generationMeans,
+      tokensPerRequest: generationMeans,
+    })
+    .nullable()
+    .optional(),
 });
 export type AbAnswer = z.infer<typeof abAnswerWire>;
 

@@ -16,3 +16,4 @@ export * from './unitClusters';
 export * from './abReport';
 export * from './compareVariants';
 export * from './verdict';
+export * from './generationComparison';

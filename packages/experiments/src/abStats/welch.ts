@@ -33,3 +33,11 @@ export function summarize(values: readonly number[]): SampleSummary {
   const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
   return { n, mean, variance };
 }
+
+/** The same from n, Σx and Σx² (what D1 sums for per-request figures such as a generation's tokens/s). */
+export function summaryOfMoments(n: number, sum: number, sumOfSquares: number): SampleSummary {
+  if (n === 0) return { n: 0, mean: Number.NaN, variance: Number.NaN };
+  const mean = sum / n;
+  // Rounding can leave Σx² − n·mean² a hair below zero when every value is the same.
+  return { n, mean, variance: n > 1 ? Math.max(0, (sumOfSquares - n * mean * mean) / (n - 1)) : Number.NaN };
+}

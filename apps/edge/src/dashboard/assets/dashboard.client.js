@@ -221,7 +221,20 @@
       ${row('mean latency', fmtMs(rep.a.meanMs), fmtMs(rep.b.meanMs), unit && unit.meanLatencyDifferenceMs ? `${interval(unit.meanLatencyDifferenceMs, 1, 3, ' ms')} <small>per unit</small>` : lat.meanDifferenceMs ? `${interval(lat.meanDifferenceMs, 1, 3, ' ms')} <small>Welch</small>` : '—')}
       ${row('CPU time (Tail Worker)', cpu(rep.a.name), cpu(rep.b.name), '')}
       ${row('planned per variant', '', '', `${rep.design.latency.plannedPerVariant ?? '—'} requests; ${rep.design.accuracy.plannedPerVariant ?? '—'} labels`)}
+      ${generationRows(r.generation, row)}
     </tbody></table>`;
+  }
+
+  /** A text-generation model's rows: time to first token, decode tokens/s and tokens per request, b against a. */
+  function generationRows(g, row) {
+    if (!g) return '';
+    const num = (v, d, unit) => (v == null ? '—' : v.toFixed(d) + unit);
+    const diff = (m, d, unit) => (m.difference ? `${interval(m.difference, 1, d, unit)}; ${interval(m.relativeChangePct, 1, 1, '%')} <small>Welch</small>` : '—');
+    return `
+      ${row('time to first token, mean', `${fmtMs(g.ttftMs.meanA)} <small>of ${g.ttftMs.n.a}</small>`, `${fmtMs(g.ttftMs.meanB)} <small>of ${g.ttftMs.n.b}</small>`, diff(g.ttftMs, 2, ' ms'))}
+      ${row('time to first token, median', fmtMs(g.ttftMs.medianA), fmtMs(g.ttftMs.medianB), '')}
+      ${row('decode tokens/s, mean', num(g.tokensPerSecond.meanA, 1, ''), num(g.tokensPerSecond.meanB, 1, ''), diff(g.tokensPerSecond, 1, ''))}
+      ${row('tokens per request, mean', num(g.tokensPerRequest.meanA, 1, ''), num(g.tokensPerRequest.meanB, 1, ''), diff(g.tokensPerRequest, 2, ''))}`;
   }
 
   function srmText(r) {
