@@ -3,6 +3,7 @@
 // workspace packages (@pare/*, TypeScript sources) are bundled in. Every other package stays an import from
 // node_modules, of the very file the sources resolve (a workspace's own node_modules included), written as a
 // path relative to dist/ so the checkout can move. Runs from `npm install` (root prepare), `npm test`, `npm run dev`.
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -10,6 +11,9 @@ const here = path.dirname(new URL(import.meta.url).pathname);
 const outdir = path.join(here, '../dist');
 const BUNDLED = /^@pare\//;
 
+// Chunk names carry a content hash: without emptying dist/ first, every rebuild would leave the old ones behind.
+// A `pare` started meanwhile finds no bundle and runs from source (bin/pare.js).
+await rm(outdir, { recursive: true, force: true });
 await build({
   entryPoints: { pare: path.join(here, '../src/main.ts') },
   outdir,

@@ -7,7 +7,7 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { PareError } from '@pare/errors';
 import type { AppContext } from '../env';
 import { timingSafeEqual } from 'hono/utils/buffer';
-import { readBodyBytes } from '../http/readJsonBody';
+import { readBody } from '../http/bodyLimit';
 
 const CSRF_COOKIE = 'pare_csrf';
 export const CSRF_FIELD = 'csrf';
@@ -39,5 +39,5 @@ export function csrfRefused(): PareError {
 
 /** The posted form of a dashboard page (4 KB at most: a token and a few names). */
 export async function readForm(c: Context<AppContext>): Promise<URLSearchParams> {
-  return new URLSearchParams(new TextDecoder().decode(await readBodyBytes(c.req.raw, 4096)));
+  return new URLSearchParams(new TextDecoder().decode(await readBody(c, 4096)));
 }

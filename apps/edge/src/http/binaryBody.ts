@@ -2,8 +2,11 @@
 // `Inference-Header-Content-Length` header, then the tensors' binary data. Without that header the body is
 // plain JSON (readJsonBody.ts). Binary bodies may be larger than JSON ones (MAX_TENSOR_BODY_BYTES): they parse
 // without a JSON tree, and a 3×224×224 fp32 image is 588 KiB of binary but over 1.5 MB of JSON text.
+import type { Context } from 'hono';
 import { PareError } from '@pare/errors';
-import { maxBodyBytes, readBodyBytes, readJsonBody } from './readJsonBody';
+import type { AppContext } from '../env';
+import { maxBodyBytes, readBody } from './bodyLimit';
+import { parseJsonObject, readJsonBody } from './readJsonBody';
 
 export const INFERENCE_HEADER = 'inference-header-content-length';
 
@@ -23,27 +26,22 @@ export interface FramedBody {
   bytes: number;
 }
 
-/** A JSON body, or a JSON header and binary data when the request carries Inference-Header-Content-Length. */
-export async function readFramedBody(request: Request, limits: { json: string | undefined; tensor: string | undefined }): Promise<FramedBody> {
-  const declared = request.headers.get(INFERENCE_HEADER);
-  if (declared === null) {
-    const { value, bytes } = await readJsonBody(request, maxBodyBytes(limits.json));
+/** A JSON body (MAX_BODY_BYTES), or a JSON header and binary data (MAX_TENSOR_BODY_BYTES) when the request carries Inference-Header-Content-Length. */
+export async function readFramedBody(c: Context<AppContext>): Promise<FramedBody> {
+  const declared = c.req.header(INFERENCE_HEADER);
+  if (declared === undefined) {
+    const { value, bytes } = await readJsonBody(c);
     return { header: value, binary: new Uint8Array(0), bytes };
   }
-  const body = await readBodyBytes(request, maxTensorBodyBytes(limits.tensor));
+  const body = await readBody(c, maxTensorBodyBytes(c.env.MAX_TENSOR_BODY_BYTES));
   const headerLength = Number(declared);
   if (!Number.isInteger(headerLength) || headerLength < 2 || headerLength > body.byteLength) {
     throw new PareError('input_invalid', `Inference-Header-Content-Length must be the JSON header's length in bytes (2 to ${body.byteLength}), got "${declared}".`, { status: 400 });
   }
-  if (headerLength > maxBodyBytes(limits.json)) throw new PareError('body_too_large', `The JSON header is larger than ${maxBodyBytes(limits.json)} bytes.`, { status: 413 });
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder().decode(body.subarray(0, headerLength)));
-  } catch (cause) {
-    throw new PareError('input_invalid', `The first ${headerLength} bytes (Inference-Header-Content-Length) are not valid JSON (${cause instanceof Error ? cause.message : String(cause)}).`, { status: 400, cause });
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new PareError('input_invalid', 'The JSON header must be an object.', { status: 400 });
-  return { header: header as Record<string, unknown>, binary: body.subarray(headerLength), bytes: body.byteLength };
+  const jsonLimit = maxBodyBytes(c.env.MAX_BODY_BYTES);
+  if (headerLength > jsonLimit) throw new PareError('body_too_large', `The JSON header is larger than ${jsonLimit} bytes.`, { status: 413 });
+  const header = parseJsonObject(body.subarray(0, headerLength), `The first ${headerLength} bytes (Inference-Header-Content-Length) are`, 'The JSON header must be an object.');
+  return { header, binary: body.subarray(headerLength), bytes: body.byteLength };
 }
 
 /** A JSON object followed by binary chunks, with the header that says where the JSON ends. */

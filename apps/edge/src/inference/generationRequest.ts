@@ -2,9 +2,10 @@
 // field's type and range, named when wrong. Fields left out take the variant's generation_config.json
 // defaults, then transformers' own (greedy when temperature is 0). The isolate's caps (MAX_NEW_TOKENS,
 // MAX_GENERATION_MS) bound every request; a request that asks for more is cut to them and told so.
-import { PareError } from '@pare/errors';
+import { z } from 'zod';
 import { requireGeneration, type GenerateOptions, type Manifest } from '@pare/runtime';
 import type { Env } from '../env';
+import { parseOrRefuse } from '../http/zodRefusal';
 
 export const DEFAULT_MAX_NEW_TOKENS = 256;
 export const DEFAULT_MAX_GENERATION_MS = 10_000;
@@ -42,46 +43,50 @@ export function generationCaps(env: Pick<Env, 'MAX_NEW_TOKENS' | 'MAX_GENERATION
   return { maxNewTokens: Math.floor(positive(env.MAX_NEW_TOKENS, DEFAULT_MAX_NEW_TOKENS)), maxMs: positive(env.MAX_GENERATION_MS, DEFAULT_MAX_GENERATION_MS) };
 }
 
-function invalid(field: string, message: string): PareError {
-  return new PareError('input_invalid', `"${field}" ${message}`, { status: 400, details: { field } });
+/** A number field in `range`, or left out (null or absent: the defaults decide). */
+function numberField(field: string, check: (n: number) => boolean, range: string) {
+  const error = `"${field}" must be ${range}.`;
+  return z.number({ error }).refine(check, { error }).nullish();
 }
 
-function numberField(body: Record<string, unknown>, field: string, check: (n: number) => boolean, range: string): number | undefined {
-  const v = body[field];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v) || !check(v)) throw invalid(field, `must be ${range}.`);
-  return v;
+const stopMessage = `"stop" must be a string or up to ${MAX_STOPS} strings, each 1 to ${MAX_STOP_LENGTH} characters.`;
+const stopSchema = z.preprocess(
+  (v) => (v === undefined || v === null ? [] : typeof v === 'string' ? [v] : v),
+  z.array(z.string({ error: stopMessage }).min(1, { error: stopMessage }).max(MAX_STOP_LENGTH, { error: stopMessage }), { error: stopMessage }).max(MAX_STOPS, { error: stopMessage }),
+);
+
+type MaxField = FieldNames['maxNewTokens'];
+
+/** The body's fields, in the order they are checked; the token count is spelled as the route spells it. */
+function generationBody<K extends MaxField>(maxField: K) {
+  const max = { [maxField]: numberField(maxField, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1') } as Record<K, ReturnType<typeof numberField>>;
+  return z.object({
+    prompt: z.string({ error: '"prompt" must be a string.' }),
+    ...max,
+    temperature: numberField('temperature', (n) => n >= 0 && n <= 10, 'a number from 0 to 10'),
+    top_k: numberField('top_k', (n) => Number.isInteger(n) && n >= 0, 'an integer ≥ 0 (0: no cut)'),
+    top_p: numberField('top_p', (n) => n > 0 && n <= 1, 'a number in (0, 1]'),
+    seed: numberField('seed', (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'an integer from 0 to 2^32 - 1'),
+    stream: z.boolean({ error: '"stream" must be true or false.' }).optional(),
+    stop: stopSchema,
+  });
 }
 
-function stopsOf(value: unknown): string[] {
-  if (value === undefined || value === null) return [];
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length > MAX_STOPS || list.some((s) => typeof s !== 'string' || s.length === 0 || s.length > MAX_STOP_LENGTH)) {
-    throw invalid('stop', `must be a string or up to ${MAX_STOPS} strings, each 1 to ${MAX_STOP_LENGTH} characters.`);
-  }
-  return list as string[];
-}
-
-export function parseGenerationRequest(body: Record<string, unknown>, manifest: Manifest, caps: GenerationCaps, names: FieldNames, prompt: string): GenerationRequest {
+/** The request from the body's fields; `prompt` is the body's prompt as the route reads it. */
+export function parseGenerationRequest(body: Record<string, unknown>, manifest: Manifest, caps: GenerationCaps, names: FieldNames, prompt: unknown): GenerationRequest {
+  const fields = parseOrRefuse(generationBody(names.maxNewTokens), { ...body, prompt });
   const defaults = requireGeneration(manifest).defaults;
-  const requested = numberField(body, names.maxNewTokens, (n) => Number.isInteger(n) && n >= 1, 'an integer ≥ 1');
-  const temperature = numberField(body, 'temperature', (n) => n >= 0 && n <= 10, 'a number from 0 to 10') ?? defaults.temperature ?? 0;
-  const topK = numberField(body, 'top_k', (n) => Number.isInteger(n) && n >= 0, 'an integer ≥ 0 (0: no cut)') ?? defaults.topK ?? 0;
-  const topP = numberField(body, 'top_p', (n) => n > 0 && n <= 1, 'a number in (0, 1]') ?? defaults.topP ?? 1;
-  const seed = numberField(body, 'seed', (n) => Number.isInteger(n) && n >= 0 && n < 2 ** 32, 'an integer from 0 to 2^32 - 1') ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
-  if (body.stream !== undefined && typeof body.stream !== 'boolean') throw invalid('stream', 'must be true or false.');
+  const requested = fields[names.maxNewTokens];
+  const temperature = fields.temperature ?? defaults.temperature ?? 0;
+  const topK = fields.top_k ?? defaults.topK ?? 0;
+  const topP = fields.top_p ?? defaults.topP ?? 1;
+  const seed = fields.seed ?? crypto.getRandomValues(new Uint32Array(1))[0]!;
   const wanted = requested ?? defaults.maxNewTokens ?? FALLBACK_NEW_TOKENS;
   return {
-    prompt,
-    options: { maxNewTokens: Math.min(wanted, caps.maxNewTokens), temperature, topK, topP, seed, stop: stopsOf(body.stop) },
-    stream: body.stream === true,
+    prompt: fields.prompt,
+    options: { maxNewTokens: Math.min(wanted, caps.maxNewTokens), temperature, topK, topP, seed, stop: fields.stop },
+    stream: fields.stream === true,
     seed,
     tokensCapped: wanted > caps.maxNewTokens,
   };
-}
-
-/** A request's prompt: a string (the only shape both routes take for one generation). */
-export function promptOf(value: unknown, field: string): string {
-  if (typeof value !== 'string') throw invalid(field, 'must be a string.');
-  return value;
 }

@@ -1,7 +1,7 @@
 // The shape of an Open Inference Protocol inference request (its JSON, or the JSON header of a binary body), as a
 // zod schema. Each refusal names the field at fault the way the protocol's docs do: `inputs[0].shape must be …`.
 import { z } from 'zod';
-import { PareError } from '@pare/errors';
+import { parseOrRefuse } from '../http/zodRefusal';
 
 const nonNegativeInts = (value: unknown[]): boolean => value.every((d) => Number.isInteger(d) && (d as number) >= 0);
 
@@ -41,9 +41,5 @@ function fieldName(path: readonly PropertyKey[]): string {
 
 /** The request, or a 400 naming its first wrong field. */
 export function parseOipRequestJson(value: unknown): OipRequestJson {
-  const result = oipRequestSchema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const path = issue.path.length === 0 ? 'The request' : fieldName(issue.path);
-  throw new PareError('input_invalid', `${path} ${issue.message}`, { status: 400, details: { field: issue.path.join('.') } });
+  return parseOrRefuse(oipRequestSchema, value, { message: (issue) => `${issue.path.length === 0 ? 'The request' : fieldName(issue.path)} ${issue.message}` });
 }

@@ -6,7 +6,8 @@ import { createDb, currentDeployment, deleteVariant, deploymentHistory, getVaria
 import { validateWeights } from '@pare/experiments';
 import type { AppContext, Env } from '../env';
 import { requireAdminToken } from '../http/bearerAuth';
-import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
+import { parseOrRefuse } from '../http/zodRefusal';
+import { readJsonBody } from '../http/readJsonBody';
 import { forgetSession } from '../inference/sessionCache';
 import { invalidateModelState, unknownModel } from '../registry/modelState';
 import { variantNotFound } from '../inference/servingVariant';
@@ -31,7 +32,7 @@ async function requireHealthyVariants(env: Env, model: string, weights: Record<s
 
 adminRoutes.put('/models/:model/traffic', async (c) => {
   const model = c.req.param('model');
-  const { value: body } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
+  const { value: body } = await readJsonBody(c);
   const parsed = trafficBodyWire.safeParse(body);
   if (!parsed.success) {
     const weights = body.weights;
@@ -49,10 +50,8 @@ adminRoutes.put('/models/:model/traffic', async (c) => {
 
 adminRoutes.post('/models/:model/promote', async (c) => {
   const model = c.req.param('model');
-  const { value: body } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
-  const parsed = promoteBodyWire.safeParse(body);
-  if (!parsed.success) throw new PareError('input_invalid', 'Send { "variant": "<name>" }.', { status: 400, details: { field: 'variant' } });
-  const { variant } = parsed.data;
+  const { value: body } = await readJsonBody(c);
+  const { variant } = parseOrRefuse(promoteBodyWire, body, { message: () => 'Send { "variant": "<name>" }.' });
   const weights = { [variant]: 100 };
   await requireHealthyVariants(c.env, model, weights);
   const deployment = await setWeights(createDb(c.env.DB), model, weights, `promote ${variant}`);

@@ -2,10 +2,13 @@
 // "label": "<true label>", "item"?: <index in a { texts } batch> }. Stored in D1 for the A/B accuracy figures:
 // the label must be one of the model's labels, and a prediction takes feedback once (the first label wins).
 import { Hono } from 'hono';
+import { z } from 'zod';
 import { PareError } from '@pare/errors';
 import { createDb, recordFeedback } from '@pare/db';
 import type { AppContext, Env } from '../env';
-import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
+import { maxBodyBytes } from '../http/bodyLimit';
+import { readJsonBody } from '../http/readJsonBody';
+import { parseOrRefuse } from '../http/zodRefusal';
 import { readRequestId, type Receipt } from '../feedback/requestReceipt';
 import { getModelState } from '../registry/modelState';
 import { manifestOf, variantNotFound } from '../inference/servingVariant';
@@ -13,6 +16,20 @@ import { manifestOf, variantNotFound } from '../inference/servingVariant';
 export const feedbackRoutes = new Hono<AppContext>();
 
 const MAX_LABEL_CHARS = 256;
+
+const requestIdMessage = '"requestId" must be the x-pare-request-id header of a predict or infer response.';
+const labelMessage = `"label" must be the true label, a non-empty string of at most ${MAX_LABEL_CHARS} characters.`;
+const itemMessage = '"item" must be the index of the text in a { "texts": [...] } request (0 or more).';
+const feedbackBody = z.object({
+  requestId: z.string({ error: requestIdMessage }).min(1, { error: requestIdMessage }),
+  label: z.string({ error: labelMessage }).min(1, { error: labelMessage }).max(MAX_LABEL_CHARS, { error: labelMessage }),
+  item: z
+    .number({ error: itemMessage })
+    .refine((n) => Number.isInteger(n) && n >= 0, { error: itemMessage })
+    .nullish()
+    .transform((n) => n ?? 0),
+});
+
 
 /** The labels of the variant that served the request (every variant of a model has the same labels). */
 async function modelLabels(env: Env, receipt: Receipt): Promise<readonly string[]> {
@@ -23,19 +40,7 @@ async function modelLabels(env: Env, receipt: Receipt): Promise<readonly string[
 }
 
 feedbackRoutes.post('/', async (c) => {
-  const { value: body } = await readJsonBody(c.req.raw, Math.min(maxBodyBytes(c.env.MAX_BODY_BYTES), 16 * 1024));
-  const requestId = body.requestId;
-  const label = body.label;
-  const item = body.item ?? 0;
-  if (typeof requestId !== 'string' || requestId === '') {
-    throw new PareError('input_invalid', '"requestId" must be the x-pare-request-id header of a predict or infer response.', { status: 400, details: { field: 'requestId' } });
-  }
-  if (typeof label !== 'string' || label === '' || label.length > MAX_LABEL_CHARS) {
-    throw new PareError('input_invalid', `"label" must be the true label, a non-empty string of at most ${MAX_LABEL_CHARS} characters.`, { status: 400, details: { field: 'label' } });
-  }
-  if (!Number.isInteger(item) || (item as number) < 0) {
-    throw new PareError('input_invalid', '"item" must be the index of the text in a { "texts": [...] } request (0 or more).', { status: 400, details: { field: 'item' } });
-  }
+  const { requestId, label, item: index } = parseOrRefuse(feedbackBody, (await readJsonBody(c, Math.min(maxBodyBytes(c.env.MAX_BODY_BYTES), 16 * 1024))).value);
   const receipt = await readRequestId(c.env, requestId);
   if (!receipt) {
     throw new PareError('request_id_unknown', 'This request id was not issued by this deployment (or was altered): send the x-pare-request-id header of a predict response unchanged.', { status: 400, details: { field: 'requestId' } });
@@ -43,7 +48,6 @@ feedbackRoutes.post('/', async (c) => {
   if (!receipt.predicted) {
     throw new PareError('no_prediction', 'That request returned tensor outputs, not a label: feedback applies to text-classification predictions.', { status: 422 });
   }
-  const index = item as number;
   const predicted = receipt.predicted[index];
   if (predicted === undefined) {
     throw new PareError('input_invalid', `"item" ${index} is out of range: that request had ${receipt.predicted.length} text(s).`, { status: 400, details: { field: 'item' } });

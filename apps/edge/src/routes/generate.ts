@@ -4,8 +4,8 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../env';
 import { serveInference } from '../inference/serveInference';
-import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
-import { generationCaps, parseGenerationRequest, promptOf } from '../inference/generationRequest';
+import { readJsonBody } from '../http/readJsonBody';
+import { generationCaps, parseGenerationRequest } from '../inference/generationRequest';
 import { generationTimings, runGeneration, type GenerationShape } from '../inference/generationRun';
 import { requireTextVariant } from '../inference/requireTextVariant';
 
@@ -13,10 +13,10 @@ export const generateRoutes = new Hono<AppContext>();
 
 generateRoutes.post('/:model/generate', (c) => {
   return serveInference(c, { model: c.req.param('model') }, async (serving) => {
-    const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
+    const { value: body, bytes } = await readJsonBody(c);
     requireTextVariant(serving, 'text-generation');
     const caps = generationCaps(c.env);
-    const request = parseGenerationRequest(body, serving.manifest, caps, { maxNewTokens: 'max_new_tokens' }, promptOf(body.prompt, 'prompt'));
+    const request = parseGenerationRequest(body, serving.manifest, caps, { maxNewTokens: 'max_new_tokens' }, body.prompt);
     const usage = (r: { usage: { promptTokens: number; completionTokens: number } }) => ({ prompt_tokens: r.usage.promptTokens, completion_tokens: r.usage.completionTokens });
     const shape: GenerationShape = {
       token: (event, index) => ({ index, token_id: event.id, text: event.text }),

@@ -62,7 +62,7 @@ async function ready(c: Context<AppContext>, model: string, variant?: string): P
 
 async function infer(c: Context<AppContext>, model: string, variant?: string): Promise<Response> {
   return serveInference(c, { model, pinnedVariant: variant }, async (serving) => {
-    const framed = await readFramedBody(c.req.raw, { json: c.env.MAX_BODY_BYTES, tensor: c.env.MAX_TENSOR_BODY_BYTES });
+    const framed = await readFramedBody(c);
     const request = parseOipRequest(framed);
     let results: Map<string, HostTensor>;
     let inferMs: number;

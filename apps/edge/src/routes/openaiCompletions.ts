@@ -2,29 +2,36 @@
 // OpenAI-compatible shape SDKs call, served by a text-generation variant like /v1/models/:model/generate.
 // A stream sends one `text_completion` chunk per token, then one with finish_reason and usage, then [DONE].
 import { Hono } from 'hono';
-import { PareError } from '@pare/errors';
+import { z } from 'zod';
 import type { AppContext } from '../env';
 import { serveInference } from '../inference/serveInference';
-import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
-import { generationCaps, parseGenerationRequest, promptOf } from '../inference/generationRequest';
+import { readJsonBody } from '../http/readJsonBody';
+import { parseOrRefuse } from '../http/zodRefusal';
+import { modelField } from '../inference/openaiModelField';
+import { generationCaps, parseGenerationRequest } from '../inference/generationRequest';
 import { runGeneration, type GenerationShape } from '../inference/generationRun';
 import { requireTextVariant } from '../inference/requireTextVariant';
 
 export const openaiCompletionRoutes = new Hono<AppContext>();
 
+/** What picks the model, checked before it is looked up; the generation fields are the variant's to check. */
+const completionTarget = z.object({
+  model: modelField,
+  n: z.literal(1, { error: '"n" must be 1 (one completion per request).' }).optional(),
+});
+
 /** OpenAI's finish reasons are "stop" and "length": a time cap reads as "length", with capped_by saying which. */
 const openaiReason = (reason: string): string | null => (reason === 'stop' ? 'stop' : reason === 'aborted' ? null : 'length');
 
 openaiCompletionRoutes.post('/', async (c) => {
-  const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
-  if (typeof body.model !== 'string' || body.model === '') throw new PareError('input_invalid', '"model" must name a deployed model.', { status: 400, details: { field: 'model' } });
+  const { value: body, bytes } = await readJsonBody(c);
+  const { model } = parseOrRefuse(completionTarget, body);
+  // OpenAI's prompt may be a list: one prompt in a list is that prompt.
   const prompt = Array.isArray(body.prompt) && body.prompt.length === 1 ? body.prompt[0] : body.prompt;
-  if (body.n !== undefined && body.n !== 1) throw new PareError('input_invalid', '"n" must be 1 (one completion per request).', { status: 400, details: { field: 'n' } });
-  const model = body.model;
   return serveInference(c, { model }, async (serving) => {
     requireTextVariant(serving, 'text-generation');
     const caps = generationCaps(c.env);
-    const request = parseGenerationRequest(body, serving.manifest, caps, { maxNewTokens: 'max_tokens' }, promptOf(prompt, 'prompt'));
+    const request = parseGenerationRequest(body, serving.manifest, caps, { maxNewTokens: 'max_tokens' }, prompt);
     const id = `cmpl-${crypto.randomUUID()}`;
     const created = Math.floor(Date.now() / 1000);
     const usage = (r: { usage: { promptTokens: number; completionTokens: number } }) => ({ prompt_tokens: r.usage.promptTokens, completion_tokens: r.usage.completionTokens, total_tokens: r.usage.promptTokens + r.usage.completionTokens });

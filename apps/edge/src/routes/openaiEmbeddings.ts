@@ -1,23 +1,27 @@
 // POST /v1/embeddings {"model", "input": string | string[]} — the OpenAI-compatible shape that vector
 // databases and SDKs call, served by a feature-extraction variant like /v1/models/:model/embed.
 import { Hono } from 'hono';
-import { PareError } from '@pare/errors';
+import { z } from 'zod';
 import type { AppContext } from '../env';
 import { serveInference } from '../inference/serveInference';
-import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
-import { textList } from '../inference/textsOf';
+import { readJsonBody } from '../http/readJsonBody';
+import { parseOrRefuse } from '../http/zodRefusal';
+import { modelField } from '../inference/openaiModelField';
+import { textListSchema } from '../inference/textsOf';
 import { answerTexts } from '../inference/answerTexts';
 
 export const openaiEmbeddingRoutes = new Hono<AppContext>();
 
+const embeddingsBody = z.object({
+  model: modelField,
+  encoding_format: z.literal('float', { error: '"encoding_format" must be "float" (the only one served).' }).optional(),
+  input: textListSchema('input', true),
+});
+
 openaiEmbeddingRoutes.post('/', async (c) => {
-  const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
-  if (typeof body.model !== 'string' || body.model === '') throw new PareError('input_invalid', '"model" must name a deployed model.', { status: 400, details: { field: 'model' } });
-  if (body.encoding_format !== undefined && body.encoding_format !== 'float') {
-    throw new PareError('input_invalid', '"encoding_format" must be "float" (the only one served).', { status: 400, details: { field: 'encoding_format' } });
-  }
-  const texts = textList(body.input, 'input', true);
-  return serveInference(c, { model: body.model }, async (serving) => {
+  const { value, bytes } = await readJsonBody(c);
+  const { model, input: texts } = parseOrRefuse(embeddingsBody, value);
+  return serveInference(c, { model }, async (serving) => {
     const { results, inferMs, tokenizeMs, tokens, truncation } = await answerTexts(serving, texts, ['feature-extraction']);
     const answer = {
       object: 'list',

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { PareError } from '@pare/errors';
 import type { AppContext } from '../env';
 import { serveInference } from '../inference/serveInference';
-import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
+import { readJsonBody } from '../http/readJsonBody';
 import { textsOf } from '../inference/textsOf';
 import { answerTexts } from '../inference/answerTexts';
 import { feedsFromNamedInputs, runNamed } from '../inference/namedInputs';
@@ -13,7 +13,7 @@ export const predictRoutes = new Hono<AppContext>();
 
 predictRoutes.post('/:model/predict', (c) => {
   return serveInference(c, { model: c.req.param('model') }, async (serving) => {
-    const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
+    const { value: body, bytes } = await readJsonBody(c);
     if ('text' in body || 'texts' in body) {
       const { texts, single } = textsOf(body);
       const { results, inferMs, tokenizeMs, truncation } = await answerTexts(serving, texts, ['text-classification', 'token-classification']);

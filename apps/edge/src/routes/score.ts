@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { scoreTexts } from '@pare/runtime';
 import type { AppContext } from '../env';
 import { serveInference } from '../inference/serveInference';
-import { maxBodyBytes, readJsonBody } from '../http/readJsonBody';
+import { readJsonBody } from '../http/readJsonBody';
 import { textsOf } from '../inference/textsOf';
 import { requireTextVariant } from '../inference/requireTextVariant';
 
@@ -13,7 +13,7 @@ export const scoreRoutes = new Hono<AppContext>();
 
 scoreRoutes.post('/:model/score', (c) => {
   return serveInference(c, { model: c.req.param('model') }, async (serving) => {
-    const { value: body, bytes } = await readJsonBody(c.req.raw, maxBodyBytes(c.env.MAX_BODY_BYTES));
+    const { value: body, bytes } = await readJsonBody(c);
     requireTextVariant(serving, 'text-generation');
     const { texts, single } = textsOf(body);
     const run = await scoreTexts(serving.manifest, serving.tokenizer!, serving.session, texts);

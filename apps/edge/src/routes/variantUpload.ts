@@ -9,7 +9,7 @@ import { claimVariant, createDb, currentDeployment, deleteVariant, getVariant, l
 import { validateWeights, withVariantWeight } from '@pare/experiments';
 import { loadHuggingFaceTokenizer, parseManifest, runtimeFailureReason, sha256Hex, VARIANT_NAME, type InferenceSession, type Manifest, type TextTokenizer } from '@pare/runtime';
 import type { AppContext, Env } from '../env';
-import { readBodyBytes } from '../http/readJsonBody';
+import { readBody } from '../http/bodyLimit';
 import { forgetSession, tryLoad } from '../inference/sessionCache';
 import { invalidateModelState } from '../registry/modelState';
 import { manifestOf } from '../inference/servingVariant';
@@ -86,7 +86,7 @@ variantUploadRoutes.put('/models/:model/variants/:variant', async (c) => {
   if (!contentType.startsWith('multipart/form-data')) {
     throw new PareError('input_invalid', 'Send multipart/form-data with a "model" file and a "manifest" JSON field.', { status: 415 });
   }
-  const raw = await readBodyBytes(c.req.raw, MAX_VARIANT_UPLOAD_BYTES);
+  const raw = await readBody(c, MAX_VARIANT_UPLOAD_BYTES);
   let form: FormData;
   try {
     form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
