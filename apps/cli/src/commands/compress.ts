@@ -30,6 +30,7 @@ interface CompressFlags {
   perChannel?: boolean;
   inputs?: string;
   blockSize?: number;
+  embeddingBits?: number;
   asymmetric?: boolean;
   calibration?: string;
   calibrationMethod?: string;
@@ -61,6 +62,7 @@ export function registerCompress(program: Command): void {
     .option('--inputs <file>', 'inputs file (real inputs) for evaluation, the fitter and int8-static calibration (generated from the model when absent)')
     .option('--calibration <file>', 'alias of --inputs')
     .option('--block-size <n>', 'int4-weights: weights per scale along K, a power of two 16–256 (default 32)', (v) => parsePositiveInt('--block-size', v))
+    .option('--embedding-bits <4|8>', 'int4-weights: embedding tables in 4 bits (default, GatherBlockQuantized) or 8 (int8 rows)', (v) => parsePositiveInt('--embedding-bits', v))
     .option('--asymmetric', 'int4-weights / int8-weights: a zero point per block or channel (skewed weights)')
     .option('--calibration-method <m>', 'minmax | percentile (default minmax)')
     .option('--prune-threshold <t>', 'zero every weight with |w| < t', (v) => parseNonNegative('--prune-threshold', v))
@@ -181,11 +183,14 @@ function checkFlags(flags: CompressFlags): CompressOptions {
   if (flags.inputs && flags.calibration && flags.inputs !== flags.calibration) {
     throw new PareError('option_invalid', '--calibration is an alias of --inputs: give one inputs file, not two.');
   }
+  if (flags.embeddingBits !== undefined && (flags.embeddingBits !== 4 && flags.embeddingBits !== 8)) throw new PareError('option_invalid', `--embedding-bits takes 4 or 8; got ${flags.embeddingBits}.`);
+  if (flags.embeddingBits !== undefined && quantize !== 'int4-weights') throw new PareError('option_invalid', '--embedding-bits only applies with --quantize int4-weights.');
   if (flags.sourceManifest && !flags.manifest) throw new PareError('option_invalid', '--source-manifest only applies with --manifest.');
   return {
     quantize: quantize as QuantizeMode,
     perChannel: flags.perChannel ?? false,
     ...(flags.blockSize !== undefined ? { blockSize: flags.blockSize } : {}),
+    ...(flags.embeddingBits !== undefined ? { embeddingBits: flags.embeddingBits as 4 | 8 } : {}),
     ...(flags.asymmetric ? { asymmetric: true } : {}),
     ...(flags.pruneThreshold !== undefined ? { pruneThreshold: flags.pruneThreshold } : {}),
     ...(flags.sparsity !== undefined ? { sparsity: flags.sparsity } : {}),

@@ -84,6 +84,17 @@ describe('pare with a decoder LM folder', () => {
     expect(c.stderr).toMatch(message);
   });
 
+  it('compress --embedding-bits 8 keeps the tables int8; other values are usage errors', async () => {
+    const c = await pare('compress', path.join(LM, 'llama-sotu'), '-o', path.join(dir, 'llama-int8-tables'), '--quantize', 'int4-weights', '--embedding-bits', '8', '--no-eval', '--json');
+    expect(c.code, c.stderr).toBe(0);
+    const report = JSON.parse(c.stdout);
+    expect(report.configuration).toBe('int4-weights block 32 int8 tables');
+    expect(report.steps.find((s: { step: string }) => s.step === 'quantize-int4-weights').notes.join(' ')).not.toMatch(/GatherBlockQuantized/);
+    const bad = await pare('compress', path.join(LM, 'llama-sotu'), '-o', path.join(dir, 'z'), '--quantize', 'int4-weights', '--embedding-bits', '3');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--embedding-bits takes 4 or 8; got 3/);
+  });
+
   it('compress --max-perplexity-increase needs a text-generation folder; --data needs the target', async () => {
     const file = await pare('compress', path.join(LM, 'llama-sotu', 'model.onnx'), '-o', path.join(dir, 'x.onnx'), '--max-perplexity-increase', '5%');
     expect(file.code).toBe(2);
