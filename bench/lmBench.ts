@@ -7,12 +7,13 @@
 // Run: npx tsx bench/lmBench.ts [--rounds 2] [--tokens 32]
 // Writes bench-results/lm.md (a section of BENCHMARKS.md, see bench/runAll.ts).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { compressModel } from '@pare/compress';
+import { compressModel, type CompressOptions } from '@pare/compress';
 import { decodeModel, encodeModel } from '@pare/onnx';
-import { scoreTexts, type InferenceBackend } from '@pare/runtime';
+import { corpusPerplexity, type InferenceBackend } from '@pare/runtime';
 import { nodeBackend } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
 import { startLocalEdge } from '../infra/localEdgeWorker';
@@ -37,10 +38,8 @@ function log(message: string): void {
 async function perplexity(backend: InferenceBackend, lm: LmFolder, bytes: Uint8Array, texts: readonly string[]): Promise<{ ppl: number; predicted: number[][] }> {
   const session = await backend.createSession(bytes);
   try {
-    const run = await scoreTexts(lm.manifest, lm.tokenizer, session, texts);
-    let ll = 0, n = 0;
-    for (const s of run.scores) { ll += s.logLikelihood; n += s.tokens; }
-    return { ppl: Math.exp(-ll / n), predicted: run.scores.map((s) => s.predicted) };
+    const run = await corpusPerplexity(lm.manifest, lm.tokenizer, session, texts);
+    return { ppl: run.perplexity, predicted: run.predicted };
   } finally {
     await session.release();
   }
@@ -55,17 +54,27 @@ function agreement(a: number[][], b: number[][]): number {
 async function forms(lm: LmFolder, texts: readonly string[]): Promise<FormRow[]> {
   const fp32 = lm.folder.modelBytes;
   const base = await perplexity(webNodeBackend, lm, fp32, texts);
-  const rows: FormRow[] = [{ form: 'fp32 (as exported)', bytes: fp32.byteLength, ppl: base.ppl, ratio: 1, sizeRatio: 1, top1: 1 }];
-  for (const [form, options] of [['fp32, head tied', { quantize: 'none' }], ['int8-weights', { quantize: 'int8-weights' }], ['int4-weights (block 32)', { quantize: 'int4-weights' }]] as const) {
+  const nodeBase = await perplexity(nodeBackend, lm, fp32, texts);
+  const rows: FormRow[] = [{ form: 'fp32 (as exported)', bytes: fp32.byteLength, ppl: base.ppl, ratio: 1, nodeRatio: 1, sizeRatio: 1, top1: 1 }];
+  const forms: Array<[string, CompressOptions]> = [
+    ['fp32, head tied', { quantize: 'none' }],
+    ['int8-weights', { quantize: 'int8-weights' }],
+    ['int4-weights (block 32), int8 tables', { quantize: 'int4-weights', embeddingBits: 8 }],
+    ['int4-weights (block 32)', { quantize: 'int4-weights' }],
+    ['int4-weights (block 64)', { quantize: 'int4-weights', blockSize: 64 }],
+  ];
+  for (const [form, options] of forms) {
     const bytes = encodeModel((await compressModel(decodeModel(fp32).model, options)).model);
     const r = await perplexity(webNodeBackend, lm, bytes, texts);
-    rows.push({ form, bytes: bytes.byteLength, ppl: r.ppl, ratio: r.ppl / base.ppl, sizeRatio: bytes.byteLength / fp32.byteLength, top1: agreement(base.predicted, r.predicted) });
+    const n = await perplexity(nodeBackend, lm, bytes, texts);
+    rows.push({ form, bytes: bytes.byteLength, ppl: r.ppl, ratio: r.ppl / base.ppl, nodeRatio: n.ppl / nodeBase.ppl, sizeRatio: bytes.byteLength / fp32.byteLength, top1: agreement(base.predicted, r.predicted) });
     log(`${lm.name} ${form}: ${bytes.byteLength} bytes, ppl ${r.ppl.toFixed(2)} (×${(r.ppl / base.ppl).toFixed(4)})`);
   }
   return rows;
 }
 
 async function main(): Promise<void> {
+  const loadAtStart = os.loadavg()[0]!;
   const texts = heldOutTexts();
   const lms = await Promise.all(MODELS.map(async (name) => ({ name, lm: await loadLm(name), recompute: await loadLm(`${name}-nocache`), expected: lmExpected(name) })));
   const promptsOf = (lm: LmFolder, expected: ReturnType<typeof lmExpected>) => {
@@ -77,20 +86,22 @@ async function main(): Promise<void> {
     const long = texts.find((t) => lm.tokenizer.encode([t]).dims[1] >= 32)!;
     return lm.tokenizer.decode!(Array.from(lm.tokenizer.encode([long]).ids.slice(0, 32), Number).filter((id) => id !== lm.manifest.generation!.bosTokenId));
   };
-  // The edge first, on a freshly started worker.
+  // The edge first, each model on a freshly started worker; a run whose connection drops (local workerd reset the
+  // connection now and then on a loaded machine) is retried once on another fresh worker (the log says so).
   const workerd = new Map<string, EdgeGeneration | { error: string }>();
-  const edge = await startLocalEdge('pare-lm-bench-', randomBytes(24).toString('hex'));
-  try {
-    for (const { name, lm, expected } of lms) {
+  for (const { name, lm, expected } of lms) {
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const edge = await startLocalEdge('pare-lm-bench-', randomBytes(24).toString('hex'));
       try {
         workerd.set(name, await edgeGeneration(edge.worker, lm, promptsOf(lm, expected), TOKENS, ttftTextOf(lm), ROUNDS));
       } catch (e) {
         workerd.set(name, { error: e instanceof Error ? `${e.message}${e.cause ? ` (${String(e.cause)})` : ''}`.split('\n')[0]! : String(e) });
+      } finally {
+        await edge.stop();
       }
-      log(`${name}: workerd ${JSON.stringify(workerd.get(name))}`);
+      log(`${name}: workerd, attempt ${attempt}: ${JSON.stringify(workerd.get(name))}`);
+      if (!('error' in workerd.get(name)!)) break;
     }
-  } finally {
-    await edge.stop();
   }
   const results: LmResult[] = [];
   for (const { name, lm, recompute, expected } of lms) {
@@ -119,7 +130,7 @@ async function main(): Promise<void> {
   }
   const out = path.join(import.meta.dirname, '..', 'bench-results', 'lm.md');
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, renderLmReport(results, { rounds: ROUNDS, texts: texts.length }));
+  fs.writeFileSync(out, renderLmReport(results, { rounds: ROUNDS, texts: texts.length, load: [loadAtStart, os.loadavg()[0]!] }));
   log(`wrote ${out}`);
 }
 

@@ -6,6 +6,8 @@ export interface FormRow {
   bytes: number;
   ppl: number;
   ratio: number;
+  /** The same ratio in onnxruntime-node (the form loads there too). */
+  nodeRatio: number;
   sizeRatio: number;
   top1: number;
 }
@@ -32,13 +34,13 @@ const pct = (n: number, d: number) => `${((100 * n) / d).toFixed(1)}% (${n}/${d}
 const kib = (b: number) => `${(b / 1024).toFixed(0)} KiB`;
 const tps = (x: { tokensPerSecond: number } | { error: string }) => ('error' in x ? `failed: ${x.error}` : x.tokensPerSecond.toFixed(1));
 
-export function renderLmReport(results: readonly LmResult[], run: { rounds: number; texts: number }): string {
+export function renderLmReport(results: readonly LmResult[], run: { rounds: number; texts: number; load?: [number, number] }): string {
   const lines = [
     '# Decoder language models at the edge',
     '',
     'Reproduce: `npx tsx bench/lmBench.ts` (or `npm run bench -- --only lm`). Fixtures: tiny GPT-2 and Llama models',
     'trained a few minutes on State of the Union addresses (packages/runtime/scripts/lm_fixtures.py); held-out',
-    `perplexities over ${run.texts} sentences of packages/runtime/test/fixtures/lm/texts.jsonl; ${run.rounds} timed rounds.`,
+    `perplexities over ${run.texts} sentences of packages/runtime/test/fixtures/lm/texts.jsonl; ${run.rounds} timed rounds${run.load ? `; load average ${run.load[0].toFixed(1)} at the start, ${run.load[1].toFixed(1)} at the end (on 2 cores: speeds and speed ratios move with it; sizes and perplexities do not)` : ''}.`,
     'Tokens per second are (N − 1) / (time of an N-token greedy generation − time of a 1-token one), the same way for',
     'every runtime, on prompts whose Python continuation has no end-of-text token within N.',
     '',
@@ -51,11 +53,13 @@ export function renderLmReport(results: readonly LmResult[], run: { rounds: numb
     '## Weight forms: held-out perplexity and size (wasm)',
     '',
     '"head tied": the LM head that the exporter wrote as a transposed copy of the token embedding reads the table',
-    'itself (packages/compress/src/pipeline/tieTransposedWeights.ts, part of every `pare compress`).',
+    'itself (packages/compress/src/pipeline/tieTransposedWeights.ts, part of every `pare compress`). int4-weights packs',
+    'the embedding tables in 4 bits too (com.microsoft GatherBlockQuantized; a tied head reads the same bytes through',
+    'MatMulNBits: packages/compress/src/quantize/embeddingInt4.ts); "int8 tables" is the earlier form, tables int8 per row.',
     '',
-    '| model | form | bytes | of fp32 bytes | perplexity | × fp32 perplexity | next-token top-1 agreement |',
-    '|---|---|---:|---:|---:|---:|---:|',
-    ...results.flatMap((r) => r.forms.map((f) => `| ${r.name} | ${f.form} | ${kib(f.bytes)} | ${f.sizeRatio.toFixed(3)} | ${f.ppl.toFixed(2)} | ${f.ratio.toFixed(4)} | ${(f.top1 * 100).toFixed(2)}% |`)),
+    '| model | form | bytes | of fp32 bytes | perplexity | × fp32 perplexity | × fp32, onnxruntime-node | next-token top-1 agreement |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+    ...results.flatMap((r) => r.forms.map((f) => `| ${r.name} | ${f.form} | ${kib(f.bytes)} | ${f.sizeRatio.toFixed(3)} | ${f.ppl.toFixed(2)} | ${f.ratio.toFixed(4)} | ${f.nodeRatio.toFixed(4)} | ${(f.top1 * 100).toFixed(2)}% |`)),
     '',
     `## Cached decoding against recomputing, at ${results[0]?.context ?? 128} tokens of context (wasm)`,
     '',

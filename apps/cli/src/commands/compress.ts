@@ -22,6 +22,7 @@ import { writeManifest } from '../compress/manifestSummary';
 import { findSourceManifest } from '../compress/sourceManifest';
 import { checkLoads, namedStepFailure } from '../compress/checkLoads';
 import { planFolderCompress, type FolderCompressPlan } from '../folder/compressFolder';
+import { parsePerplexityIncrease, perplexityJudge, type PerplexityJudge } from '../compress/perplexityJudge';
 
 interface CompressFlags {
   output: string;
@@ -29,6 +30,7 @@ interface CompressFlags {
   perChannel?: boolean;
   inputs?: string;
   blockSize?: number;
+  embeddingBits?: number;
   asymmetric?: boolean;
   calibration?: string;
   calibrationMethod?: string;
@@ -38,6 +40,8 @@ interface CompressFlags {
   maxBytes?: number;
   maxLatencyMs?: number;
   minFidelity?: number;
+  maxPerplexityIncrease?: number;
+  data?: string;
   gzip?: boolean;
   exclude?: string[];
   dim?: Record<string, number>;
@@ -58,6 +62,7 @@ export function registerCompress(program: Command): void {
     .option('--inputs <file>', 'inputs file (real inputs) for evaluation, the fitter and int8-static calibration (generated from the model when absent)')
     .option('--calibration <file>', 'alias of --inputs')
     .option('--block-size <n>', 'int4-weights: weights per scale along K, a power of two 16–256 (default 32)', (v) => parsePositiveInt('--block-size', v))
+    .option('--embedding-bits <4|8>', 'int4-weights: embedding tables in 4 bits (default, GatherBlockQuantized) or 8 (int8 rows)', (v) => parsePositiveInt('--embedding-bits', v))
     .option('--asymmetric', 'int4-weights / int8-weights: a zero point per block or channel (skewed weights)')
     .option('--calibration-method <m>', 'minmax | percentile (default minmax)')
     .option('--prune-threshold <t>', 'zero every weight with |w| < t', (v) => parseNonNegative('--prune-threshold', v))
@@ -66,6 +71,8 @@ export function registerCompress(program: Command): void {
     .option('--max-bytes <n|nKB|nMB>', 'search pruning × quantization for the most faithful model within this size', (v) => parseByteSize('--max-bytes', v))
     .option('--max-latency-ms <ms>', 'search for the most faithful model whose run takes at most this long in onnxruntime-web wasm (one thread, as served at the edge) on the inputs; alone or with --max-bytes', (v) => parsePositive('--max-latency-ms', v))
     .option('--min-fidelity <cos>', 'with --max-bytes: refuse candidates whose mean output cosine is below this', (v) => parseFraction('--min-fidelity', v))
+    .option('--max-perplexity-increase <p>', 'text-generation folders: the smallest model whose held-out perplexity rises by at most this much (5% or 0.05); with --max-bytes as a further limit', (v) => parsePerplexityIncrease('--max-perplexity-increase', v))
+    .option('--data <texts.jsonl>', 'with --max-perplexity-increase: the held-out texts perplexity is measured on (one JSON string or {"text"} a line; default: a few built-in texts)')
     .option('--gzip', 'with --max-bytes: count gzipped bytes (what travels to the edge)')
     .option('--exclude <names>', 'comma-separated node/tensor names (`*` wildcards) every pass leaves alone', parseList)
     .option('--dim <name=size>', 'size of a named dynamic dimension for generated inputs (repeatable)', parseDim)
@@ -91,7 +98,8 @@ async function runCompress(input: string, flags: CompressFlags, folder?: FolderC
   const sourceManifest = flags.manifest ? (folder?.sourceManifest ?? await findSourceManifest(input, source.bytes, flags.sourceManifest)) : undefined;
   const progress = createProgress(!flags.json);
   const inputsFile = flags.inputs ?? flags.calibration;
-  const fitting = flags.maxBytes !== undefined || flags.maxLatencyMs !== undefined;
+  const fitting = flags.maxBytes !== undefined || flags.maxLatencyMs !== undefined || flags.maxPerplexityIncrease !== undefined;
+  const judge = flags.maxPerplexityIncrease !== undefined ? await perplexityJudge(folder, flags.data) : undefined;
   const needsSamples = flags.eval !== false || options.quantize === 'int8-static' || fitting || inputsFile;
   // A folder's own texts (through its tokenizer) are real inputs; an inputs file given on the command line wins.
   const samples = !needsSamples ? undefined : folder && !inputsFile ? folder.samples : await loadSamples(source.bytes, { inputsFile, dims: flags.dim, model: source.model });
@@ -107,13 +115,14 @@ async function runCompress(input: string, flags: CompressFlags, folder?: FolderC
   let model: Model, steps: CompressStep[], bytes: Uint8Array, configuration: string;
   let fit: CompressReport['fit'];
   if (fitting) {
-    const result = await fitWithProgress(source.model, source.bytes, flags, options, samples!, deps, progress);
+    const result = await fitWithProgress(source.model, source.bytes, flags, options, samples!, deps, progress, judge);
     ({ model, steps, bytes } = result);
     configuration = `fit: ${result.chosen.label}`;
     fit = {
       ...(flags.maxBytes !== undefined ? { maxBytes: flags.maxBytes } : {}), ...(flags.maxLatencyMs !== undefined ? { maxLatencyMs: flags.maxLatencyMs } : {}),
       gzip: flags.gzip ?? false, ...(flags.minFidelity !== undefined ? { minFidelity: flags.minFidelity } : {}),
       inputs: samples!.kind, candidates: result.candidates, ...(result.mixedPrecision ? { mixedPrecision: result.mixedPrecision } : {}),
+      ...(result.perplexity && judge ? { perplexity: { ...result.perplexity, texts: judge.texts } } : {}),
     };
   } else {
     ({ model, steps } = await compressModel(source.model, options, deps).catch((e) => { throw namedStepFailure(e, currentStep); }));
@@ -164,20 +173,24 @@ function checkFlags(flags: CompressFlags): CompressOptions {
   if (flags.pruneThreshold !== undefined && flags.sparsity !== undefined) {
     throw new PareError('option_invalid', 'Give --prune-threshold or --sparsity, not both.');
   }
-  const budget = flags.maxBytes !== undefined ? '--max-bytes' : flags.maxLatencyMs !== undefined ? '--max-latency-ms' : undefined;
+  const budget = flags.maxBytes !== undefined ? '--max-bytes' : flags.maxLatencyMs !== undefined ? '--max-latency-ms' : flags.maxPerplexityIncrease !== undefined ? '--max-perplexity-increase' : undefined;
   if (budget && (flags.sparsity !== undefined || flags.structured !== undefined || flags.pruneThreshold !== undefined)) {
     throw new PareError('option_invalid', `${budget} searches the pruning level itself: drop --sparsity, --structured and --prune-threshold (use --quantize to fix the mode).`);
   }
   if (flags.gzip && flags.maxBytes === undefined) throw new PareError('option_invalid', '--gzip only applies with --max-bytes.');
-  if (flags.minFidelity !== undefined && !budget) throw new PareError('option_invalid', '--min-fidelity only applies with --max-bytes or --max-latency-ms.');
+  if (flags.minFidelity !== undefined && !budget) throw new PareError('option_invalid', '--min-fidelity only applies with --max-bytes, --max-latency-ms or --max-perplexity-increase.');
+  if (flags.data && flags.maxPerplexityIncrease === undefined) throw new PareError('option_invalid', '--data only applies with --max-perplexity-increase (fidelity and calibration read --inputs).');
   if (flags.inputs && flags.calibration && flags.inputs !== flags.calibration) {
     throw new PareError('option_invalid', '--calibration is an alias of --inputs: give one inputs file, not two.');
   }
+  if (flags.embeddingBits !== undefined && (flags.embeddingBits !== 4 && flags.embeddingBits !== 8)) throw new PareError('option_invalid', `--embedding-bits takes 4 or 8; got ${flags.embeddingBits}.`);
+  if (flags.embeddingBits !== undefined && quantize !== 'int4-weights') throw new PareError('option_invalid', '--embedding-bits only applies with --quantize int4-weights.');
   if (flags.sourceManifest && !flags.manifest) throw new PareError('option_invalid', '--source-manifest only applies with --manifest.');
   return {
     quantize: quantize as QuantizeMode,
     perChannel: flags.perChannel ?? false,
     ...(flags.blockSize !== undefined ? { blockSize: flags.blockSize } : {}),
+    ...(flags.embeddingBits !== undefined ? { embeddingBits: flags.embeddingBits as 4 | 8 } : {}),
     ...(flags.asymmetric ? { asymmetric: true } : {}),
     ...(flags.pruneThreshold !== undefined ? { pruneThreshold: flags.pruneThreshold } : {}),
     ...(flags.sparsity !== undefined ? { sparsity: flags.sparsity } : {}),
@@ -190,7 +203,7 @@ function calibrateWith(samples: Samples, method: string | undefined): NonNullabl
   return (model) => calibrate(model, samples.samples, nodeBackend, { method: (method ?? 'minmax') as 'minmax' | 'percentile' });
 }
 
-async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: CompressFlags, options: CompressOptions, samples: Samples, deps: CompressDeps, progress: Progress) {
+async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: CompressFlags, options: CompressOptions, samples: Samples, deps: CompressDeps, progress: Progress, judge?: PerplexityJudge) {
   const fidelity = async (candidate: Uint8Array) => {
     // The fitter ranks candidates in onnxruntime-node (fast); the chosen one is then measured in both runtimes.
     const r = await evaluateFidelity(sourceBytes, candidate, samples.samples, [nodeBackend], { warmup: 0, timingPasses: 1 });
@@ -199,6 +212,8 @@ async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: Com
   // Timed as the edge runs it: onnxruntime-web's wasm, one thread, weight-only forms folded at load.
   const wasm = servingBackend(webNodeBackend);
   const latency = (candidate: Uint8Array) => measureLatency(candidate, samples.samples, wasm);
+  // A perplexity target times candidates only when latency is budgeted too: timing each in wasm doubles the search.
+  const timed = !judge || flags.maxLatencyMs !== undefined;
   const onCandidate = (c: FitCandidate, tried: number, total: number) => {
     progress.start(total, `fit: ${c.label}`);
     progress.update(tried, `fit: ${c.label}`);
@@ -208,12 +223,13 @@ async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: Com
       maxBytes: flags.maxBytes ?? Number.POSITIVE_INFINITY, ...(flags.maxLatencyMs !== undefined ? { maxLatencyMs: flags.maxLatencyMs } : {}), gzip: flags.gzip ?? false, exclude: options.exclude, calibration: samples.kind,
       ...(flags.perChannel ? { perChannel: true } : {}),
       ...(flags.minFidelity !== undefined ? { minFidelity: flags.minFidelity } : {}),
+      ...(flags.maxPerplexityIncrease !== undefined ? { maxPerplexityIncrease: flags.maxPerplexityIncrease } : {}),
       ...(flags.quantize ? { modes: [options.quantize!] } : {}),
-    }, { ...deps, onStep: undefined, fidelity, latency, onCandidate });
+    }, { ...deps, onStep: undefined, fidelity, onCandidate, ...(timed ? { latency } : {}), ...(judge ? { perplexity: judge.perplexity } : {}) });
   } catch (e) {
     // The package speaks of budgets; the command names its own flags.
     if (e instanceof PareError && e.code === 'budget_unreachable') {
-      throw new PareError(e.code, e.message.replace('Raise the latency budget', 'Raise --max-latency-ms').replace('Raise the budget', 'Raise --max-bytes').replace(', count gzipped bytes instead', ', add --gzip to count gzipped bytes'), { status: e.status, details: e.details, cause: e });
+      throw new PareError(e.code, e.message.replace('Raise the latency budget', 'Raise --max-latency-ms').replace('Raise the allowed increase', 'Raise --max-perplexity-increase').replace('or the budget', 'or --max-bytes').replace('Raise the budget', 'Raise --max-bytes').replace(', count gzipped bytes instead', ', add --gzip to count gzipped bytes'), { status: e.status, details: e.details, cause: e });
     }
     throw e;
   }

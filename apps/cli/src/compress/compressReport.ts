@@ -1,7 +1,7 @@
 // What `pare compress` reports: sizes raw and gzipped, ratios, sparsity, fidelity per runtime and time per
 // step. The same object is printed as a table or, with --json, as JSON.
 import { summarizeModel, type Model } from '@pare/onnx';
-import type { CompressStep, FidelityReport, FitCandidate, MixedPrecisionReport } from '@pare/compress';
+import type { CompressStep, FidelityReport, FitCandidate, MixedPrecisionReport, PerplexityTargetReport } from '@pare/compress';
 
 export interface SizeReport { bytes: number; gzipBytes: number }
 
@@ -28,6 +28,8 @@ export interface CompressReport {
     inputs: 'real' | 'generated';
     candidates: FitCandidate[];
     mixedPrecision?: MixedPrecisionReport;
+    /** --max-perplexity-increase: the target, the original's perplexity and the texts it was measured on. */
+    perplexity?: PerplexityTargetReport & { texts: { source: string; count: number; representative: boolean } };
   };
   totalMs: number;
 }

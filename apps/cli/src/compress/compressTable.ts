@@ -14,18 +14,24 @@ export function compressTable(r: CompressReport, fidelityNote?: string): string 
   sizes.push(['weight sparsity', '', `${(r.sparsity * 100).toFixed(1)}%`, '']);
   out.push(sizes.toString());
   if (r.fit) {
-    const fit = new Table({ head: ['fit candidate', 'size', 'gzipped', 'wasm ms', 'fits', 'cosine mean', 'cosine min', 'top-1'], style: PLAIN });
+    const ppl = r.fit.perplexity;
+    const fit = new Table({ head: ['fit candidate', 'size', 'gzipped', 'wasm ms', 'fits', 'cosine mean', 'cosine min', 'top-1', ...(ppl ? ['perplexity', '× original'] : [])], style: PLAIN });
     for (const c of r.fit.candidates) {
       const f = c.fidelity;
       fit.push([c.label, c.error ? 'error' : formatBytes(c.bytes), c.error ? '' : formatBytes(c.gzipBytes), c.latencyMs === undefined ? '' : c.latencyMs.toFixed(2), c.error ? c.error.slice(0, 40) : c.fits ? 'yes' : 'no',
-        f?.cosineMean.toFixed(6) ?? '', f?.cosineMin.toFixed(6) ?? '', f?.top1Agreement === undefined ? '' : `${(f.top1Agreement * 100).toFixed(1)}%`]);
+        f?.cosineMean.toFixed(6) ?? '', f?.cosineMin.toFixed(6) ?? '', f?.top1Agreement === undefined ? '' : `${(f.top1Agreement * 100).toFixed(1)}%`,
+        ...(ppl ? [c.perplexity?.perplexity.toFixed(3) ?? '', c.perplexity?.ratio.toFixed(4) ?? ''] : [])]);
     }
     const floor = r.fit.minFidelity !== undefined ? `, mean cosine ≥ ${r.fit.minFidelity}` : '';
     const budgets = [
       ...(r.fit.maxBytes !== undefined ? [`${formatBytes(r.fit.maxBytes)} ${r.fit.gzip ? 'gzipped' : 'raw'}`] : []),
       ...(r.fit.maxLatencyMs !== undefined ? [`${r.fit.maxLatencyMs} ms per run in wasm`] : []),
+      ...(ppl ? [`perplexity ≤ ${(1 + ppl.maxIncrease).toFixed(4)} × the original's ${ppl.reference.toFixed(3)}, smallest wins`] : []),
     ];
-    out.push(`budget ${budgets.join(' and ')}${floor}; candidates ranked on ${r.fit.inputs} inputs; wasm ms: onnxruntime-web, one thread, as served`, fit.toString());
+    if (ppl) out.push(`perplexity measured on ${ppl.texts.source}${ppl.texts.representative ? ` (${ppl.texts.count} texts)` : ''}`);
+    const ranked = ppl ? `cosine on ${r.fit.inputs} inputs` : `candidates ranked on ${r.fit.inputs} inputs`;
+    const timedNote = r.fit.candidates.some((c) => c.latencyMs !== undefined) ? '; wasm ms: onnxruntime-web, one thread, as served' : '';
+    out.push(`budget ${budgets.join(' and ')}${floor}; ${ranked}${timedNote}`, fit.toString());
     const mixed = r.fit.mixedPrecision;
     if (mixed?.chosen?.keptFp32?.length) {
       out.push(`mixed precision over ${mixed.base} (${mixed.evaluations} evaluations): kept in fp32`);

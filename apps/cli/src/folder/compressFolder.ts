@@ -2,6 +2,7 @@
 // (writeVariantFolder.ts), the manifest is always written and starts from the folder's own (folderManifest.ts),
 // and fidelity is measured on real texts through the model's tokenizer rather than on generated ids.
 import type { Manifest } from '@pare/runtime';
+import type { ModelFolder } from '@pare/runtime/folder';
 import type { Samples } from '../shared/samples';
 import { readModelFolder } from '@pare/runtime/folder';
 import { folderManifest } from './folderManifest';
@@ -16,6 +17,8 @@ export interface FolderCompressPlan {
   manifest: string;
   sourceManifest: Manifest;
   samples: Samples;
+  /** The folder as read (tokenizer, config): what a perplexity target scores texts with. */
+  folder: ModelFolder;
   /** Copy the source's tokenizer and config files into the output folder. */
   finish(): Promise<void>;
 }
@@ -32,6 +35,7 @@ export async function planFolderCompress(input: string, output: string): Promise
     manifest: paths.manifest,
     sourceManifest,
     samples: textSamples(folder, sourceManifest),
+    folder,
     finish: () => copyConfigFiles(folder, output),
   };
 }

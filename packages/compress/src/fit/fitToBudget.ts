@@ -1,7 +1,8 @@
 // Fit a model to an edge budget of bytes, of latency or both: search pruning level × quantization form
 // (fitCandidates.ts), measure each candidate's size and (when deps.latency is given) its run time, evaluate the
 // fidelity of those that fit, keep the most faithful (fitRanking.ts), then let mixed precision
-// (mixedPrecision.ts) spend what byte budget is left on the tensors that cost most fidelity.
+// (mixedPrecision.ts) spend what byte budget is left on the tensors that cost most fidelity. With a perplexity
+// target (decoder LMs, perplexityTarget.ts) the smallest candidate within it wins instead.
 import { encodeModel, opCounts, type Model } from '@pare/onnx';
 import { PareError } from '@pare/errors';
 import { gzipSize } from '@pare/runtime';
@@ -11,6 +12,7 @@ import { fitForms, formOptions, type FitForm } from './fitCandidates';
 import { byFidelity, dominates, meetsFloor, type FitFidelity } from './fitRanking';
 import { formatBytes } from './formatBytes';
 import { mixedPrecision, type KeptTensor, type MixedPrecisionReport } from './mixedPrecision';
+import { bySize, checkPerplexityIncrease, perplexityUnreachable, withinPerplexity, type CandidatePerplexity, type PerplexityTargetReport } from './perplexityTarget';
 
 export interface FitOptions {
   /** The budget, in bytes; Infinity when only latency is budgeted. */
@@ -35,6 +37,8 @@ export interface FitOptions {
   mixedPrecision?: boolean;
   /** Most fidelity evaluations mixed precision may spend (default 16). */
   maxEvaluations?: number;
+  /** Decoder LMs: the smallest candidate whose perplexity (deps.perplexity) rises by at most this fraction wins. */
+  maxPerplexityIncrease?: number;
 }
 
 export interface FitDeps extends CompressDeps {
@@ -42,6 +46,8 @@ export interface FitDeps extends CompressDeps {
   fidelity: (candidate: Uint8Array) => Promise<FitFidelity>;
   /** Milliseconds per run of a candidate (e.g. onnxruntime-web wasm, one thread, as served): every candidate is timed. */
   latency?: (candidate: Uint8Array) => Promise<number>;
+  /** Perplexity of a model on held-out texts (needed by maxPerplexityIncrease; the original is measured too). */
+  perplexity?: (model: Uint8Array) => Promise<number>;
   onCandidate?: (candidate: FitCandidate, tried: number, total: number) => void;
 }
 
@@ -58,6 +64,8 @@ export interface FitCandidate {
   error?: string;
   /** Mixed precision: the tensors left in fp32 and what each bought back. */
   keptFp32?: KeptTensor[];
+  /** With a perplexity target: this candidate's perplexity and its ratio to the original's. */
+  perplexity?: CandidatePerplexity;
 }
 
 export interface FitResult {
@@ -68,6 +76,7 @@ export interface FitResult {
   /** Every candidate tried, plain forms and mixed precision, in the order tried. */
   candidates: FitCandidate[];
   mixedPrecision?: MixedPrecisionReport;
+  perplexity?: PerplexityTargetReport;
 }
 
 interface Built { model: Model; bytes: Uint8Array; steps: CompressStep[]; pruned: { model: Model; steps: CompressStep[] } }
@@ -84,7 +93,12 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
     throw new PareError('option_invalid', `The latency budget must be a positive number of milliseconds; got ${maxLatencyMs}.`);
   }
   if (maxLatencyMs !== undefined && !deps.latency) throw new PareError('option_invalid', 'A latency budget needs a way to measure latency (deps.latency).');
-  if (maxLatencyMs === undefined && !Number.isFinite(options.maxBytes)) throw new PareError('option_invalid', 'Give a byte budget, a latency budget or both.');
+  const maxIncrease = options.maxPerplexityIncrease;
+  if (maxIncrease !== undefined) {
+    checkPerplexityIncrease(maxIncrease);
+    if (!deps.perplexity) throw new PareError('option_invalid', 'A perplexity target needs a way to measure perplexity (deps.perplexity).');
+  }
+  if (maxLatencyMs === undefined && maxIncrease === undefined && !Number.isFinite(options.maxBytes)) throw new PareError('option_invalid', 'Give a byte budget, a latency budget or both (or a perplexity target).');
   const gzip = options.gzip ?? false;
   const forms = fitForms({ calibration: deps.calibrate ? (options.calibration ?? 'generated') : 'none', modes: options.modes, perChannel: options.perChannel });
   if (forms.length === 0) throw new PareError('option_invalid', 'No quantization form is left to try (int8-static needs calibration inputs).');
@@ -96,6 +110,10 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
   const satisfied = new Set<FitForm>();
   const total = levels.length * forms.length;
   const size = (c: FitCandidate) => (gzip ? c.gzipBytes : c.bytes);
+  const target: PerplexityTargetReport | undefined = maxIncrease === undefined ? undefined : { maxIncrease, reference: await deps.perplexity!(encodeModel(model)) };
+  if (target && !(target.reference > 0 && Number.isFinite(target.reference))) {
+    throw new PareError('eval_inputs_failed', `The original model's perplexity on the texts is ${target.reference}: no text has two tokens or more to score.`);
+  }
 
   /** Build, size and (when it fits) evaluate one configuration on an already-pruned model. */
   const tryCandidate = async (pruned: Built['pruned'], candidateOptions: CompressOptions, buildDeps: CompressDeps): Promise<FitCandidate> => {
@@ -116,6 +134,10 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
       if (candidate.fits) {
         built.set(candidate, { model: quantized.model, bytes, steps: [...pruned.steps, ...quantized.steps], pruned });
         candidate.fidelity = await deps.fidelity(bytes);
+        if (target) {
+          const perplexity = await deps.perplexity!(bytes);
+          candidate.perplexity = { perplexity, ratio: perplexity / target.reference };
+        }
       }
     } catch (e) {
       candidate.error = messageOf(e);
@@ -142,13 +164,23 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
         candidates.push(candidate);
       } else {
         candidate = await tryCandidate(pruned, candidateOptions, deps);
-        if (candidate.fits) satisfied.add(form);
+        // With a perplexity target a form goes on to more pruning while it stays within (smaller may still be);
+        // once it leaves the target, more pruning only raises perplexity further.
+        if (candidate.fits && (!target || !withinPerplexity(candidate, target.maxIncrease))) satisfied.add(form);
       }
       deps.onCandidate?.(candidate, candidates.length, total);
     }
   }
 
   const eligible = (c: FitCandidate) => built.has(c) && c.fidelity !== undefined && !c.error && meetsFloor(c.fidelity, options.minFidelity);
+  if (target) {
+    const within = candidates.filter((c) => eligible(c) && withinPerplexity(c, target.maxIncrease)).sort(bySize(gzip));
+    const chosen = within[0];
+    if (!chosen) throw perplexityUnreachable(target, candidates, { maxBytes: options.maxBytes, gzip, minFidelity: options.minFidelity, maxLatencyMs, candidates });
+    const result = built.get(chosen)!;
+    // No mixed precision: it spends bytes on fidelity, and the target asks for the smallest model within it.
+    return { chosen, model: result.model, bytes: result.bytes, steps: result.steps, candidates, perplexity: target };
+  }
   const plain = candidates.filter(eligible).sort(byFidelity);
   const best = plain[0];
   if (!best) throw unreachable(options, gzip, candidates);

@@ -3,3 +3,4 @@ export * from './fitCandidates';
 export * from './fitRanking';
 export * from './mixedPrecision';
 export * from './formatBytes';
+export * from './perplexityTarget';

@@ -83,7 +83,7 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
       break;
     }
     case 'int4-weights':
-      steps.push({ name: 'quantize-int4-weights', run: (m) => quantizeWeightsInt4(m, { perChannel, exclude, blockSize: options.blockSize, asymmetric: options.asymmetric }) });
+      steps.push({ name: 'quantize-int4-weights', run: (m) => quantizeWeightsInt4(m, { perChannel, exclude, blockSize: options.blockSize, asymmetric: options.asymmetric, embeddingBits: options.embeddingBits }) });
       break;
     case 'fp16':
       steps.push({ name: 'weights-fp16', run: (m) => weightsFp16(m, { exclude }) });

@@ -18,6 +18,8 @@ export interface CompressOptions {
    * tensor (default: chosen per tensor by measure).
    */
   asymmetric?: boolean;
+  /** int4-weights: embedding tables in 4 bits (default; GatherBlockQuantized) or 8 (int8 rows, per-row scales). */
+  embeddingBits?: 4 | 8;
   /** Magnitude pruning: zero every weight with |w| < t. Exclusive with `sparsity`. */
   pruneThreshold?: number;
   /** Magnitude pruning: zero this fraction (0..1) of eligible weights. */
@@ -38,6 +40,10 @@ export function checkCompressOptions(options: CompressOptions): void {
   }
   if (options.asymmetric !== undefined && options.quantize !== 'int4-weights' && options.quantize !== 'int8-weights') {
     throw new PareError('option_invalid', `asymmetric applies to int4-weights and int8-weights; the mode is ${options.quantize ?? 'none'}.`);
+  }
+  if (options.embeddingBits !== undefined) {
+    if (options.quantize !== 'int4-weights') throw new PareError('option_invalid', `Embedding bits apply to int4-weights only; the mode is ${options.quantize ?? 'none'}.`);
+    if (options.embeddingBits !== 4 && options.embeddingBits !== 8) throw new PareError('option_invalid', `Embedding bits must be 4 or 8; got ${String(options.embeddingBits)}.`);
   }
   fraction('sparsity', options.sparsity, true);
   fraction('structured', options.structured, false);
@@ -66,6 +72,7 @@ export function describeOptions(options: CompressOptions): string {
       options.perChannel ? ' per-channel' : '',
       options.quantize === 'int4-weights' ? ` block ${options.blockSize ?? DEFAULT_INT4_BLOCK_SIZE}` : '',
       options.asymmetric ? ' asymmetric' : '',
+      options.quantize === 'int4-weights' && options.embeddingBits === 8 ? ' int8 tables' : '',
     ];
     parts.push(options.quantize + extra.join(''));
   }

@@ -1,16 +1,18 @@
 // 4-bit block-wise weights: every MatMul/Gemm with a constant 2-D weight becomes com.microsoft MatMulNBits with
 // bits=4 (onnxruntime-node and -web both have a kernel, so nothing is dequantized per run), in every graph, If/Loop
-// bodies included. The weights of other operators (Conv, embeddings, LSTM) go weight-only int8 (quantizeWeightsInt8),
-// so the whole file shrinks. About 0.16 of fp32 MatMul bytes at block 32 symmetric, 0.13 at block 128.
+// bodies included. Embedding tables go 4-bit too (GatherBlockQuantized, a tied head with them: embeddingInt4.ts).
+// The weights of other operators (Conv, LSTM, tables that cannot be packed) go weight-only int8
+// (quantizeWeightsInt8), so the whole file shrinks. About 0.16 of fp32 MatMul bytes at block 32 symmetric, 0.13 at block 128.
 import { PareError } from '@pare/errors';
 import { allGraphs, outerNamesUsedBySubgraphs, type Graph, type Model } from '@pare/onnx';
 import type { Pass, PassResult } from '../passReport';
 import { importDomain, removeInitializer, replaceNode, requireOpset } from './graphEdit';
 import { dynamicBlocker } from './dynamicMatMul';
 import { rewriteNBits } from './matMulNBits';
+import { findTables, rewriteTable } from './embeddingInt4';
 import { quantizeWeightsInt8 } from './quantizeWeightsInt8';
 import { startQuantization } from './quantizationStart';
-import { findWeightSites, type WeightOp } from './weightSites';
+import { DEFAULT_MIN_ELEMENTS, findWeightSites, type WeightOp } from './weightSites';
 
 export interface QuantizeWeightsInt4Options {
   /** Block length along K: a power of two from 16 to 256 (default 32). Smaller blocks: more scales, less error. */
@@ -25,6 +27,11 @@ export interface QuantizeWeightsInt4Options {
   exclude?: string[];
   /** Weights with fewer elements stay fp32 (default 256 for MatMul weights; the int8 rest uses its own default). */
   minElements?: number;
+  /**
+   * Embedding tables (row lookups of a constant 2-D table): 4 (default) packs them like the MatMul weights, in
+   * blocks of blockSize along the row, symmetric; 8 leaves them to the int8 rest (per-row scales).
+   */
+  embeddingBits?: 4 | 8;
 }
 
 export const DEFAULT_INT4_BLOCK_SIZE = 32;
@@ -44,10 +51,24 @@ export function quantizeWeightsInt4(model: Model, options: QuantizeWeightsInt4Op
   const symmetric = !(options.asymmetric ?? false);
   const accuracyLevel = options.accuracyLevel ?? 0;
   const perChannel = options.perChannel ?? true;
+  const embeddingBits = options.embeddingBits ?? 4;
+  if (embeddingBits !== 4 && embeddingBits !== 8) throw new PareError('option_invalid', `embedding bits must be 4 or 8; got ${String(embeddingBits)}.`);
   requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Per-channel DequantizeLinear (the int8 weights of int4-weights)' : 'DequantizeLinear (the int8 weights of int4-weights)');
-  const { model: out, report, names } = startQuantization(model, 'quantizeWeightsInt4', { blockSize, symmetric, accuracyLevel, perChannel, exclude: options.exclude ?? [], minElements: options.minElements }, { foldBatchNorm: true, subgraphs: true });
+  const { model: out, report, names } = startQuantization(model, 'quantizeWeightsInt4', { blockSize, symmetric, accuracyLevel, perChannel, embeddingBits, exclude: options.exclude ?? [], minElements: options.minElements }, { foldBatchNorm: true, subgraphs: true });
   let rewritten = 0;
+  let tables = 0;
   for (const { graph, path, depth } of allGraphs(out)) {
+    if (embeddingBits === 4) {
+      // Tables first: a tied head's MatMul reads Transpose(table), which the MatMul search below would not see.
+      const found = findTables(graph, { blockSize, exclude: options.exclude, minElements: options.minElements ?? DEFAULT_MIN_ELEMENTS });
+      report.skipped.push(...found.skipped);
+      for (const site of found.sites) {
+        const change = rewriteTable(graph, site, blockSize, names);
+        if (depth > 0) change.detail = { ...change.detail, graph: path };
+        report.tensors.push(change);
+        tables++;
+      }
+    }
     const { sites, skipped } = findWeightSites(graph, { ops: NBITS_OPS, exclude: options.exclude, minElements: options.minElements });
     report.skipped.push(...skipped);
     for (const site of sites) {
@@ -63,8 +84,9 @@ export function quantizeWeightsInt4(model: Model, options: QuantizeWeightsInt4Op
     // A weight read by several MatMuls is packed once per reader; the fp32 original goes once none reads it.
     dropUnread(graph, sites.map((s) => s.tensor.name!));
   }
-  if (rewritten) importDomain(out, 'com.microsoft', 1);
+  if (rewritten || tables) importDomain(out, 'com.microsoft', 1);
   report.notes.push(`${rewritten} MatMul/Gemm weight(s) stored 4-bit (MatMulNBits, block ${blockSize}, ${symmetric ? 'symmetric' : 'asymmetric'}).`);
+  if (tables) report.notes.push(`${tables} embedding table(s) stored 4-bit (GatherBlockQuantized, block ${blockSize} along the row, symmetric; a tied head reads the same bytes through MatMulNBits).`);
   // The rest: weight-only int8 (it re-reads the rewritten model; the 4-bit weights are no longer float, so it skips them).
   const rest = quantizeWeightsInt8(out, { perChannel, exclude: options.exclude, ops: INT8_REST, symmetric: symmetric ? 'auto' : false });
   report.tensors.push(...rest.report.tensors.map((t) => ({ ...t, detail: { ...t.detail, form: 'int8-weights' } })));

@@ -8,6 +8,7 @@ import { generateText, generateTokens, promptIds, type GenerateOptions } from '.
 import { DecoderSteps } from '../../src/tasks/generation/decoderSteps';
 import { topLogProbs } from '../../src/tasks/generation/logProbs';
 import { scoreTexts } from '../../src/tasks/generation/sequenceScore';
+import { corpusPerplexity } from '../../src/tasks/generation/corpusPerplexity';
 import { runTextTask } from '../../src/tasks/taskRegistry';
 import { LM_MODELS, lmExpected, lmFixture, untilEos, type LmFixture } from './lmFixtures';
 
@@ -77,6 +78,18 @@ describe.each(LM_MODELS)('%s', (name) => {
         expect(got.perplexity! / want.perplexity).toBeCloseTo(1, 4);
       });
     }
+  });
+
+  it('gives the corpus perplexity of the Python log-likelihoods (summed over texts, then per token)', async () => {
+    const { fx, session } = runs.cached;
+    // Python cut texts at 128 tokens, Pare at the model's 256: compare the texts neither cut.
+    const same = expected.scores.filter((s) => s.ids.length < 128);
+    const got = await corpusPerplexity(fx.manifest, fx.tokenizer, session, same.map((s) => s.text));
+    const ll = same.reduce((n, s) => n + s.logLikelihood, 0);
+    const tokens = same.reduce((n, s) => n + s.tokens, 0);
+    expect(got.tokens).toBe(tokens);
+    expect(got.perplexity / Math.exp(-ll / tokens)).toBeCloseTo(1, 4);
+    expect(got.predicted).toHaveLength(same.length);
   });
 
   it('gives the Python next-token log-probabilities, through the task registry too', async () => {

@@ -4,3 +4,4 @@ export * from './logProbs';
 export * from './generateTokens';
 export * from './sequenceScore';
 export * from './nextTokens';
+export * from './corpusPerplexity';
