@@ -1,4 +1,4 @@
-// `npm run bench [-- --only compress,fit,forms,weight-forms,edge,edge-speed,hf,reliability,cli-start,origin-faults,origin-full-distill,lm]`: run every benchmark of Pare side by side with its baseline,
+// `npm run bench [-- --only compress,fit,forms,weight-forms,edge,edge-speed,hf,reliability,cli-start,origin-faults,origin-full-distill,lm,distill-hf]`: run every benchmark of Pare side by side with its baseline,
 // each in its own process (wasm heaps stay separate), then gather bench-results/*.md into BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,10 +22,11 @@ const BENCHMARKS = [
   { name: 'origin-faults', args: ['apps/origin/bench/originFaults.ts', '--per-kind', '3'], result: 'origin-faults.md' },
   { name: 'origin-full-distill', args: ['apps/origin/bench/fullSplitDistill.ts'], result: 'origin-full-distill.md' },
   { name: 'lm', args: ['bench/lmBench.ts'], result: 'lm.md' },
+  { name: 'distill-hf', args: ['packages/distill/bench/hfStudentBench.ts'], result: 'distill-hf.md' },
 ] as const;
 
 /** Sections of BENCHMARKS.md in reading order; distill.md is written by `npm run models` (a 20-minute training run). */
-const SECTIONS = ['compress.md', 'fit.md', 'quantize-forms.md', 'weight-forms.md', 'edge.md', 'edge-speed.md', 'hf.md', 'reliability.md', 'cli-start.md', 'origin-faults.md', 'origin-full-distill.md', 'lm.md', 'distill.md', 'distill-mail.md'];
+const SECTIONS = ['compress.md', 'fit.md', 'quantize-forms.md', 'weight-forms.md', 'edge.md', 'edge-speed.md', 'hf.md', 'reliability.md', 'cli-start.md', 'origin-faults.md', 'origin-full-distill.md', 'lm.md', 'distill.md', 'distill-mail.md', 'distill-hf.md'];
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, 'collect-only': { type: 'boolean', default: false } } });
 const only = values.only?.split(',').map((s) => s.trim());

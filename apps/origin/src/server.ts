@@ -19,7 +19,7 @@ import { serveOrigin } from './serveOrigin';
 //   PARE_ARTIFACTS_S3_ENDPOINT, PARE_ARTIFACTS_S3_BUCKET, PARE_ARTIFACTS_S3_REGION (auto), PARE_ARTIFACTS_S3_PREFIX,
 //   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (artifacts in an S3-compatible bucket every origin serves from;
 //   default <data dir>/artifacts on this machine),
-//   --concurrency / PARE_ORIGIN_CONCURRENCY (1), PARE_BULLMQ_LOCK_MS (30000), PARE_TOKEN (edge admin token for publishing),
+//   --concurrency / PARE_ORIGIN_CONCURRENCY (1), PARE_BULLMQ_LOCK_MS (30000), PARE_TOKEN (edge admin token for publishing and for reading deployed teachers),
 //   PARE_JOB_MEMORY_BYTES (8 GiB: a job whose memory estimate is higher is refused with 400 job_spec_invalid, and a
 //     running job that grows the process's resident memory by more is stopped and failed),
 //   PARE_JOB_SECONDS (21600: a job running longer is stopped and failed).

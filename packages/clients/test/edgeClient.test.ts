@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterEach, expect, test } from 'vitest';
 import { EdgeClient } from '../src/edge/edgeClient';
 import type { DeployVariantResponse, ModelsResponse } from '../src/wire/index';
@@ -99,4 +100,27 @@ test('an edge that is not there is edge_unreachable, naming the endpoint', async
     code: 'edge_unreachable',
     message: expect.stringContaining(`http://127.0.0.1:${port}`),
   });
+});
+
+test("downloads a variant's file with the token, checked against the hash and size it is told", async () => {
+  const bytes = new Uint8Array([7, 7, 7, 1]);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const seen: Array<{ url?: string; auth?: string }> = [];
+  // ?long sends one byte more than the manifest says; ?header announces another hash.
+  server = await startServer((request, _body, response) => {
+    seen.push({ url: request.url, auth: request.headers.authorization });
+    const url = new URL(request.url!, 'http://x');
+    if (url.pathname.endsWith('/variants/v1')) return json(response, 200, { model: 'spam', variant: 'v1', sha256, bytes: 4, status: 'healthy', manifest: { sha256 } });
+    const sent = url.pathname.includes('/long/') ? new Uint8Array([...bytes, 0]) : url.pathname.includes('/flipped/') ? bytes.map((b, i) => (i ? b : b ^ 1)) : bytes;
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'x-pare-sha256': url.pathname.includes('/header/') ? 'f'.repeat(64) : sha256 }).end(Buffer.from(sent));
+  });
+  const client = new EdgeClient({ endpoint: server.url, token: 't0k' });
+  const record = await client.variant('spam', 'v1');
+  expect(record).toMatchObject({ sha256, bytes: 4, manifest: { sha256 } });
+  expect(Array.from(await client.variantFile('spam', 'v1', 'model.onnx', record))).toEqual([7, 7, 7, 1]);
+  expect(seen.map((s) => s.url)).toEqual(['/admin/models/spam/variants/v1', '/admin/models/spam/variants/v1/model.onnx']);
+  expect(seen.every((s) => s.auth === 'Bearer t0k')).toBe(true);
+  await expect(client.variantFile('spam', 'long', 'model.onnx', record)).rejects.toMatchObject({ code: 'size_mismatch', message: expect.stringContaining('more than the manifest') });
+  await expect(client.variantFile('spam', 'flipped', 'model.onnx', record)).rejects.toMatchObject({ code: 'sha256_mismatch', message: expect.stringContaining('the bytes hash to') });
+  await expect(client.variantFile('spam', 'header', 'tokenizer.json', record)).rejects.toMatchObject({ code: 'sha256_mismatch', message: expect.stringContaining('the edge sends bytes hashed') });
 });

@@ -49,11 +49,14 @@ for (const text of ['subject-body', 'mail'] as const) {
 const teacherDir = resolve(args.teacher ?? join(root, 'infra/models/spam/teacher'));
 const teacherBytes = new Uint8Array(readFileSync(join(teacherDir, 'model.onnx')));
 const teacherManifest = parseManifest(JSON.parse(readFileSync(join(teacherDir, 'manifest.json'), 'utf8')));
+// The corpus's labels beat this teacher (97.3% against TF-IDF's 98.5%): they weigh 0.7 of the loss and early
+// stopping watches validation accuracy.
+const ALPHA = 0.3;
 let lastPhase = '';
 const result = await distill({
-  seed: DEFAULTS.seed, limit, text: 'mail', teacherText: 'subject-body', targetFpr, positive: 'spam',
+  seed: DEFAULTS.seed, limit, text: 'mail', teacherText: 'subject-body', targetFpr, positive: 'spam', alpha: ALPHA,
   teacher: { kind: 'onnx', bytes: teacherBytes, manifest: teacherManifest },
-  student: { family: 'bag', ...(args.quick ? { epochs: 2, buckets: 4096 } : {}) },
+  student: { family: 'bag', earlyStopping: 'accuracy', ...(args.quick ? { epochs: 2, buckets: 4096 } : {}) },
   onProgress: (p) => {
     if (p.step === undefined || p.phase !== lastPhase || p.step % 200 === 0) log(`${p.phase}: ${p.message}`);
     lastPhase = p.phase;
@@ -119,7 +122,7 @@ function atThreshold(logits: Float32Array, score: number) {
 
 const seconds = (performance.now() - started) / 1000;
 const summary = {
-  command: 'npm run models', seconds, dataset: result.dataset, seed: DEFAULTS.seed, temperature: DEFAULTS.temperature, alpha: DEFAULTS.alpha, targetFpr,
+  command: 'npm run models', seconds, dataset: result.dataset, seed: DEFAULTS.seed, temperature: DEFAULTS.temperature, alpha: ALPHA, targetFpr,
   studentTemperature: bag.temperature, threshold, ece: bag.ece, training: bag.train, studentTeacherAgreement: result.metrics.teacherAgreement,
   rows: rows.map((r) => ({ ...r, m: { accuracy: r.m.accuracy, hardHamFalsePositiveRate: r.m.hardHamFalsePositiveRate, hamFalsePositiveRate: r.m.hamFalsePositiveRate, n: r.m.n } })),
 };
@@ -134,14 +137,14 @@ const md = [
     `SpamAssassin test split of ${test.n} emails (${hardHam} hard ham), seed ${DEFAULTS.seed}, dataset ${result.dataset.checksum.slice(0, 19)}…. ` +
     `"raw" texts are the subject and the undecoded body (what the committed \`spam\` model reads); "mail" texts are cleaned as a mail filter must ` +
     '(MIME parts decoded, HTML as text, list tags, footers and reply marks out, head + tail). ' +
-    `The student is distilled from the committed teacher (T=${DEFAULTS.temperature}, alpha=${DEFAULTS.alpha}, early stopping on validation agreement with the teacher), temperature-scaled on validation (T=${bag.temperature.toFixed(3)}), ` +
+    `The student is distilled from the committed teacher (T=${DEFAULTS.temperature}, alpha=${ALPHA}, early stopping on validation accuracy: the labels are better than this teacher), temperature-scaled on validation (T=${bag.temperature.toFixed(3)}), ` +
     `threshold ${threshold.score.toFixed(4)} on P(spam) chosen on validation for a ${pct(targetFpr)} false-positive rate. ECE: 15 bins of the top score. Latency: one median-length test email, onnxruntime-web wasm, one thread.`,
   '',
   '| model | text | accuracy | hard-ham FP | ham FP | at threshold: accuracy / ham FP / hard-ham FP | ECE | size | wasm ms | speed vs teacher |',
   '|---|---|---|---|---|---|---|---|---|---|',
   ...rows.map((r) => `| ${r.model} | ${r.text === 'mail' ? 'mail' : 'raw'} | ${pct(r.m.accuracy, 2)} | ${pct(r.m.hardHamFalsePositiveRate)} | ${pct(r.m.hamFalsePositiveRate, 2)} | ${r.thresholdAccuracy === undefined ? '–' : `${pct(r.thresholdAccuracy, 2)} / ${pct(r.thresholdHamFpr, 2)} / ${pct(r.thresholdHardFpr)}`} | ${r.ece === undefined ? '–' : r.ece.toFixed(3)} | ${(r.bytes / 1024).toFixed(0)} KiB | ${r.wasmMs === undefined ? '–' : r.wasmMs.toFixed(3)} | ${r.wasmMs === undefined || !rows[2]?.wasmMs ? '–' : `${(latency['teacher']!.medianMs / r.wasmMs).toFixed(1)}x`} |`),
   '',
-  `Student agreement with the teacher on the test split: ${pct(result.metrics.teacherAgreement, 2)} (the teacher reads raw text and is the weaker model here; labels weigh ${(1 - DEFAULTS.alpha).toFixed(1)} of the loss).`,
+  `Student agreement with the teacher on the test split: ${pct(result.metrics.teacherAgreement, 2)} (the teacher reads raw text and is the weaker model here; labels weigh ${(1 - ALPHA).toFixed(1)} of the loss).`,
   'TF-IDF size: float32 weights and idf plus its n-grams as UTF-8 lines.',
   '',
 ].join('\n');

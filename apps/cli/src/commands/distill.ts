@@ -40,7 +40,7 @@ export function registerDistill(program: Command): void {
   program
     .command('distill')
     .description('Distill a teacher into a smaller student as an origin job, and follow its progress')
-    .option('--teacher <model.onnx|folder|config.json|train>', 'teacher: an ONNX model (manifest.json beside it), a Hugging Face folder, a config to train one, or "train"', 'train')
+    .option('--teacher <model.onnx|folder|url|config.json|train>', 'teacher: an ONNX model (manifest.json beside it), a Hugging Face folder, a deployed variant (<edge-url>/<model>/<variant>, read by the origin with its PARE_TOKEN), a config to train one, or "train"', 'train')
     .option('--teacher-manifest <file>', "the teacher's manifest when it is not manifest.json beside the model")
     .option('--data <name|file>', 'the bundled spam-assassin corpus, or your texts: JSONL, CSV or one text a line (labels optional; the teacher labels the rest)', 'spam-assassin')
     .option('--validation <file>', 'validation texts (default: a tenth of --data, chosen by a hash of each text)')

@@ -1,4 +1,5 @@
-// Admin API (Bearer token): publish variants (./variantUpload.ts), set traffic, promote, roll back, delete.
+// Admin API (Bearer token): publish variants (./variantUpload.ts), read them back (./variantDownload.ts), set
+// traffic, promote, roll back, delete.
 import { Hono } from 'hono';
 import { promoteBodyWire, trafficBodyWire, type DeleteVariantResponse, type DeploymentResponse, type RollbackResponse } from '@pare/clients/wire';
 import { PareError } from '@pare/errors';
@@ -13,10 +14,12 @@ import { invalidateModelState, unknownModel } from '../registry/modelState';
 import { variantNotFound } from '../inference/servingVariant';
 import { variantObjectKey } from '../registry/variantObjects';
 import { variantUploadRoutes } from './variantUpload';
+import { variantDownloadRoutes } from './variantDownload';
 
 export const adminRoutes = new Hono<AppContext>();
 adminRoutes.use('*', requireAdminToken);
 adminRoutes.route('/', variantUploadRoutes);
+adminRoutes.route('/', variantDownloadRoutes);
 
 async function requireHealthyVariants(env: Env, model: string, weights: Record<string, number>): Promise<void> {
   const variants = new Map((await listVariants(createDb(env.DB), model)).map((v) => [v.name, v]));

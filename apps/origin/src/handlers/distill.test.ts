@@ -103,3 +103,33 @@ test('distils your own texts from a file: a bag student, and a retried job reads
   expect((await distill(spec, retry)).metrics).toMatchObject({ teacherFromCache: true });
   expect(retry.logs.some((l) => /read from the cache/.test(l.message))).toBe(true);
 }, 120_000);
+
+test("distils your own texts from a deployed variant, read through the edge's admin API", async () => {
+  const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { loadSpamAssassin } = await import('@pare/distill');
+  const { EdgeClient } = await import('@pare/clients');
+  const { admitJob } = await import('../jobs/admitJob');
+  const teacherEdge = await startStandInEdge('tok');
+  try {
+    const dir = join(import.meta.dirname, '../../../../infra/models/spam/student-int8');
+    const bytes = new Uint8Array(readFileSync(join(dir, 'model.onnx')));
+    await new EdgeClient({ endpoint: teacherEdge.url, token: 'tok' }).deployVariant({ model: 'spam', variant: 'student-int8', bytes, manifest: JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) });
+    const root = mkdtempSync(join(tmpdir(), 'pare-distill-deployed-'));
+    const data = join(root, 'texts.jsonl');
+    writeFileSync(data, loadSpamAssassin({ seed: 1, limit: 120 }).train.map((e) => JSON.stringify({ text: e.text })).join('\n'));
+    process.env.PARE_TOKEN = 'tok';
+    const submitted = parseJobSpec({ type: 'distill', data, teacher: `${teacherEdge.url}/spam/student-int8`, student: { family: 'bag', buckets: 1024, dim: 8, epochs: 2 }, model: 'mine' });
+    const spec = admitJob(submitted, { dataRoots: [root], fetchHosts: [], edgeUrls: [teacherEdge.url] }) as DistillSpec;
+    expect(spec.teacherVariant).toEqual({ edge: teacherEdge.url, model: 'spam', variant: 'student-int8' });
+    const ctx = { ...recordingContext(), artifactsDir: join(root, 'jobs', 'a') };
+    mkdirSync(ctx.artifactsDir, { recursive: true });
+    const result = await distill(spec, ctx);
+    expect(result.artifacts).toEqual(['student.onnx', 'student.manifest.json', 'metrics.json']);
+    expect(result.metrics.teacherAgreement).toBeGreaterThan(0.5);
+    expect(ctx.logs.some((l) => l.message === `teacher spam/student-int8 model.onnx: downloaded from ${teacherEdge.url}`)).toBe(true);
+    expect(teacherEdge.downloads).toEqual(['/admin/models/spam/variants/student-int8/model.onnx']);
+  } finally {
+    await teacherEdge.close();
+  }
+}, 120_000);

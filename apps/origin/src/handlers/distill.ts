@@ -6,6 +6,7 @@ import { parseManifest } from '@pare/runtime';
 import type { JobContext, JobHandler } from '../jobs/jobHandler';
 import type { DistillSpec } from '../jobs/jobSpec';
 import { publishVariant } from '../publish/edgePublisher';
+import { deployedTeacher } from './deployedTeacher';
 import { readFileRef } from './readFileRef';
 import { distillUserTexts } from './distillTexts';
 import { buildStudentVariants } from './studentVariants';
@@ -95,6 +96,13 @@ export const distill: JobHandler<DistillSpec> = async (spec, ctx) => {
 };
 
 async function teacherOption(spec: DistillSpec, ctx: JobContext): Promise<DistillOptions['teacher']> {
+  if (spec.teacherVariant) {
+    const { edge, model, variant } = spec.teacherVariant;
+    return deployedTeacher(spec.teacherVariant, {
+      cacheDir: join(dirname(ctx.artifactsDir), '.teacher-models'), signal: ctx.signal,
+      onFile: (file, from) => ctx.log.info(`teacher ${model}/${variant} ${file}: ${from === 'cache' ? 'from the cache' : `downloaded from ${edge}`}`),
+    });
+  }
   if (spec.teacher === 'train') return { kind: 'train' };
   if (typeof spec.teacher === 'object') return { kind: 'train', ...spec.teacher };
   const bytes = await readFileRef(spec.teacher, 'teacher', ctx.signal);

@@ -9,15 +9,15 @@ import type { DistillSpec } from '../jobs/jobSpec';
 import { readFileRef } from './readFileRef';
 
 // `distill` on the user's own texts (spec.data names a file on the origin): the teacher is an ONNX file with its
-// manifest or a Hugging Face folder; its outputs are cached beside the jobs' artifacts, keyed by the teacher's
+// manifest, a Hugging Face folder or a deployed variant (./deployedTeacher.ts); its outputs are cached beside the jobs' artifacts, keyed by the teacher's
 // and the data's hashes, so a retried job or one resumed after the origin restarted does not run it again.
 
 /** Where each phase sits on the job's 0..1 progress. */
 const SPAN = { data: [0, 0.05], 'teacher-logits': [0.05, 0.4], student: [0.4, 0.95], evaluate: [0.95, 0.99] } as const;
 
 export async function distillUserTexts(spec: DistillSpec, ctx: JobContext, teacherManifestFor: (spec: DistillSpec, ctx: JobContext) => Promise<TeacherOnnx>): Promise<{ metrics: Record<string, unknown>; artifacts: string[] }> {
-  if (typeof spec.teacher !== 'string' || spec.teacher === 'train') throw new PareError('job_spec_invalid', 'teacher: distilling your own texts needs a teacher to label them: an ONNX file with its manifest or a Hugging Face folder.', { status: 400 });
-  const teacher = await teacherFolder(spec.teacher) ?? await teacherManifestFor(spec, ctx);
+  if (!spec.teacherVariant && (typeof spec.teacher !== 'string' || spec.teacher === 'train')) throw new PareError('job_spec_invalid', 'teacher: distilling your own texts needs a teacher to label them: an ONNX file with its manifest, a Hugging Face folder or a deployed variant.', { status: 400 });
+  const teacher = (typeof spec.teacher === 'string' && !spec.teacherVariant && await teacherFolder(spec.teacher)) || await teacherManifestFor(spec, ctx);
   const student = spec.student && 'family' in spec.student ? spec.student : undefined;
   if (spec.student && !student) throw new PareError('job_spec_invalid', 'student: your own texts train the bag student ({ "family": "bag", … }); the transformer student distils the bundled corpus.', { status: 400 });
   let phase = '';

@@ -62,6 +62,22 @@ describe('publish targets', () => {
   });
 });
 
+describe('a deployed teacher', () => {
+  const policy = { dataRoots: [], fetchHosts: [], edgeUrls: [EDGE] };
+
+  test('<edge-url>/<model>/<variant> under a configured edge becomes teacherVariant', () => {
+    const admitted = admitJob(parseJobSpec({ type: 'distill', teacher: `${EDGE}/spam/student-int8/` }), policy);
+    expect(admitted).toMatchObject({ teacher: `${EDGE}/spam/student-int8/`, teacherVariant: { edge: EDGE, model: 'spam', variant: 'student-int8' } });
+  });
+
+  test('the same shape on another host is a URL to confine, and a teacherVariant on another edge is refused', () => {
+    expect(() => admitJob(parseJobSpec({ type: 'distill', teacher: 'https://attacker.example/spam/fp32' }), policy)).toThrow(/^teacher: https:\/\/attacker\.example\/spam\/fp32 is a URL this origin does not fetch/);
+    expect(() => admitJob(parseJobSpec({ type: 'distill', teacher: `${EDGE}/spam/fp32/extra` }), policy)).toThrow(/^teacher: .* is a URL this origin does not fetch/);
+    const elsewhere = parseJobSpec({ type: 'distill', teacherVariant: { edge: 'https://attacker.example', model: 'spam', variant: 'fp32' } });
+    expect(() => admitJob(elsewhere, policy)).toThrow(/teacherVariant\.edge: https:\/\/attacker\.example is not an edge this origin reads teachers from/);
+  });
+});
+
 describe('file paths', () => {
   test('a path outside the roots, a `..` escape, a symlink out and a URL are refused with input_invalid', async () => {
     const link = join(fixture.dir, 'link-out');

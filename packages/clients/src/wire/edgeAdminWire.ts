@@ -48,3 +48,21 @@ export type RollbackResponse = z.infer<typeof rollbackResponseWire>;
 
 export const deleteVariantResponseWire = z.object({ deleted: z.object({ model: z.string(), variant: z.string() }) });
 export type DeleteVariantResponse = z.infer<typeof deleteVariantResponseWire>;
+
+/** GET /admin/models/:model/variants/:variant: a stored variant and its manifest; `tokenizer` when it has a tokenizer.json. */
+export const variantRecordResponseWire = z.object({
+  model: z.string(),
+  variant: z.string(),
+  sha256: z.string(),
+  bytes: z.number(),
+  status: z.enum(['healthy', 'unhealthy']),
+  manifest: z.record(z.string(), z.unknown()),
+  tokenizer: z.object({ sha256: z.string(), bytes: z.number() }).optional(),
+});
+export type VariantRecordResponse = z.infer<typeof variantRecordResponseWire>;
+
+/** The files GET /admin/models/:model/variants/:variant/<file> streams. */
+export type VariantDownloadFile = 'model.onnx' | 'tokenizer.json';
+
+/** Header of a variant file download: the sha256 its manifest records for it. */
+export const VARIANT_SHA256_HEADER = 'x-pare-sha256';

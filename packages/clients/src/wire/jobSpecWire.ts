@@ -105,6 +105,16 @@ const publishTargetWire = z
   })
   .strict();
 
+/** A variant deployed on an edge, read through that edge's admin API (a distill job's teacher). */
+const deployedVariantWire = z
+  .object({
+    /** One of the origin's configured edges (PARE_EDGE_URLS): only those get its admin token. */
+    edge: z.url().max(JOB_LIMITS.fileRefLength, `must be at most ${JOB_LIMITS.fileRefLength} characters`),
+    model: modelName,
+    variant: variantName,
+  })
+  .strict();
+
 /** A compressed variant a distill job makes of its student: CompressOptions of @pare/compress, without calibration. */
 export const compressedVariantWire = z.object({ variant: variantName, options: compressOptionsWire }).strict();
 
@@ -145,6 +155,11 @@ export function distillSpecWireWith(compressedVariant: typeof compressedVariantW
        */
       teacher: z.union([z.literal('train'), encoderTraining, fileRef]).default('train'),
       teacherManifest: fileRef.optional(),
+      /**
+       * The teacher as a variant deployed on one of the origin's edges. The origin sets it at submission when
+       * `teacher` is `<edge-url>/<model>/<variant>` under one of its edges.
+       */
+      teacherVariant: deployedVariantWire.optional(),
       /** "spam-assassin", or a file of the user's texts on the origin (JSONL, CSV or one text a line). */
       data: z.union([z.literal('spam-assassin'), fileRef]).default('spam-assassin'),
       /** A file of validation texts (else the origin cuts one from data). */
