@@ -9,6 +9,7 @@ import { variantManifest } from '@pare/runtime/manifest-builder';
 import { sha256Hex } from '@pare/runtime';
 import fs from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { encodeModel, GraphBuilder } from '@pare/onnx';
 import { readModelFolder } from '@pare/runtime/folder';
 
@@ -98,6 +99,26 @@ export async function buildFixtures(): Promise<Fixtures> {
   const tokenizerJson = new Uint8Array(fs.readFileSync(path.resolve(import.meta.dirname, '../../../packages/runtime/test/fixtures/hf/distilbert-spam/tokenizer.json')));
   const vocabSize = Object.keys((JSON.parse(new TextDecoder().decode(tokenizerJson)) as { model: { vocab: Record<string, number> } }).model.vocab).length;
   const hfText = buildTinyVocabClassifier(vocabSize);
+  // A SentencePiece tokenizer converted by transformers (Precompiled normaliser), with Python's ids for the
+  // parity texts outside ASCII: what the isolate's tokenizer must reproduce.
+  const hfFixtures = path.resolve(import.meta.dirname, '../../../packages/runtime/test/fixtures/hf');
+  const spmJson = new Uint8Array(fs.readFileSync(path.join(hfFixtures, 'spm-tokenizer/tokenizer.json')));
+  const parityTexts = JSON.parse(fs.readFileSync(path.join(hfFixtures, 'parity/texts.json'), 'utf8')) as string[];
+  const spmIds = (JSON.parse(gunzipSync(fs.readFileSync(path.join(hfFixtures, 'parity/unigram-precompiled.json.gz'))).toString('utf8')) as { encodings: Array<{ ids: number[] }> }).encodings;
+  const spmDoc = JSON.parse(new TextDecoder().decode(spmJson)) as { model: { vocab: unknown[] }; added_tokens: Array<{ id: number }> };
+  const spmText = buildTinyVocabClassifier(Math.max(spmDoc.model.vocab.length, ...spmDoc.added_tokens.map((t) => t.id + 1)));
+  const spmSamples = parityTexts.map((text, i) => ({ text, ids: spmIds[i]!.ids })).filter((s) => /[^\x00-\x7f]/.test(s.text) && s.text.length < 400).slice(0, 80);
+  // A text classifier reading a Hugging Face tokenizer.json, uploaded beside it.
+  const hfClassifier = async (bytes: Uint8Array, json: Uint8Array): Promise<Fixture> => ({
+    ...fixture(bytes, await variantManifest(bytes, {
+      model: 'fixture', variant: 'fixture', task: 'text-classification',
+      ...hfIo('logits', 2),
+      outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 2] }],
+      preprocess: { tokenizer: { kind: 'huggingface', sha256: await sha256Hex(json), bytes: json.byteLength, maxLength: 128 }, idsInput: 'input_ids', maskInput: 'attention_mask' },
+      postprocess: { labels: ['ham', 'spam'] },
+    })),
+    tokenizerBase64: Buffer.from(json).toString('base64'),
+  });
   const reshapeIo = (columns: number) => ({ inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 'n'] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['rows', columns] }] });
   const io = { inputs: [{ name: 'input', dtype: 'float32', shape: ['batch', 8] }], outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 4] }] };
   const bag = buildTinyBagClassifier();
@@ -121,16 +142,8 @@ export async function buildFixtures(): Promise<Fixtures> {
     shapeBomb: fixture(shapeBomb, await variantManifest(shapeBomb, { model: 'fixture', variant: 'fixture', inputs: io.inputs, outputs: [{ name: 'logits', dtype: 'float32', shape: [30000, 30000] }] })),
     embedder: fixture(embedder, await variantManifest(embedder, { model: 'fixture', variant: 'fixture', task: 'feature-extraction', ...hfIo('last_hidden_state', 3), embedding: { pooling: 'mean', normalize: true } })),
     ner: fixture(ner, await variantManifest(ner, { model: 'fixture', variant: 'fixture', task: 'token-classification', ...hfIo('logits', TINY_NER_LABELS.length), postprocess: { labels: TINY_NER_LABELS, aggregation: 'simple' } })),
-    hfText: {
-      ...fixture(hfText, await variantManifest(hfText, {
-        model: 'fixture', variant: 'fixture', task: 'text-classification',
-        ...hfIo('logits', 2),
-        outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch', 2] }],
-        preprocess: { tokenizer: { kind: 'huggingface', sha256: await sha256Hex(tokenizerJson), bytes: tokenizerJson.byteLength, maxLength: 128 }, idsInput: 'input_ids', maskInput: 'attention_mask' },
-        postprocess: { labels: ['ham', 'spam'] },
-      })),
-      tokenizerBase64: Buffer.from(tokenizerJson).toString('base64'),
-    },
+    hfUnigram: { ...(await hfClassifier(spmText, spmJson)), expected: spmSamples },
+    hfText: await hfClassifier(hfText, tokenizerJson),
     text: fixture(
       text,
       await variantManifest(text, {

@@ -8,4 +8,4 @@ export interface Fixture {
   expected?: unknown;
 }
 
-export type Fixtures = Record<'mlp' | 'mlpSmall' | 'mlpInt8Weights' | 'text' | 'embedder' | 'ner' | 'hfText' | 'runFails' | 'trialFails' | 'shapeBomb' | 'image' | 'bag' | 'lmGpt2' | 'lmGpt2NoCache' | 'lmLlama', Fixture>;
+export type Fixtures = Record<'mlp' | 'mlpSmall' | 'mlpInt8Weights' | 'text' | 'embedder' | 'ner' | 'hfText' | 'hfUnigram' | 'runFails' | 'trialFails' | 'shapeBomb' | 'image' | 'bag' | 'lmGpt2' | 'lmGpt2NoCache' | 'lmLlama', Fixture>;

@@ -16,6 +16,8 @@ import { forLibrary } from './libraryQuirks';
 import { unigramEncoder } from './unigramEncode';
 import { useBpeMergeRanks } from './bpeMergeRanks';
 import { speedUpPreTokenizer } from './fastPreTokenizers';
+import { useExactPrecompiled } from './precompiledCharsmap';
+import { characterNormalizer } from './characterNormalizer';
 import { parseTokenizerJson, type AddedTokenJson, type TokenizerJson } from './tokenizerJson';
 import { wordSurface, type WordSurface } from './wordSurface';
 
@@ -64,6 +66,7 @@ export class HuggingFaceTokenizer implements TextTokenizer {
 
   constructor(json: TokenizerJson, spec: HuggingFaceTokenizerSpec) {
     this.tk = new Tokenizer(forLibrary(json), {});
+    useExactPrecompiled(this.tk.normalizer);
     this.maxLength = spec.maxLength;
     this.truncation = spec.truncation;
     const model = this.tk.model!;
@@ -95,12 +98,12 @@ export class HuggingFaceTokenizer implements TextTokenizer {
       }
       return tokens;
     };
-    const normalizer = this.tk.normalizer;
+    const normalizer = characterNormalizer(this.tk.normalizer);
     const memo = new Map<string, string>();
     this.normalizeChar = (c) => {
       let n = memo.get(c);
       if (n === undefined) {
-        n = normalizer ? normalizer(c) : c;
+        n = normalizer(c);
         if (memo.size < MEMO_LIMIT) memo.set(c, n);
       }
       return n;

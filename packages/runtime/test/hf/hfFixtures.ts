@@ -11,6 +11,7 @@ export const TOKENIZER_FOLDERS = {
   'wordpiece-cased': 'bert-embed',
   bpe: 'roberta-spam',
   unigram: 'xlmr-email-tags',
+  'unigram-precompiled': 'spm-tokenizer',
 } as const;
 export type TokenizerName = keyof typeof TOKENIZER_FOLDERS;
 
