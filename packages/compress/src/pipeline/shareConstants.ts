@@ -2,6 +2,9 @@
 // 101 duplicate scalars such as the 3 and 6 of every hard-swish) become one initializer that all of them read.
 // Lossless: values, element types and shapes are compared byte for byte; onnxruntime does the same at load time
 // (ConstantSharing), so this only saves bytes on the wire.
+// An Identity that only re-exports an initializer (torch writes one per extra use of a parameter shared by several
+// modules: ALBERT's layers, tied projections) is read through as well, so that the quantization passes see every
+// reader of a shared weight and do not leave an fp32 copy beside the quantized one.
 import { allGraphs, readTensor, type Model, type Node, type Tensor } from '@pare/onnx';
 import type { Pass, PassReport, PassResult } from '../passReport';
 
@@ -32,18 +35,29 @@ export function shareConstants(model: Model, options: ShareConstantsOptions = {}
     if (first === undefined) firstByKey.set(key, name);
     else { replace.set(name, first); saved += t.raw_data?.byteLength ?? 0; }
   }
+  const duplicates = replace.size;
+  const initializers = new Set(graph.initializer.map((t) => t.name ?? ''));
+  const bypassed = new Set<Node>();
+  for (const n of graph.node) {
+    const source = n.input[0] ? replace.get(n.input[0]) ?? n.input[0] : undefined;
+    const output = n.output[0];
+    if (n.op_type !== 'Identity' || (n.domain ?? '') !== '' || n.output.length !== 1 || !source || !output || !initializers.has(source) || pinned.has(output)) continue;
+    replace.set(output, source);
+    bypassed.add(n);
+  }
   if (replace.size === 0) return { model, report };
   const rename = (n: Node): Node => (n.input.some((i) => replace.has(i)) ? { ...n, input: n.input.map((i) => replace.get(i) ?? i) } : n);
   const out: Model = {
     ...model,
     graph: {
       ...graph,
-      node: graph.node.map(rename),
+      node: graph.node.filter((n) => !bypassed.has(n)).map(rename),
       initializer: graph.initializer.filter((t) => !replace.has(t.name ?? '')),
       value_info: graph.value_info.filter((v) => !replace.has(v.name ?? '')),
     },
   };
-  report.notes.push(`${replace.size} duplicate constant(s) now read from the first identical initializer`);
+  if (duplicates) report.notes.push(`${duplicates} duplicate constant(s) now read from the first identical initializer`);
+  if (bypassed.size) report.notes.push(`${bypassed.size} Identity node(s) of an initializer read through (a weight shared by several nodes)`);
   return { model: out, report };
 }
 

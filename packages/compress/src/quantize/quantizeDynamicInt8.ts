@@ -2,7 +2,7 @@
 // time) and of embedding tables. The emitted form is selectable; the default is the one measured fastest in
 // onnxruntime-web's wasm build (bench-results/quantize-forms.md).
 import { PareError } from '@pare/errors';
-import { allGraphs, constantsToInitializers, outerNamesUsedBySubgraphs, type Graph, type Model } from '@pare/onnx';
+import { allGraphs, constantsToInitializers, outerNamesUsedBySubgraphs, type Graph, type Model, type Tensor } from '@pare/onnx';
 import type { Pass, PassReport, PassResult } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
 import { dynamicBlocker, rewriteDynamic, type DynamicForm, type RewriteContext } from './dynamicMatMul';
@@ -10,6 +10,7 @@ import { rewriteEmbedding } from './embeddingInt8';
 import { rewriteNBits } from './matMulNBits';
 import { dropUnusedInitializers, importDomain, NameAllocator, prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
 import { subgraphNote } from './subgraphNote';
+import { shareIdenticalInitializers } from './shareIdenticalInitializers';
 import { findWeightSites, type WeightOp } from './weightSites';
 
 const RECURRENT: WeightOp[] = ['LSTM', 'GRU', 'RNN'];
@@ -70,6 +71,7 @@ function quantizeGraph(graph: Graph, options: QuantizeDynamicInt8Options & { per
   report.skipped.push(...skipped);
   const ctx: RewriteContext = { graph, names, perChannel, quantizedActivations: new Map() };
   const replaced = new Set<string>();
+  const added: Tensor[] = [];
   const dqNodes = [];
   for (const site of sites) {
     const name = site.tensor.name!;
@@ -77,6 +79,7 @@ function quantizeGraph(graph: Graph, options: QuantizeDynamicInt8Options & { per
       const r = rewriteEmbedding(site, perChannel, names);
       replaceNode(graph, site.node, r.nodes);
       graph.initializer.push(...r.initializers);
+      added.push(...r.initializers);
       report.tensors.push(r.change);
       replaced.add(name);
       continue;
@@ -98,9 +101,12 @@ function quantizeGraph(graph: Graph, options: QuantizeDynamicInt8Options & { per
     replaceNode(graph, site.node, r.nodes);
     for (const gone of r.removed ?? []) graph.node.splice(graph.node.indexOf(gone), 1);
     graph.initializer.push(...r.initializers);
+    added.push(...r.initializers);
     report.tensors.push(r.change);
     replaced.add(name);
   }
+  const merged = shareIdenticalInitializers(graph, added);
+  if (merged) report.notes.push(`${merged} duplicate quantized tensors of weights read by several nodes merged into one each.`);
   prependNodes(graph, dqNodes);
   dropUnused(graph, replaced, report);
   // Bias vectors folded into DynamicQuantizeMatMul leave their original initializer unread.

@@ -4,7 +4,7 @@
 // The weights of other operators (Conv, LSTM, tables that cannot be packed) go weight-only int8
 // (quantizeWeightsInt8), so the whole file shrinks. About 0.16 of fp32 MatMul bytes at block 32 symmetric, 0.13 at block 128.
 import { PareError } from '@pare/errors';
-import { allGraphs, outerNamesUsedBySubgraphs, type Graph, type Model } from '@pare/onnx';
+import { allGraphs, outerNamesUsedBySubgraphs, type Graph, type Model, type Tensor } from '@pare/onnx';
 import type { Pass, PassResult } from '../passReport';
 import { importDomain, removeInitializer, replaceNode, requireOpset } from './graphEdit';
 import { dynamicBlocker } from './dynamicMatMul';
@@ -13,6 +13,7 @@ import { findTables, rewriteTable } from './embeddingInt4';
 import { quantizeWeightsInt8 } from './quantizeWeightsInt8';
 import { startQuantization } from './quantizationStart';
 import { DEFAULT_MIN_ELEMENTS, findWeightSites, type WeightOp } from './weightSites';
+import { shareIdenticalInitializers } from './shareIdenticalInitializers';
 
 export interface QuantizeWeightsInt4Options {
   /** Block length along K: a power of two from 16 to 256 (default 32). Smaller blocks: more scales, less error. */
@@ -71,17 +72,22 @@ export function quantizeWeightsInt4(model: Model, options: QuantizeWeightsInt4Op
     }
     const { sites, skipped } = findWeightSites(graph, { ops: NBITS_OPS, exclude: options.exclude, minElements: options.minElements });
     report.skipped.push(...skipped);
+    const added: Tensor[] = [];
     for (const site of sites) {
       const blocker = dynamicBlocker(site);
       if (blocker) { report.skipped.push({ name: site.tensor.name!, reason: blocker }); continue; }
       const r = rewriteNBits(site, { bits: 4, blockSize, accuracyLevel, symmetric }, names);
       replaceNode(graph, site.node, r.nodes);
       graph.initializer.push(...r.initializers);
+      added.push(...r.initializers);
       if (depth > 0) r.change.detail = { ...r.change.detail, graph: path };
       report.tensors.push(r.change);
       rewritten++;
     }
-    // A weight read by several MatMuls is packed once per reader; the fp32 original goes once none reads it.
+    // A weight read by several MatMuls is packed once per reader, then the identical copies are merged; the fp32
+    // original goes once none reads it.
+    const merged = shareIdenticalInitializers(graph, added);
+    if (merged) report.notes.push(`${merged} duplicate packed tensors of weights read by several MatMuls merged into one each.`);
     dropUnread(graph, sites.map((s) => s.tensor.name!));
   }
   if (rewritten || tables) importDomain(out, 'com.microsoft', 1);
