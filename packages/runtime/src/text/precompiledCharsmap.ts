@@ -87,9 +87,24 @@ export function precompiledNormalizer(map: PrecompiledCharsmap): (text: string) 
     return out;
   };
   const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  // Between two ASCII characters there is always a grapheme boundary, except inside CR LF: such characters are
+  // looked up alone without segmenting, which is most of an English text; the rest goes through Intl.Segmenter.
+  const ascii = Array.from({ length: 128 }, (_, c) => graphemeOf(String.fromCharCode(c)));
+  const isAscii = (text: string, i: number) => i < 0 || i >= text.length || text.charCodeAt(i) < 0x80;
+  const alone = (text: string, i: number) => {
+    const c = text.charCodeAt(i);
+    return c < 0x80 && isAscii(text, i - 1) && isAscii(text, i + 1) && !(c === 13 && text.charCodeAt(i + 1) === 10) && !(c === 10 && text.charCodeAt(i - 1) === 13);
+  };
   return (text) => {
     let out = '';
-    for (const { segment } of segmenter.segment(text)) out += graphemeOf(segment);
+    let i = 0;
+    while (i < text.length) {
+      if (alone(text, i)) { out += ascii[text.charCodeAt(i)]!; i++; continue; }
+      let j = i + 1;
+      while (j < text.length && !alone(text, j)) j++;
+      for (const { segment } of segmenter.segment(text.slice(i, j))) out += graphemeOf(segment);
+      i = j;
+    }
     return out;
   };
 }
