@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { activeGenerations } from '../src/inference/generationRun';
-import { admin, call, deployFixture, fixtureBytes, fixtureManifest, postJson, variantForm } from './helpers';
+import { admin, call, deployFixture, deployLm, fixtureBytes, fixtureManifest, postJson, variantForm } from './helpers';
 import type { Fixtures } from './fixtureTypes';
 
 interface Expected {
@@ -18,12 +18,6 @@ const expectedOf = (kind: keyof Fixtures) => env.FIXTURES[kind].expected as Expe
 /** The token cap the tests' worker runs with (vitest.config.ts). */
 const CAP = 40;
 
-async function deployLm(kind: 'lmGpt2' | 'lmGpt2NoCache' | 'lmLlama', model: string, variant: string, weight?: number): Promise<void> {
-  const form = variantForm(fixtureBytes(kind), fixtureManifest(kind, model, variant), weight);
-  form.append('tokenizer', new Blob([Uint8Array.from(atob(env.FIXTURES[kind].tokenizerBase64!), (ch) => ch.charCodeAt(0))]), 'tokenizer.json');
-  const response = await admin(`/admin/models/${model}/variants/${variant}`, { method: 'PUT', body: form });
-  if (response.status !== 201) throw new Error(`deploy ${model}/${variant} failed: ${response.status} ${await response.text()}`);
-}
 
 async function json(response: Response): Promise<Record<string, any>> {
   return (await response.json()) as Record<string, any>;

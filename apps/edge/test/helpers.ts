@@ -88,3 +88,11 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Upload an LM fixture (model and its tokenizer.json) as model/variant. */
+export async function deployLm(kind: 'lmGpt2' | 'lmGpt2NoCache' | 'lmLlama', model: string, variant: string, weight?: number): Promise<void> {
+  const form = variantForm(fixtureBytes(kind), fixtureManifest(kind, model, variant), weight);
+  form.append('tokenizer', new Blob([Uint8Array.from(atob(env.FIXTURES[kind].tokenizerBase64!), (ch) => ch.charCodeAt(0))]), 'tokenizer.json');
+  const response = await admin(`/admin/models/${model}/variants/${variant}`, { method: 'PUT', body: form });
+  if (response.status !== 201) throw new Error(`deploy ${model}/${variant} failed: ${response.status} ${await response.text()}`);
+}

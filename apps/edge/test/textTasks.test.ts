@@ -64,7 +64,7 @@ describe('POST /v1/embeddings (OpenAI shape)', () => {
   it('answers 400 without a model or input, 404 for an unknown model', async () => {
     expect((await postJson('/v1/embeddings', { input: 'x' })).status).toBe(400);
     expect((await postJson('/v1/embeddings', { model: EMBED })).status).toBe(400);
-    expect((await postJson('/v1/embeddings', { model: EMBED, input: 'x', encoding_format: 'base64' })).status).toBe(400);
+    expect((await postJson('/v1/embeddings', { model: EMBED, input: 'x', encoding_format: 'int8' })).status).toBe(400);
     expect((await postJson('/v1/embeddings', { model: 'no-such-embedder', input: 'x' })).status).toBe(404);
   });
 });
