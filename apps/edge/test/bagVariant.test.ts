@@ -1,5 +1,7 @@
 // A hashed n-gram bag student at the edge: the hashed-ngrams tokenizer kind travels in the manifest and the
-// worker makes the ids itself; a manifest threshold decides the label, not the top score.
+// worker makes the ids itself; a manifest threshold decides the label, not the top score; a manifest that says
+// preprocess.clean "mail" has raw mails read as a mail filter reads them.
+import { filterText } from '@pare/runtime';
 import { describe, expect, it } from 'vitest';
 import { admin, deployFixture, fixtureBytes, fixtureManifest, postJson, variantForm } from './helpers';
 
@@ -25,5 +27,24 @@ describe('a hashed n-gram variant', () => {
     const body = await json(await postJson('/v1/models/bag-threshold/predict', { texts: ['win free money lunch', 'WIN free money now'] }));
     expect(body.results[0].scores.spam).toBeCloseTo(1 / (1 + Math.exp(-1)), 5);
     expect(body.results.map((r: { label: string }) => r.label)).toEqual(['ham', 'spam']);
+  });
+
+  it('reads a raw MIME mail as its cleaned text when the manifest says preprocess.clean "mail"', async () => {
+    const html = '<html><body><p>WIN <b>free</b> money</p><p>now</p></body></html>';
+    const mail = ['From: desk@example.com', 'Subject: Re: [list] free money', 'MIME-Version: 1.0', 'Content-Type: text/html; charset=utf-8',
+      'Content-Transfer-Encoding: base64', '', btoa(html), ''].join('\r\n');
+    const manifest = fixtureManifest('bag', 'bag-mail', 'v1');
+    manifest.preprocess = { ...(manifest.preprocess as Record<string, unknown>), clean: 'mail' };
+    const put = await admin('/admin/models/bag-mail/variants/v1', { method: 'PUT', body: variantForm(fixtureBytes('bag'), manifest) });
+    expect(put.status).toBe(201);
+    const cleaned = filterText(mail);
+    expect(cleaned).toBe('free money\n\nWIN free money\nnow');
+    const body = await json(await postJson('/v1/models/bag-mail/predict', { texts: [mail, cleaned] }));
+    expect(body.results[0]).toEqual(body.results[1]);
+    expect(body.results[0].label).toBe('spam');
+    // The same bytes without the field read the base64 and the headers as words: ham.
+    await deployFixture('bag', 'bag-raw', 'v1');
+    const raw = await json(await postJson('/v1/models/bag-raw/predict', { texts: [mail] }));
+    expect(raw.results[0].label).toBe('ham');
   });
 });

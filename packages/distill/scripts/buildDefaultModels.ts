@@ -108,8 +108,8 @@ writeFileSync(benchFile, benchMarkdown(rows, {
 log(`done in ${seconds.toFixed(0)} s: ${rows.map((r) => `${r.variant} ${(100 * r.accuracy).toFixed(2)}% ${(r.bytes / 1024).toFixed(0)} KiB ${r.wasmMs.toFixed(3)} ms`).join('; ')}`);
 if (args.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
 
-// Then the spam filter on cleaned mail beside the TF-IDF baseline (buildMailStudent.ts), from the teacher just written.
-const mail = spawnSync(join(root, 'node_modules/.bin/tsx'), [join(dirname(fileURLToPath(import.meta.url)), 'buildMailStudent.ts'),
-  ...(args.quick ? ['--quick'] : []), '--teacher', join(outDir, 'teacher'), '--out', args.out ? `${outDir}-mail` : join(root, 'infra/models/spam-mail'),
+// Then the same model on cleaned mail, teacher and students, beside the TF-IDF baseline (buildMailModels.ts).
+const mail = spawnSync(join(root, 'node_modules/.bin/tsx'), [join(dirname(fileURLToPath(import.meta.url)), 'buildMailModels.ts'),
+  ...(args.quick ? ['--quick'] : []), '--out', args.out ? `${outDir}-mail` : join(root, 'infra/models/spam-mail'),
   '--bench', join(dirname(benchFile), 'distill-mail.md')], { stdio: ['ignore', 'ignore', 'inherit'] });
 if (mail.status !== 0) process.exitCode = 1;

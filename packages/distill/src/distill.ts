@@ -71,7 +71,8 @@ export interface DistillResult {
   dataset: { name: string; checksum: string; train: number; val: number; test: number; duplicatesRemoved: number };
   /** The encoded test split (for callers that evaluate further variants the same way). */
   testSet: EncodedSet;
-  /** The test split as texts and labels: a bag student's variants are measured from texts, as the edge feeds them. */
+  /** The test split as texts and labels, as clients send them (whole mails when the student cleans mail): a bag
+   * student's variants are measured from texts, as the edge feeds them. */
   testTexts: { text: string; label: number }[];
   /** The bag student's calibration, threshold and training record (bag family only). */
   bag?: Omit<BagDistillResult, 'exported'>;
@@ -87,6 +88,8 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
   const batchSize = o.batchSize ?? DEFAULTS.batchSize;
   const modelName = o.model ?? 'spam';
   const say = (phase: DistillPhase, message: string, extra: Partial<DistillProgress> = {}) => o.onProgress?.({ phase, message, ...extra });
+  // Models trained on cleaned mail say so in their manifests, and serving cleans what clients send the same way.
+  const clean = o.text === 'mail' ? ('mail' as const) : undefined;
   await init('wasm');
 
   say('data', 'loading SpamAssassin');
@@ -124,7 +127,9 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
       const reader = await loadTextTokenizer(teacherSpec.manifest, teacherSpec.tokenizerJson);
       // Same seed and limit: the same split, row for row, whichever way its mails are read.
       const view = o.teacherText && o.teacherText !== (o.text ?? 'subject-body') ? loadSpamAssassin({ seed, limit: o.limit, text: o.teacherText }) : data;
-      const run = (xs: typeof data.train) => textLogits(teacherSpec.bytes, teacherSpec.manifest, xs.map((e) => e.text), 'node', 64, reader);
+      // A teacher that cleans its texts itself is sent them whole.
+      const asSent = teacherSpec.manifest.preprocess?.clean !== undefined;
+      const run = (xs: typeof data.train) => textLogits(teacherSpec.bytes, teacherSpec.manifest, xs.map((e) => (asSent ? e.raw : e.text)), 'node', 64, reader);
       [teacherTrainLogits, teacherValLogits, testLogits] = [await run(view.train), await run(view.val), await run(view.test)];
     } else {
       teacherTrainLogits = await onnxLogits(teacherSpec.bytes, train, names, 2);
@@ -141,11 +146,11 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
     say('teacher-logits', 'teacher logits on the training split');
     teacherTrainLogits = predictLogits(model, train);
     teacherValLogits = predictLogits(model, val);
-    teacher = await exportClassifier(model, test, { model: modelName, variant: 'teacher', tokenizer, provenance });
+    teacher = await exportClassifier(model, test, { model: modelName, variant: 'teacher', tokenizer, provenance, clean });
     teacher.trainSeconds = r.seconds;
   }
 
-  const testTexts = data.test.map((e) => ({ text: e.text, label: e.label as number }));
+  const testTexts = data.test.map((e) => ({ text: clean ? e.raw : e.text, label: e.label as number }));
   const datasetInfo = { name: DATASET_NAME, checksum: data.checksum, train: data.train.length, val: data.val.length, test: data.test.length, duplicatesRemoved: data.stats.duplicatesRemoved };
   const passes = [{ name: 'distill', options: { temperature, alpha, teacherSha256: teacher.manifest.sha256, ...(o.text ? { text: o.text } : {}) } }];
   if (bagSpec) {
@@ -154,7 +159,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
     if (!(LABELS as readonly string[]).includes(positive)) throw new PareError('option_invalid', `positive: "${positive}" is not a label; labels: ${LABELS.join(', ')}.`);
     const { exported, ...bag } = await distillBag({
       spec: bagSpec, splits: data, teacher: { train: teacherTrainLogits, val: teacherValLogits }, kd: { temperature, alpha }, seed,
-      model: modelName, variant: 'student', labels: LABELS, targetFpr: o.targetFpr, positive: (LABELS as readonly string[]).indexOf(positive),
+      model: modelName, variant: 'student', labels: LABELS, clean, targetFpr: o.targetFpr, positive: (LABELS as readonly string[]).indexOf(positive),
       provenance: { ...provenance, source: 'teacher', sourceSha256: teacher.manifest.sha256, passes: [{ ...passes[0]!, options: { ...passes[0]!.options, family: 'bag' } }] },
       onProgress: progress('student'), signal: o.signal,
     });
@@ -177,7 +182,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
   });
   if (r.validationAccuracy) say('student', `validation accuracy by epoch ${r.validationAccuracy.map((a) => a.toFixed(4)).join(', ')}; kept epoch ${r.bestEpoch! + 1}`);
   say('export', 'exporting the student to ONNX');
-  const exported = await exportClassifier(student, test, { model: modelName, variant: 'student', tokenizer, provenance: { ...provenance, source: 'teacher', sourceSha256: teacher.manifest.sha256, passes } });
+  const exported = await exportClassifier(student, test, { model: modelName, variant: 'student', tokenizer, clean, provenance: { ...provenance, source: 'teacher', sourceSha256: teacher.manifest.sha256, passes } });
   exported.trainSeconds = r.seconds;
 
   say('evaluate', 'comparing student and teacher');

@@ -49,6 +49,8 @@ describe('distillTexts', () => {
     expect(first.accuracy).toBeGreaterThan(0.65);
     expect(first.student.manifest.postprocess?.labels).toEqual(['ham', 'spam']);
     expect(first.student.manifest.postprocess?.threshold?.label).toBe('spam');
+    // The committed teacher cleans mail at serving time; its student learns from cleaned texts and cleans too.
+    expect(first.student.manifest.preprocess?.clean).toBe(teacher.manifest.preprocess?.clean);
     expect(readdirSync(cacheDir)).toHaveLength(1);
 
     const second = await run();

@@ -1,6 +1,6 @@
 import { init } from '@jax-js/jax';
 import { PareError } from '@pare/errors';
-import { loadTextTokenizer } from '@pare/runtime';
+import { filterText, loadTextTokenizer } from '@pare/runtime';
 import { distillBag, type BagDistillResult, type BagStudentSpec } from './bag/distillBag';
 import type { LabelledText } from './bag/bagSet';
 import { loadTextDataset, type TextDataset, type TextDatasetOptions, type TextExample } from './data/textDataset';
@@ -67,7 +67,10 @@ export async function distillTexts(o: DistillTextsOptions): Promise<DistillTexts
   const part = (from: number, to: number) => logits.subarray(from * K, to * K);
   const teacherTop = argmaxRows(logits, K);
   const labelIndex = (e: TextExample, i: number): number => (e.label === undefined ? teacherTop[i]! : labelOf(e.label, labels, e.id));
-  const asLabelled = (xs: TextExample[], offset: number): LabelledText[] => xs.map((e, i) => ({ text: e.text, label: labelIndex(e, offset + i), hard: false }));
+  // A teacher that cleans its texts (preprocess.clean) hands the cleaning on: the student learns from cleaned texts
+  // and its manifest has the edge clean what it is sent the same way.
+  const clean = o.teacher.manifest.preprocess?.clean;
+  const asLabelled = (xs: TextExample[], offset: number): LabelledText[] => xs.map((e, i) => ({ text: clean ? filterText(e.text) : e.text, raw: e.text, label: labelIndex(e, offset + i), hard: false }));
 
   const positive = o.positive === undefined ? undefined : labels.indexOf(o.positive);
   if (positive === -1) throw new PareError('option_invalid', `--positive: "${o.positive}" is not one of the teacher's labels (${labels.join(', ')}).`);
@@ -78,7 +81,7 @@ export async function distillTexts(o: DistillTextsOptions): Promise<DistillTexts
     spec: { family: 'bag', ...o.student }, seed, kd: { temperature, alpha },
     splits: { train: asLabelled(data.train, 0), val: asLabelled(data.val, nTrain), test: asLabelled(data.test, nTrain + nVal) },
     teacher: { train: part(0, nTrain), val: part(nTrain, nTrain + nVal) },
-    model: o.model ?? 'text', variant: 'student', labels, targetFpr: o.targetFpr, positive,
+    model: o.model ?? 'text', variant: 'student', labels, clean, targetFpr: o.targetFpr, positive,
     provenance: { seed, datasetChecksum: data.checksum, source: 'teacher', sourceSha256: o.teacher.manifest.sha256, passes: [{ name: 'distill', options: { temperature, alpha, family: 'bag', teacherSha256: o.teacher.manifest.sha256 } }] },
     onProgress: (p) => say({ phase: 'student', message: `step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(4)}`, step: p.step, totalSteps: p.totalSteps, loss: p.loss }),
     signal: o.signal,

@@ -31,7 +31,6 @@
 export { distill, DEFAULTS, type DistillOptions, type DistillResult, type DistillProgress, type DistillPhase, type TeacherTrain, type TeacherOnnx, type StudentSpec, type ExportedClassifier } from './distill';
 export { loadSpamAssassin, LABELS, DATASET_NAME, type Example, type SpamDataset } from './data/spamAssassin';
 export { emailParts, emailText } from './data/emailText';
-export { mailText, mailBody, mailSubject, type MailTextOptions } from './data/mailText';
 export { type TextCleaning } from './data/spamAssassin';
 export { encodeExamples, type EncodedSet } from './data/encode';
 export { distillTexts, type DistillTextsOptions, type DistillTextsResult } from './distillTexts';

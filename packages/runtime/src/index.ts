@@ -4,6 +4,7 @@ export * from './text/textTokenizer';
 export * from './text/pareTextTokenizer';
 export * from './text/huggingFaceTokenizer';
 export * from './text/loadTextTokenizer';
+export { filterText, looksLikeMail, mailText, type MailTextOptions } from './text/mail/mailText';
 export { childComponents, parseTokenizerJson, SERVED_TOKENIZER_MODELS, type Component, type TokenizerJson } from './text/tokenizerJson';
 export * from './textFeeds';
 export * from './backend/inferenceBackend';

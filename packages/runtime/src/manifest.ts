@@ -123,6 +123,9 @@ const manifestSchema = z.object({
       typeIdsInput: z.string().optional(),
       /** A `position_ids` input, filled with 0..length-1 per row. */
       positionIdsInput: z.string().optional(),
+      /** How texts are cleaned before they are tokenized (tasks/textBatchFeeds.ts): 'mail' reads a raw RFC 822 mail
+       * as a mail filter must and a bare message as its body (text/mail/mailText.ts). Absent: texts as sent. */
+      clean: z.enum(['mail']).optional(),
     })
     .optional(),
   postprocess: z

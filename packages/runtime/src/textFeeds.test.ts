@@ -18,6 +18,16 @@ describe('textFeeds', () => {
     expect(feeds.mask).toEqual({ type: 'int32', dims: [2, 4], data: Int32Array.from([1, 1, 1, 0, 1, 1, 0, 0]) });
   });
 
+  it('cleans texts first when the manifest says preprocess.clean "mail", and parses manifests without the field', () => {
+    const mail = 'From: a@example.com\nSubject: Re: [list] free\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n' + btoa('now');
+    const cleaning = manifest({ preprocess: { tokenizer, idsInput: 'ids', maskInput: 'mask', clean: 'mail' } });
+    expect(cleaning.preprocess?.clean).toBe('mail');
+    expect(manifest({}).preprocess?.clean).toBeUndefined();
+    expect(textFeeds(cleaning, [mail])).toEqual(textFeeds(manifest({}), ['free now']));
+    expect(textFeeds(cleaning, ['free now'])).toEqual(textFeeds(manifest({}), ['free now']));
+    expect(() => manifest({ preprocess: { tokenizer, idsInput: 'ids', clean: 'html' as 'mail' } })).toThrow();
+  });
+
   it('feeds no mask when the manifest names none, and refuses a manifest without a tokenizer', () => {
     expect(Object.keys(textFeeds(manifest({ preprocess: { tokenizer, idsInput: 'ids' } }), ['free']))).toEqual(['ids']);
     expect(() => textFeeds(manifest({ preprocess: undefined }), ['free'])).toThrow(/no preprocess.tokenizer/);

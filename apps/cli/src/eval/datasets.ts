@@ -11,6 +11,8 @@ export interface LabelledText {
   label: string;
   /** A hard negative: legitimate mail that looks like spam (hard ham). */
   hard: boolean;
+  /** The whole mail, sent instead of `text` to a variant that cleans mail itself (preprocess.clean). */
+  raw?: string;
 }
 
 export interface EvalDataset {
@@ -35,7 +37,7 @@ const DATASETS: Record<string, Loader> = {
     const rows = split === 'test' ? data.test : data.val;
     return {
       name: DATASET_NAME, split, seed, checksum: data.checksum, labels: LABELS, positive: 'spam',
-      examples: rows.map((e) => ({ text: e.text, label: LABELS[e.label], hard: e.hard })),
+      examples: rows.map((e) => ({ text: e.text, raw: e.raw, label: LABELS[e.label], hard: e.hard })),
     };
   },
 };

@@ -86,7 +86,7 @@ export async function evaluateOnDataset(modelBytes: Uint8Array, manifest: TextMa
     const outputName = manifest.postprocess.output ?? session.outputs[0]!.name;
     const total = dataset.examples.length;
     for (let first = 0; first < total; first += batchSize) {
-      const texts = dataset.examples.slice(first, first + batchSize).map((e) => e.text);
+      const texts = dataset.examples.slice(first, first + batchSize).map((e) => (manifest.preprocess.clean && e.raw !== undefined ? e.raw : e.text));
       const logits = (await session.run(textFeeds(manifest, texts)))[outputName];
       if (!logits) throw new PareError('output_not_found', `The model has no output "${outputName}" (the manifest's postprocess.output); it has ${session.outputs.map((o) => o.name).join(', ')}.`);
       const width = logits.data.length / texts.length;

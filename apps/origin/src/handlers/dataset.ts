@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { PareError } from '@pare/errors';
-import { encodeText, inlineTokenizerSpec, parseManifest, type Manifest } from '@pare/runtime';
+import { cleanTexts, encodeText, inlineTokenizerSpec, parseManifest, type Manifest } from '@pare/runtime';
 import { readFileRef } from './readFileRef';
 
 // Datasets for batch inference and evaluation. A file is JSONL (one example per line) or a JSON array; an
@@ -38,20 +38,24 @@ export interface Dataset {
 }
 
 export async function loadDataset(request: DatasetRequest, signal?: AbortSignal): Promise<Dataset> {
-  const raw = request.data === 'spam-assassin' ? await spamAssassinTest(request.seed) : await readExamples(request.data, signal);
+  const corpus = request.data === 'spam-assassin' ? await spamAssassinTest(request.seed) : undefined;
+  const raw = corpus ?? (await readExamples(request.data, signal));
   const limited = request.limit === undefined ? raw : raw.slice(0, request.limit);
   if (limited.length === 0) throw new PareError('dataset_empty', `data: ${request.data} holds no examples.`);
   if (!limited.some((e) => e.text !== undefined)) return { examples: limited as Example[], source: request.data };
 
   const manifest = await readManifest(request, signal);
   const preprocess = manifest.preprocess;
+  // A variant that cleans mail itself is sent the corpus's whole mails, as a client would send them.
+  const mails = corpus && preprocess?.clean ? await spamAssassinTest(request.seed, 'raw') : undefined;
   if (!preprocess) throw new PareError('manifest_invalid', `manifest: ${manifest.model}/${manifest.variant} has no preprocess.tokenizer, so text examples cannot be encoded.`);
   // Jobs encode text with the manifest's inline vocabulary; a Hugging Face variant's examples come as token ids.
   const tokenizer = inlineTokenizerSpec(manifest);
   const examples = limited.map((example, i): Example => {
     if (example.text === undefined) return example as Example;
     if (example.inputs) throw new PareError('dataset_invalid', `data: example ${i} has both "text" and "inputs"; give one.`);
-    const encoded = encodeText(tokenizer, example.text);
+    const [text] = cleanTexts(manifest, [mails?.[i]?.text ?? example.text]);
+    const encoded = encodeText(tokenizer, text!);
     const inputs: Record<string, NestedNumbers> = { [preprocess.idsInput]: Array.from(encoded.ids) };
     if (preprocess.maskInput) inputs[preprocess.maskInput] = Array.from(encoded.attentionMask);
     return { inputs, label: example.label };
@@ -59,9 +63,9 @@ export async function loadDataset(request: DatasetRequest, signal?: AbortSignal)
   return { examples, labels: manifest.postprocess?.labels, source: request.data };
 }
 
-async function spamAssassinTest(seed: number): Promise<RawExample[]> {
+async function spamAssassinTest(seed: number, view: 'text' | 'raw' = 'text'): Promise<RawExample[]> {
   const { loadSpamAssassin, LABELS } = await import('@pare/distill');
-  return loadSpamAssassin({ seed }).test.map((e) => ({ text: e.text, label: LABELS[e.label] }));
+  return loadSpamAssassin({ seed }).test.map((e) => ({ text: e[view], label: LABELS[e.label] }));
 }
 
 async function readManifest(request: DatasetRequest, signal?: AbortSignal): Promise<Manifest> {

@@ -10,7 +10,13 @@ export interface BagSet {
 }
 
 /** A text with its label index (the teacher's label where the data has none) and whether it is a hard negative. */
-export interface LabelledText { text: string; label: number; hard: boolean }
+export interface LabelledText {
+  text: string;
+  label: number;
+  hard: boolean;
+  /** The text as a client sends it, when the variant cleans texts before tokenizing them (preprocess.clean). */
+  raw?: string;
+}
 
 /** Encode with the runtime's hashed n-gram ids, the very function the edge runs on a request's text. */
 export function encodeBags(spec: HashedNgramSpec, examples: readonly LabelledText[]): BagSet {

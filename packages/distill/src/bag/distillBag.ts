@@ -35,7 +35,7 @@ export interface BagStudentSpec {
 
 export const BAG_DEFAULTS = { buckets: 1 << 15, dim: 16, wordNgrams: 2, maxLength: 4096, epochs: 15, learningRate: 0.01, batchSize: 32, patience: 4 } as const;
 
-export interface BagDistillArgs extends Pick<BagExportArgs, 'model' | 'variant' | 'provenance' | 'labels'> {
+export interface BagDistillArgs extends Pick<BagExportArgs, 'model' | 'variant' | 'provenance' | 'labels' | 'clean'> {
   spec: BagStudentSpec;
   splits: { train: readonly LabelledText[]; val: readonly LabelledText[]; test: readonly LabelledText[] };
   teacher: { train: Float32Array; val: Float32Array };
@@ -92,8 +92,10 @@ export async function distillBag(a: BagDistillArgs): Promise<BagDistillResult> {
     threshold = { ...chosen, label: a.labels?.[positive] ?? String(positive), testFalsePositiveRate: fp / Math.max(1, neg), testAccuracy: correct / Math.max(1, test.n), testHardFalsePositiveRate: hardFp / Math.max(1, hard) };
   }
 
-  const exported = await exportBag(model, test, a.splits.test.map((e) => e.text), {
-    model: a.model, variant: a.variant, provenance: a.provenance, labels: a.labels, spec: tokenizer, temperature,
+  // A variant that cleans its texts is checked on them as clients send them.
+  const fed = a.splits.test.map((e) => (a.clean ? e.raw ?? e.text : e.text));
+  const exported = await exportBag(model, test, fed, {
+    model: a.model, variant: a.variant, provenance: a.provenance, labels: a.labels, spec: tokenizer, temperature, clean: a.clean,
     ...(threshold ? { threshold: { label: threshold.label, score: threshold.score } } : {}),
     metrics: {
       expectedCalibrationError: ece.calibrated, expectedCalibrationErrorUncalibrated: ece.raw,

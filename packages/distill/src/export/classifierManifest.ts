@@ -10,6 +10,8 @@ export interface ClassifierManifestArgs {
   /** Row length of the inputs (a number for the encoder, "length" for the bag, whose rows are any length). */
   config: { maxLength: number | string; numLabels: number };
   tokenizer: TokenizerSpec | HashedNgramSpec;
+  /** How texts are cleaned before tokenizing, at serving time (preprocess.clean): the model was trained on texts cleaned so. */
+  clean?: 'mail';
   labels?: readonly string[];
   /** A decision threshold for the positive label, chosen on validation. */
   threshold?: { label: string; score: number };
@@ -28,7 +30,7 @@ export function classifierManifest(a: ClassifierManifestArgs): Promise<Manifest>
     ],
     outputs: [{ name: LOGITS_OUTPUT, dtype: 'float32', shape: ['batch', a.config.numLabels] }],
     task: 'text-classification',
-    preprocess: { tokenizer: a.tokenizer, idsInput: IDS_INPUT, maskInput: MASK_INPUT },
+    preprocess: { tokenizer: a.tokenizer, idsInput: IDS_INPUT, maskInput: MASK_INPUT, ...(a.clean ? { clean: a.clean } : {}) },
     postprocess: { labels: [...(a.labels ?? LABELS)], softmax: true, output: LOGITS_OUTPUT, ...(a.threshold ? { threshold: a.threshold } : {}) },
     provenance: {
       source: a.provenance.source, sourceSha256: a.provenance.sourceSha256, passes: a.provenance.passes ?? [],

@@ -31,7 +31,7 @@ export interface ExportedClassifier {
 }
 
 /** Export a trained encoder, check the ONNX model against the trainer on the test split, and write its manifest. */
-export async function exportClassifier(encoder: EncoderModel, test: EncodedSet, m: Pick<ClassifierManifestArgs, 'model' | 'variant' | 'tokenizer' | 'provenance'>): Promise<ExportedClassifier> {
+export async function exportClassifier(encoder: EncoderModel, test: EncodedSet, m: Pick<ClassifierManifestArgs, 'model' | 'variant' | 'tokenizer' | 'provenance' | 'clean'>): Promise<ExportedClassifier> {
   const onnx = encoderToOnnx(encoder, `${m.model}-${m.variant}`);
   const bytes = encodeModel(onnx);
   const testLogits = predictLogits(encoder, test);

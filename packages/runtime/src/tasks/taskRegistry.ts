@@ -15,7 +15,7 @@ export type { TextPrediction } from './textClassification';
 export type { TokenEntities } from './tokenClassification';
 export type { NextTokens } from './generation/nextTokens';
 export type { EntityGroup, TokenPrediction, Aggregation } from './entityGrouping';
-export { textBatchFeeds, type TaskFeeds } from './textBatchFeeds';
+export { cleanTexts, textBatchFeeds, type TaskFeeds } from './textBatchFeeds';
 
 export interface TextTask<R> {
   feeds(manifest: Manifest, tokenizer: TextTokenizer, texts: readonly string[]): TaskFeeds;
@@ -69,9 +69,9 @@ export interface TextTaskRun<R> {
 export async function runTextTask<K extends TextTaskName>(manifest: Manifest, tokenizer: TextTokenizer, session: InferenceSession, texts: readonly string[], expected?: readonly K[]): Promise<TextTaskRun<TextTaskResults[K]>> {
   const task = textTaskOf(manifest, expected);
   const t0 = performance.now();
-  const { feeds, encoded } = task.feeds(manifest, tokenizer, texts);
+  const fed = task.feeds(manifest, tokenizer, texts);
   const t1 = performance.now();
-  const outputs = await session.run(feeds);
+  const outputs = await session.run(fed.feeds);
   const t2 = performance.now();
-  return { results: task.post(manifest, outputs, encoded, texts), encoded, inferMs: t2 - t1, tokenizeMs: t1 - t0 };
+  return { results: task.post(manifest, outputs, fed.encoded, fed.texts), encoded: fed.encoded, inferMs: t2 - t1, tokenizeMs: t1 - t0 };
 }

@@ -1,15 +1,24 @@
 // Texts → feeds for every text task: the tokenizer encodes the batch, rows are padded to the longest text
 // when the model takes any length and masks its padding (else to the model's static length, or the
-// tokenizer's maxLength), and each text input the manifest names is filled in the dtype it declares.
+// tokenizer's maxLength), and each text input the manifest names is filled in the dtype it declares. Texts are
+// cleaned first when the manifest says how (preprocess.clean), so every caller feeds a variant the same rows.
 import { PareError } from '@pare/errors';
 import type { Feeds, HostTensor } from '../backend/inferenceBackend';
 import type { Manifest } from '../manifest';
+import { filterText } from '../text/mail/mailText';
 import type { EncodedBatch, EncodeOptions, TextTokenizer } from '../text/textTokenizer';
 
 export interface TaskFeeds {
   feeds: Feeds;
   /** The rows as fed (after any widening): post-processing reads its mask, offsets and words. */
   encoded: EncodedBatch;
+  /** The texts as tokenized (cleaned when the manifest says so): offsets point into these. */
+  texts: readonly string[];
+}
+
+/** The texts as the variant reads them: cleaned as its manifest's preprocess.clean says, else as given. */
+export function cleanTexts(manifest: Manifest, texts: readonly string[]): readonly string[] {
+  return manifest.preprocess?.clean === 'mail' ? texts.map((t) => filterText(t)) : texts;
 }
 
 export function requirePreprocess(manifest: Manifest): NonNullable<Manifest['preprocess']> {
@@ -70,11 +79,12 @@ export function feedsFromBatch(manifest: Manifest, encoded: EncodedBatch): Feeds
 
 export function textBatchFeeds(manifest: Manifest, tokenizer: TextTokenizer, texts: readonly string[], options?: EncodeOptions): TaskFeeds {
   const pre = requirePreprocess(manifest);
-  let encoded = tokenizer.encode(texts, options);
+  const cleaned = cleanTexts(manifest, texts);
+  let encoded = tokenizer.encode(cleaned, options);
   const length = requiredLength(manifest, tokenizer);
   if (length !== undefined && encoded.dims[1] > length) {
     throw new PareError('manifest_mismatch', `The tokenizer made rows of ${encoded.dims[1]} tokens but input "${pre.idsInput}" takes ${length}.`, { status: 500 });
   }
   if (length !== undefined && encoded.dims[1] < length) encoded = widen(encoded, length, tokenizer.padId ?? 0);
-  return { feeds: feedsFromBatch(manifest, encoded), encoded };
+  return { feeds: feedsFromBatch(manifest, encoded), encoded, texts: cleaned };
 }

@@ -19,6 +19,11 @@ export function decodeEntities(text: string): string {
   });
 }
 
+/** Whether a text carries markup a reader would not see (bodies declared plain text are often HTML in spam). */
+export function looksLikeHtml(text: string): boolean {
+  return /<(html|body|table|font|div|p|br|a\s)[\s>]/i.test(text);
+}
+
 const BLOCK = /<\/?(p|div|br|tr|li|ul|ol|table|h[1-6]|blockquote|hr|center|title|td)\b[^>]*>/gi;
 
 export function htmlText(html: string): string {

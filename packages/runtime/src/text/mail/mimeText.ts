@@ -1,4 +1,4 @@
-import { htmlText } from './htmlText';
+import { htmlText, looksLikeHtml } from './htmlText';
 
 // The readable text of a MIME message, decoded with its own headers before they are dropped: multipart
 // bodies are split at their boundary, each part's Content-Transfer-Encoding (base64, quoted-printable) is
@@ -59,8 +59,10 @@ export function decodeCharset(bytes: Uint8Array, charset: string | undefined): s
 
 function base64Binary(s: string): string {
   const clean = s.replace(/[^A-Za-z0-9+/]/g, '');
+  // Padding was dropped with the other non-alphabet characters: a last group of 2 or 3 still holds 1 or 2 bytes.
+  const whole = clean.length % 4 === 1 ? clean.slice(0, -1) : clean;
   try {
-    return atob(clean.slice(0, clean.length - (clean.length % 4)));
+    return atob(whole.padEnd(Math.ceil(whole.length / 4) * 4, '='));
   } catch {
     return '';
   }
@@ -121,7 +123,7 @@ export function mimeText(message: MimeMessage, depth = 0): string {
   if (!readable) return '';
   const decoded = decodeBody(message.body, message.headers.get('content-transfer-encoding'), charset);
   // Bodies declared plain text are often HTML in spam: read markup as markup whatever the header says.
-  return mediaType === 'text/html' || /<(html|body|table|font|div|p|br|a\s)[\s>]/i.test(decoded) ? htmlText(decoded) : decoded;
+  return mediaType === 'text/html' || looksLikeHtml(decoded) ? htmlText(decoded) : decoded;
 }
 
 /** The parts between `--boundary` lines, without the preamble and the epilogue. */

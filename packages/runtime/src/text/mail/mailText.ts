@@ -1,10 +1,11 @@
+import { htmlText, looksLikeHtml } from './htmlText';
 import { decodeEncodedWords, mimeText, parseMessage } from './mimeText';
 
 // What a mail filter should read of a raw message: the decoded subject and the decoded readable body
 // (mimeText.ts), with what is not a spam signal taken out. The corpus's ham is 2002 mailing-list traffic, so
 // list footers, subject tags like "[SAtalk]", reply prefixes and quote markers tell a model "this is a list"
-// rather than "this is ham"; modern mail (receipts, bank notices) has none of them. emailText.ts says why
-// the other headers go.
+// rather than "this is ham"; modern mail (receipts, bank notices) has none of them. Headers other than the
+// subject go: in the training corpus they leak the label (SpamAssassin's verdict, the collection mailboxes).
 
 export interface MailTextOptions {
   /** Longest text kept, in characters: a longer body keeps its head and its tail (default 2000). */
@@ -61,8 +62,9 @@ export function dropMailArmour(body: string): string {
 export function dropReplyMarks(body: string): string {
   return body
     .split('\n')
-    .filter((line) => !/^\s*(on\b.{0,200}\bwrote:|.{0,120}\bwrote:|-+\s*original message\s*-+|quoting .{0,120}:)\s*$/i.test(line))
+    // Markers first: an attribution quoted in a reply is still an attribution.
     .map((line) => line.replace(/^(\s*[>|]\s?)+/, ''))
+    .filter((line) => !/^\s*(on\b.{0,200}\bwrote:|.{0,120}\bwrote:|-+\s*original message\s*-+|quoting .{0,120}:)\s*$/i.test(line))
     .join('\n');
 }
 
@@ -97,10 +99,15 @@ export function headAndTail(text: string, maxChars: number, headShare: number): 
   return `${text.slice(0, head).trimEnd()}\n...\n${text.slice(text.length - tail).trimStart()}`;
 }
 
+/** Decoded body text with footers, armour and reply marks gone, normalised. */
+function cleanBody(decoded: string): string {
+  // Decoded base64 and quoted-printable parts keep their own CRLF line ends.
+  return collapseRepeats(normalizePunctuation(dropListFooters(dropMailArmour(dropReplyMarks(decoded.replace(/\r\n?/g, '\n'))))));
+}
+
 /** The body of a raw message as a filter reads it (decoded, footers and reply marks gone, normalised). */
 export function mailBody(raw: string): string {
-  const message = parseMessage(raw);
-  return collapseRepeats(normalizePunctuation(dropListFooters(dropMailArmour(dropReplyMarks(mimeText(message))))));
+  return cleanBody(mimeText(parseMessage(raw)));
 }
 
 /** The subject of a raw message as a filter reads it. */
@@ -116,5 +123,35 @@ const MAX_SUBJECT_CHARS = 200;
 export function mailText(raw: string, options: MailTextOptions = {}): string {
   const subject = mailSubject(raw).slice(0, MAX_SUBJECT_CHARS);
   const body = headAndTail(mailBody(raw), options.maxChars ?? 2000, options.headShare ?? 0.7);
-  return subject ? `${subject}\n\n${body}` : body;
+  return subject && body ? `${subject}\n\n${body}` : subject || body;
+}
+
+/** Header names that mark a header block as a mail's (any "X-" header counts too). */
+const MAIL_HEADERS = /^(from|to|cc|bcc|subject|date|received|return-path|delivered-to|message-id|mime-version|content-type|content-transfer-encoding|reply-to|sender|in-reply-to|references|x-[\w-]+)$/i;
+
+/** Whether a text starts with an RFC 822 header block: an mbox "From " line or "Name: value" lines, one of them a mail header. */
+export function looksLikeMail(text: string): boolean {
+  const normalized = text.replace(/\r\n?/g, '\n');
+  const cut = normalized.indexOf('\n\n');
+  const lines = (cut < 0 ? normalized : normalized.slice(0, cut)).split('\n');
+  let known = false;
+  for (const [i, line] of lines.entries()) {
+    if (i === 0 && /^From \S/.test(line)) { known = true; continue; }
+    if (i > 0 && /^[ \t]/.test(line)) continue;
+    const m = /^([!-9;-~]+):/.exec(line);
+    if (!m) return false;
+    if (MAIL_HEADERS.test(m[1]!)) known = true;
+  }
+  return known;
+}
+
+/** What a mail filter reads of any text: a whole mail as mailText does; a bare message (what users mostly send)
+ * as its body, HTML read as text. The bare path leaves a text mailText already cleaned as it is, so cleaning twice
+ * reads the same. */
+export function filterText(text: string, options: MailTextOptions = {}): string {
+  if (looksLikeMail(text)) return mailText(text, options);
+  const body = text.replace(/\r\n?/g, '\n');
+  const cleaned = cleanBody(looksLikeHtml(body) ? htmlText(body) : body);
+  // A cleaned mail is its subject, a blank line and a body with a "\n...\n" mark: as long as that at most.
+  return headAndTail(cleaned, (options.maxChars ?? 2000) + MAX_SUBJECT_CHARS + 7, options.headShare ?? 0.7);
 }
