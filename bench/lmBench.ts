@@ -4,7 +4,7 @@
 // recomputing, per new token at about 128 tokens of context (wasm) · tokens per second in workerd (the edge
 // worker, greedy over HTTP) against onnxruntime-web in Node and transformers.js's text-generation pipeline in
 // Node, the same model and prompts · time to first token in a warm isolate, with its split.
-// Run: npx tsx bench/lmBench.ts [--rounds 4] [--tokens 32]
+// Run: npx tsx bench/lmBench.ts [--rounds 10] [--tokens 32]
 // Writes bench-results/lm.md (a section of BENCHMARKS.md, see bench/runAll.ts).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,7 +25,7 @@ import { renderLmReport, type FormRow, type LmResult } from './lm/lmReport';
 import { alternatingRates, type TokenRater } from './lm/tokenRates';
 import { transformersJsRater } from './lm/transformersJsGeneration';
 
-const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '4' }, tokens: { type: 'string', default: '32' } } });
+const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '10' }, tokens: { type: 'string', default: '32' } } });
 const ROUNDS = Number(args.rounds);
 const TOKENS = Number(args.tokens);
 const CONTEXT = 128;

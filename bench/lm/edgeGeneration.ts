@@ -33,15 +33,17 @@ export interface WarmUp {
 }
 
 const WARM_MIN_MS = 15_000;
+/** At load 7 a fresh isolate's rate sat flat and slow for over 20 requests before it jumped: time alone is not enough. */
+const WARM_MIN_REQUESTS = 100;
 const WARM_MAX_MS = 90_000;
 const WINDOW = 10;
 
 /**
  * A fresh isolate decodes several times slower than a warm one for its first seconds: V8 runs onnxruntime's wasm
  * kernels in its baseline tier and compiles the hot ones optimised in the background (on a 2-core machine beside
- * the requests), and the rate can sit flat for seconds before it jumps. Generate for at least WARM_MIN_MS, then
- * until the answers' decode rate stops rising (the median of the last ten within 5% of the ten before), so that the
- * timed rounds measure the steady state Node is measured in.
+ * the requests), and the rate can sit flat for seconds before it jumps. Generate for at least WARM_MIN_MS and
+ * WARM_MIN_REQUESTS, then until the answers' decode rate stops rising (the median of the last ten within 5% of the
+ * ten before), so that the timed rounds measure the steady state Node is measured in.
  */
 async function warmUp(generate: (prompt: string, n: number) => Promise<{ body: { timings: Record<string, number> } }>, prompts: readonly string[], tokens: number): Promise<WarmUp> {
   const t0 = performance.now();
@@ -50,7 +52,7 @@ async function warmUp(generate: (prompt: string, n: number) => Promise<{ body: {
   for (let i = 0; performance.now() - t0 < WARM_MAX_MS; i++) {
     const { body } = await generate(prompts[i % prompts.length]!, tokens);
     rates.push(body.timings.tokens_per_second ?? 0);
-    if (performance.now() - t0 >= WARM_MIN_MS && rates.length >= 2 * WINDOW && window(rates.length) <= window(rates.length - WINDOW) * 1.05) break;
+    if (performance.now() - t0 >= WARM_MIN_MS && rates.length >= WARM_MIN_REQUESTS && window(rates.length) <= window(rates.length - WINDOW) * 1.05) break;
   }
   return { requests: rates.length, seconds: (performance.now() - t0) / 1000, firstRate: median(rates.slice(0, WINDOW)), lastRate: window(rates.length) };
 }

@@ -83,7 +83,7 @@ export function renderLmReport(results: readonly LmResult[], run: { rounds: numb
     '',
     'workerd is timed once its isolate is warm (bench/lm/edgeGeneration.ts warmUp): a fresh isolate runs onnxruntime\'s',
     'wasm kernels in V8\'s baseline tier and compiles the hot ones optimised in the background, so its first generations',
-    'decode several times slower. The warm-up generated for at least 15 s, then until the answers\' own decode rate stopped rising:',
+    'decode several times slower. The warm-up generated for at least 15 s and 100 requests, then until the answers\' own decode rate stopped rising:',
     '',
     '| model | warm-up requests | warm-up seconds | decode tokens/s, first 10 requests | decode tokens/s, last 10 |',
     '|---|---:|---:|---:|---:|',
