@@ -4,7 +4,7 @@
 // recomputing, per new token at about 128 tokens of context (wasm) · tokens per second in workerd (the edge
 // worker, greedy over HTTP) against onnxruntime-web in Node and transformers.js's text-generation pipeline in
 // Node, the same model and prompts · time to first token in a warm isolate, with its split.
-// Run: npx tsx bench/lmBench.ts [--rounds 2] [--tokens 32]
+// Run: npx tsx bench/lmBench.ts [--rounds 10] [--tokens 32]
 // Writes bench-results/lm.md (a section of BENCHMARKS.md, see bench/runAll.ts).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,13 +18,14 @@ import { nodeBackend } from '@pare/runtime/node';
 import { webNodeBackend } from '@pare/runtime/web-node';
 import { startLocalEdge } from '../infra/localEdgeWorker';
 import { msPerToken } from './lm/decodeSpeed';
-import { edgeGeneration, type EdgeGeneration } from './lm/edgeGeneration';
+import { edgeRater, type EdgeGeneration, type EdgeRater, type Ttft, type WarmUp } from './lm/edgeGeneration';
 import { heldOutTexts, lmExpected, loadLm, type LmFolder } from './lm/lmFixtures';
-import { greedyIdentical, nodeTokensPerSecond } from './lm/nodeGeneration';
+import { greedyIdentical, nodeRater } from './lm/nodeGeneration';
 import { renderLmReport, type FormRow, type LmResult } from './lm/lmReport';
-import { transformersJsTokensPerSecond } from './lm/transformersJsGeneration';
+import { alternatingRates, type TokenRater } from './lm/tokenRates';
+import { transformersJsRater } from './lm/transformersJsGeneration';
 
-const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '2' }, tokens: { type: 'string', default: '32' } } });
+const { values: args } = parseArgs({ options: { rounds: { type: 'string', default: '10' }, tokens: { type: 'string', default: '32' } } });
 const ROUNDS = Number(args.rounds);
 const TOKENS = Number(args.tokens);
 const CONTEXT = 128;
@@ -73,6 +74,42 @@ async function forms(lm: LmFolder, texts: readonly string[]): Promise<FormRow[]>
   return rows;
 }
 
+/**
+ * Tokens per second of the four runtimes on the same prompts, in alternation (tokenRates.ts), the edge on a freshly
+ * started worker warmed first (edgeGeneration.ts warmUp); then the edge's time to first token.
+ */
+async function speeds(lm: LmFolder, prompts: readonly string[], ttftPrompt: string): Promise<{ rates: Map<string, number | { error: string }>; edge: { warmUp: WarmUp; ttft: Ttft } | { error: string } }> {
+  const edge = await startLocalEdge('pare-lm-bench-', randomBytes(24).toString('hex'));
+  const closers: Array<() => Promise<void>> = [() => edge.stop()];
+  try {
+    const raters: TokenRater[] = [];
+    let edgeRun: EdgeRater | { error: string };
+    try {
+      edgeRun = await edgeRater(edge.worker, lm, prompts, TOKENS);
+      raters.push(edgeRun);
+      log(`${lm.name}: workerd warm-up ${JSON.stringify(edgeRun.warmUp)}`);
+    } catch (e) {
+      edgeRun = { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
+    }
+    for (const [name, backend] of [['web', webNodeBackend], ['node', nodeBackend]] as const) {
+      const r = await nodeRater(name, backend, lm, prompts);
+      closers.push(r.close);
+      raters.push(r);
+    }
+    try {
+      raters.push(await transformersJsRater(lm, prompts));
+    } catch (e) {
+      log(`${lm.name}: transformers.js failed: ${e instanceof Error ? e.message.split('\n')[0]! : String(e)}`);
+    }
+    const rates = await alternatingRates(raters, prompts, TOKENS, ROUNDS);
+    if (!raters.some((r) => r.name === 'transformers.js')) rates.set('transformers.js', { error: 'the pipeline did not load' });
+    const edgeResult = 'error' in edgeRun ? edgeRun : { warmUp: edgeRun.warmUp, ttft: await edgeRun.ttft(ttftPrompt, Math.max(8, ROUNDS * 4)) };
+    return { rates, edge: edgeResult };
+  } finally {
+    for (const close of closers.reverse()) await close();
+  }
+}
+
 async function main(): Promise<void> {
   const loadAtStart = os.loadavg()[0]!;
   const texts = heldOutTexts();
@@ -86,23 +123,6 @@ async function main(): Promise<void> {
     const long = texts.find((t) => lm.tokenizer.encode([t]).dims[1] >= 32)!;
     return lm.tokenizer.decode!(Array.from(lm.tokenizer.encode([long]).ids.slice(0, 32), Number).filter((id) => id !== lm.manifest.generation!.bosTokenId));
   };
-  // The edge first, each model on a freshly started worker; a run whose connection drops (local workerd reset the
-  // connection now and then on a loaded machine) is retried once on another fresh worker (the log says so).
-  const workerd = new Map<string, EdgeGeneration | { error: string }>();
-  for (const { name, lm, expected } of lms) {
-    for (let attempt = 1; attempt <= 2; attempt++) {
-      const edge = await startLocalEdge('pare-lm-bench-', randomBytes(24).toString('hex'));
-      try {
-        workerd.set(name, await edgeGeneration(edge.worker, lm, promptsOf(lm, expected), TOKENS, ttftTextOf(lm), ROUNDS));
-      } catch (e) {
-        workerd.set(name, { error: e instanceof Error ? `${e.message}${e.cause ? ` (${String(e.cause)})` : ''}`.split('\n')[0]! : String(e) });
-      } finally {
-        await edge.stop();
-      }
-      log(`${name}: workerd, attempt ${attempt}: ${JSON.stringify(workerd.get(name))}`);
-      if (!('error' in workerd.get(name)!)) break;
-    }
-  }
   const results: LmResult[] = [];
   for (const { name, lm, recompute, expected } of lms) {
     log(`${name}: greedy parity`);
@@ -117,16 +137,16 @@ async function main(): Promise<void> {
     const recomputeMs = await msPerToken(webNodeBackend, recompute, ids, CONTEXT, STEPS);
     log(`${name}: ${cachedMs.toFixed(3)} ms/token cached, ${recomputeMs.toFixed(3)} recomputed`);
     const prompts = promptsOf(lm, expected);
-    const webTps = await nodeTokensPerSecond(webNodeBackend, lm, prompts, TOKENS, ROUNDS);
-    const nodeTps = await nodeTokensPerSecond(nodeBackend, lm, prompts, TOKENS, ROUNDS);
-    let tjs: { tokensPerSecond: number } | { error: string };
-    try {
-      tjs = await transformersJsTokensPerSecond(lm, prompts, TOKENS, ROUNDS);
-    } catch (e) {
-      tjs = { error: e instanceof Error ? e.message.split('\n')[0]! : String(e) };
-    }
-    log(`${name}: tokens/s web ${webTps.toFixed(1)}, node ${nodeTps.toFixed(1)}, transformers.js ${'error' in tjs ? tjs.error : tjs.tokensPerSecond.toFixed(1)}`);
-    results.push({ name, architecture: lm.folder.config.architectures[0] ?? '', parameters: lm.manifest.parameters ?? 0, greedyWasm, greedyNode, forms: formRows, context: CONTEXT, cachedMs, recomputeMs, tokens: TOKENS, prompts: prompts.length, webTps, nodeTps, tjs, workerd: workerd.get(name)! });
+    const speed = await speeds(lm, prompts, ttftTextOf(lm));
+    const rate = (k: string) => speed.rates.get(k) ?? { error: 'not run' };
+    const number = (x: number | { error: string }) => (typeof x === 'number' ? x : Number.NaN);
+    const tjsRate = rate('transformers.js');
+    const edgeRate = rate('workerd');
+    const workerd: EdgeGeneration | { error: string } = 'error' in speed.edge ? speed.edge : typeof edgeRate === 'number' ? { tokensPerSecond: edgeRate, warmUp: speed.edge.warmUp, ttft: speed.edge.ttft } : edgeRate;
+    const tjs = typeof tjsRate === 'number' ? { tokensPerSecond: tjsRate } : tjsRate;
+    const webTps = number(rate('web')), nodeTps = number(rate('node'));
+    log(`${name}: tokens/s workerd ${JSON.stringify(workerd)}, web ${webTps.toFixed(1)}, node ${nodeTps.toFixed(1)}, transformers.js ${JSON.stringify(tjs)}`);
+    results.push({ name, architecture: lm.folder.config.architectures[0] ?? '', parameters: lm.manifest.parameters ?? 0, greedyWasm, greedyNode, forms: formRows, context: CONTEXT, cachedMs, recomputeMs, tokens: TOKENS, prompts: prompts.length, webTps, nodeTps, tjs, workerd });
   }
   const out = path.join(import.meta.dirname, '..', 'bench-results', 'lm.md');
   fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -47,6 +47,8 @@ export function buildUpload(outdir: string): string {
 export class LocalWorker {
   private mf?: Miniflare;
   readonly url: string;
+  /** Set before start to open workerd's V8 inspector on this port (the LM profile probe drives it). */
+  inspectorPort?: number;
 
   /** bundleDir: the --outdir of `wrangler deploy --dry-run` (index.js + the ORT wasm). */
   constructor(readonly port: number, readonly stateDir: string, readonly token: string, readonly bundleDir: string) {
@@ -60,6 +62,7 @@ export class LocalWorker {
     return {
       host: '127.0.0.1',
       port: this.port,
+      ...(this.inspectorPort !== undefined ? { inspectorPort: this.inspectorPort } : {}),
       compatibilityDate: '2026-04-20',
       modulesRoot: this.bundleDir,
       modules: [

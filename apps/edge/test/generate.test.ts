@@ -5,6 +5,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { activeGenerations } from '../src/inference/generationRun';
+import { manifestOf } from '../src/inference/servingVariant';
+import { getSession, releaseSession } from '../src/inference/sessionCache';
+import { variantTokenizer } from '../src/inference/variantTokenizer';
+import { WARMUP_DECODE_TOKENS, warmUpSession } from '../src/inference/warmUpSession';
+import { getModelState } from '../src/registry/modelState';
 import { admin, call, deployFixture, deployLm, fixtureBytes, fixtureManifest, postJson, variantForm } from './helpers';
 import type { Fixtures } from './fixtureTypes';
 
@@ -79,6 +84,22 @@ describe('generation at the edge', () => {
     const ask = (m: string) => postJson(`/v1/models/${m}/generate`, { prompt: prompt(), max_new_tokens: 16 }).then(json);
     const [cached, recompute] = [await ask('gpt2'), await ask('gpt2-recompute')];
     expect(recompute.token_ids).toEqual(cached.token_ids);
+  });
+
+  it('decodes greedy tokens when it warms a new session up', async () => {
+    const row = (await getModelState(env, 'gpt2')).variants.get('fp32')!;
+    const source = { model: 'gpt2', variant: 'fp32', sha256: row.sha256, r2Key: row.r2Key };
+    const manifest = manifestOf(row);
+    const [{ session }, tokenizer] = await Promise.all([getSession(env.MODELS, source), variantTokenizer(env.MODELS, source, manifest)]);
+    try {
+      // No full-length runs, so the whole budget is left for decoding.
+      const warm = await warmUpSession({ manifest, session, tokenizer, sha256: row.sha256 }, 0);
+      expect(warm.runs).toEqual([]);
+      expect(warm.decodedTokens).toBeGreaterThan(0);
+      expect(warm.decodedTokens).toBeLessThanOrEqual(WARMUP_DECODE_TOKENS);
+    } finally {
+      releaseSession(session);
+    }
   });
 
   it('samples reproducibly with a seed and says which seed it drew without one', async () => {

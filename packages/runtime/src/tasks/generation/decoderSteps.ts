@@ -23,11 +23,20 @@ export function requireGeneration(manifest: Manifest): GenerationSpec {
   return spec;
 }
 
-/** An integer tensor in the dtype the manifest declares for `name` (int64 unless it says int32). */
-export function intFeed(manifest: Manifest, name: string, dims: readonly number[], values: ArrayLike<number>): HostTensor {
+/**
+ * An integer tensor in the dtype the manifest declares for `name` (int64 unless it says int32), element i being
+ * value(i). Filled in place: a decode step makes these for every token, so no intermediate arrays.
+ */
+export function intFeed(manifest: Manifest, name: string, dims: readonly number[], length: number, value: (i: number) => number): HostTensor {
   const dtype = manifest.inputs.find((i) => i.name === name)?.dtype;
-  if (dtype === 'int32') return { type: 'int32', dims, data: Int32Array.from(values) };
-  return { type: 'int64', dims, data: BigInt64Array.from(Array.from(values, (v) => BigInt(v))) };
+  if (dtype === 'int32') {
+    const data = new Int32Array(length);
+    for (let i = 0; i < length; i++) data[i] = value(i);
+    return { type: 'int32', dims, data };
+  }
+  const data = new BigInt64Array(length);
+  for (let i = 0; i < length; i++) data[i] = BigInt(value(i));
+  return { type: 'int64', dims, data };
 }
 
 /** Zero-length past tensors for `batch` rows: the first run of a cached decoder sees no history (none for other models). */
@@ -66,10 +75,11 @@ export class DecoderSteps {
     const fed = this.cached ? tokens : this.ids;
     const first = this.cached ? start : 0;
     const total = this.ids.length;
-    const feeds: Feeds = { [pre.idsInput]: intFeed(this.manifest, pre.idsInput, [1, fed.length], fed), ...this.past };
-    if (pre.maskInput) feeds[pre.maskInput] = intFeed(this.manifest, pre.maskInput, [1, total], new Array<number>(total).fill(1));
-    if (pre.positionIdsInput) feeds[pre.positionIdsInput] = intFeed(this.manifest, pre.positionIdsInput, [1, fed.length], Array.from(fed, (_, i) => first + i));
-    if (pre.typeIdsInput) feeds[pre.typeIdsInput] = intFeed(this.manifest, pre.typeIdsInput, [1, fed.length], new Array<number>(fed.length).fill(0));
+    const n = fed.length;
+    const feeds: Feeds = { [pre.idsInput]: intFeed(this.manifest, pre.idsInput, [1, n], n, (i) => fed[i]!), ...this.past };
+    if (pre.maskInput) feeds[pre.maskInput] = intFeed(this.manifest, pre.maskInput, [1, total], total, () => 1);
+    if (pre.positionIdsInput) feeds[pre.positionIdsInput] = intFeed(this.manifest, pre.positionIdsInput, [1, n], n, (i) => first + i);
+    if (pre.typeIdsInput) feeds[pre.typeIdsInput] = intFeed(this.manifest, pre.typeIdsInput, [1, n], n, () => 0);
     const outputs = await this.session.run(feeds);
     if (this.spec.cache) {
       const next: Feeds = {};
