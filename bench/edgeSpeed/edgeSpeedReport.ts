@@ -37,11 +37,14 @@ export interface EdgeSpeedRun {
 
 const step = (colds: Cold[], name: string) => fmt(median(colds.map((c) => serverTiming(c.timing, name) ?? Number.NaN)), 0);
 
+/** The module instantiation inside `init` (its description says "<ms> ms instantiating the module"). */
+const instantiate = (colds: Cold[]) => fmt(median(colds.map((c) => Number(/init;dur=[\d.]+;desc="[^"]*?([\d.]+) ms instantiating/.exec(c.timing)?.[1] ?? Number.NaN))), 0);
+
 export function renderEdgeSpeed(r: EdgeSpeedRun): string {
   const { COLDS, ROUNDS, DURATION_S, CONNECTIONS } = r.args;
   const coldRows = Object.entries(r.colds).map(([variant, cs]) => {
     const load = median(cs.map((c) => loadTiming(c.timing) ?? Number.NaN));
-    return `| ${variant} | ${fmt(median(cs.map((c) => c.wallMs)), 0)} | ${step(cs, 'init')} | ${step(cs, 'assign')} | ${step(cs, 'fetch')} + ${step(cs, 'verify')} | ${step(cs, 'create')} | ${step(cs, 'run')} | ${fmt(load, 0)} |`;
+    return `| ${variant} | ${fmt(median(cs.map((c) => c.wallMs)), 0)} | ${step(cs, 'init')} (${instantiate(cs)}) | ${step(cs, 'assign')} | ${step(cs, 'fetch')} + ${step(cs, 'verify')} | ${step(cs, 'create')} | ${step(cs, 'run')} | ${fmt(load, 0)} |`;
   });
   const firstRows = Object.entries(r.colds).flatMap(([variant, cs]) => (['next', 'nextWall'] as const).map((key) => {
     const first5 = cs.flatMap((c) => c[key].slice(0, 5));
@@ -65,9 +68,9 @@ export function renderEdgeSpeed(r: EdgeSpeedRun): string {
     '',
     `### Fresh isolate to first answer (median of ${COLDS} restarts each; ms; server-timing split, \`init\` overlaps \`assign\` and \`fetch\`)`,
     '',
-    'Each start is a new workerd process whose isolate has answered `/v2/health/live` (script loaded, ORT not started); then one OIP request pinned to the variant. Local workerd serves D1 and R2 on the isolate\'s own thread, so ORT\'s start cannot overlap them here and shows inside `fetch`; in production the reads travel while it runs.',
+    'Each start is a new workerd process whose isolate has answered `/v2/health/live` (script loaded, ORT not started); then one OIP request pinned to the variant. Local workerd serves D1 and R2 on the isolate\'s own thread, so ORT\'s start cannot overlap them here and shows inside `fetch`; in production the reads travel while it runs. Beyond instantiating the module, `init`, `create` and the first `run` are mostly V8 compiling wasm functions on their first call (docs/platform.md).',
     '',
-    '| variant | client wall | init | assign | fetch + verify | create | run | load steps in all |',
+    '| variant | client wall | init (of it instantiating the module) | assign | fetch + verify | create | run | load steps in all |',
     '|---|---|---|---|---|---|---|---|',
     ...coldRows,
     '',

@@ -9,10 +9,12 @@ let scheduled = false;
 export interface OrtStart {
   /** The milliseconds ORT's start took, when this request scheduled it (and it is done). */
   initMs(): number | undefined;
+  /** The part of them spent instantiating the wasm module (the rest: ORT's first session creation). */
+  instantiateMs(): number | undefined;
 }
 
 export function scheduleOrtStart(): OrtStart {
-  if (scheduled || workerdBackendState().started) return { initMs: () => undefined };
+  if (scheduled || workerdBackendState().started) return { initMs: () => undefined, instantiateMs: () => undefined };
   scheduled = true;
   setTimeout(() => {
     // A failed start is retried by the next session creation, which reports it.
@@ -20,5 +22,5 @@ export function scheduleOrtStart(): OrtStart {
       scheduled = false;
     });
   }, 0);
-  return { initMs: () => workerdBackendState().ms };
+  return { initMs: () => workerdBackendState().ms, instantiateMs: () => workerdBackendState().instantiateMs };
 }

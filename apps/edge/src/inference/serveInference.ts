@@ -129,7 +129,7 @@ export async function serveInference(
       await sendMetricEvents(c.env, events);
     }
     const sentAt = performance.now();
-    response.headers.set('server-timing', serverTimingHeader({ initMs: ortInit.initMs(), assignMs: assignedMs - serving.loadMs, load: serving.loadTimings, tokenizeMs: result.tokenizeMs, runMs: result.inferMs, receiptMs: queueStarted - receiptStarted, ...(streamed ? {} : { queueMs: sentAt - queueStarted }), totalMs: sentAt - started }));
+    response.headers.set('server-timing', serverTimingHeader({ initMs: ortInit.initMs(), instantiateMs: ortInit.instantiateMs(), assignMs: assignedMs - serving.loadMs, load: serving.loadTimings, tokenizeMs: result.tokenizeMs, runMs: result.inferMs, receiptMs: queueStarted - receiptStarted, ...(streamed ? {} : { queueMs: sentAt - queueStarted }), totalMs: sentAt - started }));
     // A session this request created is warmed up after the answer has left, so the next requests run at steady state.
     if (serving.loadTimings) afterResponse(c, warmUpSession({ ...serving, sha256: serving.row.sha256 }));
     return response;
