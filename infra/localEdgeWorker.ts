@@ -47,9 +47,6 @@ export function buildUpload(outdir: string): string {
 export class LocalWorker {
   private mf?: Miniflare;
   readonly url: string;
-  /** Set before start to open workerd's V8 inspector on this port (the LM profile probe drives it). */
-  inspectorPort?: number;
-
   /** bundleDir: the --outdir of `wrangler deploy --dry-run` (index.js + the ORT wasm); inspectorPort: workerd's V8 inspector (profiling). */
   constructor(readonly port: number, readonly stateDir: string, readonly token: string, readonly bundleDir: string, readonly inspectorPort?: number) {
     this.url = `http://127.0.0.1:${port}`;
@@ -75,7 +72,6 @@ export class LocalWorker {
       queueProducers: { METRICS: { queueName: 'pare-metrics' } },
       queueConsumers: { 'pare-metrics': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 } },
       defaultPersistRoot: this.stateDir,
-      ...(this.inspectorPort !== undefined ? { inspectorPort: this.inspectorPort } : {}),
       // The worker's per-request log line is for the Tail Worker handler; keep benchmark output readable.
       handleRuntimeStdio: (stdout, stderr) => {
         stdout.resume();

@@ -198,9 +198,8 @@ async function startedEdge(inspect = false): Promise<{ worker: LocalWorker; stop
   const bundle = path.join(dir, 'bundle');
   fs.mkdirSync(bundle);
   buildUpload(bundle);
-  const worker = new LocalWorker(await freePort(), path.join(dir, 'state'), randomBytes(24).toString('hex'), bundle);
+  const worker = new LocalWorker(await freePort(), path.join(dir, 'state'), randomBytes(24).toString('hex'), bundle, inspect ? await freePort() : undefined);
   await worker.applyMigrations();
-  if (inspect) worker.inspectorPort = await freePort();
   await worker.start();
   const client = new EdgeClient({ endpoint: worker.url, token: worker.token });
   await client.deployVariant({ model: lm.manifest.model, variant: 'fp32', bytes: lm.folder.modelBytes, manifest: lm.manifest, tokenizer: lm.folder.tokenizer.bytes });
