@@ -1,12 +1,7 @@
 // A V8 CPU profile (the Chrome DevTools Protocol's Profiler.Profile) summed by function: self and inclusive
-// milliseconds per function and script, so that a workerd profile and a Node one of the same loop compare.
-export interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }; children?: number[] }>;
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
+// milliseconds per function and script, so that a workerd profile and a Node one of the same loop compare (the
+// profiles come from bench/edgeSpeed/cpuProfile.ts).
+import type { CpuProfile } from '../edgeSpeed/cpuProfile';
 
 export interface FunctionTime {
   name: string;
@@ -27,8 +22,9 @@ export function functionTimes(profile: CpuProfile): { totalMs: number; functions
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   let all = 0;
-  profile.samples.forEach((id, i) => {
-    const ms = (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0) / 1000;
+  const deltas = profile.timeDeltas ?? [];
+  (profile.samples ?? []).forEach((id, i) => {
+    const ms = (deltas[i + 1] ?? deltas[i] ?? 0) / 1000;
     all += ms;
     const node = byId.get(id)!;
     const own = label(node.callFrame);

@@ -1,20 +1,20 @@
 // Where a decode step's time goes: a CPU profile of greedy generation requests inside workerd (its V8 inspector,
 // driven over the DevTools protocol) and one of the same generation loop in Node on onnxruntime-web's wasm build,
 // both summed by function per decode step (cpuProfile.ts). A probe, not a benchmark section.
-// Run: NODE_OPTIONS=--experimental-websocket npx tsx bench/lm/profileGeneration.ts [--only profile,interleaved,cpu,warmup]
+// Run: npx tsx bench/lm/profileGeneration.ts [--only profile,interleaved,cpu,warmup]
 //      [--model gpt2-sotu] [--tokens 32] [--requests 40] [--interval 1000] [--out /tmp/lmprof]
-// (Node 20 has its WebSocket client, which the workerd profile needs, behind that flag.)
+// The profilers are bench/edgeSpeed/cpuProfile.ts's (workerd's inspector and this process's).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { EdgeClient } from '@pare/clients';
 import { generateText } from '@pare/runtime';
 import { webNodeBackend } from '@pare/runtime/web-node';
 import { buildUpload, freePort, LocalWorker } from '../../infra/localEdgeWorker';
-import { functionTimes, renderTimes, type CpuProfile } from './cpuProfile';
+import { nodeProfiler, workerdProfiler } from '../edgeSpeed/cpuProfile';
+import { functionTimes, renderTimes } from './cpuProfile';
 import { lmExpected, loadLm } from './lmFixtures';
 
 const { values: args } = parseArgs({ options: { model: { type: 'string', default: 'gpt2-sotu' }, tokens: { type: 'string', default: '32' }, requests: { type: 'string', default: '40' }, interval: { type: 'string', default: '1000' }, only: { type: 'string', default: 'profile' }, out: { type: 'string', default: path.join(os.tmpdir(), 'lmprof') } } });
@@ -22,34 +22,6 @@ const TOKENS = Number(args.tokens);
 const REQUESTS = Number(args.requests);
 fs.mkdirSync(args.out!, { recursive: true });
 
-interface BrowserSocket {
-  onopen: (() => void) | null;
-  onerror: ((e: unknown) => void) | null;
-  onmessage: ((e: { data: string }) => void) | null;
-  send(data: string): void;
-  close(): void;
-}
-
-/** A DevTools protocol client over one websocket (Node's own WebSocket: see Run above). */
-function cdp(url: string): Promise<{ send(method: string, params?: object): Promise<any>; close(): void }> {
-  const Socket = (globalThis as unknown as { WebSocket?: new (url: string) => BrowserSocket }).WebSocket;
-  if (!Socket) throw new Error('no WebSocket in this Node: run with NODE_OPTIONS=--experimental-websocket');
-  return new Promise((resolve, reject) => {
-    const ws = new Socket(url);
-    let next = 1;
-    const waiting = new Map<number, { ok(v: unknown): void; fail(e: Error): void }>();
-    ws.onmessage = (e) => {
-      const m = JSON.parse(e.data) as { id?: number; result?: unknown; error?: unknown };
-      const w = m.id === undefined ? undefined : waiting.get(m.id);
-      if (w) (m.error ? w.fail(new Error(JSON.stringify(m.error))) : w.ok(m.result));
-    };
-    ws.onerror = reject;
-    ws.onopen = () => resolve({
-      send: (method, params = {}) => new Promise((ok, fail) => { const id = next++; waiting.set(id, { ok, fail }); ws.send(JSON.stringify({ id, method, params })); }),
-      close: () => ws.close(),
-    });
-  });
-}
 
 const lm = await loadLm(args.model!);
 const prompt = lmExpected(args.model!).greedy[0]!.prompt;
@@ -214,15 +186,11 @@ async function edgeProfile(): Promise<void> {
   try {
     const edge = edgeRunner(worker.url);
     for (let i = 0; i < WARM; i++) await edge(TOKENS);
-    const targets = (await (await fetch(`http://127.0.0.1:${worker.inspectorPort}/json`)).json()) as Array<{ id: string; webSocketDebuggerUrl: string }>;
-    const target = targets.find((t) => t.id === 'core:user:') ?? targets[0]!;
-    const inspector = await cdp(target.webSocketDebuggerUrl);
-    await inspector.send('Profiler.enable');
-    await inspector.send('Profiler.setSamplingInterval', { interval: Number(args.interval) });
-    await inspector.send('Profiler.start');
+    const profiler = await workerdProfiler(worker.inspectorPort!, Number(args.interval));
+    await profiler.start();
     for (let i = 0; i < REQUESTS; i++) await edge(TOKENS);
-    const { profile } = (await inspector.send('Profiler.stop')) as { profile: CpuProfile };
-    inspector.close();
+    const profile = await profiler.stop();
+    await profiler.close();
     fs.writeFileSync(path.join(args.out!, 'workerd.cpuprofile'), JSON.stringify(profile));
     console.log(renderTimes('workerd', functionTimes(profile), REQUESTS * TOKENS));
   } finally {
@@ -235,14 +203,11 @@ async function nodeProfile(): Promise<void> {
   try {
     const node = nodeRunner(session);
     for (let i = 0; i < WARM; i++) await node(TOKENS);
-    const inspector = new Session();
-    inspector.connect();
-    await inspector.post('Profiler.enable');
-    await inspector.post('Profiler.setSamplingInterval', { interval: Number(args.interval) });
-    await inspector.post('Profiler.start');
+    const profiler = await nodeProfiler(Number(args.interval));
+    await profiler.start();
     for (let i = 0; i < REQUESTS; i++) await node(TOKENS);
-    const { profile } = (await inspector.post('Profiler.stop')) as unknown as { profile: CpuProfile };
-    inspector.disconnect();
+    const profile = await profiler.stop();
+    await profiler.close();
     fs.writeFileSync(path.join(args.out!, 'node.cpuprofile'), JSON.stringify(profile));
     console.log(renderTimes('node (onnxruntime-web)', functionTimes(profile), REQUESTS * TOKENS));
   } finally {
