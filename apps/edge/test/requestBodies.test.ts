@@ -63,7 +63,7 @@ describe('request fields', () => {
       [`/v1/models/${MODEL}/predict`, { texts: Array(65).fill('a') }, 400, 'At most 64 texts per request, got 65.'],
       [`/v1/models/${MODEL}/predict`, { nothing: true }, 400, 'Send { "text": "…" }, { "texts": ["…"] } or { "inputs": { "<name>": [...] } }.'],
       ['/v1/embeddings', { input: 'x' }, 400, '"model" must name a deployed model.'],
-      ['/v1/embeddings', { model: MODEL, input: 'x', encoding_format: 'base64' }, 400, '"encoding_format" must be "float" (the only one served).'],
+      ['/v1/embeddings', { model: MODEL, input: 'x', encoding_format: 'int8' }, 400, '"encoding_format" must be "float" or "base64".'],
       ['/v1/embeddings', { model: MODEL, input: [] }, 400, '"input" must be a string or a non-empty array of strings.'],
       ['/v1/completions', { model: '', prompt: 'x' }, 400, '"model" must name a deployed model.'],
       ['/v1/completions', { model: MODEL, prompt: 'x', n: 2 }, 400, '"n" must be 1 (one completion per request).'],
