@@ -30,10 +30,11 @@ export default defineConfig(async () => {
       setupFiles: ['apps/edge/test/applyMigrations.ts'],
       // One file at a time: test/queueRetry.test.ts takes a D1 table away for a moment (and the machine has 2 cores).
       fileParallelism: false,
-      testTimeout: 30_000,
+      // Generous: a loaded two-core CI machine compiles onnxruntime's wasm lazily on a file's first runs.
+      testTimeout: 90_000,
       // The sampled per-inference log line is for the Tail Worker handler, not for test output.
       onConsoleLog: (log: string) => !log.includes('pare.inference'),
-      hookTimeout: 30_000,
+      hookTimeout: 90_000,
     },
   };
 });
