@@ -35,7 +35,8 @@ export interface DistillOptions {
   teacher?: TeacherTrain | TeacherOnnx;
   data?: typeof DATASET_NAME;
   student?: StudentSpec | BagStudentSpec;
-  /** How raw mails become texts (default 'subject-body'; 'mail' cleans them as a mail filter must). */
+  /** How raw mails become texts: 'mail' cleans them as a mail filter must (the default for an ONNX teacher whose
+   * manifest cleans mail), 'subject-body' does not (the default otherwise). */
   text?: TextCleaning;
   /** How the teacher reads the same mails when it was trained on another view of them (default: as `text`). */
   teacherText?: TextCleaning;
@@ -92,13 +93,15 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
   const batchSize = o.batchSize ?? DEFAULTS.batchSize;
   const modelName = o.model ?? 'spam';
   const say = (phase: DistillPhase, message: string, extra: Partial<DistillProgress> = {}) => o.onProgress?.({ phase, message, ...extra });
+  const teacherSpec = o.teacher ?? { kind: 'train' };
+  // A teacher that cleans mail was trained on cleaned mail: by default its student reads mail the same way.
+  const text = o.text ?? (teacherSpec.kind === 'onnx' && teacherSpec.manifest.preprocess?.clean === 'mail' ? 'mail' : undefined);
   // Models trained on cleaned mail say so in their manifests, and serving cleans what clients send the same way.
-  const clean = o.text === 'mail' ? ('mail' as const) : undefined;
+  const clean = text === 'mail' ? ('mail' as const) : undefined;
   await init('wasm');
 
   say('data', 'loading SpamAssassin');
-  const data = loadSpamAssassin({ seed, limit: o.limit, text: o.text });
-  const teacherSpec = o.teacher ?? { kind: 'train' };
+  const data = loadSpamAssassin({ seed, limit: o.limit, text });
   const bagSpec = o.student?.family === 'bag' ? o.student : undefined;
   say('tokenizer', teacherSpec.kind === 'onnx' ? 'using the teacher manifest tokenizer' : 'training WordPiece vocabulary');
   let tokenizer: TokenizerSpec;
@@ -131,7 +134,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
     if (bagSpec) {
       const reader = await loadTextTokenizer(teacherSpec.manifest, teacherSpec.tokenizerJson);
       // Same seed and limit: the same split, row for row, whichever way its mails are read.
-      const view = o.teacherText && o.teacherText !== (o.text ?? 'subject-body') ? loadSpamAssassin({ seed, limit: o.limit, text: o.teacherText }) : data;
+      const view = o.teacherText && o.teacherText !== (text ?? 'subject-body') ? loadSpamAssassin({ seed, limit: o.limit, text: o.teacherText }) : data;
       // A teacher that cleans its texts itself is sent them whole.
       const asSent = teacherSpec.manifest.preprocess?.clean !== undefined;
       const run = (xs: typeof data.train) => textLogits(teacherSpec.bytes, teacherSpec.manifest, xs.map((e) => (asSent ? e.raw : e.text)), 'node', 64, reader);
@@ -158,7 +161,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
 
   const testTexts = data.test.map((e) => ({ text: clean ? e.raw : e.text, label: e.label as number }));
   const datasetInfo = { name: DATASET_NAME, checksum: data.checksum, train: data.train.length, val: data.val.length, test: data.test.length, duplicatesRemoved: data.stats.duplicatesRemoved };
-  const passes = [{ name: 'distill', options: { temperature, alpha, teacherSha256: teacher.manifest.sha256, ...(o.text ? { text: o.text } : {}) } }];
+  const passes = [{ name: 'distill', options: { temperature, alpha, teacherSha256: teacher.manifest.sha256, ...(text ? { text } : {}) } }];
   if (bagSpec) {
     say('student', `distilling a hashed n-gram bag student (T=${temperature}, alpha=${alpha})`);
     const positive = o.positive ?? 'spam';
