@@ -109,7 +109,9 @@ async function main(): Promise<void> {
         await client.deployVariant({ model: 'spam', variant: v.variant, bytes: v.bytes, manifest: v.manifest });
         spamWarm[v.variant] = { ms: [], infer: [], bytes: v.bytes.byteLength };
       }
-      const length = spam[0]!.manifest.preprocess?.tokenizer.maxLength ?? 128;
+      // A fixed-length model takes rows of its own length; the bag student's rows are as long as the text.
+      const dim = spam[0]!.manifest.inputs.find((i) => i.name === 'input_ids')?.shape[1];
+      const length = typeof dim === 'number' ? dim : 24;
       const ids = Array.from({ length }, (_, i) => (i < 24 ? 5 + i : 0));
       const mask = ids.map((id) => (id === 0 ? 0 : 1));
       const spamBody = JSON.stringify({ inputs: [{ name: 'input_ids', shape: [1, length], datatype: 'INT64', data: ids }, { name: 'attention_mask', shape: [1, length], datatype: 'INT64', data: mask }] });
@@ -164,7 +166,7 @@ async function main(): Promise<void> {
       ...(Object.keys(spamWarm).length === 2
         ? [
             '',
-            `The trained \`spam\` model (committed under infra/models/spam by \`npm run models\`), same protocol, ${ROUNDS} rounds, one text of 24 tokens padded to the model's length, OIP INT64 inputs (no tokenizer on this path):`,
+            `The trained \`spam\` model (committed under infra/models/spam by \`npm run models\`), same protocol, ${ROUNDS} rounds, one text of 24 tokens (padded to the model's length where it has one), OIP INT64 inputs (no tokenizer on this path):`,
             '',
             '| variant | bytes | p50 ms | p99 ms | p50 overhead over health route ms | in-isolate infer, mean of server-timing ms |',
             '|---|---|---|---|---|---|',

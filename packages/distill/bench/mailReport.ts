@@ -18,7 +18,7 @@ export interface MailRow {
 
 const pct = (x: number, digits = 1) => `${(100 * x).toFixed(digits)}%`;
 
-export function mailMarkdown(rows: MailRow[], meta: { command: string; script: string; seconds: number; datasetChecksum: string; testExamples: number; hardHam: number; seed: number; temperature: number; alpha: number; machine: string; targetFpr: number; threshold: number; studentTemperature: number; agreement: number }): string {
+export function mailMarkdown(rows: MailRow[], meta: { command: string; script: string; seconds: number; datasetChecksum: string; testExamples: number; hardHam: number; seed: number; temperature: number; alpha: number; machine: string; targetFpr: number; threshold: number; studentTemperature: number; agreement: number; teacherTokens: number; teacherTraining?: { validationAccuracy: number[]; bestEpoch: number } }): string {
   return [
     '# A spam filter on cleaned mail, against the TF-IDF baseline',
     '',
@@ -32,6 +32,8 @@ export function mailMarkdown(rows: MailRow[], meta: { command: string; script: s
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.model} | ${r.text === 'mail' ? 'mail' : 'raw'} | ${pct(r.metrics.accuracy, 2)} | ${pct(r.metrics.hardHamFalsePositiveRate)} | ${pct(r.metrics.hamFalsePositiveRate, 2)} | ${r.at ? `${pct(r.at.accuracy, 2)} / ${pct(r.at.hamFpr, 2)} / ${pct(r.at.hardFpr)}` : '–'} | ${r.ece.toFixed(3)} | ${(r.bytes / 1024).toFixed(0)} KiB | ${r.wasmMs === undefined ? '–' : r.wasmMs.toFixed(3)} | ${r.speedup === undefined ? '–' : `${r.speedup.toFixed(1)}x`} |`),
     '',
+    `The teacher reads the first ${meta.teacherTokens} WordPiece tokens of each cleaned mail` +
+      (meta.teacherTraining ? `; validation accuracy by epoch ${meta.teacherTraining.validationAccuracy.map((a) => pct(a, 2)).join(', ')}, epoch ${meta.teacherTraining.bestEpoch + 1} kept.` : '.'),
     `Student agreement with the teacher on the test split: ${pct(meta.agreement, 2)} (labels weigh ${(1 - meta.alpha).toFixed(1)} of the loss).`,
     'TF-IDF size: float32 weights and idf plus its n-grams as UTF-8 lines.',
     '',

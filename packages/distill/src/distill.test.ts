@@ -59,6 +59,17 @@ describe('distill (tiny end-to-end run)', () => {
     expect(phases.some((m) => /validation agreement by epoch/.test(m))).toBe(true);
   }, 120_000);
 
+  it('distils a teacher that cleans mail into a student that reads mail the same way', async () => {
+    const small = { limit: 64, vocabSize: 200, maxLength: 16, batchSize: 32, seed: 5 };
+    const mailTeacher = await distill({ ...small, text: 'mail', teacher: { kind: 'train', size: { dModel: 16, heads: 2, layers: 1, ffDim: 32 }, epochs: 1 }, student: { size: { dModel: 8, heads: 2, layers: 1, ffDim: 16 }, epochs: 1 } });
+    expect(mailTeacher.teacher.manifest.preprocess?.clean).toBe('mail');
+    const r = await distill({ ...small, teacher: { kind: 'onnx', bytes: mailTeacher.teacher.bytes, manifest: mailTeacher.teacher.manifest }, student: { size: { dModel: 8, heads: 2, layers: 1, ffDim: 16 }, epochs: 1 } });
+    expect(r.manifest.preprocess?.clean).toBe('mail');
+    expect(r.manifest.provenance.passes[0]!.options).toMatchObject({ text: 'mail' });
+    // The teacher read the same cleaned rows it was trained on: its test figures are the ones it was exported with.
+    expect(r.teacher.metrics.accuracy).toBe(mailTeacher.teacher.metrics.accuracy);
+  }, 60_000);
+
   it('refuses an unknown dataset', async () => {
     await expect(distill({ data: 'mnist' as 'spam-assassin' })).rejects.toThrow(/Unknown dataset/);
   });

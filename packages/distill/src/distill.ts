@@ -21,7 +21,9 @@ import { trainEncoder, type TrainProgress } from './train/trainer';
 // logits on the training split → student trained by KD → test metrics → ONNX export checked against the trainer
 // → manifests. Pure with respect to files: the caller (CLI, origin job) decides where artefacts go.
 
-export interface TeacherTrain { kind: 'train'; size?: Partial<ModelSize>; epochs?: number; learningRate?: number }
+/** A teacher trained here; with `patience`, training stops after that many epochs without a better validation
+ * accuracy (the best epoch's weights are kept either way). */
+export interface TeacherTrain { kind: 'train'; size?: Partial<ModelSize>; epochs?: number; learningRate?: number; patience?: number }
 /** An existing teacher: its ONNX bytes and manifest (whose preprocess.tokenizer the transformer student reuses;
  * a bag student reads texts its own way, so then any tokenizer kind goes, tokenizer.json given for a Hugging Face one). */
 export interface TeacherOnnx { kind: 'onnx'; bytes: Uint8Array; manifest: Manifest; tokenizerJson?: Uint8Array }
@@ -33,7 +35,8 @@ export interface DistillOptions {
   teacher?: TeacherTrain | TeacherOnnx;
   data?: typeof DATASET_NAME;
   student?: StudentSpec | BagStudentSpec;
-  /** How raw mails become texts (default 'subject-body'; 'mail' cleans them as a mail filter must). */
+  /** How raw mails become texts: 'mail' cleans them as a mail filter must (the default for an ONNX teacher whose
+   * manifest cleans mail), 'subject-body' does not (the default otherwise). */
   text?: TextCleaning;
   /** How the teacher reads the same mails when it was trained on another view of them (default: as `text`). */
   teacherText?: TextCleaning;
@@ -74,6 +77,8 @@ export interface DistillResult {
   /** The test split as texts and labels, as clients send them (whole mails when the student cleans mail): a bag
    * student's variants are measured from texts, as the edge feeds them. */
   testTexts: { text: string; label: number }[];
+  /** The teacher's validation accuracy by epoch and the epoch kept (a teacher trained here only). */
+  teacherTraining?: { validationAccuracy: number[]; bestEpoch: number; stoppedEarly: boolean };
   /** The bag student's calibration, threshold and training record (bag family only). */
   bag?: Omit<BagDistillResult, 'exported'>;
 }
@@ -88,13 +93,15 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
   const batchSize = o.batchSize ?? DEFAULTS.batchSize;
   const modelName = o.model ?? 'spam';
   const say = (phase: DistillPhase, message: string, extra: Partial<DistillProgress> = {}) => o.onProgress?.({ phase, message, ...extra });
+  const teacherSpec = o.teacher ?? { kind: 'train' };
+  // A teacher that cleans mail was trained on cleaned mail: by default its student reads mail the same way.
+  const text = o.text ?? (teacherSpec.kind === 'onnx' && teacherSpec.manifest.preprocess?.clean === 'mail' ? 'mail' : undefined);
   // Models trained on cleaned mail say so in their manifests, and serving cleans what clients send the same way.
-  const clean = o.text === 'mail' ? ('mail' as const) : undefined;
+  const clean = text === 'mail' ? ('mail' as const) : undefined;
   await init('wasm');
 
   say('data', 'loading SpamAssassin');
-  const data = loadSpamAssassin({ seed, limit: o.limit, text: o.text });
-  const teacherSpec = o.teacher ?? { kind: 'train' };
+  const data = loadSpamAssassin({ seed, limit: o.limit, text });
   const bagSpec = o.student?.family === 'bag' ? o.student : undefined;
   say('tokenizer', teacherSpec.kind === 'onnx' ? 'using the teacher manifest tokenizer' : 'training WordPiece vocabulary');
   let tokenizer: TokenizerSpec;
@@ -119,6 +126,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
   let teacher: ExportedClassifier;
   let teacherTrainLogits: Float32Array;
   let teacherValLogits: Float32Array;
+  let teacherTraining: DistillResult['teacherTraining'];
   if (teacherSpec.kind === 'onnx') {
     const names = { ids: teacherSpec.manifest.preprocess!.idsInput, mask: teacherSpec.manifest.preprocess!.maskInput ?? MASK_INPUT, logits: teacherSpec.manifest.postprocess?.output ?? LOGITS_OUTPUT };
     say('teacher-logits', 'running the teacher over the training split');
@@ -126,7 +134,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
     if (bagSpec) {
       const reader = await loadTextTokenizer(teacherSpec.manifest, teacherSpec.tokenizerJson);
       // Same seed and limit: the same split, row for row, whichever way its mails are read.
-      const view = o.teacherText && o.teacherText !== (o.text ?? 'subject-body') ? loadSpamAssassin({ seed, limit: o.limit, text: o.teacherText }) : data;
+      const view = o.teacherText && o.teacherText !== (text ?? 'subject-body') ? loadSpamAssassin({ seed, limit: o.limit, text: o.teacherText }) : data;
       // A teacher that cleans its texts itself is sent them whole.
       const asSent = teacherSpec.manifest.preprocess?.clean !== undefined;
       const run = (xs: typeof data.train) => textLogits(teacherSpec.bytes, teacherSpec.manifest, xs.map((e) => (asSent ? e.raw : e.text)), 'node', 64, reader);
@@ -141,18 +149,19 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
     const config: EncoderConfig = { ...base, ...TEACHER_SIZE, ...teacherSpec.size };
     const model = initEncoder(config, seed);
     say('teacher', `training teacher (${countParameters(config)} parameters)`);
-    const r = await trainEncoder(model, train, { epochs: teacherSpec.epochs ?? DEFAULTS.teacherEpochs, batchSize, learningRate: teacherSpec.learningRate ?? DEFAULTS.learningRate, seed, validation: val, onProgress: progress('teacher'), signal: o.signal });
-    if (r.validationAccuracy) say('teacher', `validation accuracy by epoch ${r.validationAccuracy.map((a) => a.toFixed(4)).join(', ')}; kept epoch ${r.bestEpoch! + 1}`);
+    const r = await trainEncoder(model, train, { epochs: teacherSpec.epochs ?? DEFAULTS.teacherEpochs, batchSize, learningRate: teacherSpec.learningRate ?? DEFAULTS.learningRate, seed, validation: val, patience: teacherSpec.patience, onProgress: progress('teacher'), signal: o.signal });
+    if (r.validationAccuracy) say('teacher', `validation accuracy by epoch ${r.validationAccuracy.map((a) => a.toFixed(4)).join(', ')}; kept epoch ${r.bestEpoch! + 1}${r.stoppedEarly ? ' (stopped early)' : ''}`);
     say('teacher-logits', 'teacher logits on the training split');
     teacherTrainLogits = predictLogits(model, train);
     teacherValLogits = predictLogits(model, val);
     teacher = await exportClassifier(model, test, { model: modelName, variant: 'teacher', tokenizer, provenance, clean });
     teacher.trainSeconds = r.seconds;
+    if (r.validationAccuracy) teacherTraining = { validationAccuracy: r.validationAccuracy, bestEpoch: r.bestEpoch!, stoppedEarly: r.stoppedEarly };
   }
 
   const testTexts = data.test.map((e) => ({ text: clean ? e.raw : e.text, label: e.label as number }));
   const datasetInfo = { name: DATASET_NAME, checksum: data.checksum, train: data.train.length, val: data.val.length, test: data.test.length, duplicatesRemoved: data.stats.duplicatesRemoved };
-  const passes = [{ name: 'distill', options: { temperature, alpha, teacherSha256: teacher.manifest.sha256, ...(o.text ? { text: o.text } : {}) } }];
+  const passes = [{ name: 'distill', options: { temperature, alpha, teacherSha256: teacher.manifest.sha256, ...(text ? { text } : {}) } }];
   if (bagSpec) {
     say('student', `distilling a hashed n-gram bag student (T=${temperature}, alpha=${alpha})`);
     const positive = o.positive ?? 'spam';
@@ -166,7 +175,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
     say('student', `validation ${bagSpec.earlyStopping === 'accuracy' ? 'accuracy' : 'agreement'} by epoch ${bag.train.validationAgreement?.map((a) => a.toFixed(4)).join(', ')}; kept epoch ${(bag.train.bestEpoch ?? 0) + 1}${bag.train.stoppedEarly ? ' (stopped early)' : ''}; temperature ${bag.temperature.toFixed(3)}`);
     say('evaluate', 'comparing student and teacher');
     return {
-      studentModel: exported.onnx, manifest: exported.manifest, student: exported, teacher, tokenizer: bag.tokenizer, testSet: test, testTexts, bag,
+      studentModel: exported.onnx, manifest: exported.manifest, student: exported, teacher, tokenizer: bag.tokenizer, testSet: test, testTexts, bag, teacherTraining,
       metrics: { ...exported.metrics, teacherAgreement: teacherAgreement(teacher, exported, test), parameterRatio: teacher.parameters ? exported.parameters / teacher.parameters : Number.NaN },
       dataset: datasetInfo,
     };
@@ -188,7 +197,7 @@ export async function distill(o: DistillOptions = {}): Promise<DistillResult> {
   say('evaluate', 'comparing student and teacher');
   const agreement = teacherAgreement(teacher, exported, test);
   return {
-    studentModel: exported.onnx, manifest: exported.manifest, student: exported, teacher, tokenizer, testSet: test, testTexts,
+    studentModel: exported.onnx, manifest: exported.manifest, student: exported, teacher, tokenizer, testSet: test, testTexts, teacherTraining,
     metrics: { ...exported.metrics, teacherAgreement: agreement, parameterRatio: teacher.parameters ? exported.parameters / teacher.parameters : Number.NaN },
     dataset: datasetInfo,
   };

@@ -3,7 +3,7 @@
 // The stable entry point for the origin's `distill` job and the CLI:
 //
 //   const r = await distill({
-//     teacher?: { kind: 'train', size?, epochs?, learningRate? }      // train a teacher here (default)
+//     teacher?: { kind: 'train', size?, epochs?, learningRate?, patience? } // train a teacher here (default)
 //             | { kind: 'onnx', bytes: Uint8Array, manifest: Manifest }, // or distil an existing one (its tokenizer is reused)
 //     data?: 'spam-assassin',
 //     student?: { size?: { dModel, heads, layers, ffDim }, epochs?, learningRate? },

@@ -54,6 +54,19 @@ describe('trainEncoder', () => {
     expect(classifierMetrics(predictLogits(model, val), val).accuracy).toBe(best);
   });
 
+  it('stops once validation accuracy has not improved for `patience` epochs, keeping the best epoch', async () => {
+    const model = initEncoder(config, 4);
+    // Validation labels are the training rule inverted: the better the model learns, the worse it validates.
+    const val = toySet(32, 8, 9);
+    val.labels = val.labels.map((y) => 1 - y);
+    const r = await trainEncoder(model, toySet(64, 8, 8), { epochs: 12, batchSize: 16, learningRate: 1e-2, warmupSteps: 2, seed: 4, validation: val, patience: 2 });
+    const acc = r.validationAccuracy!;
+    expect(r.stoppedEarly).toBe(true);
+    expect(acc.length).toBe(r.bestEpoch! + 3);
+    expect(r.steps).toBe(acc.length * 4);
+    expect(classifierMetrics(predictLogits(model, val), val).accuracy).toBe(Math.max(...acc));
+  });
+
   it('stops when its signal is aborted', async () => {
     const ac = new AbortController();
     ac.abort();

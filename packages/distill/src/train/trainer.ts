@@ -28,6 +28,8 @@ export interface TrainOptions {
   kd?: KdOptions & { teacherLogits: Float32Array };
   /** Evaluate on this set after every epoch and keep the weights of the epoch with the best accuracy. */
   validation?: EncodedSet;
+  /** With validation: stop after this many epochs without a better validation accuracy (default: run every epoch). */
+  patience?: number;
   onProgress?: (p: TrainProgress) => void;
   signal?: AbortSignal;
 }
@@ -39,6 +41,8 @@ export interface TrainResult {
   /** Validation accuracy after each epoch and the epoch (0-based) whose weights were kept, when validating. */
   validationAccuracy?: number[];
   bestEpoch?: number;
+  /** Whether patience ran out before the last epoch. */
+  stoppedEarly: boolean;
 }
 
 export function oneHot(labels: ArrayLike<number>, k: number): Float32Array {
@@ -95,6 +99,7 @@ export async function trainEncoder(model: EncoderModel, data: EncodedSet, o: Tra
   let s = 0;
   const valAcc: number[] = [];
   let best: { epoch: number; accuracy: number; weights: Weights } | undefined;
+  let stoppedEarly = false;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     shuffle(order, rng);
     for (let b = 0; b < perEpoch; b++, s++) {
@@ -129,8 +134,9 @@ export async function trainEncoder(model: EncoderModel, data: EncodedSet, o: Tra
       valAcc.push(acc);
       // Ties go to the later epoch: same accuracy after more training usually means more confident margins.
       if (!best || acc >= best.accuracy) best = { epoch, accuracy: acc, weights: Object.fromEntries(Object.entries(model.weights).map(([k, v]) => [k, v.slice()])) };
+      else if (o.patience !== undefined && epoch - best.epoch >= o.patience && epoch < o.epochs - 1) { stoppedEarly = true; break; }
     }
   }
   if (best) for (const [k, v] of Object.entries(best.weights)) model.weights[k]!.set(v);
-  return { losses, steps: s, seconds: (performance.now() - started) / 1000, ...(best ? { validationAccuracy: valAcc, bestEpoch: best.epoch } : {}) };
+  return { losses, steps: s, seconds: (performance.now() - started) / 1000, stoppedEarly, ...(best ? { validationAccuracy: valAcc, bestEpoch: best.epoch } : {}) };
 }

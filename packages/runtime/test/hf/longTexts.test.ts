@@ -58,8 +58,8 @@ describe('long texts cut to one row', () => {
     });
   });
 
-  it("keeps the whole-text tokens with Pare's own WordPiece (the spam model's)", () => {
-    const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'infra', 'models', 'spam', 'student', 'manifest.json'), 'utf8')) as Manifest;
+  it("keeps the whole-text tokens with Pare's own WordPiece (the spam teacher's)", () => {
+    const manifest = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'infra', 'models', 'spam', 'teacher', 'manifest.json'), 'utf8')) as Manifest;
     const spec = inlineTokenizerSpec(manifest);
     const cut = pareTextTokenizer({ ...spec, maxLength: ROW });
     const skip = spec.clsToken === undefined ? 0 : 1;
