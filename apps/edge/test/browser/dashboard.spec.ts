@@ -58,9 +58,13 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   server = await startEdgeServer({ token: TOKEN, seedSql: seedAbTrafficSql({ model: MODEL, variants: ['fp32', 'int8'], now: Date.now() }) });
   await deploySpamVariants(server.url, TOKEN);
+  // Counted from /metrics, which is cumulative: a windowed count (stats?window=15m) drops a whole seeded minute
+  // whenever a minute boundary passes during the wait, and then never reaches before + LIVE_REQUESTS.
   const count = async (): Promise<number> => {
-    const stats = (await (await fetch(`${server.url}/v1/models/${MODEL}/stats?window=15m`)).json()) as { variants: { count: number }[] };
-    return stats.variants.reduce((n, v) => n + v.count, 0);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    let n = 0;
+    for (const m of text.matchAll(/^pare_inference_requests_total\{([^}]*)\} (\d+)$/gm)) if (m[1]!.includes(`model="${MODEL}"`)) n += Number(m[2]);
+    return n;
   };
   const before = await count();
   await sendRealTraffic(server.url, LIVE_REQUESTS);
