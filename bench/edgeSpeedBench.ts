@@ -1,13 +1,13 @@
 // Edge speed as production sees it, side by side in one run. The worker is the `wrangler deploy --dry-run`
 // upload run by Miniflare: requests go straight to workerd (no Node proxy in front, as in production), with
-// local D1, R2 and the metrics queue. Models: the committed `spam` student (2-layer MLP-size transformer) and
-// teacher (a 4-layer BERT-class encoder at 128 tokens) with its int8-dynamic form made here.
+// local D1, R2 and the metrics queue. Models: the committed `spam` student (a hashed n-gram bag, any length) and
+// teacher (a 2-layer transformer encoder at 256 tokens) with its int8-dynamic form made here.
 //   1. fresh isolate to first answer (restart, then one OIP request), with the server-timing split
 //   2. the first 5 requests after a session is created (its warm-up runs in waitUntil) against steady state
 //   3. in-worker run (server-timing `run`) against onnxruntime-web in Node, same model and feeds
 //   4. end to end minus in-worker, straight to the worker (and the health route's round trip)
 //   5. spam predict throughput straight to the worker, with events in D1 against requests sent
-//   6. int8 / fp32 in wasm at 128 tokens, every int8 form (edgeSpeed/wasmInt8Forms.ts)
+//   6. int8 / fp32 in wasm on the teacher's full row, every int8 form (edgeSpeed/wasmInt8Forms.ts)
 //   7. session creation per graph optimisation level and from a pre-optimised model (edgeSpeed/sessionCreation.ts)
 // Run: npx tsx bench/edgeSpeedBench.ts [--colds 3] [--rounds 40] [--duration 10] [--connections 8]
 // Writes bench-results/edge-speed.md.
@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { EdgeClient } from '@pare/clients';
 import { compressModel } from '@pare/compress';
 import { decodeModel, encodeModel } from '@pare/onnx';
-import type { Feeds, InferenceSession } from '@pare/runtime';
+import type { Feeds, InferenceSession, Manifest } from '@pare/runtime';
 import { compressedManifest } from '@pare/runtime/manifest-builder';
 import { webNodeBackend } from '@pare/runtime/web-node';
 import { findCommittedVariants } from '../infra/models/committedVariants';
@@ -42,14 +42,24 @@ function log(message: string): void {
   process.stderr.write(`edge-speed bench: ${message}\n`);
 }
 
-/** One full row of 128 token ids (no padding): the serving shape at its largest. */
-const ids = Array.from({ length: LENGTH }, (_, i) => 5 + ((i * 37) % 900));
-const mask = ids.map(() => 1);
-const oipBody = JSON.stringify({ inputs: [{ name: 'input_ids', shape: [1, LENGTH], datatype: 'INT64', data: ids }, { name: 'attention_mask', shape: [1, LENGTH], datatype: 'INT64', data: mask }] });
-const nodeFeeds: Feeds = {
-  input_ids: { type: 'int64', dims: [1, LENGTH], data: BigInt64Array.from(ids, BigInt) },
-  attention_mask: { type: 'int64', dims: [1, LENGTH], data: BigInt64Array.from(mask, BigInt) },
-};
+/**
+ * One full row of token ids (no padding) for a variant: its fixed sequence length (the teacher's 256), or
+ * LENGTH for a model whose length is free (the hashed n-gram student). The serving shape at its largest.
+ */
+function fullRow(manifest: Manifest): { length: number; oipBody: string; feeds: Feeds } {
+  const fixed = manifest.inputs[0]?.shape[1];
+  const length = typeof fixed === 'number' ? fixed : LENGTH;
+  const ids = Array.from({ length }, (_, i) => 5 + ((i * 37) % 900));
+  const mask = ids.map(() => 1);
+  return {
+    length,
+    oipBody: JSON.stringify({ inputs: [{ name: 'input_ids', shape: [1, length], datatype: 'INT64', data: ids }, { name: 'attention_mask', shape: [1, length], datatype: 'INT64', data: mask }] }),
+    feeds: {
+      input_ids: { type: 'int64', dims: [1, length], data: BigInt64Array.from(ids, BigInt) },
+      attention_mask: { type: 'int64', dims: [1, length], data: BigInt64Array.from(mask, BigInt) },
+    },
+  };
+}
 const predictBody = JSON.stringify({ text: 'WIN a FREE prize now, click here to claim your reward before midnight' });
 
 async function main(): Promise<void> {
@@ -62,6 +72,7 @@ async function main(): Promise<void> {
   const int8Bytes = encodeModel(int8.model);
   const int8Manifest = await compressedManifest(teacher.manifest, int8Bytes, { variant: 'teacher-int8', passes: [{ name: 'quantize-int8-dynamic', options: { perChannel: true } }] });
   const variants = [...committed, { model: MODEL, variant: 'teacher-int8', bytes: int8Bytes, manifest: int8Manifest }];
+  const fullRows = Object.fromEntries(variants.map((v) => [v.variant, fullRow(v.manifest)]));
 
   // Created before the worker starts: a pause between requests lets the worker close the client's kept-alive socket.
   const nodeSessions: Record<string, InferenceSession> = {};
@@ -70,7 +81,7 @@ async function main(): Promise<void> {
   buildUpload(bundleDir);
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'pare-speed-state-'));
   const worker = new LocalWorker(await freePort(), stateDir, randomBytes(16).toString('hex'), bundleDir);
-  const infer = (variant: string) => timed(`${worker.url}/v2/models/${MODEL}/versions/${variant}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: oipBody });
+  const infer = (variant: string) => timed(`${worker.url}/v2/models/${MODEL}/versions/${variant}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fullRows[variant]!.oipBody });
   try {
     await worker.applyMigrations();
     await worker.start();
@@ -101,7 +112,7 @@ async function main(): Promise<void> {
     log(`warm: ${ROUNDS} interleaved rounds`);
     const warm: Record<string, Warm> = { student: { wall: [], run: [], total: [], node: [] }, 'teacher-int8': { wall: [], run: [], total: [], node: [] } };
     const health: number[] = [];
-    for (let r = 0; r < 5; r++) for (const v of Object.keys(warm)) { await infer(v); await nodeSessions[v]!.run(nodeFeeds); }
+    for (let r = 0; r < 5; r++) for (const v of Object.keys(warm)) { await infer(v); await nodeSessions[v]!.run(fullRows[v]!.feeds); }
     for (let r = 0; r < ROUNDS; r++) {
       health.push((await timed(`${worker.url}/v2/health/live`)).ms);
       for (const v of Object.keys(warm)) {
@@ -111,7 +122,7 @@ async function main(): Promise<void> {
         warm[v]!.run.push(serverTiming(timing, 'run') ?? Number.NaN);
         warm[v]!.total.push(serverTiming(timing, 'total') ?? Number.NaN);
         const t0 = performance.now();
-        await nodeSessions[v]!.run(nodeFeeds);
+        await nodeSessions[v]!.run(fullRows[v]!.feeds);
         warm[v]!.node.push(performance.now() - t0);
       }
     }
@@ -127,10 +138,10 @@ async function main(): Promise<void> {
 
     // 6: int8 forms of the teacher in wasm under Node, interleaved.
     log('int8 forms of the teacher in wasm');
-    const rows = await compareInWasm(await int8Forms(teacher.bytes, [nodeFeeds]), nodeFeeds, ROUNDS);
+    const rows = await compareInWasm(await int8Forms(teacher.bytes, [fullRows['teacher']!.feeds]), fullRows['teacher']!.feeds, ROUNDS);
     log('session creation per graph optimisation level');
     const creation: Record<string, CreationRow[]> = {};
-    for (const v of committed) creation[v.variant] = await sessionCreation(v.bytes, nodeFeeds, 5);
+    for (const v of committed) creation[v.variant] = await sessionCreation(v.bytes, fullRows[v.variant]!.feeds, 5);
 
     const report = renderEdgeSpeed({ colds, warm, health, load, sent, stored, rows, creation, loadBefore, loadAfter: os.loadavg()[0]!, args: { COLDS, ROUNDS, DURATION_S, CONNECTIONS } });
     mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });

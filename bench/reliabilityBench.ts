@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EdgeClient } from '@pare/clients';
+import { inlineTokenizer } from '@pare/runtime';
 import { buildDefaultVariants, DEFAULT_MODEL_NAME } from '../infra/models/defaultVariants';
 import { DEFAULT_MLP } from '../infra/models/defaultMlp';
 import { findCommittedVariants } from '../infra/models/committedVariants';
@@ -102,7 +103,8 @@ async function main(): Promise<void> {
     const predicted = await fetch(`${worker.url}/v1/models/spam/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'win free money now' }) });
     const targets: Targets = {
       tensor: { model: 'rel-tensor', variant: 'fp32', width: WIDTH },
-      text: { model: 'spam', variant: 'student', length: pre.tokenizer.maxLength, vocab: pre.tokenizer.kind === 'wordpiece' ? pre.tokenizer.vocab.length : 0, idsInput: pre.idsInput, maskInput: pre.maskInput ?? 'attention_mask' },
+      // A model without a fixed length (the hashed n-gram student) is sent rows of 128 ids, as the old student took.
+      text: { model: 'spam', variant: 'student', length: Math.min(128, pre.tokenizer.maxLength), vocab: inlineTokenizer(spam[0]!.manifest).vocabSize, idsInput: pre.idsInput, maskInput: pre.maskInput ?? 'attention_mask' },
       requestId: predicted.headers.get('x-pare-request-id') ?? '',
       token,
     };
