@@ -22,9 +22,10 @@ afterAll(async () => {
   await edge?.stop();
 });
 
-const upload = (variant: string, weight?: number) => {
-  const v = variants.get(variant)!;
-  return client.deployVariant({ model: 'spam', variant, bytes: v.bytes, manifest: v.manifest, weight });
+/** Deploy a committed variant, or (with `from`) a committed variant's bytes under another name. */
+const upload = (variant: string, weight?: number, from = variant) => {
+  const v = variants.get(from)!;
+  return client.deployVariant({ model: 'spam', variant, bytes: v.bytes, manifest: { ...v.manifest, variant }, weight });
 };
 
 it('deploys, splits, promotes, rolls back, deletes, and reads models, stats and the A/B report', async () => {
@@ -32,7 +33,7 @@ it('deploys, splits, promotes, rolls back, deletes, and reads models, stats and 
   expect(first).toMatchObject({ model: 'spam', variant: 'student', created: true, deployment: { weights: { student: 100 } } });
   expect((await upload('student')).created).toBe(false);
   expect((await upload('student-int8', 30)).deployment?.weights).toEqual({ student: 70, 'student-int8': 30 });
-  const kept = await upload('student-p50-int8');
+  const kept = await upload('student-spare', undefined, 'student-int8');
   expect(kept.deployment?.weights).toEqual({ student: 70, 'student-int8': 30 });
 
   expect((await client.setTraffic('spam', { student: 50, 'student-int8': 50 })).deployment.weights).toEqual({ student: 50, 'student-int8': 50 });
@@ -41,7 +42,7 @@ it('deploys, splits, promotes, rolls back, deletes, and reads models, stats and 
   expect(rolled.deployment.weights).toEqual({ student: 50, 'student-int8': 50 });
   expect(rolled.rolledBack.weights).toEqual({ 'student-int8': 100 });
 
-  expect(await client.deleteVariant('spam', 'student-p50-int8')).toEqual({ deleted: { model: 'spam', variant: 'student-p50-int8' } });
+  expect(await client.deleteVariant('spam', 'student-spare')).toEqual({ deleted: { model: 'spam', variant: 'student-spare' } });
   const { models } = await client.listModels();
   expect(models.find((m) => m.name === 'spam')!.variants.map((v) => [v.name, v.weight, v.status])).toEqual([
     ['student', 50, 'healthy'],
