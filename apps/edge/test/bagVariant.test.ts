@@ -3,7 +3,7 @@
 // preprocess.clean "mail" has raw mails read as a mail filter reads them.
 import { filterText } from '@pare/runtime';
 import { describe, expect, it } from 'vitest';
-import { admin, deployFixture, fixtureBytes, fixtureManifest, postJson, variantForm } from './helpers';
+import { admin, call, deployFixture, fixtureBytes, fixtureManifest, postJson, variantForm } from './helpers';
 
 async function json(response: Response): Promise<Record<string, any>> {
   return (await response.json()) as Record<string, any>;
@@ -16,6 +16,21 @@ describe('a hashed n-gram variant', () => {
     expect(body.results.map((r: { label: string }) => r.label)).toEqual(['spam', 'ham', 'ham']);
     // "free lunch": one spam row [0, 2] and one ham row [2, 0]: a tie.
     expect(body.results[2].scores.spam).toBeCloseTo(0.5, 5);
+  });
+
+  it('refuses ids outside its buckets sent as tensors with 400, and stays healthy', async () => {
+    await deployFixture('bag', 'bag-oov', 'v1');
+    const buckets = (fixtureManifest('bag', 'bag-oov', 'v1').preprocess as { tokenizer: { buckets: number } }).tokenizer.buckets;
+    const oip = (id: number) => postJson('/v2/models/bag-oov/infer', { inputs: [{ name: 'input_ids', shape: [1, 2], datatype: 'INT64', data: [1, id] }, { name: 'attention_mask', shape: [1, 2], datatype: 'INT64', data: [1, 1] }] });
+    for (let i = 0; i < 4; i++) {
+      const refused = await oip(buckets);
+      expect(refused.status).toBe(400);
+      // OIP's error shape: { error: message }.
+      expect((await json(refused)).error).toContain(`vocabulary of ${buckets} ids`);
+    }
+    expect((await oip(buckets - 1)).status).toBe(200);
+    const models = await json(await call('/v1/models'));
+    expect(models.models.find((m: { name: string }) => m.name === 'bag-oov').variants[0].status).toBe('healthy');
   });
 
   it('answers the positive label only at or above the manifest threshold', async () => {

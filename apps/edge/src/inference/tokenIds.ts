@@ -3,9 +3,10 @@
 import { PareError } from '@pare/errors';
 import type { Feeds, Manifest } from '@pare/runtime';
 
-/** The vocabulary size the manifest states, when its tokenizer travels in it. */
+/** The vocabulary size the manifest states, when its tokenizer travels in it (a hashed one: its buckets). */
 function vocabularySize(manifest: Manifest): number | undefined {
-  const tokenizer = manifest.preprocess?.tokenizer as { vocab?: unknown } | undefined;
+  const tokenizer = manifest.preprocess?.tokenizer as { kind?: string; vocab?: unknown; buckets?: unknown } | undefined;
+  if (tokenizer?.kind === 'hashed-ngrams' && typeof tokenizer.buckets === 'number') return tokenizer.buckets;
   return Array.isArray(tokenizer?.vocab) ? tokenizer.vocab.length : undefined;
 }
 
