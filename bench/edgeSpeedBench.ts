@@ -1,12 +1,14 @@
 // Edge speed as production sees it, side by side in one run. The worker is the `wrangler deploy --dry-run`
-// upload run by Miniflare: requests go straight to workerd (no Node proxy in front, as in production), with
+// upload run by Miniflare: requests go straight to workerd (no Node proxy in front, as in production), to the Pare
+// worker's own socket (no Miniflare entry worker in front either) unless a table says otherwise, with
 // local D1, R2 and the metrics queue. Models: the committed `spam` student (a hashed n-gram bag, any length) and
 // teacher (a 2-layer transformer encoder at 256 tokens) with its int8-dynamic form made here.
 //   1. fresh isolate to first answer (restart, then one OIP request), with the server-timing split
 //   2. the first 5 requests after a session is created (its warm-up runs in waitUntil) against steady state
 //   3. in-worker run (server-timing `run`) against onnxruntime-web in Node, same model and feeds
-//   4. end to end minus in-worker, straight to the worker (and the health route's round trip)
-//   5. spam predict throughput straight to the worker, with events in D1 against requests sent
+//   4. end to end minus in-worker, straight to the worker's socket and through Miniflare's entry worker (and the
+//      health route's round trip both ways)
+//   5. spam predict throughput both ways, with events in D1 against requests sent
 //   6. int8 / fp32 in wasm on the teacher's full row, every int8 form (edgeSpeed/wasmInt8Forms.ts)
 //   7. session creation per graph optimisation level and from a pre-optimised model (edgeSpeed/sessionCreation.ts)
 // Run: npx tsx bench/edgeSpeedBench.ts [--colds 3] [--rounds 40] [--duration 10] [--connections 8]
@@ -28,7 +30,7 @@ import { loadTest, requestsSent, settledEvents, timed } from '../apps/edge/bench
 import { fmt, serverTiming } from '../apps/edge/bench/latencyStats';
 import { compareInWasm, int8Forms } from './edgeSpeed/wasmInt8Forms';
 import { sessionCreation, type CreationRow } from './edgeSpeed/sessionCreation';
-import { renderEdgeSpeed, type Cold, type Warm } from './edgeSpeed/edgeSpeedReport';
+import { renderEdgeSpeed, type Cold, type LoadRow, type Warm } from './edgeSpeed/edgeSpeedReport';
 
 const { values: args } = parseArgs({ options: { colds: { type: 'string', default: '3' }, rounds: { type: 'string', default: '40' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '8' } } });
 const COLDS = Number(args.colds);
@@ -81,10 +83,19 @@ async function main(): Promise<void> {
   buildUpload(bundleDir);
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'pare-speed-state-'));
   const worker = new LocalWorker(await freePort(), stateDir, randomBytes(16).toString('hex'), bundleDir);
-  const infer = (variant: string) => timed(`${worker.url}/v2/models/${MODEL}/versions/${variant}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fullRows[variant]!.oipBody });
+  // Two ways in: the Pare worker's own socket (`direct`, as production's front end hands a request to the isolate)
+  // and Miniflare's entry worker (worker.url, a JS router local development puts in front of every request).
+  let direct = '';
+  const restart = async (): Promise<void> => {
+    await worker.stop();
+    await worker.start();
+    direct = await worker.directUrl();
+  };
+  const infer = (variant: string, base = direct) => timed(`${base}/v2/models/${MODEL}/versions/${variant}/infer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: fullRows[variant]!.oipBody });
   try {
     await worker.applyMigrations();
     await worker.start();
+    direct = await worker.directUrl();
     const client = new EdgeClient({ endpoint: worker.url, token: worker.token });
     for (const v of variants) await client.deployVariant({ model: MODEL, variant: v.variant, bytes: v.bytes, manifest: v.manifest });
     await client.setTraffic(MODEL, { student: 100, teacher: 0, 'teacher-int8': 0 });
@@ -93,8 +104,7 @@ async function main(): Promise<void> {
     const colds: Record<string, Cold[]> = { student: [], 'teacher-int8': [], teacher: [] };
     for (let i = 0; i < COLDS; i++) {
       for (const variant of Object.keys(colds)) {
-        await worker.stop();
-        await worker.start();
+        await restart();
         const first = await infer(variant);
         const next: number[] = [];
         const nextWall: number[] = [];
@@ -110,17 +120,22 @@ async function main(): Promise<void> {
 
     // 3 + 4: warm, interleaved: health, in-worker vs end to end, and the same feeds in onnxruntime-web under Node.
     log(`warm: ${ROUNDS} interleaved rounds`);
-    const warm: Record<string, Warm> = { student: { wall: [], run: [], total: [], node: [] }, 'teacher-int8': { wall: [], run: [], total: [], node: [] } };
+    const warm: Record<string, Warm> = { student: { wall: [], run: [], total: [], node: [], entryWall: [], entryTotal: [] }, 'teacher-int8': { wall: [], run: [], total: [], node: [], entryWall: [], entryTotal: [] } };
     const health: number[] = [];
-    for (let r = 0; r < 5; r++) for (const v of Object.keys(warm)) { await infer(v); await nodeSessions[v]!.run(fullRows[v]!.feeds); }
+    const entryHealth: number[] = [];
+    for (let r = 0; r < 5; r++) for (const v of Object.keys(warm)) { await infer(v); await infer(v, worker.url); await nodeSessions[v]!.run(fullRows[v]!.feeds); }
     for (let r = 0; r < ROUNDS; r++) {
-      health.push((await timed(`${worker.url}/v2/health/live`)).ms);
+      health.push((await timed(`${direct}/v2/health/live`)).ms);
+      entryHealth.push((await timed(`${worker.url}/v2/health/live`)).ms);
       for (const v of Object.keys(warm)) {
         const { ms, response } = await infer(v);
         warm[v]!.wall.push(ms);
         const timing = response.headers.get('server-timing');
         warm[v]!.run.push(serverTiming(timing, 'run') ?? Number.NaN);
         warm[v]!.total.push(serverTiming(timing, 'total') ?? Number.NaN);
+        const viaEntry = await infer(v, worker.url);
+        warm[v]!.entryWall.push(viaEntry.ms);
+        warm[v]!.entryTotal.push(serverTiming(viaEntry.response.headers.get('server-timing'), 'total') ?? Number.NaN);
         const t0 = performance.now();
         await nodeSessions[v]!.run(fullRows[v]!.feeds);
         warm[v]!.node.push(performance.now() - t0);
@@ -128,12 +143,15 @@ async function main(): Promise<void> {
     }
     for (const s of Object.values(nodeSessions)) await s.release();
 
-    // 5: throughput of the text route straight to the worker, every request's event counted in D1.
-    const before = await settledEvents(worker.url, MODEL);
-    log(`load test: autocannon -c ${CONNECTIONS} -d ${DURATION_S} on POST /v1/models/${MODEL}/predict`);
-    const load = await loadTest(`${worker.url}/v1/models/${MODEL}/predict`, predictBody, { connections: CONNECTIONS, durationS: DURATION_S });
-    const sent = requestsSent(load);
-    const stored = (await settledEvents(worker.url, MODEL, before + sent)) - before;
+    // 5: throughput of the text route, straight to the worker and through the entry worker, every request's event counted in D1.
+    const loads: LoadRow[] = [];
+    for (const [path, base] of [['direct', direct], ['entry', worker.url]] as const) {
+      const before = await settledEvents(worker.url, MODEL);
+      log(`load test (${path}): autocannon -c ${CONNECTIONS} -d ${DURATION_S} on POST /v1/models/${MODEL}/predict`);
+      const load = await loadTest(`${base}/v1/models/${MODEL}/predict`, predictBody, { connections: CONNECTIONS, durationS: DURATION_S });
+      const sent = requestsSent(load);
+      loads.push({ path, load, sent, stored: (await settledEvents(worker.url, MODEL, before + sent)) - before });
+    }
     await worker.stop();
 
     // 6: int8 forms of the teacher in wasm under Node, interleaved.
@@ -143,7 +161,7 @@ async function main(): Promise<void> {
     const creation: Record<string, CreationRow[]> = {};
     for (const v of committed) creation[v.variant] = await sessionCreation(v.bytes, fullRows[v.variant]!.feeds, 5);
 
-    const report = renderEdgeSpeed({ colds, warm, health, load, sent, stored, rows, creation, loadBefore, loadAfter: os.loadavg()[0]!, args: { COLDS, ROUNDS, DURATION_S, CONNECTIONS } });
+    const report = renderEdgeSpeed({ colds, warm, health, entryHealth, loads, rows, creation, loadBefore, loadAfter: os.loadavg()[0]!, args: { COLDS, ROUNDS, DURATION_S, CONNECTIONS } });
     mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });
     writeFileSync(path.join(repoRoot, 'bench-results', 'edge-speed.md'), report);
     process.stdout.write(report);

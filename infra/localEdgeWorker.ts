@@ -71,6 +71,9 @@ export class LocalWorker {
       r2Buckets: { MODELS: 'pare-models' },
       queueProducers: { METRICS: { queueName: 'pare-metrics' } },
       queueConsumers: { 'pare-metrics': { maxBatchSize: 100, maxBatchTimeout: 1, maxRetries: 10 } },
+      // A second socket bound to the Pare worker itself, past Miniflare's entry worker (a JS router in front of
+      // every request that production does not have): `directUrl()`.
+      unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
       defaultPersistRoot: this.stateDir,
       // The worker's per-request log line is for the Tail Worker handler; keep benchmark output readable.
       handleRuntimeStdio: (stdout, stderr) => {
@@ -105,6 +108,12 @@ export class LocalWorker {
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error('the worker did not come up in 60 s');
+  }
+
+  /** The Pare worker's own socket (while started): requests skip Miniflare's entry worker, as production's front end does. */
+  async directUrl(): Promise<string> {
+    if (!this.mf) throw new Error('the worker is not started');
+    return (await this.mf.unsafeGetDirectURL()).origin;
   }
 
   /** The worker's R2 bucket of model bytes (while started): the reliability bench corrupts and removes objects in it. */

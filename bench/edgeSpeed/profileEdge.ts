@@ -15,7 +15,7 @@ import { buildUpload, freePort, LocalWorker, repoRoot } from '../../infra/localE
 import { loadTest, requestsSent, timed } from '../../apps/edge/bench/benchClient';
 import { busyMs, nodeProfiler, selfTimes, selfTimeTable, workerdProfiler, workerdTargets, type CpuProfile, type Profiler } from './cpuProfile';
 
-const { values: args } = parseArgs({ options: { mode: { type: 'string', default: 'load' }, duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '8' }, top: { type: 'string', default: '30' }, variant: { type: 'string', default: 'student' }, save: { type: 'string' }, bundle: { type: 'string' }, interval: { type: 'string', default: '200' } } });
+const { values: args } = parseArgs({ options: { mode: { type: 'string', default: 'load' }, duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '8' }, top: { type: 'string', default: '30' }, variant: { type: 'string', default: 'student' }, save: { type: 'string' }, bundle: { type: 'string' }, interval: { type: 'string', default: '200' }, direct: { type: 'boolean', default: false } } });
 const MODEL = 'spam';
 const TOP = Number(args.top);
 const LENGTH = 128;
@@ -96,7 +96,8 @@ async function main(): Promise<void> {
       process.stderr.write(`profile: sampling ${services.map((s) => s.id).join(", ")}\n`);
       if (isolate) await node.start();
       const cpu0 = workerdCpuMs();
-      const load = await loadTest(`${worker.url}/v1/models/${MODEL}/predict`, predictBody, { connections: Number(args.connections), durationS: Number(args.duration) });
+      const base = args.direct ? await worker.directUrl() : worker.url;
+      const load = await loadTest(`${base}/v1/models/${MODEL}/predict`, predictBody, { connections: Number(args.connections), durationS: Number(args.duration) });
       const cpuMs = workerdCpuMs() - cpu0;
       const sent = requestsSent(load);
       process.stdout.write(`${load.requests.average} req/s, ${sent} sent, p50 ${load.latency.p50} ms, errors ${load.errors + load.non2xx + load.timeouts}; workerd CPU ${(cpuMs / sent).toFixed(2)} ms per request; load average ${os.loadavg()[0]!.toFixed(2)}\n`);

@@ -1,16 +1,42 @@
 // What the edge benchmarks do to a running worker: timed requests, the stored-event count read back from
 // /stats, and a bounded loopback load test (autocannon in a child process).
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import path from 'node:path';
 import { repoRoot } from '../../../infra/localEdgeWorker';
 
-export async function timed(url: string, init?: RequestInit): Promise<{ ms: number; response: Response }> {
-  const started = performance.now();
-  const response = await fetch(url, init);
-  await response.arrayBuffer();
-  const ms = performance.now() - started;
-  if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}`);
-  return { ms, response };
+/** One kept-alive socket pool for timed requests: node:http costs the client less per request than fetch (undici). */
+const keptAlive = new http.Agent({ keepAlive: true });
+
+export interface TimedInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * One request over a kept-alive socket, timed from the call to the last byte of the answer; throws on a non-2xx
+ * answer. Measured with node:http: on loopback fetch adds about a quarter of a millisecond of its own per request.
+ */
+export function timed(url: string, init: TimedInit = {}): Promise<{ ms: number; response: Response }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const request = http.request(url, { method: init.method ?? 'GET', headers: init.headers, agent: keptAlive }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const ms = performance.now() - started;
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status >= 300) return reject(new Error(`${init.method ?? 'GET'} ${url} answered ${status}`));
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+        resolve({ ms, response: new Response(status === 204 ? null : Buffer.concat(chunks), { status, headers }) });
+      });
+    });
+    request.on('error', reject);
+    request.end(init.body);
+  });
 }
 
 export async function eventsStored(workerUrl: string, model: string): Promise<number> {

@@ -13,6 +13,17 @@ export function median(samples: readonly number[]): number {
   return percentile(samples, 0.5);
 }
 
+/**
+ * Mean of the samples left after dropping `trim` of them at each end: for timings read off a whole-millisecond
+ * clock (workerd's), whose median is a whole number too, while the mean of many readings is not.
+ */
+export function trimmedMean(samples: readonly number[], trim = 0.1): number {
+  const sorted = samples.filter(Number.isFinite).sort((a, b) => a - b);
+  const cut = Math.floor(sorted.length * trim);
+  const kept = sorted.slice(cut, sorted.length - cut);
+  return kept.length ? kept.reduce((s, x) => s + x, 0) / kept.length : Number.NaN;
+}
+
 /** The `dur` of one metric in a server-timing header. */
 export function serverTiming(header: string | null, name: string): number | undefined {
   const match = new RegExp(`(?:^|,\\s*)${name};dur=([\\d.]+)`).exec(header ?? '');
