@@ -3,6 +3,7 @@
 //   --mode load: under autocannon's load on POST /v1/models/spam/predict (the edge-speed bench's throughput case)
 //   --mode cold: a fresh isolate's first answer (an OIP request pinned to --variant)
 // Run: npx tsx bench/edgeSpeed/profileEdge.ts [--mode load|cold] [--duration 5] [--connections 8] [--top 30] [--variant student] [--bundle dir]
+// --direct: the load goes to the Pare worker's own socket, past Miniflare's entry worker (as edgeSpeedBench's headline).
 // Prints markdown tables; --save <dir> also writes the raw .cpuprofile files.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
