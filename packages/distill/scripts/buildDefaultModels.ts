@@ -109,7 +109,7 @@ for (const v of variants) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.onnx'), v.bytes);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2) + '\n');
-  variantRows.push({ model: m.variant === 'teacher' ? `teacher (transformer, ${m.parameters!.toLocaleString('en-US')} parameters)` : `${m.variant} (hashed word 1-2 grams, ${bag!.tokenizer.buckets} x 16)`, text: 'mail', metrics, bytes: m.bytes, ece: m.metrics['expectedCalibrationError']!, at, wasmMs: latency[m.variant]!.medianMs, speedup: m.metrics['wasmSpeedupVsTeacher']! });
+  variantRows.push({ model: m.variant === 'teacher' ? `teacher (transformer, ${m.parameters!.toLocaleString('en-US')} parameters)` : `${m.variant} (hashed word 1-2 grams, ${bag!.buckets} x 16)`, text: 'mail', metrics, bytes: m.bytes, ece: m.metrics['expectedCalibrationError']!, at, wasmMs: latency[m.variant]!.medianMs, speedup: m.metrics['wasmSpeedupVsTeacher']! });
   log(`${m.variant}: accuracy ${metrics.accuracy.toFixed(4)}, hard-ham FP ${metrics.hardHamFalsePositiveRate.toFixed(3)}${at ? `, at threshold ham FP ${at.hamFpr.toFixed(4)}` : ''}, ${v.bytes.byteLength} bytes`);
 }
 

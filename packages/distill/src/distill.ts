@@ -1,7 +1,7 @@
 import { init } from '@jax-js/jax';
 import { decodeModel, type Model } from '@pare/onnx';
 import { PareError } from '@pare/errors';
-import { loadTextTokenizer, type HashedNgramSpec, type Manifest, type TokenizerSpec } from '@pare/runtime';
+import { loadTextTokenizer, type AnyTokenizerSpec, type HashedNgramSpec, type Manifest, type TokenizerSpec } from '@pare/runtime';
 import { distillBag, type BagDistillResult, type BagStudentSpec } from './bag/distillBag';
 import { encodeExamples, type EncodedSet } from './data/encode';
 import { DATASET_NAME, LABELS, loadSpamAssassin, type TextCleaning } from './data/spamAssassin';
@@ -61,7 +61,6 @@ export interface DistillOptions {
 }
 
 export type DistillPhase = 'data' | 'tokenizer' | 'teacher' | 'teacher-logits' | 'student' | 'evaluate' | 'export';
-type AnyStudentTokenizer = TokenizerSpec | HashedNgramSpec;
 export interface DistillProgress { phase: DistillPhase; message: string; step?: number; totalSteps?: number; loss?: number }
 
 export interface DistillResult {
@@ -70,7 +69,7 @@ export interface DistillResult {
   metrics: ClassifierMetrics & { teacherAgreement: number; parameterRatio: number };
   student: ExportedClassifier;
   teacher: ExportedClassifier;
-  tokenizer: AnyStudentTokenizer;
+  tokenizer: AnyTokenizerSpec;
   dataset: { name: string; checksum: string; train: number; val: number; test: number; duplicatesRemoved: number };
   /** The encoded test split (for callers that evaluate further variants the same way). */
   testSet: EncodedSet;

@@ -12,6 +12,8 @@ import { argmaxRows } from './train/metrics';
 // Distillation on the user's own texts: a teacher given as ONNX + manifest (any tokenizer kind: a Hugging Face
 // folder's tokenizer.json too) labels every text with its soft outputs, cached on disk by teacher and data hash;
 // a bag student learns them. Rows without a label take the teacher's top label for the cross-entropy term.
+// The student reads the teacher's own tokens by default (features "teacher-tokens", ./bag/bagFeatures.ts): it then
+// carries the teacher's tokenizer (tokenizer.json too, returned for the variant's folder).
 
 export interface DistillTextsOptions {
   data: TextDatasetOptions;
@@ -35,6 +37,8 @@ export interface DistillTextsResult {
   bag: Omit<BagDistillResult, 'exported'>;
   labels: string[];
   dataset: { checksum: string; train: number; val: number; test: number; rows: number; duplicatesRemoved: number; labelled: number };
+  /** The teacher's tokenizer.json, when the student's manifest names it (teacher-token features, Hugging Face tokenizer). */
+  tokenizerJson?: Uint8Array;
   /** Share of test texts on which student and teacher give the same label. */
   teacherAgreement: number;
   /** Accuracy on the labelled test texts, when there are any. */
@@ -78,7 +82,8 @@ export async function distillTexts(o: DistillTextsOptions): Promise<DistillTexts
   const temperature = o.temperature ?? 2, alpha = o.alpha ?? 0.7;
   say({ phase: 'student', message: `distilling a hashed n-gram bag student (T=${temperature}, alpha=${alpha})` });
   const { exported, ...bag } = await distillBag({
-    spec: { family: 'bag', ...o.student }, seed, kd: { temperature, alpha },
+    spec: { family: 'bag', features: 'teacher-tokens', ...o.student }, seed, kd: { temperature, alpha },
+    teacherTokenizer: { spec: o.teacher.manifest.preprocess!.tokenizer, reader },
     splits: { train: asLabelled(data.train, 0), val: asLabelled(data.val, nTrain), test: asLabelled(data.test, nTrain + nVal) },
     teacher: { train: part(0, nTrain), val: part(nTrain, nTrain + nVal) },
     model: o.model ?? 'text', variant: 'student', labels, clean, targetFpr: o.targetFpr, positive,
@@ -95,6 +100,7 @@ export async function distillTexts(o: DistillTextsOptions): Promise<DistillTexts
   const accuracyOf = (pred: ArrayLike<number>) => labelled.filter(([e, i]) => pred[i] === labelOf(e.label!, labels, e.id)).length / labelled.length;
   return {
     student: exported, bag, labels, teacherAgreement: agreement, teacherFromCache: fromCache,
+    ...(bag.features === 'teacher-tokens' && bag.tokenizer.kind === 'huggingface' && o.teacher.tokenizerJson ? { tokenizerJson: o.teacher.tokenizerJson } : {}),
     ...(labelled.length ? { accuracy: accuracyOf(studentTop), teacherAccuracy: accuracyOf(testTeacher) } : {}),
     dataset: datasetSummary(data),
   };

@@ -37,7 +37,7 @@ export { distillTexts, type DistillTextsOptions, type DistillTextsResult } from 
 export { loadTextDataset, type TextDataset, type TextDatasetOptions, type TextExample } from './data/textDataset';
 export { readTextRecords, formatOf, type TextFileFormat, type TextRecord } from './data/textRecords';
 export { cachedTeacherLogits, teacherCacheKey } from './teacher/teacherCache';
-export { distillBag, BAG_DEFAULTS, type BagStudentSpec, type BagDistillResult } from './bag/distillBag';
+export { distillBag, BAG_DEFAULTS, TEACHER_TOKEN_BAG_DEFAULTS, type BagStudentSpec, type BagDistillResult } from './bag/distillBag';
 export { trainTfidf, tfidfLogits, tfidfBytes, type TfidfModel } from './baseline/tfidfLogReg';
 export { fitTemperature, expectedCalibrationError } from './train/calibration';
 export { thresholdForFpr, type ChosenThreshold } from './train/threshold';

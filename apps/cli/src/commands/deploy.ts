@@ -8,7 +8,7 @@ import { readModelFile } from '../shared/modelFile';
 import { edgeClient, printJson, withEdgeOptions, type EdgeFlags } from '../edge/edgeOptions';
 import { manifestFromFile, manifestFromModel } from '../edge/variantManifestFor';
 import { isFolder } from '../folder/isFolder';
-import { readDeployFolder, type VariantUploadParts } from '../folder/deployFolder';
+import { readDeployFolder, tokenizerBeside, type VariantUploadParts } from '../folder/deployFolder';
 
 interface DeployFlags extends EdgeFlags {
   model: string;
@@ -30,7 +30,8 @@ async function readVariantFile(file: string, flags: DeployFlags): Promise<Varian
   const manifest = flags.manifest
     ? await manifestFromFile(flags.manifest, bytes, { model: flags.model, variant: flags.variant })
     : await manifestFromModel(bytes, model, { model: flags.model, variant: flags.variant, source: path.basename(file) });
-  return { bytes, manifest };
+  const tokenizer = await tokenizerBeside(path.dirname(file), manifest);
+  return { bytes, manifest, ...(tokenizer ? { tokenizer } : {}) };
 }
 
 export function registerDeploy(program: Command): void {

@@ -215,6 +215,41 @@ describe('pare deploy <folder>', () => {
     expect(body.results.map((r) => ['ham', 'spam'].includes(r.label))).toEqual([true, true]);
   });
 
+  it("deploys a student distilled over its teacher's tokens with the tokenizer.json beside it, and the edge answers as the student does", async () => {
+    const { distillTexts, loadSpamAssassin } = await import('@pare/distill');
+    const { readModelFolder } = await import('@pare/runtime/folder');
+    const { loadTextTokenizer, textBatchFeeds } = await import('@pare/runtime');
+    const { nodeBackend } = await import('@pare/runtime/node');
+    const source = path.resolve(import.meta.dirname, '../../../../packages/runtime/test/fixtures/hf/distilbert-spam');
+    const teacher = await readModelFolder(source);
+    const texts = path.join(dir, 'student-texts.jsonl');
+    fs.writeFileSync(texts, loadSpamAssassin({ seed: 3, limit: 100, text: 'mail' }).train.map((e) => JSON.stringify({ text: e.text })).join('\n'));
+    const teacherManifest = teacher.manifest ?? (await variantManifest(teacher.modelBytes, { model: 'teacher', variant: 'teacher', ...teacher.fields }, teacher.model));
+    const r = await distillTexts({ data: { path: texts }, teacher: { kind: 'onnx', bytes: teacher.modelBytes, manifest: teacherManifest, tokenizerJson: teacher.tokenizer.bytes }, seed: 3, model: 'mail', student: { buckets: 2048, dim: 8, epochs: 3, learningRate: 0.03 } });
+    const out = path.join(dir, 'distilled');
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, 'student.onnx'), r.student.bytes);
+    fs.writeFileSync(path.join(out, 'student.manifest.json'), JSON.stringify(r.student.manifest));
+    const args = ['deploy', path.join(out, 'student.onnx'), '--manifest', path.join(out, 'student.manifest.json'), '--model', 'tokens', '--variant', 'student', ...endpoint];
+    const missing = await runPare(args);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/tokenizer\.json .*does not exist: put it beside the model/);
+    fs.writeFileSync(path.join(out, 'tokenizer.json'), r.tokenizerJson!);
+    const deploy = await runPare(args);
+    expect(deploy.code, deploy.stderr).toBe(0);
+    expect(deploy.stderr).toMatch(/and tokenizer\.json \(\d+ bytes\)/);
+    const asked = ['WIN a FREE prize now, click here to claim your reward', 'Are we still on for lunch tomorrow? I can bring the slides.', ''];
+    const predict = await fetch(`${edge.worker.url}/v1/models/tokens/predict`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ texts: asked }) });
+    expect(predict.status, await predict.clone().text()).toBe(200);
+    const body = await predict.json() as { results: Array<{ label: string; scores: Record<string, number> }> };
+    // The same student in onnxruntime-node, fed by the same tokenizer.
+    const reader = await loadTextTokenizer(r.student.manifest, r.tokenizerJson);
+    const session = await nodeBackend.createSession(r.student.bytes);
+    const logits = (await session.run(textBatchFeeds(r.student.manifest, reader, asked).feeds)).logits!.data as Float32Array;
+    await session.release();
+    expect(body.results.map((x) => x.label)).toEqual(asked.map((_, i) => (logits[2 * i + 1]! > logits[2 * i]! ? 'spam' : 'ham')));
+  }, 120_000);
+
   it('says what a folder lacks', async () => {
     const empty = path.join(dir, 'empty-folder');
     fs.mkdirSync(empty, { recursive: true });

@@ -2,6 +2,7 @@
 // readModelFolder: config files, tokenizer.json, its manifest.json when it has one), or a bare variant folder of
 // model.onnx (or onnx/model.onnx) and manifest.json. Names come from the command line; tokenizer.json goes up
 // when the manifest's tokenizer is a Hugging Face one.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PareError } from '@pare/errors';
@@ -36,7 +37,24 @@ async function bareFolder(dir: string, names: DeployNames): Promise<VariantUploa
   if (!(await exists(manifestPath))) {
     throw new PareError('manifest_missing', `The folder "${dir}" has no manifest.json nor config.json: write one with \`pare compress\` (or pass --manifest).`, { details: { file: manifestPath } });
   }
-  return { bytes, manifest: await manifestFromFile(manifestPath, bytes, names) };
+  const manifest = await manifestFromFile(manifestPath, bytes, names);
+  const tokenizer = await tokenizerBeside(dir, manifest);
+  return { bytes, manifest, ...(tokenizer ? { tokenizer } : {}) };
+}
+
+/**
+ * tokenizer.json from `dir` when the manifest's tokenizer is a Hugging Face one (a student distilled over its
+ * teacher's tokens names the teacher's), checked against the manifest's sha256; undefined for other tokenizers.
+ */
+export async function tokenizerBeside(dir: string, manifest: Manifest): Promise<Uint8Array | undefined> {
+  const spec = manifest.preprocess?.tokenizer;
+  if (spec?.kind !== 'huggingface') return undefined;
+  const file = path.join(dir, 'tokenizer.json');
+  const bytes = await fs.readFile(file).catch(() => undefined);
+  if (!bytes) throw new PareError('file_not_found', `The manifest's tokenizer is a Hugging Face tokenizer.json (sha256 ${spec.sha256.slice(0, 12)}…) and ${file} does not exist: put it beside the model.`, { details: { file } });
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (sha256 !== spec.sha256) throw new PareError('manifest_mismatch', `${file} has sha256 ${sha256.slice(0, 12)}…, not the ${spec.sha256.slice(0, 12)}… its manifest names: it is another tokenizer.`, { details: { file } });
+  return new Uint8Array(bytes);
 }
 
 export async function readDeployFolder(dir: string, names: DeployNames): Promise<VariantUploadParts> {

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parseManifest } from '@pare/runtime';
 import { parseJobSpec, type DistillSpec, type EvaluateSpec } from '../jobs/jobSpec';
@@ -98,10 +99,32 @@ test('distils your own texts from a file: a bag student, and a retried job reads
   expect(result.artifacts).toEqual(['student.onnx', 'student.manifest.json', 'metrics.json']);
   expect(result.metrics).toMatchObject({ teacherFromCache: false, dataset: { rows: 120 } });
   const manifest = parseManifest(JSON.parse(readFileSync(join(first.artifactsDir, 'student.manifest.json'), 'utf8')));
-  expect(manifest).toMatchObject({ model: 'mine', preprocess: { tokenizer: { kind: 'hashed-ngrams', buckets: 1024 } }, postprocess: { labels: ['ham', 'spam'], threshold: { label: 'spam' } } });
+  // The student reads the teacher's own tokens by default: it names the teacher's tokenizer, and hashes into its own 1024 rows.
+  const teacherManifest = parseManifest(JSON.parse(readFileSync(join(dirname(teacher), 'manifest.json'), 'utf8')));
+  expect(manifest).toMatchObject({ model: 'mine', preprocess: { tokenizer: teacherManifest.preprocess!.tokenizer }, postprocess: { labels: ['ham', 'spam'], threshold: { label: 'spam' } } });
+  expect(result.metrics).toMatchObject({ studentFeatures: 'teacher-tokens' });
   const retry = job('b');
   expect((await distill(spec, retry)).metrics).toMatchObject({ teacherFromCache: true });
   expect(retry.logs.some((l) => /read from the cache/.test(l.message))).toBe(true);
+}, 120_000);
+
+test('distils your own texts from a Hugging Face folder: the student names its tokenizer and tokenizer.json is an artifact', async () => {
+  const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { loadSpamAssassin } = await import('@pare/distill');
+  const root = mkdtempSync(join(tmpdir(), 'pare-distill-folder-'));
+  const data = join(root, 'texts.jsonl');
+  writeFileSync(data, loadSpamAssassin({ seed: 1, limit: 120, text: 'mail' }).train.map((e) => JSON.stringify({ text: e.text })).join('\n'));
+  const folder = join(import.meta.dirname, '../../../../packages/runtime/test/fixtures/hf/distilbert-spam');
+  const spec = parseJobSpec({ type: 'distill', data, teacher: folder, student: { family: 'bag', buckets: 1024, dim: 8, epochs: 2 }, model: 'mine' }) as DistillSpec;
+  const ctx = { ...recordingContext(), artifactsDir: join(root, 'jobs', 'a') };
+  mkdirSync(ctx.artifactsDir, { recursive: true });
+  const result = await distill(spec, ctx);
+  expect(result.artifacts).toEqual(['student.onnx', 'student.manifest.json', 'tokenizer.json', 'metrics.json']);
+  const tokenizer = readFileSync(join(folder, 'tokenizer.json'));
+  expect(readFileSync(join(ctx.artifactsDir, 'tokenizer.json')).equals(tokenizer)).toBe(true);
+  const manifest = parseManifest(JSON.parse(readFileSync(join(ctx.artifactsDir, 'student.manifest.json'), 'utf8')));
+  expect(manifest.preprocess?.tokenizer).toMatchObject({ kind: 'huggingface', sha256: createHash('sha256').update(tokenizer).digest('hex') });
 }, 120_000);
 
 test("distils your own texts from a deployed variant, read through the edge's admin API", async () => {

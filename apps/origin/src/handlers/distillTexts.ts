@@ -37,13 +37,16 @@ export async function distillUserTexts(spec: DistillSpec, ctx: JobContext, teach
   });
   await writeFile(join(ctx.artifactsDir, 'student.onnx'), result.student.bytes);
   await writeFile(join(ctx.artifactsDir, 'student.manifest.json'), `${JSON.stringify(result.student.manifest, null, 2)}\n`);
+  // A student over the teacher's tokens names the teacher's tokenizer.json: `pare deploy student.onnx --manifest
+  // student.manifest.json` finds it beside them.
+  if (result.tokenizerJson) await writeFile(join(ctx.artifactsDir, 'tokenizer.json'), result.tokenizerJson);
   const metrics: Record<string, unknown> = {
     teacherAgreement: result.teacherAgreement, ...(result.accuracy !== undefined ? { accuracy: result.accuracy, teacherAccuracy: result.teacherAccuracy } : {}),
     expectedCalibrationError: result.bag.ece.calibrated, temperature: result.bag.temperature, ...(result.bag.threshold ? { thresholdLabel: result.bag.threshold.label, thresholdScore: result.bag.threshold.score, thresholdValidationFalsePositiveRate: result.bag.threshold.falsePositiveRate, thresholdTestFalsePositiveRate: result.bag.threshold.testFalsePositiveRate } : {}),
-    studentBytes: result.student.bytes.byteLength, studentParameters: result.student.parameters, teacherFromCache: result.teacherFromCache, dataset: result.dataset, training: result.bag.train,
+    studentFeatures: result.bag.features, studentBytes: result.student.bytes.byteLength, studentParameters: result.student.parameters, teacherFromCache: result.teacherFromCache, dataset: result.dataset, training: result.bag.train,
   };
   await writeFile(join(ctx.artifactsDir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
-  return { metrics, artifacts: ['student.onnx', 'student.manifest.json', 'metrics.json'] };
+  return { metrics, artifacts: ['student.onnx', 'student.manifest.json', ...(result.tokenizerJson ? ['tokenizer.json'] : []), 'metrics.json'] };
 }
 
 /** A Hugging Face export folder as a teacher: its graph, a manifest made from its config files, its tokenizer.json. */

@@ -1,4 +1,4 @@
-import { BAG_DEFAULTS, countParameters, DEFAULTS, STUDENT_SIZE, TEACHER_SIZE, type ModelSize } from '@pare/distill';
+import { BAG_DEFAULTS, TEACHER_TOKEN_BAG_DEFAULTS, countParameters, DEFAULTS, STUDENT_SIZE, TEACHER_SIZE, type ModelSize } from '@pare/distill';
 import { PareError } from '@pare/errors';
 import type { DistillSpec, JobSpec } from './jobSpec';
 
@@ -32,8 +32,8 @@ export function estimateDistillMemory(spec: DistillSpec): number {
   const sizes: ModelSize[] = bag ? [] : [{ ...STUDENT_SIZE, ...(spec.student && !('family' in spec.student) ? spec.student.size : {}) }];
   if (spec.teacher === 'train') sizes.push(TEACHER_SIZE);
   else if (typeof spec.teacher === 'object') sizes.push({ ...TEACHER_SIZE, ...spec.teacher.size });
-  // A bag student: its table and linear layer, no activations to speak of.
-  const bagBytes = bag ? FLOAT_BYTES * TRAINING_COPIES * ((bag.buckets ?? BAG_DEFAULTS.buckets) * (bag.dim ?? BAG_DEFAULTS.dim)) : 0;
+  // A bag student: its table and linear layer, no activations to speak of (the wider of the two features' default widths).
+  const bagBytes = bag ? FLOAT_BYTES * TRAINING_COPIES * ((bag.buckets ?? BAG_DEFAULTS.buckets) * (bag.dim ?? Math.max(BAG_DEFAULTS.dim, TEACHER_TOKEN_BAG_DEFAULTS.dim))) : 0;
   return bagBytes + sizes.reduce((total, size) => {
     const parameters = countParameters({ ...size, ...sequence, numLabels: 2 });
     // q, k, v, attention output, two layer norms and residuals; the feed-forward hidden; the score matrices.

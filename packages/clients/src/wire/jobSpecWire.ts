@@ -131,6 +131,8 @@ const encoderTraining = z
 const bagTraining = z
   .object({
     family: z.literal('bag'),
+    /** Hashed word n-grams of the text, or hashed unigrams and bigrams of the teacher's own tokens (the default for your texts). */
+    features: z.enum(['words', 'teacher-tokens']).optional(),
     buckets: boundedInt('buckets').optional(),
     dim: boundedInt('dim').optional(),
     wordNgrams: z.number().int().min(1).max(3).optional(),

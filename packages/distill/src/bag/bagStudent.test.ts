@@ -6,7 +6,7 @@ import { textLogits } from '../export/textLogits';
 import { compressStudent } from '../../scripts/compressVariants';
 import { argmaxRows, classifierMetrics } from '../train/metrics';
 import { bagLogits, initBag } from './bagModel';
-import { encodeBags } from './bagSet';
+import { wordFeatures } from './bagFeatures';
 import { exportBag } from './exportBag';
 import { trainBag } from './trainBag';
 
@@ -15,7 +15,8 @@ import { trainBag } from './trainBag';
 
 const data = loadSpamAssassin({ seed: 1, limit: 300, text: 'mail' });
 const spec = hashedNgramSpecOf({ kind: 'hashed-ngrams', buckets: 4096, wordNgrams: 2, charNgrams: { min: 3, max: 4 }, maxLength: 1024 });
-const [train, val, test] = [encodeBags(spec, data.train), encodeBags(spec, data.val), encodeBags(spec, data.test)];
+const features = wordFeatures(spec);
+const [train, val, test] = [features.encode(data.train), features.encode(data.val), features.encode(data.test)];
 // A stand-in teacher that is sure of the labels: distillation must still learn from its soft targets.
 const teacherOf = (labels: Uint8Array) => Float32Array.from({ length: labels.length * 2 }, (_, i) => (i % 2 === labels[i >> 1] ? 3 : -3));
 
@@ -42,7 +43,7 @@ describe('bag student', () => {
     await trainBag(model, train, { epochs: 3, batchSize: 16, learningRate: 0.02, seed: 2 });
     const texts = data.test.map((e) => e.text);
     const exported = await exportBag(model, test, texts, {
-      model: 'spam', variant: 'bag', spec, temperature: 1.5, threshold: { label: 'spam', score: 0.7 }, provenance: { seed: 2, datasetChecksum: data.checksum },
+      model: 'spam', variant: 'bag', features, temperature: 1.5, threshold: { label: 'spam', score: 0.7 }, provenance: { seed: 2, datasetChecksum: data.checksum },
     });
     expect(exported.onnxMaxAbsDiff!).toBeLessThan(1e-4);
     expect(exported.onnxWebMaxAbsDiff!).toBeLessThan(1e-4);

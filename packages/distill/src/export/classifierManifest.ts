@@ -1,4 +1,4 @@
-import type { HashedNgramSpec, Manifest, TokenizerSpec } from '@pare/runtime';
+import type { AnyTokenizerSpec, Manifest } from '@pare/runtime';
 import { variantManifest } from '@pare/runtime/manifest-builder';
 import { LABELS } from '../data/spamAssassin';
 import { IDS_INPUT, LOGITS_OUTPUT, MASK_INPUT } from './encoderToOnnx';
@@ -9,7 +9,7 @@ export interface ClassifierManifestArgs {
   bytes: Uint8Array;
   /** Row length of the inputs (a number for the encoder, "length" for the bag, whose rows are any length). */
   config: { maxLength: number | string; numLabels: number };
-  tokenizer: TokenizerSpec | HashedNgramSpec;
+  tokenizer: AnyTokenizerSpec;
   /** How texts are cleaned before tokenizing, at serving time (preprocess.clean): the model was trained on texts cleaned so. */
   clean?: 'mail';
   labels?: readonly string[];
