@@ -5,12 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { parseManifest } from '@pare/runtime';
 import { createApp } from '../src/app';
 import { cacheSizes } from '../src/cache/cacheSizes';
 import { getModelState } from '../src/registry/modelState';
 import { manifestOf } from '../src/inference/servingVariant';
 import { getSession, releaseSession } from '../src/inference/sessionCache';
-import { WARMUP_RUNS, warmUpFeeds, warmUpSession } from '../src/inference/warmUpSession';
+import { WARMUP_MAX_TOKENS, WARMUP_RUNS, warmUpFeeds, warmUpSession } from '../src/inference/warmUpSession';
 import { deployFixture, MLP_INPUT } from './helpers';
 
 const app = createApp();
@@ -44,7 +45,16 @@ describe('a session created by a request', () => {
     const manifest = manifestOf(row);
     const feeds = warmUpFeeds(manifest);
     const maxLength = manifest.preprocess!.tokenizer.maxLength;
+    expect(maxLength).toBeLessThanOrEqual(WARMUP_MAX_TOKENS);
     for (const t of Object.values(feeds)) expect(t.dims).toEqual([1, maxLength]);
+    // A longer maxLength (a hashed n-gram bag's 4,096 ids) is warmed on a shorter text, not tokenized in full.
+    const bag = parseManifest({
+      ...manifest, inputs: [{ name: 'input_ids', dtype: 'int64', shape: ['batch', 'length'] }, { name: 'attention_mask', dtype: 'int64', shape: ['batch', 'length'] }],
+      preprocess: { tokenizer: { kind: 'hashed-ngrams', buckets: 1024, maxLength: 4096 }, idsInput: 'input_ids', maskInput: 'attention_mask' },
+    });
+    const rows = Object.values(warmUpFeeds(bag)).map((t) => t.dims[1]!);
+    // WARMUP_MAX_TOKENS words: a unigram and a bigram id each.
+    expect(rows).toEqual([2 * WARMUP_MAX_TOKENS - 1, 2 * WARMUP_MAX_TOKENS - 1]);
     const { session } = await getSession(env.MODELS, { model: 'warm-text', variant: 'v1', sha256: row.sha256, r2Key: row.r2Key });
     try {
       const warm = await warmUpSession({ manifest, session, sha256: row.sha256 });

@@ -15,15 +15,22 @@ export const WARMUP_RUNS = 5;
  * times slower until V8 has compiled them optimised (bench/lm/edgeGeneration.ts warmUp measures it).
  */
 export const WARMUP_DECODE_TOKENS = 64;
+/**
+ * Longest row a warm-up tokenizes. Transformer windows are 128-512 tokens; a longer maxLength is a hashed n-gram
+ * bag's (4,096 ids, any length) or a decoder's context, whose requests are far shorter: tokenizing a full row of it
+ * took about 4 ms, which the next requests waited behind.
+ */
+export const WARMUP_MAX_TOKENS = 512;
 /** A model slower than this per run stops warming early: its warm-up would hold the isolate for seconds. */
 const WARMUP_BUDGET_MS = 1500;
 
 /**
- * The feeds of the largest request a text variant serves: one text that fills the tokenizer's maxLength (texts
- * are padded to the longest in the batch, so this is the shape that sizes the arena); generated tensors otherwise.
+ * The feeds of the largest request a text variant serves: one text that fills the tokenizer's maxLength, up to
+ * WARMUP_MAX_TOKENS (texts are padded to the longest in the batch, so this is the shape that sizes the arena);
+ * generated tensors otherwise.
  */
 export function warmUpFeeds(manifest: Manifest, tokenizer?: TextTokenizer): Feeds {
-  const length = manifest.preprocess?.tokenizer.maxLength ?? 0;
+  const length = Math.min(manifest.preprocess?.tokenizer.maxLength ?? 0, WARMUP_MAX_TOKENS);
   const text = textFeeds(manifest, Array.from({ length: Math.max(1, length) }, () => 'pare').join(' '), tokenizer);
   return text ? text.feeds : generatedTensorFeeds(manifest);
 }
