@@ -58,3 +58,16 @@ export function embeddingModel(vocab = 1000, dim = 64): Model {
   b.output(y, 'float32', ['batch', 8]);
   return b.build();
 }
+
+/** One embedding table read by two Gathers (unigram and shifted ids, as a bag over hashed n-grams reads it). */
+export function sharedTableModel(vocab = 500, dim = 16): Model {
+  const b = new GraphBuilder('shared-table', { opset: 17 });
+  const ids = b.input('ids', 'int64', ['batch', 'tokens']);
+  const table = b.initializer('table', 'float32', [vocab, dim], seededFloats(vocab * dim, 31, -1, 1));
+  const shift = b.initializer('shift', 'int64', [], BigInt64Array.of(7n));
+  const first = b.op('Gather', [table, ids], { axis: 0 });
+  const second = b.op('Gather', [table, b.op('Add', [ids, shift])], { axis: 0 });
+  const mean = b.op('ReduceMean', [b.op('Add', [first, second])], { axes: [1], keepdims: 0 });
+  b.output(mean, 'float32', ['batch', dim]);
+  return b.build();
+}

@@ -39,6 +39,9 @@ export interface DistillTextsResult {
   dataset: { checksum: string; train: number; val: number; test: number; rows: number; duplicatesRemoved: number; labelled: number };
   /** The teacher's tokenizer.json, when the student's manifest names it (teacher-token features, Hugging Face tokenizer). */
   tokenizerJson?: Uint8Array;
+  /** The held-out texts as the file gave them (a variant made later is measured on them), the teacher's label
+   * index of each, and its label index where the file has one. */
+  test: { texts: string[]; teacherLabels: Uint8Array; labels: Array<number | undefined> };
   /** Share of test texts on which student and teacher give the same label. */
   teacherAgreement: number;
   /** Accuracy on the labelled test texts, when there are any. */
@@ -100,6 +103,7 @@ export async function distillTexts(o: DistillTextsOptions): Promise<DistillTexts
   const accuracyOf = (pred: ArrayLike<number>) => labelled.filter(([e, i]) => pred[i] === labelOf(e.label!, labels, e.id)).length / labelled.length;
   return {
     student: exported, bag, labels, teacherAgreement: agreement, teacherFromCache: fromCache,
+    test: { texts: data.test.map((e) => e.text), teacherLabels: Uint8Array.from(testTeacher), labels: data.test.map((e) => (e.label === undefined ? undefined : labelOf(e.label, labels, e.id))) },
     ...(bag.features === 'teacher-tokens' && bag.tokenizer.kind === 'huggingface' && o.teacher.tokenizerJson ? { tokenizerJson: o.teacher.tokenizerJson } : {}),
     ...(labelled.length ? { accuracy: accuracyOf(studentTop), teacherAccuracy: accuracyOf(testTeacher) } : {}),
     dataset: datasetSummary(data),

@@ -47,7 +47,7 @@ export { TEACHER_SIZE, STUDENT_SIZE, countParameters, type EncoderConfig, type M
 export { initEncoder, type EncoderModel, type Weights } from './model/params';
 export { trainEncoder, type TrainOptions, type TrainProgress } from './train/trainer';
 export { kdLoss, crossEntropy, type KdOptions } from './train/losses';
-export { classifierMetrics, type ClassifierMetrics } from './train/metrics';
+export { argmaxRows, classifierMetrics, type ClassifierMetrics } from './train/metrics';
 export { predictLogits } from './train/predict';
 export { encoderToOnnx, IDS_INPUT, MASK_INPUT, LOGITS_OUTPUT } from './export/encoderToOnnx';
 export { classifierManifest } from './export/classifierManifest';

@@ -27,6 +27,7 @@ interface DistillFlags {
   seed?: number;
   limit?: number;
   model?: string;
+  variant?: string[];
   publish?: string | true;
   publishVariant?: string;
   origin?: string;
@@ -56,6 +57,7 @@ export function registerDistill(program: Command): void {
     .option('--seed <n>', 'random seed', (v) => parsePositiveInt('--seed', v))
     .option('--limit <n>', 'use only the first n examples of each split (smoke runs)', (v) => parsePositiveInt('--limit', v))
     .option('--model <name>', 'model name in the manifests (default spam)')
+    .option('--variant <name=mode>', 'also make a compressed variant of the student, measured on the held-out texts (e.g. student-int8=int8-weights; modes as pare compress --quantize, per-channel); repeatable', (v: string, all: string[] = []) => [...all, v])
     .option('--publish [edge-url]', "publish the student when done, to this edge (one of the origin's PARE_EDGE_URLS) or, without a URL, to the origin's only edge; the origin needs PARE_TOKEN")
     .option('--publish-variant <name>', 'variant name to publish as (default student)')
     .option('--origin <url>', 'origin service URL (default $PARE_ORIGIN or http://127.0.0.1:8788)')
@@ -96,6 +98,7 @@ export function distillSpec(flags: DistillFlags): Record<string, unknown> {
   if (flags.textCleaning) spec.text = flags.textCleaning;
   for (const key of ['temperature', 'alpha', 'seed', 'limit', 'model', 'textField', 'labelField', 'format', 'targetFpr', 'positive'] as const) if (flags[key] !== undefined) spec[key] = flags[key];
   if (flags.targetFpr !== undefined && !flags.positive) throw new PareError('option_invalid', '--target-fpr needs --positive <label>: the label whose false positives it bounds.');
+  if (flags.variant?.length) spec.variants = flags.variant.map(compressedVariant);
   if (flags.publishVariant && !flags.publish) throw new PareError('option_invalid', '--publish-variant needs --publish [edge-url].');
   if (flags.publish) {
     // Without a URL the origin publishes to the edge it is configured with, if it has exactly one.
@@ -103,6 +106,13 @@ export function distillSpec(flags: DistillFlags): Record<string, unknown> {
     spec.publish = { ...edge, model: flags.model ?? 'spam', variant: flags.publishVariant ?? 'student' };
   }
   return spec;
+}
+
+/** `--variant student-int8=int8-weights`: a variant name and the quantize mode it is made with (per-channel). */
+function compressedVariant(text: string): { variant: string; options: { quantize: string; perChannel: true } } {
+  const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)=([a-z0-9-]+)$/.exec(text);
+  if (!match) throw new PareError('option_invalid', `--variant takes <name>=<mode>, e.g. student-int8=int8-weights; got "${text}".`, { details: { usage: true } });
+  return { variant: match[1]!, options: { quantize: match[2]!, perChannel: true } };
 }
 
 function teacherRef(teacher: string): unknown {

@@ -116,15 +116,31 @@ test('distils your own texts from a Hugging Face folder: the student names its t
   const data = join(root, 'texts.jsonl');
   writeFileSync(data, loadSpamAssassin({ seed: 1, limit: 120, text: 'mail' }).train.map((e) => JSON.stringify({ text: e.text })).join('\n'));
   const folder = join(import.meta.dirname, '../../../../packages/runtime/test/fixtures/hf/distilbert-spam');
-  const spec = parseJobSpec({ type: 'distill', data, teacher: folder, student: { family: 'bag', buckets: 1024, dim: 8, epochs: 2 }, model: 'mine' }) as DistillSpec;
+  process.env.PARE_TOKEN = 'tok';
+  const spec = parseJobSpec({
+    type: 'distill', data, teacher: folder, student: { family: 'bag', buckets: 1024, dim: 8, epochs: 2 }, model: 'mine',
+    variants: [{ variant: 'student-int8', options: { quantize: 'int8-weights', perChannel: true } }],
+    publish: { edge: edge.url, model: 'mine', variant: 'student' },
+  }) as DistillSpec;
   const ctx = { ...recordingContext(), artifactsDir: join(root, 'jobs', 'a') };
   mkdirSync(ctx.artifactsDir, { recursive: true });
+  const received = edge.received.length;
   const result = await distill(spec, ctx);
-  expect(result.artifacts).toEqual(['student.onnx', 'student.manifest.json', 'tokenizer.json', 'metrics.json']);
+  expect(result.artifacts).toEqual(['student.onnx', 'student.manifest.json', 'tokenizer.json', 'metrics.json', 'student-int8.onnx', 'student-int8.manifest.json']);
   const tokenizer = readFileSync(join(folder, 'tokenizer.json'));
   expect(readFileSync(join(ctx.artifactsDir, 'tokenizer.json')).equals(tokenizer)).toBe(true);
   const manifest = parseManifest(JSON.parse(readFileSync(join(ctx.artifactsDir, 'student.manifest.json'), 'utf8')));
   expect(manifest.preprocess?.tokenizer).toMatchObject({ kind: 'huggingface', sha256: createHash('sha256').update(tokenizer).digest('hex') });
+  // The int8 variant is smaller, measured on the held-out texts as the edge serves it, and both went to the edge
+  // with the teacher's tokenizer.json.
+  const int8 = parseManifest(JSON.parse(readFileSync(join(ctx.artifactsDir, 'student-int8.manifest.json'), 'utf8')));
+  expect(int8.bytes).toBeLessThan(manifest.bytes / 2);
+  expect(int8.metrics.teacherAgreement).toBeGreaterThan(0.5);
+  expect(Math.abs(int8.metrics.teacherAgreement! - (result.metrics.teacherAgreement as number))).toBeLessThan(0.05);
+  expect(result.metrics.published).toMatchObject({ model: 'mine', variants: [{ variant: 'student', status: 201 }, { variant: 'student-int8', status: 201 }] });
+  const uploads = edge.received.slice(received);
+  expect(uploads.map((u) => u.manifest.variant)).toEqual(['student', 'student-int8']);
+  for (const u of uploads) expect(Buffer.from(u.tokenizer!).equals(tokenizer)).toBe(true);
 }, 120_000);
 
 test("distils your own texts from a deployed variant, read through the edge's admin API", async () => {

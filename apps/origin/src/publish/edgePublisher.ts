@@ -15,6 +15,8 @@ export interface PublishRequest {
   bytes: Uint8Array;
   /** The variant manifest; its model, variant, sha256 and bytes are set here. */
   manifest: Record<string, unknown>;
+  /** tokenizer.json, for a manifest whose tokenizer is a Hugging Face one (stored beside the model on the edge). */
+  tokenizer?: Uint8Array;
   /** Traffic weight 0..100 for the new variant; the edge leaves weights alone when absent (except for a new model). */
   weight?: number;
   token?: string;
@@ -35,7 +37,7 @@ export async function publishVariant(request: PublishRequest): Promise<PublishRe
   const manifest = { ...request.manifest, model: request.model, variant: request.variant, sha256, bytes: request.bytes.byteLength };
   const client = new EdgeClient({ endpoint: request.edge, token });
   try {
-    const body = await client.deployVariant({ model: request.model, variant: request.variant, bytes: request.bytes, manifest, weight: request.weight, signal: request.signal });
+    const body = await client.deployVariant({ model: request.model, variant: request.variant, bytes: request.bytes, manifest, ...(request.tokenizer ? { tokenizer: request.tokenizer } : {}), weight: request.weight, signal: request.signal });
     return { status: body.created ? 201 : 200, body };
   } catch (cause) {
     if (!(cause instanceof PareError)) throw cause;

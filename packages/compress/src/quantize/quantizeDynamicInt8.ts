@@ -6,7 +6,7 @@ import { allGraphs, constantsToInitializers, outerNamesUsedBySubgraphs, type Gra
 import type { Pass, PassReport, PassResult } from '../passReport';
 import { dequantizedWeight } from './dequantizedWeight';
 import { dynamicBlocker, rewriteDynamic, type DynamicForm, type RewriteContext } from './dynamicMatMul';
-import { rewriteEmbedding } from './embeddingInt8';
+import { rewriteEmbedding, type QuantizedTables } from './embeddingInt8';
 import { rewriteNBits } from './matMulNBits';
 import { dropUnusedInitializers, importDomain, NameAllocator, prependNodes, removeInitializer, replaceNode, requireOpset } from './graphEdit';
 import { subgraphNote } from './subgraphNote';
@@ -71,16 +71,18 @@ function quantizeGraph(graph: Graph, options: QuantizeDynamicInt8Options & { per
   report.skipped.push(...skipped);
   const ctx: RewriteContext = { graph, names, perChannel, quantizedActivations: new Map() };
   const replaced = new Set<string>();
+  const quantizedTables: QuantizedTables = new Map();
   const added: Tensor[] = [];
   const dqNodes = [];
   for (const site of sites) {
     const name = site.tensor.name!;
     if (site.op === 'Gather') {
-      const r = rewriteEmbedding(site, perChannel, names);
+      // A table several Gathers read is stored int8 once (embeddingInt8.ts) and reported once.
+      const r = rewriteEmbedding(site, perChannel, names, quantizedTables);
       replaceNode(graph, site.node, r.nodes);
       graph.initializer.push(...r.initializers);
       added.push(...r.initializers);
-      report.tensors.push(r.change);
+      if (!replaced.has(name)) report.tensors.push(r.change);
       replaced.add(name);
       continue;
     }

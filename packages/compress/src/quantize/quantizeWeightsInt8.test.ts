@@ -4,7 +4,8 @@ import { gzipSize } from '@pare/runtime';
 import { pruneMagnitude } from '../prune/magnitude';
 import { realModels } from '../../../onnx/test/fixtures';
 import { quantizeWeightsInt8 } from './quantizeWeightsInt8';
-import { convNet, embeddingModel, mlp } from '../../test/builtModels';
+import { convNet, embeddingModel, mlp, sharedTableModel } from '../../test/builtModels';
+import { quantizeDynamicInt8 } from './quantizeDynamicInt8';
 import { documentImage, loadModel } from '../../test/inputs';
 import { floatFeed, minCosine, runModel, type Runtime } from '../../test/runtimes';
 import type { Feeds } from '@pare/runtime';
@@ -16,6 +17,24 @@ async function fidelity(reference: Model, candidate: Model, feeds: Feeds[]): Pro
   }
   return out;
 }
+
+describe('an embedding table read by several Gathers', () => {
+  it('is stored int8 once and every Gather reads it, in the weight-only and the dynamic pass', async () => {
+    const model = sharedTableModel();
+    const ids = { ids: { type: 'int64' as const, dims: [2, 6], data: BigInt64Array.from([1, 5, 9, 200, 33, 480, 0, 2, 4, 8, 16, 32], BigInt) } };
+    for (const pass of [() => quantizeWeightsInt8(model, {}), () => quantizeDynamicInt8(model, {})]) {
+      const { model: q, report } = pass();
+      const names = q.graph!.initializer.map((t) => t.name);
+      expect(names).not.toContain('table');
+      expect(names.filter((n) => n!.startsWith('table_quantized'))).toHaveLength(1);
+      expect(report.tensors.filter((t) => t.name === 'table')).toHaveLength(1);
+      expect(q.graph!.node.filter((n) => n.op_type === 'Gather' && n.input[0] === 'table')).toHaveLength(0);
+      const f = await fidelity(model, q, [ids]);
+      expect(f.node).toBeGreaterThan(0.999);
+      expect(f.web).toBeGreaterThan(0.999);
+    }
+  });
+});
 
 describe('quantizeWeightsInt8', () => {
   it('MLP: int8 weights behind DequantizeLinear, ≤ 0.27 of the fp32 file, cosine ≥ 0.9999 in both runtimes', async () => {

@@ -5,7 +5,7 @@ import { allGraphs, indexGraph, type Graph, type Model } from '@pare/onnx';
 import type { Pass, PassReport, PassResult, TensorChange } from '../passReport';
 import { dequantizedWeight, type Symmetry } from './dequantizedWeight';
 import { prependNodes, removeInitializer, replaceNode, requireOpset, type NameAllocator } from './graphEdit';
-import { rewriteEmbedding } from './embeddingInt8';
+import { rewriteEmbedding, type QuantizedTables } from './embeddingInt8';
 import { startQuantization } from './quantizationStart';
 import { subgraphNote } from './subgraphNote';
 import { findWeightSites, type WeightOp, type WeightSite } from './weightSites';
@@ -69,17 +69,20 @@ function quantizeSites(graph: Graph, sites: WeightSite[], options: { perChannel:
   const done = new Set<string>();
   const tables = new Set<string>();
   const index = indexGraph(graph);
+  const own = new Set(graph.node);
+  const quantizedTables: QuantizedTables = new Map();
   for (const site of sites) {
     const name = site.tensor.name!;
     // Embedding tables read only by Gathers of this graph: gather the int8 rows, then dequantize those rows,
     // rather than dequantizing the whole table on every run (a DequantizeLinear before the Gather would).
     const readers = index.consumers.get(name) ?? [];
-    if (site.op === 'Gather' && graph.node.includes(site.node) && readers.every((n) => n.op_type === 'Gather' && graph.node.includes(n)) && !index.graphOutputs.has(name)) {
-      const r = rewriteEmbedding(site, perChannel, names);
+    // (Membership is checked against the graph's nodes before any rewrite: a table shared by several Gathers
+    // keeps qualifying after its first Gather was replaced, and all of them read the one int8 table.)
+    if (site.op === 'Gather' && own.has(site.node) && readers.every((n) => n.op_type === 'Gather' && own.has(n)) && !index.graphOutputs.has(name)) {
+      const r = rewriteEmbedding(site, perChannel, names, quantizedTables);
       replaceNode(graph, site.node, r.nodes);
       graph.initializer.push(...r.initializers);
-      changes.push(r.change);
-      if (!done.has(name)) { done.add(name); tables.add(name); }
+      if (!done.has(name)) { done.add(name); tables.add(name); changes.push(r.change); }
       continue;
     }
     // A weight shared by several nodes is quantized once: its DequantizeLinear feeds them all.
