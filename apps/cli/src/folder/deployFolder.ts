@@ -2,11 +2,10 @@
 // readModelFolder: config files, tokenizer.json, its manifest.json when it has one), or a bare variant folder of
 // model.onnx (or onnx/model.onnx) and manifest.json. Names come from the command line; tokenizer.json goes up
 // when the manifest's tokenizer is a Hugging Face one.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PareError } from '@pare/errors';
-import { parseManifest, type Manifest } from '@pare/runtime';
+import { parseManifest, sha256Hex, type Manifest } from '@pare/runtime';
 import { MODEL_PATHS, readModelFolder } from '@pare/runtime/folder';
 import { readModelFile } from '../shared/modelFile';
 import { manifestFromFile } from '../edge/variantManifestFor';
@@ -52,7 +51,7 @@ export async function tokenizerBeside(dir: string, manifest: Manifest): Promise<
   const file = path.join(dir, 'tokenizer.json');
   const bytes = await fs.readFile(file).catch(() => undefined);
   if (!bytes) throw new PareError('file_not_found', `The manifest's tokenizer is a Hugging Face tokenizer.json (sha256 ${spec.sha256.slice(0, 12)}…) and ${file} does not exist: put it beside the model.`, { details: { file } });
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = await sha256Hex(new Uint8Array(bytes));
   if (sha256 !== spec.sha256) throw new PareError('manifest_mismatch', `${file} has sha256 ${sha256.slice(0, 12)}…, not the ${spec.sha256.slice(0, 12)}… its manifest names: it is another tokenizer.`, { details: { file } });
   return new Uint8Array(bytes);
 }

@@ -29,7 +29,7 @@ export interface BagFeatures {
 
 /** Hashed word n-grams, the ids made by the runtime's hashed-ngrams tokenizer (the very function the edge runs). */
 export function wordFeatures(spec: HashedNgramSpec): BagFeatures {
-  return { kind: 'words', buckets: spec.buckets, tokenizer: spec, encode: (examples) => csr(examples, (e) => hashedNgramIds(spec, e.text).ids) };
+  return { kind: 'words', buckets: spec.buckets, tokenizer: spec, encode: (examples) => csrRows(examples, examples.map((e) => hashedNgramIds(spec, e.text).ids)) };
 }
 
 /** Hashed unigrams and bigrams of the teacher's token ids, the teacher's tokenizer run as the edge runs it. */
@@ -40,10 +40,6 @@ export function teacherTokenFeatures(teacher: { spec: AnyTokenizerSpec; reader: 
     encode: (examples) => csrRows(examples, teacherTokenRows(hash, teacher.reader, examples.map((e) => e.text))),
     graphRows: (b, ids, mask) => teacherTokenGraphRows(b, hash, ids, mask),
   };
-}
-
-function csr(examples: readonly LabelledText[], rowsOf: (e: LabelledText) => number[]): BagSet {
-  return csrRows(examples, examples.map(rowsOf));
 }
 
 function csrRows(examples: readonly LabelledText[], rows: readonly number[][]): BagSet {

@@ -81,8 +81,8 @@ export interface BagDistillResult {
 }
 
 export async function distillBag(a: BagDistillArgs): Promise<BagDistillResult> {
-  const features = bagFeatures(a);
-  const s = { ...(features.kind === 'teacher-tokens' ? TEACHER_TOKEN_BAG_DEFAULTS : BAG_DEFAULTS), ...a.spec };
+  const s = { ...(a.spec.features === 'teacher-tokens' ? TEACHER_TOKEN_BAG_DEFAULTS : BAG_DEFAULTS), ...a.spec };
+  const features = bagFeatures(a, s);
   const [train, val, test] = [features.encode(a.splits.train), features.encode(a.splits.val), features.encode(a.splits.test)];
   const K = a.labels?.length ?? 2;
   const model = initBag({ buckets: s.buckets, dim: s.dim, numLabels: K }, a.seed + 1);
@@ -137,8 +137,7 @@ function defaultEpochs(n: number, s: { epochs: number; batchSize: number }): num
   return Math.min(MAX_EPOCHS, Math.max(s.epochs, Math.ceil(MIN_STEPS / perEpoch)));
 }
 
-function bagFeatures(a: BagDistillArgs): BagFeatures {
-  const s = { ...BAG_DEFAULTS, ...a.spec };
+function bagFeatures(a: BagDistillArgs, s: Required<Pick<BagStudentSpec, 'buckets' | 'wordNgrams' | 'maxLength'>> & Pick<BagStudentSpec, 'charNgrams'>): BagFeatures {
   if (a.spec.features === 'teacher-tokens') {
     if (!a.teacherTokenizer) throw new PareError('option_invalid', 'student.features "teacher-tokens" needs a teacher with a tokenizer: distil from an ONNX teacher with its manifest, or use "words".');
     return teacherTokenFeatures(a.teacherTokenizer, s.buckets);
