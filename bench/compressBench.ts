@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import {
-  calibrate, compressModel, evaluateFidelity, type BackendEvaluation, type CompressOptions,
+  calibrate, compressModel, evaluateFidelity, measureChannelMeans, type BackendEvaluation, type CompressOptions,
 } from '@pare/compress';
 import { generateInputs, gzipSize, type Feeds } from '@pare/runtime';
 import { nodeBackend } from '@pare/runtime/node';
@@ -73,7 +73,8 @@ async function benchModel(m: BenchModel, python: string | undefined, work: strin
     process.stderr.write(`bench:   pare ${v.label}\n`);
     try {
       const t0 = performance.now();
-      const out = await compressModel(model, v.options, { calibrate: (mm) => calibrate(mm, calibration, nodeBackend, { method: 'minmax' }) });
+      // As `pare compress --inputs` runs it: static ranges and int8-weights' bias correction from the calibration samples.
+      const out = await compressModel(model, v.options, { calibrate: (mm) => calibrate(mm, calibration, nodeBackend, { method: 'minmax' }), channelMeans: (mm) => measureChannelMeans(mm, calibration, nodeBackend) });
       const bytes = encodeModel(out.model);
       const seconds = (performance.now() - t0) / 1000;
       variants.push(await measure(v.label, 'pare', reference, bytes, seconds, evalSamples));

@@ -117,6 +117,27 @@ describe('pare compress --max-bytes on models it has never seen', () => {
   });
 });
 
+describe('pare compress --quantize int8-weights: bias correction', () => {
+  it('removes each conv\'s expected output shift by default (measured on the inputs), not with --no-bias-correction, and the corrected model is closer', async () => {
+    // PP-OCR cls on light page-like inputs (mean far from 0): the case the correction is for.
+    const inputs = path.join(dir, 'cls.inputs.json');
+    const page = (seed: number) => generateInputs([{ name: 'x', type: 'float32', shape: [1, 3, 48, 192] }], { count: 1, seed, floatRange: [0.4, 1] })[0]!;
+    fs.writeFileSync(inputs, formatInputsFile({ samples: [page(1), page(2), page(3)] }));
+    const run = async (extra: string[]) => {
+      const r = await runPare(['compress', realModels.ocrCls, '-o', path.join(dir, `cls.${extra.length}.onnx`), '--quantize', 'int8-weights', '--inputs', inputs, '--json', ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return JSON.parse(r.stdout);
+    };
+    const corrected = await run([]);
+    const plain = await run(['--no-bias-correction']);
+    const notes = (report: { steps: Array<{ step: string; notes?: string[] }> }) => report.steps.find((s) => s.step === 'quantize-int8-weights')!.notes!.join(' ');
+    expect(notes(corrected)).toMatch(/Bias correction: \d+ node\(s\)/);
+    expect(notes(plain)).not.toMatch(/Bias correction/);
+    const cosine = (report: { fidelity: { backends: Array<{ overall: { cosineMean: number } }> } }) => report.fidelity.backends[0]!.overall.cosineMean;
+    expect(1 - cosine(corrected)).toBeLessThan(1 - cosine(plain));
+  });
+});
+
 describe('pare compress --quantize int4-weights | fp16', () => {
   it.each([
     [['--quantize', 'int4-weights', '--block-size', '64', '--asymmetric'], 'int4-weights block 64 asymmetric', 'quantize-int4-weights'],

@@ -139,6 +139,25 @@ describe('mixed precision', () => {
     expect(result.candidates.some((c) => c.label.includes('(sensitivity)'))).toBe(true);
   });
 
+  it('keeps a mixed candidate only if a second set of inputs confirms it', async () => {
+    const m = outlierMlp();
+    const reference = encodeModel(m);
+    const feeds = generateInputs([{ name: 'x', type: 'float32', shape: [4, 64] }], { count: 3 });
+    const others = generateInputs([{ name: 'x', type: 'float32', shape: [4, 64] }], { count: 3, seed: 7 });
+    const options = { modes: ['int8-weights' as const], perChannel: false, levels: [0] };
+    const plainOnly = await fitToBudget(m, { ...options, maxBytes: reference.byteLength, mixedPrecision: false }, { fidelity: fidelityOn(reference, feeds) });
+    const budget = plainOnly.chosen.bytes + 64 * 128 * 3 + 2000;
+    const confirmed = await fitToBudget(m, { ...options, maxBytes: budget }, { fidelity: fidelityOn(reference, feeds), confirmFidelity: fidelityOn(reference, others) });
+    expect(confirmed.chosen.keptFp32?.map((k) => k.name)).toEqual(['w0']);
+    expect(fidelityScore(confirmed.mixedPrecision!.confirmation!.chosen)).toBeGreaterThan(fidelityScore(confirmed.mixedPrecision!.confirmation!.base));
+    // A second judge for which the plain int8 model is the ideal: the mixed candidate cannot beat it there.
+    const refuted = await fitToBudget(m, { ...options, maxBytes: budget }, { fidelity: fidelityOn(reference, feeds), confirmFidelity: fidelityOn(plainOnly.bytes, others) });
+    expect(refuted.chosen.label).toBe(plainOnly.chosen.label);
+    expect(refuted.chosen.keptFp32).toBeUndefined();
+    expect(refuted.mixedPrecision!.rejected!.keptFp32?.map((k) => k.name)).toEqual(['w0']);
+    expect(refuted.mixedPrecision!.note).toMatch(/not on a second set of generated inputs/);
+  });
+
   it('never returns a model less faithful than the best plain form', async () => {
     const result = await fitToBudget(model, { maxBytes: 120_000, levels: [0], maxEvaluations: 6 }, { fidelity });
     const plain = result.candidates.filter((c) => !c.label.includes('+ fp32') && c.fits && c.fidelity);

@@ -23,6 +23,9 @@ export interface Samples extends InputsFile {
   source: string;
 }
 
+/** The seed of generated inputs unless one is given. */
+export const GENERATED_SEED = 42;
+
 export async function loadSamples(modelBytes: Uint8Array, options: SampleOptions): Promise<Samples> {
   const session = await nodeBackend.createSession(modelBytes);
   try {
@@ -30,7 +33,7 @@ export async function loadSamples(modelBytes: Uint8Array, options: SampleOptions
       const file = parseInputsFile(await readTextFile(options.inputsFile, 'inputs file'), session.inputs);
       return { ...file, kind: 'real', source: options.inputsFile };
     }
-    const seed = options.seed ?? 42;
+    const seed = options.seed ?? GENERATED_SEED;
     const count = options.count ?? 4;
     const model = options.model ?? decodeModel(modelBytes).model;
     const { samples } = await generatedInputsThatRun(model, session, { seed, count, dims: options.dims });

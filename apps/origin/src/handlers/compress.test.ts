@@ -49,6 +49,18 @@ describe('compress', () => {
     });
   }
 
+  test('int8-weights with calibration examples corrects each layer\'s bias from their input means, unless told not to', async () => {
+    const notes = async (options: Record<string, unknown>) => {
+      const spec = parseJobSpec({ type: 'compress', model: mlp, options: { quantize: 'int8-weights', ...options }, calibration: fixture.data }) as CompressSpec;
+      const ctx = recordingContext();
+      await compress(spec, ctx);
+      const report = JSON.parse(readFileSync(join(ctx.artifactsDir, 'report.json'), 'utf8'));
+      return report.steps.find((s: { step: string }) => s.step === 'quantize-int8-weights').report.notes.join(' ') as string;
+    };
+    expect(await notes({})).toMatch(/Bias correction: \d+ node\(s\)/);
+    expect(await notes({ biasCorrection: false })).not.toMatch(/Bias correction/);
+  });
+
   test('bad compression options are refused at submission, naming options', () => {
     expect(() => parseJobSpec({ type: 'compress', model: 'm.onnx', options: { quantize: 'int3' } })).toThrow(/options: Unknown quantization mode "int3"/);
     expect(() => parseJobSpec({ type: 'compress', model: 'm.onnx', options: { quantize: 'int8-static' } })).toThrow(/calibration: int8-static needs calibration/);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { calibrate, compressModel, describeOptions, planSteps, type CompressDeps, type CompressOptions } from '@pare/compress';
-import { decodeModel, encodeModel } from '@pare/onnx';
+import { calibrate, compressModel, describeOptions, measureChannelMeans, planSteps, type CompressDeps, type CompressOptions } from '@pare/compress';
+import { decodeModel, encodeModel, type Model } from '@pare/onnx';
 import { createNodeBackend } from '@pare/runtime/node';
 import type { JobContext, JobHandler } from '../jobs/jobHandler';
 import type { CompressSpec } from '../jobs/jobSpec';
@@ -18,8 +18,8 @@ export const compress: JobHandler<CompressSpec> = async (spec, ctx) => {
   const options = spec.options as CompressOptions;
   let done = 0;
   let total = 0;
-  const deps = {
-    calibrate: spec.calibration ? await calibrator(spec.calibration, spec.calibrationLimit, spec.model, ctx) : undefined,
+  const deps: CompressDeps = {
+    ...(spec.calibration ? await calibrationDeps(spec.calibration, spec.calibrationLimit, spec.model, ctx) : {}),
     onStep: (step: string, phase: 'start' | 'end') => {
       if (phase === 'end') done += 1;
       ctx.progress(done / total, `${phase === 'start' ? 'running' : 'finished'} ${step}`);
@@ -45,15 +45,19 @@ export const compress: JobHandler<CompressSpec> = async (spec, ctx) => {
   };
 };
 
-async function calibrator(ref: string, limit: number, modelRef: string, ctx: JobContext): Promise<NonNullable<CompressDeps['calibrate']>> {
+/** Activation ranges (int8-static) and input means (int8-weights bias correction), both measured on the spec's examples. */
+async function calibrationDeps(ref: string, limit: number, modelRef: string, ctx: JobContext): Promise<Pick<CompressDeps, 'calibrate' | 'channelMeans'>> {
   const { examples } = await loadDataset({ data: ref, model: modelRef, seed: 1, limit }, ctx.signal);
   ctx.log.info(`Calibrating on ${examples.length} examples from ${ref}.`);
   const backend = createNodeBackend({ executionProvider: 'cpu', intraOpNumThreads: 0, warn: ctx.log.warn });
-  return async (model) => {
+  const feedsFor = async (model: Model) => {
     const probe = await backend.createSession(encodeModel(model));
     const inputs = modelInputs(probe);
     await probe.release();
-    const feeds = examples.map((example, i) => batchFeeds([example], inputs, i));
-    return calibrate(model, feeds, backend, { signal: ctx.signal });
+    return examples.map((example, i) => batchFeeds([example], inputs, i));
+  };
+  return {
+    calibrate: async (model) => calibrate(model, await feedsFor(model), backend, { signal: ctx.signal }),
+    channelMeans: async (model) => measureChannelMeans(model, await feedsFor(model), backend, { signal: ctx.signal }),
   };
 }

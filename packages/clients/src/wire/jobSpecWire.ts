@@ -76,6 +76,8 @@ export const compressOptionsWire = z
     pruneThreshold: z.number().optional(),
     sparsity: z.number().optional(),
     structured: z.number().optional(),
+    /** int8-weights: remove each layer's expected output shift, measured on `calibration` (default true when it is given). */
+    biasCorrection: z.boolean().optional(),
     exclude: boundedArray(name, 'exclude').optional(),
   })
   .strict();
@@ -86,7 +88,7 @@ export const compressSpecWire = z
     model: fileRef,
     /** CompressOptions of @pare/compress (quantize, perChannel, sparsity, pruneThreshold, structured, exclude). */
     options: compressOptionsWire.default({}),
-    /** Calibration examples (same format as batch-infer data) for `quantize: "int8-static"`. */
+    /** Calibration examples (same format as batch-infer data) for `quantize: "int8-static"`, and the input means of int8-weights' bias correction. */
     calibration: fileRef.optional(),
     /** How many calibration examples to run at most. */
     calibrationLimit: boundedInt('calibrationLimit').default(256),

@@ -2,3 +2,4 @@
 export { calibrationModel } from './calibrationModel';
 export { activationRanges, type ActivationRanges, type ActivationRangeOptions, type FloatOutput } from './activationRanges';
 export { calibrate, type CalibrateOptions } from './calibrate';
+export { measureChannelMeans } from './channelMeans';

@@ -7,9 +7,10 @@ import { encodeModel, opCounts, type Model } from '@pare/onnx';
 import { PareError } from '@pare/errors';
 import { gzipSize } from '@pare/runtime';
 import { compressModel, type CompressDeps, type CompressStep } from '../pipeline/compressModel';
+import type { ChannelMeans } from '../quantize/biasCorrection';
 import { describeOptions, type CompressOptions, type QuantizeMode } from '../pipeline/compressOptions';
 import { fitForms, formOptions, type FitForm } from './fitCandidates';
-import { byFidelity, dominates, meetsFloor, type FitFidelity } from './fitRanking';
+import { byFidelity, dominates, fidelityScore, meetsFloor, type FitFidelity } from './fitRanking';
 import { formatBytes } from './formatBytes';
 import { mixedPrecision, type KeptTensor, type MixedPrecisionReport } from './mixedPrecision';
 import { bySize, checkPerplexityIncrease, perplexityUnreachable, withinPerplexity, type CandidatePerplexity, type PerplexityTargetReport } from './perplexityTarget';
@@ -29,6 +30,8 @@ export interface FitOptions {
   /** Fix per-channel (true) or per-tensor (false) scales; default both are tried. */
   perChannel?: boolean;
   exclude?: string[];
+  /** int8-weights candidates remove each layer's expected output shift (deps.channelMeans); default true. */
+  biasCorrection?: boolean;
   /** Where deps.calibrate's inputs come from: int8-static is a default candidate only with 'real' ones. */
   calibration?: 'real' | 'generated';
   /** Candidates whose mean output cosine is below this are refused. */
@@ -44,6 +47,12 @@ export interface FitOptions {
 export interface FitDeps extends CompressDeps {
   /** Fidelity of a candidate to the original (e.g. output cosine mean and min in onnxruntime-node). */
   fidelity: (candidate: Uint8Array) => Promise<FitFidelity>;
+  /**
+   * Fidelity on a second, independent set of inputs. Given when the first set is generated: a mixed candidate
+   * chosen there is kept only if it also beats the plain form here (on generated inputs a detector's cosine moves
+   * by ±0.04 when any one tensor is restored, so a greedy pick can be noise; bench/fitNotes.md).
+   */
+  confirmFidelity?: (candidate: Uint8Array) => Promise<FitFidelity>;
   /** Milliseconds per run of a candidate (e.g. onnxruntime-web wasm, one thread, as served): every candidate is timed. */
   latency?: (candidate: Uint8Array) => Promise<number>;
   /** Perplexity of a model on held-out texts (needed by maxPerplexityIncrease; the original is measured too). */
@@ -115,12 +124,20 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
     throw new PareError('eval_inputs_failed', `The original model's perplexity on the texts is ${target.reference}: no text has two tokens or more to score.`);
   }
 
+  // Every form at one pruning level quantizes the same model: its input means are measured once.
+  const meansByLevel = new Map<Built['pruned'], Promise<ChannelMeans>>();
+  const withMeansOnce = (pruned: Built['pruned'], d: CompressDeps): CompressDeps => {
+    const measure = deps.channelMeans;
+    if (!measure) return d;
+    return { ...d, channelMeans: (m) => { if (!meansByLevel.has(pruned)) meansByLevel.set(pruned, measure(m)); return meansByLevel.get(pruned)!; } };
+  };
+
   /** Build, size and (when it fits) evaluate one configuration on an already-pruned model. */
   const tryCandidate = async (pruned: Built['pruned'], candidateOptions: CompressOptions, buildDeps: CompressDeps): Promise<FitCandidate> => {
     const candidate: FitCandidate = { options: candidateOptions, label: describeOptions(candidateOptions), bytes: 0, gzipBytes: 0, fits: false };
     try {
-      const { quantize, perChannel, blockSize, asymmetric, exclude } = candidateOptions;
-      const quantized = await compressModel(pruned.model, { quantize, perChannel, blockSize, asymmetric, exclude }, buildDeps);
+      const { quantize, perChannel, blockSize, asymmetric, exclude, biasCorrection } = candidateOptions;
+      const quantized = await compressModel(pruned.model, { quantize, perChannel, blockSize, asymmetric, exclude, biasCorrection }, withMeansOnce(pruned, buildDeps));
       // Without a MatMul/Gemm to pack, int4-weights is int8 weights under another name: not a candidate of its own.
       if (quantize === 'int4-weights' && !opCounts(quantized.model)['com.microsoft.MatMulNBits']) {
         throw new PareError('option_invalid', 'int4-weights found no MatMul/Gemm weights to pack in 4 bits.');
@@ -148,7 +165,7 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
 
   for (const level of levels) {
     if (satisfied.size === forms.length) break;
-    const pruneOptions: CompressOptions = { ...(level > 0 ? { [pruneKey]: level } : {}), exclude: options.exclude };
+    const pruneOptions: CompressOptions = { ...(level > 0 ? { [pruneKey]: level } : {}), exclude: options.exclude, ...(options.biasCorrection === false ? { biasCorrection: false } : {}) };
     let pruned: Built['pruned'] | string;
     try {
       pruned = await compressModel(model, pruneOptions, { onStep: deps.onStep });
@@ -200,12 +217,21 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
       maxEvaluations: options.maxEvaluations ?? 16,
       trial: async (keep) => {
         const exclude = [...(options.exclude ?? []), ...keep];
-        const c = await tryCandidate(base.pruned, { ...best.options, exclude }, { calibrate: calibrateOnce });
+        const c = await tryCandidate(base.pruned, { ...best.options, exclude }, { calibrate: calibrateOnce, channelMeans: deps.channelMeans });
         deps.onCandidate?.(c, candidates.length, candidates.length);
         return c;
       },
       accept: (c) => eligible(c) && dominates(c.fidelity!, chosen.fidelity!),
     });
+    if (report.chosen && deps.confirmFidelity) {
+      const [plainAgain, mixedAgain] = [await deps.confirmFidelity(base.bytes), await deps.confirmFidelity(built.get(report.chosen)!.bytes)];
+      report.confirmation = { base: plainAgain, chosen: mixedAgain };
+      if (!dominates(mixedAgain, plainAgain)) {
+        report.note = `${report.chosen.label} beat ${best.label} on the inputs but not on a second set of generated inputs (score ${fidelityScore(mixedAgain).toFixed(6)} vs ${fidelityScore(plainAgain).toFixed(6)}): kept the plain form`;
+        report.rejected = report.chosen;
+        delete report.chosen;
+      }
+    }
     if (report.chosen) chosen = report.chosen;
   }
   const result = built.get(chosen)!;

@@ -3,7 +3,7 @@
 // long as the budget left over by the best plain form allows. Evaluations are capped: tensors are measured in
 // contiguous groups first when there are more than the cap allows, then one by one inside the worst groups.
 import type { CompressStep } from '../pipeline/compressModel';
-import { fidelityScore } from './fitRanking';
+import { fidelityScore, type FitFidelity } from './fitRanking';
 import type { FitCandidate } from './fitToBudget';
 
 export interface KeptTensor {
@@ -27,6 +27,10 @@ export interface MixedPrecisionReport {
   chosen?: FitCandidate;
   /** Why no mixed candidate was chosen. */
   note?: string;
+  /** With a second set of inputs (FitDeps.confirmFidelity): the plain form's and the mixed candidate's fidelity there. */
+  confirmation?: { base: FitFidelity; chosen: FitFidelity };
+  /** The mixed candidate the second set of inputs did not confirm. */
+  rejected?: FitCandidate;
 }
 
 export interface MixedPrecisionInput {

@@ -14,12 +14,18 @@ import { PareError } from '@pare/errors';
 import { checkCompressOptions, type CompressOptions } from './compressOptions';
 import { shareConstants } from './shareConstants';
 import { tieTransposedWeights } from './tieTransposedWeights';
+import type { ChannelMeans } from '../quantize/biasCorrection';
 
 export type ActivationRanges = Parameters<typeof quantizeStaticInt8>[1]['ranges'];
 
 export interface CompressDeps {
   /** Activation ranges for int8-static, computed on the model as it stands just before quantization. */
   calibrate?: (model: Model) => Promise<ActivationRanges>;
+  /**
+   * Channel means of the weighted nodes' inputs on the model as it stands just before quantization
+   * (measureChannelMeans): int8-weights removes each layer's expected output shift with them (bias correction).
+   */
+  channelMeans?: (model: Model) => Promise<ChannelMeans>;
   /** Called when a step starts and ends, for progress output. */
   onStep?: (step: string, phase: 'start' | 'end') => void;
 }
@@ -79,7 +85,8 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
       break;
     case 'int8-weights': {
       const symmetric = options.asymmetric === undefined ? 'auto' : !options.asymmetric;
-      steps.push({ name: 'quantize-int8-weights', run: (m) => quantizeWeightsInt8(m, { perChannel, exclude, symmetric }) });
+      const channelMeans = options.biasCorrection === false ? undefined : deps.channelMeans;
+      steps.push({ name: 'quantize-int8-weights', run: async (m) => quantizeWeightsInt8(m, { perChannel, exclude, symmetric, ...(channelMeans ? { inputMeans: await channelMeans(m) } : {}) }) });
       break;
     }
     case 'int4-weights':

@@ -3,12 +3,14 @@
 import { DataType, makeTensor, readTensorAsFloat32, tensorByteLength, type Graph, type Node, type Tensor } from '@pare/onnx';
 import type { TensorChange } from '../passReport';
 import { makeNode, removeInitializer, type NameAllocator } from './graphEdit';
-import { quantizeMeasured, weightParams, type QuantParams } from './quantMath';
+import { dequantize, quantizeMeasured, weightParams, type QuantParams } from './quantMath';
 
 export interface QuantizedTensor {
   /** The int8 values, scale and zero point initializers. */
   initializers: Tensor[];
   params: QuantParams;
+  /** The stored integers (also in initializers[0]). */
+  q: Int8Array | Uint8Array;
   /** zeroPoint is '' for symmetric tensors (no zero-point initializer). */
   names: { quantized: string; scale: string; zeroPoint: string };
   change: TensorChange;
@@ -63,7 +65,7 @@ export function quantizeTensor(
       relativeError: Number(error.toPrecision(3)),
     },
   };
-  return { initializers, params, names: { quantized: quantizedName, scale: scaleName, zeroPoint: zeroPointName }, change };
+  return { initializers, params, q, names: { quantized: quantizedName, scale: scaleName, zeroPoint: zeroPointName }, change };
 }
 
 function chooseSymmetry(values: Float32Array, dims: readonly number[], axis: number | undefined, wanted: Symmetry) {
@@ -90,7 +92,7 @@ function chooseSymmetry(values: Float32Array, dims: readonly number[], axis: num
  */
 export function dequantizedWeight(
   graph: Graph, tensor: Tensor, options: { axis?: number; symmetric: Symmetry }, names: NameAllocator,
-): { node: Node; change: TensorChange } {
+): { node: Node; change: TensorChange; original: Float32Array; restored: () => Float32Array } {
   const name = tensor.name!;
   const values = readTensorAsFloat32(tensor);
   const qt = quantizeTensor(tensor, values, tensor.dims, options, names);
@@ -99,7 +101,7 @@ export function dequantizedWeight(
   const attrs: Record<string, number> = options.axis !== undefined ? { axis: options.axis } : {};
   const inputs = [qt.names.quantized, qt.names.scale, ...(qt.names.zeroPoint ? [qt.names.zeroPoint] : [])];
   const node = makeNode('DequantizeLinear', inputs, [name], names.fresh(`${name}_DequantizeLinear`), attrs);
-  return { node, change: qt.change };
+  return { node, change: qt.change, original: values, restored: () => dequantize(qt.q, tensor.dims, qt.params) };
 }
 
 function fmt(x: number): string {

@@ -8,3 +8,4 @@ export { quantize, dequantize, weightParams, activationParams, affineParams, sym
 export { dequantizeInitializers } from './dequantizeInitializers';
 export { quantizeWeightsInt4, checkBlockSize, DEFAULT_INT4_BLOCK_SIZE, type QuantizeWeightsInt4Options } from './quantizeWeightsInt4';
 export { weightsFp16, type WeightsFp16Options } from './weightsFp16';
+export { biasCorrectionTargets, meanKey, type ChannelMeans, type MeanAxis, type MeanTarget } from './biasCorrection';

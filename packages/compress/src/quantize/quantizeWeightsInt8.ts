@@ -4,10 +4,11 @@
 import { allGraphs, indexGraph, type Graph, type Model } from '@pare/onnx';
 import type { Pass, PassReport, PassResult, TensorChange } from '../passReport';
 import { dequantizedWeight, type Symmetry } from './dequantizedWeight';
-import { prependNodes, removeInitializer, replaceNode, requireOpset, type NameAllocator } from './graphEdit';
+import { dropUnusedInitializers, prependNodes, removeInitializer, replaceNode, requireOpset, type NameAllocator } from './graphEdit';
 import { rewriteEmbedding, type QuantizedTables } from './embeddingInt8';
 import { startQuantization } from './quantizationStart';
 import { subgraphNote } from './subgraphNote';
+import { correctBias, meanKey, type ChannelMeans } from './biasCorrection';
 import { findWeightSites, type WeightOp, type WeightSite } from './weightSites';
 
 export interface QuantizeWeightsInt8Options {
@@ -31,6 +32,12 @@ export interface QuantizeWeightsInt8Options {
   minElements?: number;
   /** Operators whose weights are quantized (default MatMul, Gemm, Conv, ConvTranspose, Gather, LSTM, GRU, RNN). */
   ops?: WeightOp[];
+  /**
+   * Channel means of the weighted nodes' inputs (biasCorrectionTargets, measured by running the model): when
+   * given, each Conv/ConvTranspose/Gemm/MatMul of the main graph has its weights' expected output shift removed
+   * from its bias (biasCorrection.ts).
+   */
+  inputMeans?: ChannelMeans;
 }
 
 const DEFAULT_OPS: WeightOp[] = ['MatMul', 'Gemm', 'Conv', 'ConvTranspose', 'Gather', 'LSTM', 'GRU', 'RNN'];
@@ -43,7 +50,7 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
   const ops = options.ops ?? DEFAULT_OPS;
   requireOpset(model, perChannel ? 13 : 10, perChannel ? 'Per-channel DequantizeLinear (weight-only int8)' : 'DequantizeLinear (weight-only int8)');
   // constantsToInitializers copies the model: everything below edits that copy, never the caller's model.
-  const { model: out, report, names } = startQuantization(model, 'quantizeWeightsInt8', { perChannel, symmetric, exclude: options.exclude ?? [], minElements, ops }, { foldBatchNorm: options.foldBatchNorm ?? true, subgraphs: true });
+  const { model: out, report, names } = startQuantization(model, 'quantizeWeightsInt8', { perChannel, symmetric, exclude: options.exclude ?? [], minElements, ops, biasCorrection: options.inputMeans !== undefined }, { foldBatchNorm: options.foldBatchNorm ?? true, subgraphs: true });
   const graphs = allGraphs(out);
   let inBodies = 0;
   for (const { graph, path, depth } of graphs) {
@@ -52,7 +59,8 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
     const nested = graphs.filter((g) => g.path.startsWith(`${path}/`)).flatMap((g) => g.graph.node);
     const { sites, skipped } = findWeightSites(graph, { ops, exclude: options.exclude, minElements, subgraphNodes: nested });
     report.skipped.push(...skipped);
-    const changes = quantizeSites(graph, sites, { perChannel, symmetric }, names, report);
+    // Means are measured on the main graph's values only: bodies are quantized without correction.
+    const changes = quantizeSites(graph, sites, { perChannel, symmetric, inputMeans: depth === 0 ? options.inputMeans : undefined }, names, report);
     if (depth > 0) for (const c of changes) c.detail = { ...c.detail, graph: path };
     if (depth > 0) inBodies += changes.length;
   }
@@ -62,8 +70,10 @@ export function quantizeWeightsInt8(model: Model, options: QuantizeWeightsInt8Op
 }
 
 /** Weight-only int8 for the sites of one graph; returns the report entries it added. */
-function quantizeSites(graph: Graph, sites: WeightSite[], options: { perChannel: boolean; symmetric: Symmetry }, names: NameAllocator, report: PassReport): TensorChange[] {
-  const { perChannel, symmetric } = options;
+function quantizeSites(graph: Graph, sites: WeightSite[], options: { perChannel: boolean; symmetric: Symmetry; inputMeans?: ChannelMeans }, names: NameAllocator, report: PassReport): TensorChange[] {
+  const { perChannel, symmetric, inputMeans } = options;
+  const quantized = new Map<string, { original: Float32Array; restored: Float32Array; change: TensorChange }>();
+  const corrections: Array<{ site: WeightSite; means: Float32Array }> = [];
   const changes: TensorChange[] = [];
   const dqNodes = [];
   const done = new Set<string>();
@@ -85,15 +95,32 @@ function quantizeSites(graph: Graph, sites: WeightSite[], options: { perChannel:
       if (!done.has(name)) { done.add(name); tables.add(name); changes.push(r.change); }
       continue;
     }
+    const means = inputMeans?.[meanKey(site.node.input[0] ?? '', site.op === 'Conv' || site.op === 'ConvTranspose' ? 'channel' : 'last')];
+    if (means && site.inputIndex === 1 && own.has(site.node)) corrections.push({ site, means });
     // A weight shared by several nodes is quantized once: its DequantizeLinear feeds them all.
     if (done.has(name)) continue;
     done.add(name);
-    const { node, change } = dequantizedWeight(graph, site.tensor, { axis: perChannel ? site.channelAxis : undefined, symmetric }, names);
+    const { node, change, original, restored } = dequantizedWeight(graph, site.tensor, { axis: perChannel ? site.channelAxis : undefined, symmetric }, names);
     change.detail = { ...change.detail, op: site.op };
+    if (means) quantized.set(name, { original, restored: restored(), change });
     dqNodes.push(node);
     changes.push(change);
   }
+  // Each reader of a weight gets its own correction: the shift depends on that reader's input.
+  let corrected = 0;
+  for (const { site, means } of corrections) {
+    const q = quantized.get(site.tensor.name!);
+    if (!q) continue;
+    const r = correctBias(graph, site.node, q.original, q.restored, site.tensor.dims.map(Number), means, names);
+    if (!r) continue;
+    corrected++;
+    q.change.detail = { ...q.change.detail, biasCorrection: `${r.via === 'add' ? 'added after the MatMul' : 'folded into the bias'}, largest shift ${r.maxShift.toPrecision(3)}` };
+  }
   prependNodes(graph, dqNodes);
+  if (corrected) {
+    dropUnusedInitializers(graph);
+    report.notes.push(`Bias correction: ${corrected} node(s) had their weights' expected output shift (from measured input means) removed from the bias.`);
+  }
   for (const t of tables) removeInitializer(graph, t);
   if (tables.size) report.notes.push(`${tables.size} embedding table(s) stored int8 with symmetric per-${perChannel ? 'row' : 'tensor'} scales (rows dequantized after the lookup).`);
   report.tensors.push(...changes);
