@@ -3,7 +3,7 @@
 //   and int8, raw text in · the edge's in-worker session time against onnxruntime-web and onnxruntime-node in
 //   Node on the same model and feeds · transformers.js's pipeline in Node (tokenize + run + post) · tokenize
 //   time per full 128-token row in workerd · compression forms with their wasm latency and fused operators.
-// Run: npx tsx bench/hfBench.ts [--texts 60] [--rounds 2] [--only distilbert-spam,bert-embed] [--fixtures <folder>]
+// Run: npx tsx bench/hfBench.ts [--texts 200] [--rounds 2] [--only distilbert-spam,bert-embed] [--fixtures <folder>]
 // Writes bench-results/hf.md (a section of BENCHMARKS.md, see bench/runAll.ts).
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,7 +24,7 @@ import { measureForms, type FormResult } from './hf/transformerForms';
 import { transformersJsTiming } from './hf/transformersJs';
 import { renderHfReport, type FixtureResult } from './hf/hfReport';
 
-const { values: args } = parseArgs({ options: { texts: { type: 'string', default: '60' }, rounds: { type: 'string', default: '2' }, only: { type: 'string' }, fixtures: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { texts: { type: 'string', default: '200' }, rounds: { type: 'string', default: '2' }, only: { type: 'string' }, fixtures: { type: 'string' } } });
 const TEXTS = Number(args.texts);
 const ROUNDS = Number(args.rounds);
 const FIXTURES = args.fixtures ?? FIXTURES_DIR;
