@@ -66,7 +66,7 @@ export function registerCompress(program: Command): void {
     .option('--block-size <n>', 'int4-weights: weights per scale along K, a power of two 16–256 (default 32)', (v) => parsePositiveInt('--block-size', v))
     .option('--embedding-bits <4|8>', 'int4-weights: embedding tables in 4 bits (default, GatherBlockQuantized) or 8 (int8 rows)', (v) => parsePositiveInt('--embedding-bits', v))
     .option('--asymmetric', 'int4-weights / int8-weights: a zero point per block or channel (skewed weights)')
-    .option('--no-bias-correction', "int8-weights: keep each layer's bias as it is (by default the weights' expected output shift, measured on the inputs, is removed from it)")
+    .option('--no-bias-correction', "int8-weights, int8-dynamic: keep each layer's bias as it is (by default the weights' expected output shift, measured on the inputs, is removed from it)")
     .option('--calibration-method <m>', 'minmax | percentile (default minmax)')
     .option('--prune-threshold <t>', 'zero every weight with |w| < t', (v) => parseNonNegative('--prune-threshold', v))
     .option('--sparsity <0..1>', 'zero this fraction of the smallest weights', (v) => parseFraction('--sparsity', v))
@@ -103,7 +103,7 @@ async function runCompress(input: string, flags: CompressFlags, folder?: FolderC
   const inputsFile = flags.inputs ?? flags.calibration;
   const fitting = flags.maxBytes !== undefined || flags.maxLatencyMs !== undefined || flags.maxPerplexityIncrease !== undefined;
   const judge = flags.maxPerplexityIncrease !== undefined ? await perplexityJudge(folder, flags.data) : undefined;
-  const needsSamples = flags.eval !== false || options.quantize === 'int8-static' || (options.quantize === 'int8-weights' && options.biasCorrection !== false) || fitting || inputsFile;
+  const needsSamples = flags.eval !== false || options.quantize === 'int8-static' || ((options.quantize === 'int8-weights' || options.quantize === 'int8-dynamic') && options.biasCorrection !== false) || fitting || inputsFile;
   // A folder's own texts (through its tokenizer) are real inputs; an inputs file given on the command line wins.
   const samples = !needsSamples ? undefined : folder && !inputsFile ? folder.samples : await loadSamples(source.bytes, { inputsFile, dims: flags.dim, model: source.model });
   let currentStep = '';

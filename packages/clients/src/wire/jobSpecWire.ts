@@ -76,7 +76,7 @@ export const compressOptionsWire = z
     pruneThreshold: z.number().optional(),
     sparsity: z.number().optional(),
     structured: z.number().optional(),
-    /** int8-weights: remove each layer's expected output shift, measured on `calibration` (default true when it is given). */
+    /** int8-weights, int8-dynamic: remove each layer's expected output shift, measured on `calibration` (default true when it is given). */
     biasCorrection: z.boolean().optional(),
     exclude: boundedArray(name, 'exclude').optional(),
   })

@@ -23,7 +23,7 @@ export interface CompressDeps {
   calibrate?: (model: Model) => Promise<ActivationRanges>;
   /**
    * Channel means of the weighted nodes' inputs on the model as it stands just before quantization
-   * (measureChannelMeans): int8-weights removes each layer's expected output shift with them (bias correction).
+   * (measureChannelMeans): int8-weights and int8-dynamic remove each layer's expected output shift with them (bias correction).
    */
   channelMeans?: (model: Model) => Promise<ChannelMeans>;
   /** Called when a step starts and ends, for progress output. */
@@ -79,13 +79,14 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
       run: (m) => ((opsetVersion(m, '') ?? 1) >= needed ? { model: m } : { model: upgradeOpset(m, 13).model }),
     });
   }
+  // Bias correction (quantize/biasCorrection.ts) for the int8 weight forms, from input means measured on the samples.
+  const channelMeans = options.biasCorrection === false ? undefined : deps.channelMeans;
   switch (quantize) {
     case 'int8-dynamic':
-      steps.push({ name: 'quantize-int8-dynamic', run: (m) => quantizeDynamicInt8(m, { perChannel, exclude }) });
+      steps.push({ name: 'quantize-int8-dynamic', run: async (m) => quantizeDynamicInt8(m, { perChannel, exclude, ...(channelMeans ? { inputMeans: await channelMeans(m) } : {}) }) });
       break;
     case 'int8-weights': {
       const symmetric = options.asymmetric === undefined ? 'auto' : !options.asymmetric;
-      const channelMeans = options.biasCorrection === false ? undefined : deps.channelMeans;
       steps.push({ name: 'quantize-int8-weights', run: async (m) => quantizeWeightsInt8(m, { perChannel, exclude, symmetric, ...(channelMeans ? { inputMeans: await channelMeans(m) } : {}) }) });
       break;
     }

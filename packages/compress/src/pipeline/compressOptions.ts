@@ -27,8 +27,8 @@ export interface CompressOptions {
   /** Structured pruning: remove this fraction (0..1) of hidden units / channels. */
   structured?: number;
   /**
-   * int8-weights: remove each layer's expected output shift from its bias, from input means measured on the
-   * samples (deps.channelMeans). Default true where the caller can measure them; other modes ignore it.
+   * int8-weights and int8-dynamic: remove each layer's expected output shift from its bias, from input means
+   * measured on the samples (deps.channelMeans). Default true where the caller can measure them; other modes ignore it.
    */
   biasCorrection?: boolean;
   /** Node or tensor names left alone by every pass (`*` wildcards). */

@@ -7,6 +7,7 @@ import { compressModel } from '../pipeline/compressModel';
 import { convNet } from '../../test/builtModels';
 import { floatFeed, minCosine, runModel, seededFloats } from '../../test/runtimes';
 import { quantizeWeightsInt8 } from './quantizeWeightsInt8';
+import { quantizeDynamicInt8 } from './quantizeDynamicInt8';
 
 /**
  * Largest |a − b| over the first output of two models on one input, the int8 weights dequantized at load as
@@ -124,6 +125,40 @@ describe('bias correction (int8-weights)', () => {
       expect(fixed.model.graph!.initializer.every((t) => readers.has(t.name!))).toBe(true);
     });
   }
+
+  it('int8-dynamic (DynamicQuantizeMatMul, MatMulInteger): the bias takes the correction, and the mean error over a batch shrinks', async () => {
+    const b = new GraphBuilder('dyn', { opset: 17 });
+    const x = b.input('x', 'float32', [64, 48]);
+    const y = b.op('MatMul', [x, b.initializer('w', 'float32', [48, 32], seededFloats(48 * 32, 31, -0.5, 0.5))]);
+    b.output(b.op('Add', [y, b.initializer('bias', 'float32', [32], seededFloats(32, 32, -0.1, 0.1))]), 'float32', [64, 32]);
+    const model = b.build();
+    // Rows around channel means far from zero: the shift ΔW · E[x] is what the correction removes.
+    const means = seededFloats(48, 33, 1, 3);
+    const noise = seededFloats(64 * 48, 34, -0.2, 0.2);
+    const feeds: Feeds = { x: { type: 'float32', dims: [64, 48], data: noise.map((v, i) => v + means[i % 48]!) } };
+    const inputMeans = await measureChannelMeans(model, [feeds], nodeBackend);
+    const [reference] = await runModel('node', encodeModel(model), [feeds]);
+    /** Largest |mean over the batch| of the output error, per column. */
+    const meanError = async (m: Model) => {
+      const [out] = await runModel('node', encodeModel(m), [feeds]);
+      const r = Object.values(reference!)[0]!.data, c = Object.values(out!)[0]!.data;
+      let worst = 0;
+      for (let j = 0; j < 32; j++) {
+        let s = 0;
+        for (let i = 0; i < 64; i++) s += c[i * 32 + j]! - r[i * 32 + j]!;
+        worst = Math.max(worst, Math.abs(s / 64));
+      }
+      return worst;
+    };
+    for (const form of ['dynamic-quantize-matmul', 'matmul-integer'] as const) {
+      const plain = quantizeDynamicInt8(model, { form, minElements: 1 });
+      const fixed = quantizeDynamicInt8(model, { form, minElements: 1, inputMeans });
+      expect(fixed.report.tensors[0]!.detail!.biasCorrection).toBe('folded into the bias');
+      expect(fixed.report.notes.join(' ')).toContain('Bias correction: 1 node(s)');
+      const [after, before] = [await meanError(fixed.model), await meanError(plain.model)];
+      expect(after, form).toBeLessThan(before / 3);
+    }
+  });
 
   it('a weight read by two Convs gets each reader its own correction, and a shared bias stays as it was', async () => {
     const b = new GraphBuilder('shared', { opset: 17 });

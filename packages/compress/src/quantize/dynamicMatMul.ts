@@ -4,7 +4,9 @@
 import { DataType, indexGraph, makeTensor, readTensorAsFloat32, type Graph, type Node, type Tensor } from '@pare/onnx';
 import type { TensorChange } from '../passReport';
 import { floatAttr, intAttr, makeNode, type NameAllocator } from './graphEdit';
-import { quantizeTensor } from './dequantizedWeight';
+import { quantizeTensor, type QuantizedTensor } from './dequantizedWeight';
+import { meanKey, type ChannelMeans } from './biasCorrection';
+import { dequantize } from './quantMath';
 import type { WeightSite } from './weightSites';
 
 /**
@@ -29,6 +31,8 @@ export interface RewriteContext {
   names: NameAllocator;
   perChannel: boolean;
   quantizedActivations: Map<string, [string, string, string]>;
+  /** Channel means of the MatMul inputs (biasCorrectionTargets): the weights' expected output shift goes into the bias. */
+  inputMeans?: ChannelMeans;
 }
 
 /** Why a site cannot be rewritten, or undefined when it can. */
@@ -49,11 +53,20 @@ export function rewriteDynamic(site: WeightSite, form: 'matmul-integer' | 'dynam
   const [weightQ, weightScale] = qt.initializers as [Tensor, Tensor];
   const initializers: Tensor[] = [weightQ, weightScale];
   const folded = form === 'dynamic-quantize-matmul' && !isGemm ? followingBiasAdd(node, N, ctx) : undefined;
-  const bias = isGemm ? gemmBias(node, N, ctx) : folded?.bias;
+  let bias = isGemm ? gemmBias(node, N, ctx) : folded?.bias;
+  const a = node.input[0]!;
+  const shift = weightShift(w, qt, [K, N], ctx.inputMeans?.[meanKey(a, 'last')]);
+  let corrected = false;
+  if (shift && (!bias || (bias.vector && bias.tensor))) {
+    // Bias correction (biasCorrection.ts): subtract the rounded weights' expected shift from the bias vector, or add one.
+    const values = bias?.tensor ? readTensorAsFloat32(bias.tensor).map((v, i) => v - shift[i]!) : shift.map((s) => -s);
+    const name = bias?.name ?? ctx.names.fresh(`${site.tensor.name}_bias_correction`);
+    bias = { name, vector: true, tensor: makeTensor(name, DataType.FLOAT, [N], values) };
+    corrected = true;
+  }
   if (bias?.tensor) initializers.push(bias.tensor);
   // A folded MatMul → Add(bias) is written as one DynamicQuantizeMatMul producing the Add's output.
   const y = folded ? folded.add.output[0]! : node.output[0]!;
-  const a = node.input[0]!;
   const base = node.name || y;
   const nodes: Node[] = [];
   // When a bias vector exists the core op writes to a temporary and the Add produces the original output.
@@ -75,9 +88,23 @@ export function rewriteDynamic(site: WeightSite, form: 'matmul-integer' | 'dynam
     nodes.push(makeNode('Mul', [accF, scale], [coreOut], ctx.names.fresh(`${base}_rescale_Mul`)));
   }
   if (needsAdd) nodes.push(makeNode('Add', [coreOut, bias!.name], [y], ctx.names.fresh(`${base}_bias_Add`)));
-  const change = { ...qt.change, detail: { ...qt.change.detail, op: site.op, form, ...(folded ? { biasFolded: true } : {}) } };
+  const change = { ...qt.change, detail: { ...qt.change.detail, op: site.op, form, ...(folded ? { biasFolded: true } : {}), ...(corrected ? { biasCorrection: 'folded into the bias' } : {}) } };
   change.bytesAfter = initializers.slice(0, 2).reduce((n, t) => n + (t.raw_data?.byteLength ?? 0), 0);
   return { nodes, initializers, change, removed: folded ? [folded.add] : [] };
+}
+
+/** ΔW · E[a] per output column for W [K, N] stored as `qt`, or undefined without means of the right length. */
+function weightShift(w: Float32Array, qt: QuantizedTensor, dims: [number, number], means: Float32Array | undefined): Float32Array | undefined {
+  const [k, n] = dims;
+  if (!means || means.length !== k) return undefined;
+  const restored = dequantize(qt.q, dims, qt.params);
+  const shift = new Float32Array(n);
+  for (let i = 0; i < k; i++) {
+    const mu = means[i]!;
+    if (mu === 0) continue;
+    for (let j = 0; j < n; j++) shift[j]! += (restored[i * n + j]! - w[i * n + j]!) * mu;
+  }
+  return shift;
 }
 
 /**

@@ -12,6 +12,7 @@ import { dropUnusedInitializers, importDomain, NameAllocator, prependNodes, remo
 import { subgraphNote } from './subgraphNote';
 import { shareIdenticalInitializers } from './shareIdenticalInitializers';
 import { findWeightSites, type WeightOp } from './weightSites';
+import type { ChannelMeans } from './biasCorrection';
 
 const RECURRENT: WeightOp[] = ['LSTM', 'GRU', 'RNN'];
 
@@ -29,6 +30,8 @@ export interface QuantizeDynamicInt8Options {
   /** Form `matmul-nbits` only: block length along K (default 128) and MatMulNBits accuracy_level (default 4). */
   blockSize?: number;
   accuracyLevel?: number;
+  /** Channel means of the MatMul/Gemm inputs (biasCorrectionTargets): forms with a bias take out the weights' expected output shift. */
+  inputMeans?: ChannelMeans;
 }
 
 export const DEFAULT_DYNAMIC_FORM: DynamicForm = 'dynamic-quantize-matmul';
@@ -54,11 +57,14 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
   let inBodies = 0;
   for (const { graph, path, depth } of allGraphs(out)) {
     const before = report.tensors.length;
-    quantizeGraph(graph, { ...options, perChannel, form }, names, report);
+    // Means are measured on the main graph's values only.
+    quantizeGraph(graph, { ...options, perChannel, form, inputMeans: depth === 0 ? options.inputMeans : undefined }, names, report);
     if (depth > 0) for (const t of report.tensors.slice(before)) t.detail = { ...t.detail, graph: path };
     if (depth > 0) inBodies += report.tensors.length - before;
   }
   if ((form === 'dynamic-quantize-matmul' || form === 'matmul-nbits') && report.tensors.some((t) => t.detail?.form === form)) importDomain(out, 'com.microsoft', 1);
+  const corrected = report.tensors.filter((t) => t.detail?.biasCorrection).length;
+  if (corrected) report.notes.push(`Bias correction: ${corrected} node(s) had their weights' expected output shift (from measured input means) removed from the bias.`);
   const note = subgraphNote(out, inBodies);
   if (note) report.notes.push(note);
   return { model: out, report };
@@ -69,7 +75,7 @@ function quantizeGraph(graph: Graph, options: QuantizeDynamicInt8Options & { per
   const ops = options.embeddings === false ? (['MatMul', 'Gemm', ...RECURRENT] as const) : (['MatMul', 'Gemm', 'Gather', ...RECURRENT] as const);
   const { sites, skipped } = findWeightSites(graph, { ops, exclude: options.exclude, minElements: options.minElements });
   report.skipped.push(...skipped);
-  const ctx: RewriteContext = { graph, names, perChannel, quantizedActivations: new Map() };
+  const ctx: RewriteContext = { graph, names, perChannel, quantizedActivations: new Map(), ...(options.inputMeans ? { inputMeans: options.inputMeans } : {}) };
   const replaced = new Set<string>();
   const quantizedTables: QuantizedTables = new Map();
   const added: Tensor[] = [];
