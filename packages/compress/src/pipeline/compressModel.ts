@@ -83,11 +83,11 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
   const channelMeans = options.biasCorrection === false ? undefined : deps.channelMeans;
   switch (quantize) {
     case 'int8-dynamic':
-      steps.push({ name: 'quantize-int8-dynamic', run: async (m) => quantizeDynamicInt8(m, { perChannel, exclude, ...(channelMeans ? { inputMeans: await channelMeans(m) } : {}) }) });
+      steps.push({ name: 'quantize-int8-dynamic', run: async (m) => withMeans(channelMeans, m, (inputMeans) => quantizeDynamicInt8(m, { perChannel, exclude, inputMeans })) });
       break;
     case 'int8-weights': {
       const symmetric = options.asymmetric === undefined ? 'auto' : !options.asymmetric;
-      steps.push({ name: 'quantize-int8-weights', run: async (m) => quantizeWeightsInt8(m, { perChannel, exclude, symmetric, ...(channelMeans ? { inputMeans: await channelMeans(m) } : {}) }) });
+      steps.push({ name: 'quantize-int8-weights', run: async (m) => withMeans(channelMeans, m, (inputMeans) => quantizeWeightsInt8(m, { perChannel, exclude, symmetric, inputMeans })) });
       break;
     }
     case 'int4-weights':
@@ -111,6 +111,26 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
       break;
   }
   return steps;
+}
+
+/**
+ * Run a pass with the input means bias correction needs; a model whose values cannot be measured (an output
+ * onnxruntime will not expose, a run that fails) is quantized without correction, and the report says why.
+ */
+async function withMeans(measure: CompressDeps['channelMeans'], model: Model, pass: (means: ChannelMeans | undefined) => { model: Model; report: PassReport }) {
+  if (!measure) return pass(undefined);
+  let means: ChannelMeans | undefined;
+  let failure: string | undefined;
+  try {
+    means = await measure(model);
+  } catch (e) {
+    // A cancelled job stops here; anything else only costs the correction.
+    if (e instanceof Error && e.name === 'AbortError') throw e;
+    failure = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  }
+  const result = pass(means);
+  if (failure) result.report.notes.push(`No bias correction: the input means could not be measured (${failure}).`);
+  return result;
 }
 
 /** Run the planned passes; returns the compressed model and how long each step took. Pure but for timing. */

@@ -191,3 +191,13 @@ describe('bias correction (int8-weights)', () => {
     expect(await cos(off.model)).toBe(await cos(plain.model));
   });
 });
+
+describe('bias correction when the means cannot be measured', () => {
+  it('quantizes without it and says why', async () => {
+    const model = convNet();
+    const r = await compressModel(model, { quantize: 'int8-weights' }, { channelMeans: () => Promise.reject(new Error('output "h1" could not be fetched')) });
+    const notes = r.steps.find((s) => s.step === 'quantize-int8-weights')!.report!.notes.join(' ');
+    expect(notes).toContain('No bias correction: the input means could not be measured (output "h1" could not be fetched)');
+    expect(encodeModel(r.model)).toEqual(encodeModel((await compressModel(model, { quantize: 'int8-weights' })).model));
+  });
+});
