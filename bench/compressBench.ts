@@ -74,7 +74,7 @@ async function benchModel(m: BenchModel, python: string | undefined, work: strin
     try {
       const t0 = performance.now();
       // As `pare compress --inputs` runs it: static ranges and int8-weights' bias correction from the calibration samples.
-      const out = await compressModel(model, v.options, { calibrate: (mm) => calibrate(mm, calibration, nodeBackend, { method: 'minmax' }), channelMeans: (mm) => measureChannelMeans(mm, calibration, nodeBackend) });
+      const out = await compressModel(model, v.options, { calibrate: (mm) => calibrate(mm, calibration, nodeBackend, { method: 'minmax' }), channelMeans: (mm, targets) => measureChannelMeans(mm, calibration, nodeBackend, { targets }) });
       const bytes = encodeModel(out.model);
       const seconds = (performance.now() - t0) / 1000;
       variants.push(await measure(v.label, 'pare', reference, bytes, seconds, evalSamples));

@@ -6,7 +6,7 @@ import { PareError } from '@pare/errors';
 import { encodeModel, type Model } from '@pare/onnx';
 import {
   QUANTIZE_MODES, calibrate, compressModel, measureChannelMeans, describeOptions, evaluateFidelity, fitToBudget, measureLatency, summarize,
-  type CompressDeps, type CompressOptions, type CompressStep, type FitCandidate, type QuantizeMode,
+  type CompressDeps, type CompressOptions, type CompressStep, type FitCandidate, type MeanTarget, type QuantizeMode,
 } from '@pare/compress';
 import { gzipSize, servingBackend } from '@pare/runtime';
 import { nodeBackend } from '@pare/runtime/node';
@@ -108,7 +108,7 @@ async function runCompress(input: string, flags: CompressFlags, folder?: FolderC
   const samples = !needsSamples ? undefined : folder && !inputsFile ? folder.samples : await loadSamples(source.bytes, { inputsFile, dims: flags.dim, model: source.model });
   let currentStep = '';
   const deps: CompressDeps = {
-    ...(samples ? { calibrate: calibrateWith(samples, flags.calibrationMethod), channelMeans: (m: Model) => measureChannelMeans(m, samples.samples, nodeBackend) } : {}),
+    ...(samples ? { calibrate: calibrateWith(samples, flags.calibrationMethod), channelMeans: (m: Model, targets: MeanTarget[]) => measureChannelMeans(m, samples.samples, nodeBackend, { targets }) } : {}),
     onStep: (step, phase) => {
       currentStep = phase === 'start' ? step : '';
       if (phase === 'start') progress.start(1, step); else progress.stop();

@@ -58,6 +58,6 @@ async function calibrationDeps(ref: string, limit: number, modelRef: string, ctx
   };
   return {
     calibrate: async (model) => calibrate(model, await feedsFor(model), backend, { signal: ctx.signal }),
-    channelMeans: async (model) => measureChannelMeans(model, await feedsFor(model), backend, { signal: ctx.signal }),
+    channelMeans: async (model, targets) => measureChannelMeans(model, await feedsFor(model), backend, { targets, signal: ctx.signal }),
   };
 }

@@ -7,7 +7,7 @@ import { encodeModel, opCounts, type Model } from '@pare/onnx';
 import { PareError } from '@pare/errors';
 import { gzipSize } from '@pare/runtime';
 import { compressModel, type CompressDeps, type CompressStep } from '../pipeline/compressModel';
-import type { ChannelMeans } from '../quantize/biasCorrection';
+import { biasCorrectionTargets, type ChannelMeans } from '../quantize/biasCorrection';
 import { describeOptions, type CompressOptions, type QuantizeMode } from '../pipeline/compressOptions';
 import { fitForms, formOptions, type FitForm } from './fitCandidates';
 import { byFidelity, dominates, fidelityScore, meetsFloor, type FitFidelity } from './fitRanking';
@@ -124,12 +124,12 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
     throw new PareError('eval_inputs_failed', `The original model's perplexity on the texts is ${target.reference}: no text has two tokens or more to score.`);
   }
 
-  // Every form at one pruning level quantizes the same model: its input means are measured once.
+  // Every form at one pruning level quantizes the same model: its input means are measured once, for every form's nodes.
   const meansByLevel = new Map<Built['pruned'], Promise<ChannelMeans>>();
   const withMeansOnce = (pruned: Built['pruned'], d: CompressDeps): CompressDeps => {
     const measure = deps.channelMeans;
     if (!measure) return d;
-    return { ...d, channelMeans: (m) => { if (!meansByLevel.has(pruned)) meansByLevel.set(pruned, measure(m)); return meansByLevel.get(pruned)!; } };
+    return { ...d, channelMeans: (m) => { if (!meansByLevel.has(pruned)) meansByLevel.set(pruned, measure(m, biasCorrectionTargets(m.graph!))); return meansByLevel.get(pruned)!; } };
   };
 
   /** Build, size and (when it fits) evaluate one configuration on an already-pruned model. */

@@ -14,7 +14,7 @@ import { PareError } from '@pare/errors';
 import { checkCompressOptions, type CompressOptions } from './compressOptions';
 import { shareConstants } from './shareConstants';
 import { tieTransposedWeights } from './tieTransposedWeights';
-import type { ChannelMeans } from '../quantize/biasCorrection';
+import { biasCorrectionTargets, type ChannelMeans, type MeanTarget } from '../quantize/biasCorrection';
 
 export type ActivationRanges = Parameters<typeof quantizeStaticInt8>[1]['ranges'];
 
@@ -25,7 +25,7 @@ export interface CompressDeps {
    * Channel means of the weighted nodes' inputs on the model as it stands just before quantization
    * (measureChannelMeans): int8-weights and int8-dynamic remove each layer's expected output shift with them (bias correction).
    */
-  channelMeans?: (model: Model) => Promise<ChannelMeans>;
+  channelMeans?: (model: Model, targets: MeanTarget[]) => Promise<ChannelMeans>;
   /** Called when a step starts and ends, for progress output. */
   onStep?: (step: string, phase: 'start' | 'end') => void;
 }
@@ -83,11 +83,11 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
   const channelMeans = options.biasCorrection === false ? undefined : deps.channelMeans;
   switch (quantize) {
     case 'int8-dynamic':
-      steps.push({ name: 'quantize-int8-dynamic', run: async (m) => withMeans(channelMeans, m, (inputMeans) => quantizeDynamicInt8(m, { perChannel, exclude, inputMeans })) });
+      steps.push({ name: 'quantize-int8-dynamic', run: async (m) => withMeans(channelMeans, m, ['MatMul', 'Gemm'], (inputMeans) => quantizeDynamicInt8(m, { perChannel, exclude, inputMeans })) });
       break;
     case 'int8-weights': {
       const symmetric = options.asymmetric === undefined ? 'auto' : !options.asymmetric;
-      steps.push({ name: 'quantize-int8-weights', run: async (m) => withMeans(channelMeans, m, (inputMeans) => quantizeWeightsInt8(m, { perChannel, exclude, symmetric, inputMeans })) });
+      steps.push({ name: 'quantize-int8-weights', run: async (m) => withMeans(channelMeans, m, undefined, (inputMeans) => quantizeWeightsInt8(m, { perChannel, exclude, symmetric, inputMeans })) });
       break;
     }
     case 'int4-weights':
@@ -117,12 +117,14 @@ export function planSteps(options: CompressOptions, deps: CompressDeps = {}): St
  * Run a pass with the input means bias correction needs; a model whose values cannot be measured (an output
  * onnxruntime will not expose, a run that fails) is quantized without correction, and the report says why.
  */
-async function withMeans(measure: CompressDeps['channelMeans'], model: Model, pass: (means: ChannelMeans | undefined) => { model: Model; report: PassReport }) {
-  if (!measure) return pass(undefined);
+async function withMeans(measure: CompressDeps['channelMeans'], model: Model, ops: string[] | undefined, pass: (means: ChannelMeans | undefined) => { model: Model; report: PassReport }) {
+  // Only the values of the nodes the pass corrects are measured: none, no run (int8-dynamic on a conv net).
+  const targets = measure ? biasCorrectionTargets(model.graph!, ops) : [];
+  if (!measure || targets.length === 0) return pass(undefined);
   let means: ChannelMeans | undefined;
   let failure: string | undefined;
   try {
-    means = await measure(model);
+    means = await measure(model, targets);
   } catch (e) {
     // A cancelled job stops here; anything else only costs the correction.
     if (e instanceof Error && e.name === 'AbortError') throw e;

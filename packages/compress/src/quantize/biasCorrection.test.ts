@@ -183,7 +183,7 @@ describe('bias correction (int8-weights)', () => {
     const held = [5, 6, 7].map((s) => floatFeed('x', [1, 3, 32, 32], s, 0.5, 1.5));
     const options = { quantize: 'int8-weights', perChannel: false } as const;
     const plain = await compressModel(model, options);
-    const withMeans = await compressModel(model, options, { channelMeans: (m) => measureChannelMeans(m, calibration, nodeBackend) });
+    const withMeans = await compressModel(model, options, { channelMeans: (m, targets) => measureChannelMeans(m, calibration, nodeBackend, { targets }) });
     const off = await compressModel(model, { ...options, biasCorrection: false }, { channelMeans: () => { throw new Error('not asked for'); } });
     const reference = await runModel('node', encodeModel(model), held);
     const cos = async (m: Model) => minCosine(reference, await runModel('node', encodeModel(m), held));

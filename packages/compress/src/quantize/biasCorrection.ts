@@ -20,13 +20,13 @@ export function meanKey(value: string, axis: MeanAxis): string {
 
 const CORRECTABLE = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
 
-/** The activations whose channel means bias correction needs: the data input of every weighted node of the main graph. */
-export function biasCorrectionTargets(graph: Graph): MeanTarget[] {
+/** The activations whose channel means bias correction needs: the data input of every weighted node (of `ops`) of the main graph. */
+export function biasCorrectionTargets(graph: Graph, ops: readonly string[] = [...CORRECTABLE]): MeanTarget[] {
   const initializers = new Set(graph.initializer.map((t) => t.name ?? ''));
   const seen = new Set<string>();
   const targets: MeanTarget[] = [];
   for (const node of graph.node) {
-    if ((node.domain ?? '') !== '' || !CORRECTABLE.has(node.op_type ?? '') || !initializers.has(node.input[1] ?? '')) continue;
+    if ((node.domain ?? '') !== '' || !CORRECTABLE.has(node.op_type ?? '') || !ops.includes(node.op_type ?? '') || !initializers.has(node.input[1] ?? '')) continue;
     const value = node.input[0];
     if (!value || initializers.has(value)) continue;
     const axis: MeanAxis = node.op_type === 'Conv' || node.op_type === 'ConvTranspose' ? 'channel' : 'last';
