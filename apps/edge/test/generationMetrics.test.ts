@@ -70,7 +70,11 @@ describe('generation metrics', () => {
       // The JSON answers' own timings are the figures recorded: the same decode speeds, in some order.
       expect(mine.map((r) => r.tokens_per_second).filter((v) => v !== null).sort()).toEqual(byVariant(variant).map((g) => g.tokensPerSecond).filter((v) => v !== undefined).sort());
     }
-    for (const r of generations) expect(r.first_token_ms).toBeGreaterThan(0);
+    // workerd's clock advances in whole milliseconds (and not at all between I/O in tests), so a first token can
+    // read 0 ms: what must hold is that each answer's own figure is the one recorded.
+    const numeric = (xs: Array<number | null | undefined>) => xs.map(Number).sort((a, b) => a - b);
+    for (const r of generations) expect(r.first_token_ms).toBeGreaterThanOrEqual(0);
+    expect(numeric(generations.map((r) => r.first_token_ms))).toEqual(numeric(generated.map((g) => g.firstTokenMs)));
     // Both variants got traffic (the units split them), so the A/B below has two sides.
     expect(byVariant('fp32').length).toBeGreaterThan(2);
     expect(byVariant('copy').length).toBeGreaterThan(2);
@@ -88,7 +92,7 @@ describe('generation metrics', () => {
       const rates = mine.map((g) => g.tokensPerSecond).filter((x): x is number => x !== undefined);
       expect(v.generation).toMatchObject({ generations: mine.length, tokensPerRequestMean: expect.closeTo(sum(mine.map((g) => g.tokens)) / mine.length, 9) });
       expect(v.generation!.tokensPerSecondMean).toBeCloseTo(sum(rates) / rates.length, 6);
-      expect(v.generation!.ttftP50Ms).toBeGreaterThan(0);
+      expect(v.generation!.ttftP50Ms).toBeGreaterThanOrEqual(0);
       expect(v.generation!.ttftP95Ms).toBeGreaterThanOrEqual(v.generation!.ttftP50Ms!);
     }
   });
@@ -119,7 +123,7 @@ describe('generation metrics', () => {
       expect(m.difference.upper).toBeGreaterThanOrEqual(m.difference.estimate);
       expect(m.relativeChangePct.lower).toBeLessThanOrEqual(m.relativeChangePct.upper);
     }
-    expect(g.ttftMs.medianA).toBeGreaterThan(0);
+    expect(g.ttftMs.medianA).toBeGreaterThanOrEqual(0);
     // A model of another task has no generation figures in its comparison.
     await deployFixture('mlpSmall', 'not-generative', 'small', 50);
     await postJson('/v1/models/not-generative/predict', { inputs: { input: MLP_INPUT } });
