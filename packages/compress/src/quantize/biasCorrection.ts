@@ -121,12 +121,20 @@ function expectedShift(node: Node, original: Float32Array, restored: Float32Arra
   if (dims.length !== 2 || (node.op_type === 'Gemm' && intAttr(node, 'transA', 0))) return undefined;
   const transB = node.op_type === 'Gemm' && intAttr(node, 'transB', 0) === 1;
   const [k, n] = transB ? [dims[1]!, dims[0]!] : [dims[0]!, dims[1]!];
-  if (means.length !== k) return undefined;
+  return columnShift(original, restored, k, n, means, transB);
+}
+
+/** ΔW · E[a] per output column of a weight W [K, N] (stored [N, K] when `transposed`); undefined if the means do not fit. */
+export function columnShift(original: Float32Array, restored: Float32Array, k: number, n: number, means: Float32Array | undefined, transposed = false): Float32Array | undefined {
+  if (!means || means.length !== k) return undefined;
   const out = new Float32Array(n);
   for (let i = 0; i < k; i++) {
     const mu = means[i]!;
     if (mu === 0) continue;
-    for (let j = 0; j < n; j++) out[j]! += delta(transB ? j * k + i : i * n + j) * mu;
+    for (let j = 0; j < n; j++) {
+      const at = transposed ? j * k + i : i * n + j;
+      out[j]! += (restored[at]! - original[at]!) * mu;
+    }
   }
   return out;
 }

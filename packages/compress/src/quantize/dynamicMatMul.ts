@@ -4,8 +4,8 @@
 import { DataType, indexGraph, makeTensor, readTensorAsFloat32, type Graph, type Node, type Tensor } from '@pare/onnx';
 import type { TensorChange } from '../passReport';
 import { floatAttr, intAttr, makeNode, type NameAllocator } from './graphEdit';
-import { quantizeTensor, type QuantizedTensor } from './dequantizedWeight';
-import { meanKey, type ChannelMeans } from './biasCorrection';
+import { quantizeTensor } from './dequantizedWeight';
+import { columnShift, meanKey, type ChannelMeans } from './biasCorrection';
 import { dequantize } from './quantMath';
 import type { WeightSite } from './weightSites';
 
@@ -55,7 +55,8 @@ export function rewriteDynamic(site: WeightSite, form: 'matmul-integer' | 'dynam
   const folded = form === 'dynamic-quantize-matmul' && !isGemm ? followingBiasAdd(node, N, ctx) : undefined;
   let bias = isGemm ? gemmBias(node, N, ctx) : folded?.bias;
   const a = node.input[0]!;
-  const shift = weightShift(w, qt, [K, N], ctx.inputMeans?.[meanKey(a, 'last')]);
+  const means = ctx.inputMeans?.[meanKey(a, 'last')];
+  const shift = means ? columnShift(w, dequantize(qt.q, [K, N], qt.params), K, N, means) : undefined;
   let corrected = false;
   if (shift && (!bias || (bias.vector && bias.tensor))) {
     // Bias correction (biasCorrection.ts): subtract the rounded weights' expected shift from the bias vector, or add one.
@@ -91,20 +92,6 @@ export function rewriteDynamic(site: WeightSite, form: 'matmul-integer' | 'dynam
   const change = { ...qt.change, detail: { ...qt.change.detail, op: site.op, form, ...(folded ? { biasFolded: true } : {}), ...(corrected ? { biasCorrection: 'folded into the bias' } : {}) } };
   change.bytesAfter = initializers.slice(0, 2).reduce((n, t) => n + (t.raw_data?.byteLength ?? 0), 0);
   return { nodes, initializers, change, removed: folded ? [folded.add] : [] };
-}
-
-/** ΔW · E[a] per output column for W [K, N] stored as `qt`, or undefined without means of the right length. */
-function weightShift(w: Float32Array, qt: QuantizedTensor, dims: [number, number], means: Float32Array | undefined): Float32Array | undefined {
-  const [k, n] = dims;
-  if (!means || means.length !== k) return undefined;
-  const restored = dequantize(qt.q, dims, qt.params);
-  const shift = new Float32Array(n);
-  for (let i = 0; i < k; i++) {
-    const mu = means[i]!;
-    if (mu === 0) continue;
-    for (let j = 0; j < n; j++) shift[j]! += (restored[i * n + j]! - w[i * n + j]!) * mu;
-  }
-  return shift;
 }
 
 /**
