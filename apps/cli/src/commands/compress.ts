@@ -215,8 +215,12 @@ async function fitWithProgress(model: Model, sourceBytes: Uint8Array, flags: Com
   };
   // Generated inputs measure some models poorly (a detector fed noise answers ~0 everywhere): what mixed precision
   // picks on them must hold on a second generated set too.
-  const second = samples.kind === 'generated' ? await loadSamples(sourceBytes, { seed: GENERATED_SEED + 1, count: samples.samples.length, dims: flags.dim, model }) : undefined;
-  const confirmFidelity = second && (async (candidate: Uint8Array) => summarize((await evaluateFidelity(sourceBytes, candidate, second.samples, [nodeBackend], { warmup: 0, timingPasses: 1 })).backends[0]!.overall));
+  // Made only when a mixed candidate asks to be confirmed.
+  let second: Promise<Samples> | undefined;
+  const confirmFidelity = samples.kind === 'generated' ? async (candidate: Uint8Array) => {
+    second ??= loadSamples(sourceBytes, { seed: GENERATED_SEED + 1, count: samples.samples.length, dims: flags.dim, model });
+    return summarize((await evaluateFidelity(sourceBytes, candidate, (await second).samples, [nodeBackend], { warmup: 0, timingPasses: 1 })).backends[0]!.overall);
+  } : undefined;
   // Timed as the edge runs it: onnxruntime-web's wasm, one thread, weight-only forms folded at load.
   const wasm = servingBackend(webNodeBackend);
   const latency = (candidate: Uint8Array) => measureLatency(candidate, samples.samples, wasm);

@@ -217,7 +217,7 @@ export async function fitToBudget(model: Model, options: FitOptions, deps: FitDe
       maxEvaluations: options.maxEvaluations ?? 16,
       trial: async (keep) => {
         const exclude = [...(options.exclude ?? []), ...keep];
-        const c = await tryCandidate(base.pruned, { ...best.options, exclude }, { calibrate: calibrateOnce, channelMeans: deps.channelMeans });
+        const c = await tryCandidate(base.pruned, { ...best.options, exclude }, { calibrate: calibrateOnce });
         deps.onCandidate?.(c, candidates.length, candidates.length);
         return c;
       },

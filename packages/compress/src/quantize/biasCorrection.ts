@@ -18,6 +18,11 @@ export function meanKey(value: string, axis: MeanAxis): string {
   return `${value}#${axis}`;
 }
 
+/** The axis of its input a weighted op reads channels from. */
+export function meanAxisOf(op: string): MeanAxis {
+  return op === 'Conv' || op === 'ConvTranspose' ? 'channel' : 'last';
+}
+
 const CORRECTABLE = new Set(['Conv', 'ConvTranspose', 'Gemm', 'MatMul']);
 
 /** The activations whose channel means bias correction needs: the data input of every weighted node (of `ops`) of the main graph. */
@@ -29,7 +34,7 @@ export function biasCorrectionTargets(graph: Graph, ops: readonly string[] = [..
     if ((node.domain ?? '') !== '' || !CORRECTABLE.has(node.op_type ?? '') || !ops.includes(node.op_type ?? '') || !initializers.has(node.input[1] ?? '')) continue;
     const value = node.input[0];
     if (!value || initializers.has(value)) continue;
-    const axis: MeanAxis = node.op_type === 'Conv' || node.op_type === 'ConvTranspose' ? 'channel' : 'last';
+    const axis = meanAxisOf(node.op_type ?? '');
     const key = meanKey(value, axis);
     if (seen.has(key)) continue;
     seen.add(key);

@@ -8,7 +8,7 @@ import { dropUnusedInitializers, prependNodes, removeInitializer, replaceNode, r
 import { rewriteEmbedding, type QuantizedTables } from './embeddingInt8';
 import { startQuantization } from './quantizationStart';
 import { subgraphNote } from './subgraphNote';
-import { correctBias, meanKey, type ChannelMeans } from './biasCorrection';
+import { correctBias, meanAxisOf, meanKey, type ChannelMeans } from './biasCorrection';
 import { findWeightSites, type WeightOp, type WeightSite } from './weightSites';
 
 export interface QuantizeWeightsInt8Options {
@@ -95,7 +95,7 @@ function quantizeSites(graph: Graph, sites: WeightSite[], options: { perChannel:
       if (!done.has(name)) { done.add(name); tables.add(name); changes.push(r.change); }
       continue;
     }
-    const means = inputMeans?.[meanKey(site.node.input[0] ?? '', site.op === 'Conv' || site.op === 'ConvTranspose' ? 'channel' : 'last')];
+    const means = inputMeans?.[meanKey(site.node.input[0] ?? '', meanAxisOf(site.op))];
     if (means && site.inputIndex === 1 && own.has(site.node)) corrections.push({ site, means });
     // A weight shared by several nodes is quantized once: its DequantizeLinear feeds them all.
     if (done.has(name)) continue;
