@@ -102,7 +102,8 @@ function quantizeSites(graph: Graph, sites: WeightSite[], options: { perChannel:
     done.add(name);
     const { node, change, original, restored } = dequantizedWeight(graph, site.tensor, { axis: perChannel ? site.channelAxis : undefined, symmetric }, names);
     change.detail = { ...change.detail, op: site.op };
-    if (means) quantized.set(name, { original, restored: restored(), change });
+    // Kept whenever means exist: a later reader of this weight may have measured means where this one has none.
+    if (inputMeans) quantized.set(name, { original, restored: restored(), change });
     dqNodes.push(node);
     changes.push(change);
   }
