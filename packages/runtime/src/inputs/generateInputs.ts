@@ -44,6 +44,10 @@ export interface GenerateInputsOptions {
  * size that conv stacks with several stride-2 stages still accept and that keeps runs quick. */
 const DEFAULT_BATCH = 1;
 const DEFAULT_DYNAMIC_DIM = 64;
+/** A strided axis is sized so that its deepest feature map is at least this long (224 px for a stride-32 net,
+ * as ImageNet models are fed): on smaller ones zero padding dominates what the deep layers see, and the channel
+ * means measured there (bias correction) and the fidelity judged there stop resembling any real input's. */
+const MIN_DEEPEST_MAP = 7;
 
 /** Concrete shape of an input: fixed dims kept, dynamic ones from options, the graph's needs or the defaults above. */
 export function resolveShape(input: ValueInfo, options: GenerateInputsOptions = {}): number[] {
@@ -56,8 +60,9 @@ export function resolveShape(input: ValueInfo, options: GenerateInputsOptions = 
     if (named !== undefined) return named;
     const needed = hint?.minDims[axis] ?? 0;
     if (axis === 0 && needed <= 1) return DEFAULT_BATCH;
-    const size = Math.max(DEFAULT_DYNAMIC_DIM, needed) * (options.growth ?? 1);
     const multiple = hint?.multiples[axis] ?? 1;
+    const deepest = multiple > 1 ? MIN_DEEPEST_MAP * multiple : 0;
+    const size = Math.max(DEFAULT_DYNAMIC_DIM, needed, deepest) * (options.growth ?? 1);
     return Math.ceil(size / multiple) * multiple;
   });
 }
