@@ -81,7 +81,7 @@ describe('pare compress --max-bytes on models it has never seen', () => {
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.configuration).toMatch(/^fit: int8-(weights|dynamic)/);
-    expect(report.inputs).toMatchObject({ kind: 'generated', source: expect.stringMatching(/\[1×960\]/) });
+    expect(report.inputs).toMatchObject({ kind: 'generated', source: expect.stringMatching(/\[1×2240\]/) });
     expect(report.fit.inputs).toBe('generated');
     expect(report.fidelity.inputsKind).toBe('generated');
     expect(report.fit.candidates.map((c: { label: string }) => c.label)).toEqual(expect.arrayContaining(['int8-weights', 'int8-weights per-channel', 'int8-dynamic', 'int8-dynamic per-channel']));

@@ -126,8 +126,7 @@ describe('bias correction (int8-weights)', () => {
     });
   }
 
-  // In wasm (where the edge serves): onnxruntime-node's u8×s8 kernels on AVX2 CPUs without VNNI saturate pairs
-  // of products at int16, an error far larger than the rounding this test is about.
+  // Measured in wasm, where the edge serves (int8 weights would also be exact there on every CPU).
   const RUNTIME = 'web' as const;
   it('int8-dynamic (DynamicQuantizeMatMul, MatMulInteger): the bias takes the correction, and the mean error over a batch shrinks', async () => {
     const b = new GraphBuilder('dyn', { opset: 17 });

@@ -33,6 +33,8 @@ export interface RewriteContext {
   quantizedActivations: Map<string, [string, string, string]>;
   /** Channel means of the MatMul inputs (biasCorrectionTargets): the weights' expected output shift goes into the bias. */
   inputMeans?: ChannelMeans;
+  /** Store the weights as uint8 with zero point 128 (integerWeights below) instead of int8. */
+  unsignedWeights: boolean;
 }
 
 /** Why a site cannot be rewritten, or undefined when it can. */
@@ -50,8 +52,9 @@ export function rewriteDynamic(site: WeightSite, form: 'matmul-integer' | 'dynam
   const alpha = isGemm ? floatAttr(node, 'alpha', 1) : 1;
   if (alpha !== 1) w = w.map((v) => v * alpha);
   const qt = quantizeTensor(site.tensor, w, [K, N], { axis: ctx.perChannel ? 1 : undefined, symmetric: true }, ctx.names);
-  const [weightQ, weightScale] = qt.initializers as [Tensor, Tensor];
-  const initializers: Tensor[] = [weightQ, weightScale];
+  const [signedQ, weightScale] = qt.initializers as [Tensor, Tensor];
+  const weights = integerWeights(signedQ, weightScale, qt.q as Int8Array, ctx);
+  const initializers: Tensor[] = [weights.tensor, weightScale, ...(weights.zeroPoint ? [weights.zeroPoint] : [])];
   const folded = form === 'dynamic-quantize-matmul' && !isGemm ? followingBiasAdd(node, N, ctx) : undefined;
   let bias = isGemm ? gemmBias(node, N, ctx) : folded?.bias;
   const a = node.input[0]!;
@@ -75,13 +78,14 @@ export function rewriteDynamic(site: WeightSite, form: 'matmul-integer' | 'dynam
   const coreOut = needsAdd ? ctx.names.fresh(`${y}_matmul`) : y;
   if (form === 'dynamic-quantize-matmul') {
     const inputs = [a, qt.names.quantized, qt.names.scale];
-    if (bias?.vector) inputs.push('', bias.name);
+    if (weights.zeroPoint || bias?.vector) inputs.push(weights.zeroPoint?.name! ?? '');
+    if (bias?.vector) inputs.push(bias.name);
     nodes.push(makeNode('DynamicQuantizeMatMul', inputs, [coreOut], ctx.names.fresh(`${base}_DynamicQuantizeMatMul`), {}, 'com.microsoft'));
   } else {
     const [aq, aScale, aZp] = quantizedActivation(a, nodes, ctx);
     const acc = ctx.names.fresh(`${y}_int32`);
-    // Symmetric weights have zero point 0, so MatMulInteger's optional b_zero_point is left out.
-    nodes.push(makeNode('MatMulInteger', [aq, qt.names.quantized, aZp], [acc], ctx.names.fresh(`${base}_MatMulInteger`)));
+    // Symmetric int8 weights have zero point 0, so MatMulInteger's optional b_zero_point is left out.
+    nodes.push(makeNode('MatMulInteger', [aq, qt.names.quantized, aZp, ...(weights.zeroPoint ? [weights.zeroPoint.name!] : [])], [acc], ctx.names.fresh(`${base}_MatMulInteger`)));
     const accF = ctx.names.fresh(`${y}_int32_float`);
     nodes.push(makeNode('Cast', [acc], [accF], ctx.names.fresh(`${base}_Cast`), { to: DataType.FLOAT }));
     const scale = ctx.names.fresh(`${y}_scale`);
@@ -89,9 +93,23 @@ export function rewriteDynamic(site: WeightSite, form: 'matmul-integer' | 'dynam
     nodes.push(makeNode('Mul', [accF, scale], [coreOut], ctx.names.fresh(`${base}_rescale_Mul`)));
   }
   if (needsAdd) nodes.push(makeNode('Add', [coreOut, bias!.name], [y], ctx.names.fresh(`${base}_bias_Add`)));
-  const change = { ...qt.change, detail: { ...qt.change.detail, op: site.op, form, ...(folded ? { biasFolded: true } : {}), ...(corrected ? { biasCorrection: 'folded into the bias' } : {}) } };
-  change.bytesAfter = initializers.slice(0, 2).reduce((n, t) => n + (t.raw_data?.byteLength ?? 0), 0);
+  const stored: Record<string, string | number> = weights.zeroPoint ? { dtype: 'uint8', zeroPoint: 128 } : {};
+  const change = { ...qt.change, detail: { ...qt.change.detail, ...stored, op: site.op, form, ...(folded ? { biasFolded: true } : {}), ...(corrected ? { biasCorrection: 'folded into the bias' } : {}) } };
+  change.bytesAfter = [weights.tensor, weightScale, weights.zeroPoint].reduce((n, t) => n + (t?.raw_data?.byteLength ?? 0), 0);
   return { nodes, initializers, change, removed: folded ? [folded.add] : [] };
+}
+
+/**
+ * The symmetric int8 weights as the integer kernels read them. With `unsignedWeights` they are stored as uint8
+ * q + 128 with zero point 128 (the same values): onnxruntime-node's u8 × s8 kernels on x86 CPUs without VNNI
+ * clamp pairs of products to int16 (docs/platform.md), its u8 × u8 kernels widen first and stay exact.
+ */
+function integerWeights(signed: Tensor, scale: Tensor, q: Int8Array, ctx: RewriteContext): { tensor: Tensor; zeroPoint?: Tensor } {
+  if (!ctx.unsignedWeights) return { tensor: signed };
+  const tensor = makeTensor(signed.name!, DataType.UINT8, signed.dims, Uint8Array.from(q, (v) => v + 128));
+  const count = scale.dims.reduce((a, b) => a * Number(b), 1);
+  const zeroPoint = makeTensor(ctx.names.fresh(`${signed.name}_zero_point`), DataType.UINT8, scale.dims, new Uint8Array(count).fill(128));
+  return { tensor, zeroPoint };
 }
 
 /**

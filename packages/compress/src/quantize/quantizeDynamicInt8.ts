@@ -32,6 +32,11 @@ export interface QuantizeDynamicInt8Options {
   accuracyLevel?: number;
   /** Channel means of the MatMul/Gemm inputs (biasCorrectionTargets): forms with a bias take out the weights' expected output shift. */
   inputMeans?: ChannelMeans;
+  /**
+   * Forms `dynamic-quantize-matmul` and `matmul-integer`: weights stored as uint8 with zero point 128 (default
+   * true), which onnxruntime-node computes exactly on every x86 CPU; false: int8, which it clamps on CPUs without VNNI.
+   */
+  unsignedWeights?: boolean;
 }
 
 export const DEFAULT_DYNAMIC_FORM: DynamicForm = 'dynamic-quantize-matmul';
@@ -48,7 +53,7 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
 
   const { model: out, report: moved } = constantsToInitializers(model, { subgraphs: true });
   const report: PassReport = {
-    pass: 'quantizeDynamicInt8', options: { perChannel, form, exclude: options.exclude ?? [], embeddings: options.embeddings ?? true, minElements: options.minElements },
+    pass: 'quantizeDynamicInt8', options: { perChannel, form, exclude: options.exclude ?? [], embeddings: options.embeddings ?? true, minElements: options.minElements, unsignedWeights: options.unsignedWeights ?? true },
     tensors: [], skipped: [], notes: [],
   };
   if (moved.moved.length) report.notes.push(`${moved.moved.length} Constant-node weights moved to initializers first.`);
@@ -75,7 +80,7 @@ function quantizeGraph(graph: Graph, options: QuantizeDynamicInt8Options & { per
   const ops = options.embeddings === false ? (['MatMul', 'Gemm', ...RECURRENT] as const) : (['MatMul', 'Gemm', 'Gather', ...RECURRENT] as const);
   const { sites, skipped } = findWeightSites(graph, { ops, exclude: options.exclude, minElements: options.minElements });
   report.skipped.push(...skipped);
-  const ctx: RewriteContext = { graph, names, perChannel, quantizedActivations: new Map(), ...(options.inputMeans ? { inputMeans: options.inputMeans } : {}) };
+  const ctx: RewriteContext = { graph, names, perChannel, quantizedActivations: new Map(), unsignedWeights: options.unsignedWeights ?? true, ...(options.inputMeans ? { inputMeans: options.inputMeans } : {}) };
   const replaced = new Set<string>();
   const quantizedTables: QuantizedTables = new Map();
   const added: Tensor[] = [];
