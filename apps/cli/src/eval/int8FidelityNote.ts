@@ -14,11 +14,9 @@ export const INT8_SATURATION_NOTE = "note: onnxruntime-node on this CPU saturate
 export function hasU8S8Products(model: Model): boolean {
   const graph = model.graph!;
   const int8 = new Set(graph.initializer.filter((t) => t.data_type === DataType.INT8).map((t) => t.name));
-  return graph.node.some((n) => {
-    const at = WEIGHT_INPUT[n.op_type!];
-    if (at !== undefined) return int8.has(n.input[at]!);
-    return n.op_type === 'QuantizeLinear' && graph.node.some((d) => d.op_type === 'DequantizeLinear' && int8.has(d.input[0]!));
-  });
+  const integerOp = graph.node.some((n) => WEIGHT_INPUT[n.op_type!] !== undefined && int8.has(n.input[WEIGHT_INPUT[n.op_type!]!]!));
+  const qdq = graph.node.some((n) => n.op_type === 'QuantizeLinear') && graph.node.some((n) => n.op_type === 'DequantizeLinear' && int8.has(n.input[0]!));
+  return integerOp || qdq;
 }
 
 /** The note, where `report` has an onnxruntime-node column, `candidate` has u8 × s8 products and this CPU saturates them. */

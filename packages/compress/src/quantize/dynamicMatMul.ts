@@ -78,13 +78,13 @@ export function rewriteDynamic(site: WeightSite, form: 'matmul-integer' | 'dynam
   const coreOut = needsAdd ? ctx.names.fresh(`${y}_matmul`) : y;
   if (form === 'dynamic-quantize-matmul') {
     const inputs = [a, qt.names.quantized, qt.names.scale];
-    if (weights.zeroPoint || bias?.vector) inputs.push(weights.zeroPoint?.name! ?? '');
+    if (weights.zeroPoint || bias?.vector) inputs.push(weights.zeroPoint ? weights.zeroPoint.name! : '');
     if (bias?.vector) inputs.push(bias.name);
     nodes.push(makeNode('DynamicQuantizeMatMul', inputs, [coreOut], ctx.names.fresh(`${base}_DynamicQuantizeMatMul`), {}, 'com.microsoft'));
   } else {
     const [aq, aScale, aZp] = quantizedActivation(a, nodes, ctx);
     const acc = ctx.names.fresh(`${y}_int32`);
-    // Symmetric int8 weights have zero point 0, so MatMulInteger's optional b_zero_point is left out.
+    // Symmetric int8 weights have zero point 0, so MatMulInteger's optional b_zero_point is given only for uint8 ones.
     nodes.push(makeNode('MatMulInteger', [aq, qt.names.quantized, aZp, ...(weights.zeroPoint ? [weights.zeroPoint.name!] : [])], [acc], ctx.names.fresh(`${base}_MatMulInteger`)));
     const accF = ctx.names.fresh(`${y}_int32_float`);
     nodes.push(makeNode('Cast', [acc], [accF], ctx.names.fresh(`${base}_Cast`), { to: DataType.FLOAT }));

@@ -44,6 +44,7 @@ const FORMS: DynamicForm[] = ['matmul-integer', 'dynamic-quantize-matmul', 'weig
 
 export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Options = {}): PassResult {
   const perChannel = options.perChannel ?? true;
+  const unsignedWeights = options.unsignedWeights ?? true;
   const form = options.form ?? DEFAULT_DYNAMIC_FORM;
   if (!FORMS.includes(form)) throw new PareError('option_invalid', `Unknown form "${form}"; expected one of ${FORMS.join(', ')}.`);
   const blockSize = options.blockSize ?? 128;
@@ -53,7 +54,7 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
 
   const { model: out, report: moved } = constantsToInitializers(model, { subgraphs: true });
   const report: PassReport = {
-    pass: 'quantizeDynamicInt8', options: { perChannel, form, exclude: options.exclude ?? [], embeddings: options.embeddings ?? true, minElements: options.minElements, unsignedWeights: options.unsignedWeights ?? true },
+    pass: 'quantizeDynamicInt8', options: { perChannel, form, exclude: options.exclude ?? [], embeddings: options.embeddings ?? true, minElements: options.minElements, unsignedWeights },
     tensors: [], skipped: [], notes: [],
   };
   if (moved.moved.length) report.notes.push(`${moved.moved.length} Constant-node weights moved to initializers first.`);
@@ -63,7 +64,7 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
   for (const { graph, path, depth } of allGraphs(out)) {
     const before = report.tensors.length;
     // Means are measured on the main graph's values only.
-    quantizeGraph(graph, { ...options, perChannel, form, inputMeans: depth === 0 ? options.inputMeans : undefined }, names, report);
+    quantizeGraph(graph, { ...options, perChannel, form, unsignedWeights, inputMeans: depth === 0 ? options.inputMeans : undefined }, names, report);
     if (depth > 0) for (const t of report.tensors.slice(before)) t.detail = { ...t.detail, graph: path };
     if (depth > 0) inBodies += report.tensors.length - before;
   }
@@ -75,12 +76,12 @@ export function quantizeDynamicInt8(model: Model, options: QuantizeDynamicInt8Op
   return { model: out, report };
 }
 
-function quantizeGraph(graph: Graph, options: QuantizeDynamicInt8Options & { perChannel: boolean; form: DynamicForm }, names: NameAllocator, report: PassReport): void {
+function quantizeGraph(graph: Graph, options: QuantizeDynamicInt8Options & { perChannel: boolean; form: DynamicForm; unsignedWeights: boolean }, names: NameAllocator, report: PassReport): void {
   const { perChannel, form } = options;
   const ops = options.embeddings === false ? (['MatMul', 'Gemm', ...RECURRENT] as const) : (['MatMul', 'Gemm', 'Gather', ...RECURRENT] as const);
   const { sites, skipped } = findWeightSites(graph, { ops, exclude: options.exclude, minElements: options.minElements });
   report.skipped.push(...skipped);
-  const ctx: RewriteContext = { graph, names, perChannel, quantizedActivations: new Map(), unsignedWeights: options.unsignedWeights ?? true, ...(options.inputMeans ? { inputMeans: options.inputMeans } : {}) };
+  const ctx: RewriteContext = { graph, names, perChannel, quantizedActivations: new Map(), unsignedWeights: options.unsignedWeights, ...(options.inputMeans ? { inputMeans: options.inputMeans } : {}) };
   const replaced = new Set<string>();
   const quantizedTables: QuantizedTables = new Map();
   const added: Tensor[] = [];

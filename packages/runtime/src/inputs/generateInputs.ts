@@ -41,7 +41,8 @@ export interface GenerateInputsOptions {
 }
 
 /** Size given to a dynamic dimension nobody named: the leading one is the batch (1); others get 64, a
- * size that conv stacks with several stride-2 stages still accept and that keeps runs quick. */
+ * size that conv stacks with several stride-2 stages still accept and that keeps runs quick, or more on a
+ * strided axis (MIN_DEEPEST_MAP). */
 const DEFAULT_BATCH = 1;
 const DEFAULT_DYNAMIC_DIM = 64;
 /** A strided axis is sized so that its deepest feature map is at least this long (224 px for a stride-32 net,
